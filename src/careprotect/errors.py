@@ -1,0 +1,72 @@
+"""The exceptions careprotect raises.
+
+Every exception derives from :class:`CareProtectError`; each subclass also derives from the
+builtin it resembles, so ``except ValueError`` still catches a bad value.
+
+Messages follow one pattern: the thing that is wrong, what it must be, and what was given,
+``'birth_date' must be a date YYYY-MM-DD (got '2019-02-30')``. A message never contains a
+child's name or an unmasked citizen ID number.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CareProtectError",
+    "InvalidCitizenIdError",
+    "InvalidDivisionError",
+    "InvalidPeriodError",
+    "InvalidValueError",
+    "RegistryReadError",
+]
+
+
+class CareProtectError(Exception):
+    """Base class of every error careprotect raises."""
+
+
+class InvalidValueError(CareProtectError, ValueError):
+    """A value that does not meet its definition.
+
+    ``problem`` says what is wrong without naming the field (``must be a date (got 'x')``);
+    ``field`` names the attribute when it is known, and then leads the message.
+    """
+
+    subject = "value"
+
+    def __init__(self, problem: str, *, field: str | None = None) -> None:
+        self.problem = problem
+        self.field = field
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        name = f"'{self.field}'" if self.field else self.subject
+        return f"{name} {self.problem}"
+
+    def for_field(self, field: str) -> InvalidValueError:
+        """The same error, attributed to ``field``."""
+        return type(self)(self.problem, field=field)
+
+
+class InvalidDivisionError(InvalidValueError):
+    """A code that is not a valid GB/T 2260 or statistical division code."""
+
+    subject = "division code"
+
+
+class InvalidCitizenIdError(InvalidValueError):
+    """A string that is not a valid GB 11643-1999 citizen ID number."""
+
+    subject = "citizen ID"
+
+
+class InvalidPeriodError(InvalidValueError):
+    """A period that cannot be parsed or built."""
+
+    subject = "period"
+
+
+class RegistryReadError(CareProtectError, OSError):
+    """A registry file that cannot be read at all (missing, unreadable, not a registry).
+
+    Problems with single records are not raised: they become rejections.
+    """
