@@ -1,0 +1,39 @@
+"""Masking of personal data: names and citizen ID numbers.
+
+Data about children is sensitive personal information (PIPL Art. 28; Minors Protection Law
+Art. 4 and 103), so careprotect shows it masked wherever it is printed, logged or reported,
+unless a caller asks for it explicitly.
+"""
+
+from __future__ import annotations
+
+__all__ = ["mask_id_number", "mask_name"]
+
+
+def mask_name(name: str) -> str:
+    """Keep the first character of a name and replace every other non-space character by ``*``.
+
+    >>> mask_name("张三丰")
+    '张**'
+    >>> mask_name("Li Hua")
+    'L* ***'
+    """
+    if not name:
+        return name
+    return name[0] + "".join(" " if ch.isspace() else "*" for ch in name[1:])
+
+
+def mask_id_number(text: str) -> str:
+    """Mask an ID-like string: keep the first six and the last four characters.
+
+    For an 18-character citizen ID this hides the eight birth-date digits, giving the usual
+    ``110105********002X``. Shorter strings keep less: at most a third of the characters show,
+    so a malformed number in an error message is never printed whole.
+    """
+    n = len(text)
+    if n >= 18:
+        return text[:6] + "*" * (n - 10) + text[-4:]
+    keep_head = n // 3
+    keep_tail = n // 6
+    tail = text[n - keep_tail :] if keep_tail else ""
+    return text[:keep_head] + "*" * (n - keep_head - keep_tail) + tail
