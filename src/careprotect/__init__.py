@@ -1,0 +1,1 @@
+"""careprotect: child protection policy as code."""

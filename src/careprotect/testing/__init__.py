@@ -1,0 +1,1 @@
+"""Public test tools for careprotect and its plugins (needs the ``testing`` extra)."""
