@@ -12,6 +12,7 @@ __all__ = [
     "ContactMode",
     "DisabilityKind",
     "Facility",
+    "HardshipKind",
     "HouseholdType",
     "OrganiserLevel",
     "Parent",
@@ -42,6 +43,14 @@ class HouseholdType(enum.StrEnum):
     URBAN = "urban"
 
 
+class HardshipKind(enum.StrEnum):
+    """The family-poverty hardships of a child in difficulty (国发〔2016〕36号)."""
+
+    LIVING = "living"
+    MEDICAL = "medical"
+    SCHOOLING = "schooling"
+
+
 class DisabilityKind(enum.StrEnum):
     """The categories of the disability certificate (残疾人证)."""
 
@@ -64,10 +73,10 @@ class Parent(enum.StrEnum):
 class ParentSituationKind(enum.StrEnum):
     """A dated situation of a parent (POLICY.md §2).
 
-    These are the facts from which categories are computed: working away from home (left-behind
-    children, 国发〔2016〕13号); dead, declared dead or missing (orphans, 国办发〔2010〕54号); and the
-    conditions of de facto unsupported children (民发〔2019〕62号, with guardianship revoked and
-    deported added by 民发〔2020〕125号).
+    These are the facts from which categories are computed: working away from home
+    (left-behind children, 国发〔2016〕13号); dead, declared dead or missing (orphans,
+    国办发〔2010〕54号); and the conditions of de facto unsupported children
+    (民发〔2019〕62号, with guardianship revoked and deported added by 民发〔2020〕125号).
     """
 
     WORKING_AWAY = "working_away"
@@ -132,7 +141,10 @@ class AgreementKind(enum.StrEnum):
 
 
 class ReportConcern(enum.StrEnum):
-    """What a report to the police or authorities was about (高检发〔2020〕9号; 民发〔2019〕34号)."""
+    """What a report to the police or authorities was about.
+
+    Sources: 高检发〔2020〕9号 (mandatory reporting); 民发〔2019〕34号 (child directors' duties).
+    """
 
     ABNORMAL_INJURY = "abnormal_injury"
     SEVERE_MALNUTRITION = "severe_malnutrition"

@@ -1,0 +1,179 @@
+"""Citizen identity numbers (公民身份号码) of GB 11643-1999.
+
+A number has 18 characters: six address digits (the GB/T 2260 code of the place of household
+registration when the number was issued), eight birth-date digits ``YYYYMMDD``, three sequence
+digits (odd for a male, even for a female) and one check character, ISO 7064 MOD 11-2: the sum of
+the first 17 digits weighted 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, modulo 11, mapped through
+``10X98765432`` (POLICY.md §1).
+
+A number is personal data (PIPL Art. 28): a :class:`CitizenId` shows only its masked form
+(``110105********002X``) in ``str``, ``repr``, ``format`` and error messages. The full number
+comes only from :meth:`CitizenId.reveal`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+
+from careprotect.enums import Sex
+from careprotect.errors import InvalidCitizenIdError
+from careprotect.masking import mask_id_number
+
+__all__ = ["CitizenId", "check_character"]
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARACTERS = "10X98765432"
+_EARLIEST_BIRTH_YEAR = 1900
+
+
+def _is_digits(text: str) -> bool:
+    return text.isdigit() and text.isascii()
+
+
+def _check(first17: str) -> str:
+    """The check character of 17 ASCII digits (not validated)."""
+    total = 0
+    for digit, weight in zip(first17, _WEIGHTS, strict=True):
+        total += (ord(digit) - 48) * weight
+    return _CHECK_CHARACTERS[total % 11]
+
+
+def check_character(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits of a citizen ID.
+
+    >>> check_character("11010519491231002")
+    'X'
+
+    Raises :class:`~careprotect.errors.InvalidCitizenIdError` unless ``first17`` is 17 digits.
+    """
+    if not isinstance(first17, str) or len(first17) != 17 or not _is_digits(first17):
+        shown = f"{len(first17)} characters" if isinstance(first17, str) else type(first17).__name__
+        raise InvalidCitizenIdError(f"check character needs 17 digits (got {shown})")
+    return _check(first17)
+
+
+def _normalise(value: str) -> str:
+    """Validate a citizen ID number and return it with a lower-case ``x`` made upper-case.
+
+    No message contains the number: at most its masked form.
+    """
+    if not isinstance(value, str):
+        raise InvalidCitizenIdError(f"must be a string (got {type(value).__name__})")
+    n = len(value)
+    if n == 15 and _is_digits(value):
+        raise InvalidCitizenIdError(
+            "has the 15-digit form used before GB 11643-1999, which is not accepted:"
+            " convert it to the 18-character form (got 15 digits)"
+        )
+    if n != 18:
+        raise InvalidCitizenIdError(f"must have 18 characters (got {n})")
+    first17 = value[:17]
+    if not _is_digits(first17):
+        position = next(i for i, ch in enumerate(first17, 1) if not ("0" <= ch <= "9"))
+        raise InvalidCitizenIdError(
+            f"must have only digits 0-9 in its first 17 characters, but character {position}"
+            f" is not one (got {mask_id_number(value)!r})"
+        )
+    last = value[17]
+    if last == "x":
+        value = first17 + "X"
+    elif not ("0" <= last <= "9" or last == "X"):
+        raise InvalidCitizenIdError(f"must end in a digit 0-9 or X (got {mask_id_number(value)!r})")
+    year = int(value[6:10])
+    try:
+        datetime.date(year, int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise InvalidCitizenIdError(
+            f"has birth-date digits that are not a date (got {mask_id_number(value)!r})"
+        ) from None
+    if year < _EARLIEST_BIRTH_YEAR:
+        raise InvalidCitizenIdError(
+            f"has a birth date before {_EARLIEST_BIRTH_YEAR} (got {mask_id_number(value)!r})"
+        )
+    if _check(first17) != value[17]:
+        raise InvalidCitizenIdError(f"has a wrong check character (got {mask_id_number(value)!r})")
+    return value
+
+
+@attrs.frozen
+class CitizenId:
+    """A valid GB 11643-1999 citizen ID number.
+
+    ``CitizenId("11010519491231002x")`` validates the number and keeps it with an upper-case
+    ``X``. Equality and hashing use the full number; ``str``, ``repr`` and ``format`` show only
+    the masked form, and :meth:`reveal` returns the number itself.
+
+    The address digits are not checked against GB/T 2260: they record the place of
+    registration when the number was issued, whose code may since have been abolished.
+
+    Raises :class:`~careprotect.errors.InvalidCitizenIdError` for a value that is not a string
+    of 17 digits and a check character, whose birth-date digits are not a date on or after
+    1900-01-01, or whose check character is wrong.
+    """
+
+    _value: str = attrs.field(converter=_normalise, repr=False)
+
+    @classmethod
+    def build(cls, address_code: str, birth_date: datetime.date, sequence: int) -> CitizenId:
+        """The citizen ID with these parts and the check character that completes them.
+
+        ``address_code`` is six digits, ``sequence`` a number from 0 to 999 (odd for a male,
+        even for a female). Useful for making fictional numbers.
+        """
+        if not isinstance(address_code, str) or len(address_code) != 6:
+            raise InvalidCitizenIdError(f"address code must have 6 digits (got {address_code!r})")
+        if not _is_digits(address_code):
+            raise InvalidCitizenIdError(f"address code must have 6 digits (got {address_code!r})")
+        if not isinstance(birth_date, datetime.date) or isinstance(birth_date, datetime.datetime):
+            raise InvalidCitizenIdError(
+                f"birth date must be a datetime.date (got {type(birth_date).__name__})"
+            )
+        if birth_date.year < _EARLIEST_BIRTH_YEAR:
+            raise InvalidCitizenIdError(
+                f"birth date must be on or after {_EARLIEST_BIRTH_YEAR}-01-01"
+            )
+        if isinstance(sequence, bool) or not isinstance(sequence, int) or not 0 <= sequence <= 999:
+            raise InvalidCitizenIdError(f"sequence must be an int from 0 to 999 (got {sequence!r})")
+        first17 = f"{address_code}{birth_date:%Y%m%d}{sequence:03d}"
+        return cls(first17 + _check(first17))
+
+    @property
+    def address_code(self) -> str:
+        """The six address digits (the GB/T 2260 code of the place of registration)."""
+        return self._value[:6]
+
+    @property
+    def birth_date(self) -> datetime.date:
+        """The date of birth encoded in digits 7-14."""
+        value = self._value
+        return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+    @property
+    def sequence(self) -> str:
+        """The three sequence digits (15-17)."""
+        return self._value[14:17]
+
+    @property
+    def sex(self) -> Sex:
+        """The sex encoded by the sequence number: odd is male, even female."""
+        return Sex.MALE if (ord(self._value[16]) - 48) % 2 else Sex.FEMALE
+
+    @property
+    def masked(self) -> str:
+        """The number with its birth-date digits hidden: ``110105********002X``."""
+        return mask_id_number(self._value)
+
+    def reveal(self) -> str:
+        """The full, unmasked number. Show it only where the caller asked for it."""
+        return self._value
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self.masked, format_spec)
+
+    def __repr__(self) -> str:
+        return f"CitizenId({self.masked!r})"

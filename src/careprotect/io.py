@@ -1,0 +1,591 @@
+"""Reading and writing registries as JSON documents or JSON Lines streams.
+
+Two layouts hold the same records (see ``docs/input-format.md``):
+
+* a **JSON document**: one object with the lists ``divisions``, ``workers``, ``service_points``
+  and ``children``;
+* a **JSON Lines stream**: one record per line, each with a ``"record"`` key naming its kind
+  (``division``, ``worker``, ``service_point``, ``child``); reference records come first, then
+  one child file per line.
+
+A bad record never stops the rest and is never dropped silently: it becomes a
+:class:`Rejection` with its record number, its line (JSON Lines), every problem's JSON path and
+message. For every kind of record, read = accepted + rejected.
+
+:func:`open_registry` streams child files one at a time, so memory does not grow with the
+number of children; :func:`load_registry` collects a whole registry in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal, Self
+
+import attrs
+import cattrs
+
+from careprotect.convert import FieldProblem, describe_value, make_converter, structure_problems
+from careprotect.divisions import Division
+from careprotect.errors import RegistryReadError
+from careprotect.model import Child, DivisionRecord, ReferenceData, Registry, ServicePoint, Worker
+
+__all__ = [
+    "KindCounts",
+    "LoadCounts",
+    "LoadResult",
+    "RecordKind",
+    "RegistryStream",
+    "Rejection",
+    "load_registry",
+    "open_registry",
+    "write_registry",
+]
+
+log = logging.getLogger(__name__)
+
+
+class RecordKind(enum.StrEnum):
+    """The kinds of record in a registry, in the order a JSON Lines stream gives them."""
+
+    DIVISION = "division"
+    WORKER = "worker"
+    SERVICE_POINT = "service_point"
+    CHILD = "child"
+
+
+_SECTIONS: Mapping[RecordKind, str] = {
+    RecordKind.DIVISION: "divisions",
+    RecordKind.WORKER: "workers",
+    RecordKind.SERVICE_POINT: "service_points",
+    RecordKind.CHILD: "children",
+}
+_TYPES: Mapping[RecordKind, type] = {
+    RecordKind.DIVISION: DivisionRecord,
+    RecordKind.WORKER: Worker,
+    RecordKind.SERVICE_POINT: ServicePoint,
+    RecordKind.CHILD: Child,
+}
+_KIND_CHOICES = ", ".join(k.value for k in RecordKind)
+
+
+@attrs.frozen(kw_only=True)
+class Rejection:
+    """An input record that was not accepted, and why.
+
+    ``record`` is the record's 1-based number in the input; ``line`` its line in a JSON Lines
+    stream; ``location`` its place in a JSON document (``$.children[4]``). Each problem's path
+    is relative to the record. ``raw`` is the record as read, so that it can be corrected and
+    sent again; it is unmasked personal data and is left out of ``repr`` and ``str``.
+    """
+
+    record: int
+    line: int | None = None
+    location: str | None = None
+    kind: RecordKind | None = None
+    record_id: str | None = None
+    problems: tuple[FieldProblem, ...]
+    raw: Any = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def path(self) -> str:
+        """The path of the first problem."""
+        return self.problems[0].path
+
+    @property
+    def message(self) -> str:
+        """The message of the first problem."""
+        return self.problems[0].message
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else f"{self.location}"
+        what = self.kind.value if self.kind else "record"
+        ident = f" '{self.record_id}'" if self.record_id else ""
+        problems = "; ".join(str(p) for p in self.problems)
+        return f"record {self.record} ({where}, {what}{ident}): {problems}"
+
+
+@attrs.frozen
+class KindCounts:
+    """Records of one kind: read, accepted and rejected (read = accepted + rejected)."""
+
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+
+
+@attrs.frozen
+class LoadCounts:
+    """Record counts for a whole input, in total and by kind.
+
+    Records whose kind could not be told (a line that is not JSON) count as ``unknown``.
+    """
+
+    by_kind: Mapping[str, KindCounts]
+
+    @property
+    def read(self) -> int:
+        """Every record read."""
+        return sum(c.read for c in self.by_kind.values())
+
+    @property
+    def accepted(self) -> int:
+        """Every record accepted."""
+        return sum(c.accepted for c in self.by_kind.values())
+
+    @property
+    def rejected(self) -> int:
+        """Every record rejected."""
+        return sum(c.rejected for c in self.by_kind.values())
+
+
+@attrs.frozen
+class LoadResult:
+    """A whole registry read into memory, with the records that were rejected."""
+
+    registry: Registry
+    rejections: tuple[Rejection, ...]
+    counts: LoadCounts
+
+
+@attrs.frozen
+class _Raw:
+    """A record as read from the input, before it is structured."""
+
+    number: int
+    line: int | None
+    location: str | None
+    kind: RecordKind | None
+    data: Any
+    problem: FieldProblem | None = None
+
+
+class RegistryStream:
+    """An open registry: reference data read at once, child files read on demand.
+
+    Use as a context manager. :attr:`reference` holds the accepted reference records;
+    :meth:`children` yields each accepted child file in input order and may be iterated once;
+    :attr:`rejections` and :attr:`counts` are complete once it is exhausted.
+    """
+
+    def __init__(self, path: str | Path, *, converter: cattrs.Converter | None = None) -> None:
+        self.path = Path(path)
+        self._converter = converter or make_converter()
+        self._hooks: dict[RecordKind, Callable[[Any, type], Any]] = {
+            kind: self._converter.get_structure_hook(t) for kind, t in _TYPES.items()
+        }
+        self.rejections: list[Rejection] = []
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self._rejected_ids: dict[RecordKind, dict[str, int]] = {k: {} for k in RecordKind}
+        self._child_ids: set[str] = set()
+        self._consumed = False
+        self._file: IO[bytes] | None = None
+        self._records = self._open()
+        self._pending: _Raw | None = None
+        self.reference = self._read_reference()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _open(self) -> Iterator[_Raw]:
+        try:
+            handle = self.path.open("rb")
+        except FileNotFoundError:
+            raise RegistryReadError(f"registry file not found: {self.path}") from None
+        except OSError as exc:
+            raise RegistryReadError(
+                f"registry file cannot be read: {self.path} ({exc.strerror})"
+            ) from None
+        self._file = handle
+        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        handle.seek(0)
+        if self.path.suffix in (".jsonl", ".ndjson") or (
+            self.path.suffix != ".json" and _looks_like_lines(head)
+        ):
+            return self._lines(handle)
+        return self._document(handle)
+
+    def _lines(self, handle: IO[bytes]) -> Iterator[_Raw]:
+        number = 0
+        for line_no, raw in enumerate(handle, start=1):
+            if line_no == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            number += 1
+            try:
+                data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
+            except UnicodeDecodeError:
+                yield _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"))
+                continue
+            except json.JSONDecodeError as exc:
+                problem = FieldProblem("$", f"is not valid JSON ({exc.msg} at column {exc.colno})")
+                yield _Raw(number, line_no, None, None, None, problem)
+                continue
+            if not isinstance(data, dict):
+                problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
+                yield _Raw(number, line_no, None, None, data, problem)
+                continue
+            tag = data.pop("record", None)
+            try:
+                kind = RecordKind(tag)
+            except ValueError:
+                got = "missing" if tag is None else f"got {describe_value(tag)}"
+                problem = FieldProblem("$.record", f"must be one of {_KIND_CHOICES} ({got})")
+                yield _Raw(number, line_no, None, None, data, problem)
+                continue
+            yield _Raw(number, line_no, None, kind, data)
+
+    def _document(self, handle: IO[bytes]) -> Iterator[_Raw]:
+        try:
+            document = json.loads(handle.read().decode("utf-8-sig"), parse_float=Decimal)
+        except UnicodeDecodeError:
+            raise RegistryReadError(f"registry file is not UTF-8 text: {self.path}") from None
+        except json.JSONDecodeError as exc:
+            raise RegistryReadError(
+                f"registry file is not valid JSON: {self.path} "
+                f"(line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+        if not isinstance(document, dict):
+            raise RegistryReadError(f"registry document must be a JSON object: {self.path}")
+        unknown = sorted(set(document) - {*_SECTIONS.values(), "format"})
+        if unknown:
+            raise RegistryReadError(
+                f"registry document has unknown key(s) {', '.join(map(repr, unknown))}; "
+                f"expected {', '.join(_SECTIONS.values())}: {self.path}"
+            )
+        return self._document_records(document)
+
+    def _document_records(self, document: dict[str, Any]) -> Iterator[_Raw]:
+        number = 0
+        for kind, section in _SECTIONS.items():
+            records = document.get(section, [])
+            if not isinstance(records, list):
+                raise RegistryReadError(f"'{section}' must be a list: {self.path}")
+            for index, data in enumerate(records):
+                number += 1
+                location = f"$.{section}[{index}]"
+                if not isinstance(data, dict):
+                    problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
+                    yield _Raw(number, None, location, kind, data, problem)
+                else:
+                    yield _Raw(number, None, location, kind, data)
+
+    def _read_reference(self) -> ReferenceData:
+        divisions: dict[Division, DivisionRecord] = {}
+        workers: dict[str, Worker] = {}
+        points: dict[str, ServicePoint] = {}
+        for raw in self._records:
+            if raw.kind is RecordKind.CHILD:
+                self._pending = raw
+                break
+            if raw.problem is not None or raw.kind is None:
+                self._reject(raw, [raw.problem] if raw.problem else [])
+                continue
+            item = self._structure(raw)
+            if item is None:
+                continue
+            problems = self._check_reference(item, divisions, workers, points)
+            if problems:
+                self._reject(raw, problems, _record_id(item))
+                continue
+            self._accept(raw.kind)
+            if isinstance(item, DivisionRecord):
+                divisions[item.code] = item
+            elif isinstance(item, Worker):
+                workers[item.id] = item
+            else:
+                points[item.id] = item
+        return ReferenceData(
+            divisions=tuple(divisions.values()),
+            workers=tuple(workers.values()),
+            service_points=tuple(points.values()),
+        )
+
+    def children(self) -> Iterator[Child]:
+        """Each accepted child file, in input order. Rejections are collected as it goes."""
+        if self._consumed:
+            raise RuntimeError("the child files of a RegistryStream can be read only once")
+        self._consumed = True
+        try:
+            if self._pending is not None:
+                child = self._child(self._pending)
+                self._pending = None
+                if child is not None:
+                    yield child
+            for raw in self._records:
+                child = self._child(raw)
+                if child is not None:
+                    yield child
+            log.info(
+                "read %s: %d records, %d accepted, %d rejected",
+                self.path.name,
+                self.counts.read,
+                self.counts.accepted,
+                self.counts.rejected,
+            )
+        finally:
+            self.close()
+
+    def _child(self, raw: _Raw) -> Child | None:
+        if raw.problem is not None or raw.kind is None:
+            self._reject(raw, [raw.problem] if raw.problem else [])
+            return None
+        if raw.kind is not RecordKind.CHILD:
+            problem = FieldProblem(
+                "$.record", f"a {raw.kind.value} record must come before the child files"
+            )
+            self._reject(raw, [problem], _raw_id(raw.data))
+            return None
+        child = self._structure(raw)
+        if child is None:
+            return None
+        assert isinstance(child, Child)
+        problems = self._check_child(child)
+        if problems:
+            self._reject(raw, problems, child.id)
+            return None
+        self._child_ids.add(child.id)
+        self._accept(RecordKind.CHILD)
+        return child
+
+    def _structure(self, raw: _Raw) -> Any:
+        assert raw.kind is not None
+        try:
+            return self._hooks[raw.kind](raw.data, _TYPES[raw.kind])
+        except Exception as exc:
+            self._reject(raw, structure_problems(exc), _raw_id(raw.data))
+            return None
+
+    # -- reference checks --------------------------------------------------------------------
+
+    def _unknown(self, kind: RecordKind, ref: str, what: str) -> str:
+        rejected_at = self._rejected_ids[kind].get(ref)
+        if rejected_at is not None:
+            return f"refers to {what} '{ref}', which was rejected (record {rejected_at})"
+        return f"refers to no {what} of the registry (got '{ref}')"
+
+    def _check_reference(
+        self,
+        item: DivisionRecord | Worker | ServicePoint,
+        divisions: Mapping[Division, DivisionRecord],
+        workers: Mapping[str, Worker],
+        points: Mapping[str, ServicePoint],
+    ) -> list[FieldProblem]:
+        if isinstance(item, DivisionRecord):
+            if item.code in divisions:
+                return [FieldProblem("$.code", f"is listed twice (got '{item.code}')")]
+            return []
+        problems: list[FieldProblem] = []
+        if not _within(item.division, divisions):
+            problems.append(_outside(item.division))
+        if isinstance(item, Worker):
+            if item.id in workers:
+                problems.append(FieldProblem("$.id", f"is a duplicate worker id (got '{item.id}')"))
+            return problems
+        if item.id in points:
+            problems.append(
+                FieldProblem("$.id", f"is a duplicate service point id (got '{item.id}')")
+            )
+        if item.director is not None and item.director not in workers:
+            message = self._unknown(RecordKind.WORKER, item.director, "worker")
+            problems.append(FieldProblem("$.director", message))
+        return problems
+
+    def _check_child(self, child: Child) -> list[FieldProblem]:
+        ref = self.reference
+        problems: list[FieldProblem] = []
+        if child.id in self._child_ids:
+            problems.append(FieldProblem("$.id", f"is a duplicate child id (got '{child.id}')"))
+        if not ref.is_known_division(child.division):
+            problems.append(_outside(child.division))
+
+        def worker(path: str, worker_id: str | None) -> None:
+            if worker_id is not None and ref.worker(worker_id) is None:
+                problems.append(
+                    FieldProblem(path, self._unknown(RecordKind.WORKER, worker_id, "worker"))
+                )
+
+        def point(path: str, point_id: str | None) -> None:
+            if point_id is not None and ref.service_point(point_id) is None:
+                problems.append(
+                    FieldProblem(
+                        path, self._unknown(RecordKind.SERVICE_POINT, point_id, "service point")
+                    )
+                )
+
+        for i, c in enumerate(child.contacts):
+            worker(f"$.contacts[{i}].worker", c.worker)
+        for i, p in enumerate(child.pairings):
+            worker(f"$.pairings[{i}].worker", p.worker)
+        for i, r in enumerate(child.reports):
+            worker(f"$.reports[{i}].worker", r.worker)
+        for i, f in enumerate(child.referrals):
+            worker(f"$.referrals[{i}].worker", f.worker)
+        for i, h in enumerate(child.residences):
+            point(f"$.residences[{i}].institution", h.institution)
+        for i, a in enumerate(child.agreements):
+            point(f"$.agreements[{i}].service_point", a.service_point)
+        return problems
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _accept(self, kind: RecordKind) -> None:
+        self._counts[kind.value, "read"] += 1
+        self._counts[kind.value, "accepted"] += 1
+
+    def _reject(
+        self, raw: _Raw, problems: list[FieldProblem], record_id: str | None = None
+    ) -> None:
+        kind = raw.kind.value if raw.kind else "unknown"
+        self._counts[kind, "read"] += 1
+        self._counts[kind, "rejected"] += 1
+        if raw.kind is not None and record_id is not None:
+            self._rejected_ids[raw.kind].setdefault(record_id, raw.number)
+        rejection = Rejection(
+            record=raw.number,
+            line=raw.line,
+            location=raw.location,
+            kind=raw.kind,
+            record_id=record_id,
+            problems=tuple(problems) or (FieldProblem("$", "is not a valid record"),),
+            raw=raw.data,
+        )
+        log.debug("rejected %s", rejection)
+        self.rejections.append(rejection)
+
+    @property
+    def counts(self) -> LoadCounts:
+        """Counts of the records read so far, by kind."""
+        kinds = sorted({kind for kind, _ in self._counts})
+        return LoadCounts(
+            {
+                k: KindCounts(
+                    self._counts[k, "read"],
+                    self._counts[k, "accepted"],
+                    self._counts[k, "rejected"],
+                )
+                for k in kinds
+            }
+        )
+
+    def close(self) -> None:
+        """Close the file. Child files not read yet are not read."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _within(code: Division, divisions: Mapping[Division, Any]) -> bool:
+    return code in divisions or any(a in divisions for a in code.ancestors)
+
+
+def _outside(code: Division) -> FieldProblem:
+    return FieldProblem("$.division", f"is outside every division of the registry (got '{code}')")
+
+
+def _looks_like_lines(head: bytes) -> bool:
+    first = head.split(b"\n", 1)[0]
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "record" in data
+
+
+def _raw_id(data: Any) -> str | None:
+    if isinstance(data, dict):
+        value = data.get("id", data.get("code"))
+        if isinstance(value, str) and value.isascii() and len(value) <= 64:
+            return value
+    return None
+
+
+def _record_id(item: Any) -> str:
+    return str(item.code) if isinstance(item, DivisionRecord) else str(item.id)
+
+
+def open_registry(path: str | Path, *, converter: cattrs.Converter | None = None) -> RegistryStream:
+    """Open a registry for streaming; the reference data is read at once.
+
+    Raises :class:`~careprotect.errors.RegistryReadError` when the file cannot be read at all
+    (missing, unreadable, a JSON document that does not parse). Bad records do not raise.
+    """
+    return RegistryStream(path, converter=converter)
+
+
+def load_registry(path: str | Path, *, converter: cattrs.Converter | None = None) -> LoadResult:
+    """Read a whole registry into memory, with every rejected record and the counts."""
+    with open_registry(path, converter=converter) as stream:
+        children = tuple(stream.children())
+        return LoadResult(
+            registry=Registry(reference=stream.reference, children=children),
+            rejections=tuple(stream.rejections),
+            counts=stream.counts,
+        )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def write_registry(
+    path: str | Path,
+    reference: ReferenceData,
+    children: Iterable[Child],
+    *,
+    layout: Literal["lines", "document"] = "lines",
+    converter: cattrs.Converter | None = None,
+) -> int:
+    """Write a registry that :func:`load_registry` reads back unchanged; returns the number
+    of child files written.
+
+    ``layout="lines"`` streams one record per line (children may be a generator of any size);
+    ``layout="document"`` writes one JSON object. Citizen IDs and names are written in full:
+    this is the registry itself, not a report.
+    """
+    conv = converter or make_converter()
+    sections: list[tuple[RecordKind, Iterable[Any]]] = [
+        (RecordKind.DIVISION, reference.divisions),
+        (RecordKind.WORKER, reference.workers),
+        (RecordKind.SERVICE_POINT, reference.service_points),
+        (RecordKind.CHILD, children),
+    ]
+    count = 0
+    with Path(path).open("w", encoding="utf-8") as out:
+        if layout == "lines":
+            for kind, items in sections:
+                for item in items:
+                    data = {"record": kind.value, **conv.unstructure(item)}
+                    out.write(json.dumps(data, ensure_ascii=False, default=_json_default))
+                    out.write("\n")
+                    count += kind is RecordKind.CHILD
+        else:
+            document: dict[str, Any] = {}
+            for kind, items in sections:
+                document[_SECTIONS[kind]] = [conv.unstructure(i) for i in items]
+            count = len(document["children"])
+            json.dump(document, out, ensure_ascii=False, indent=1, default=_json_default)
+            out.write("\n")
+    return count

@@ -1,0 +1,305 @@
+"""A child's file (一人一档): the child and the dated facts about the child's life.
+
+The file stores what was observed, never a category: whether a child is left-behind or de facto
+unsupported on a date is computed from these facts by the policy engine (DESIGN.md principle 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from careprotect.citizen_id import CitizenId
+from careprotect.divisions import Division, Level
+from careprotect.enums import (
+    AgreementKind,
+    ContactMode,
+    DisabilityKind,
+    HardshipKind,
+    HouseholdType,
+    Parent,
+    ParentSituationKind,
+    ReferralTarget,
+    Relation,
+    ReportConcern,
+    ResidenceKind,
+    Sex,
+    Topic,
+)
+from careprotect.errors import InvalidValueError
+from careprotect.masking import mask_name
+from careprotect.model._base import Dated, end_after_start, non_empty
+
+__all__ = [
+    "Agreement",
+    "Child",
+    "Contact",
+    "Disability",
+    "Enrolment",
+    "Guardianship",
+    "Hardship",
+    "Pairing",
+    "ParentSituation",
+    "Referral",
+    "Report",
+    "Residence",
+]
+
+DISABILITY_GRADES = (1, 2, 3, 4)
+"""Grades of the disability certificate, 1 the most severe (GB/T 26341-2010)."""
+
+
+def _grade(instance: Disability, attribute: attrs.Attribute[int], value: int) -> None:
+    if value not in DISABILITY_GRADES:
+        raise InvalidValueError(f"must be 1, 2, 3 or 4 (got {value})", field=attribute.name)
+
+
+@attrs.frozen
+class Disability:
+    """A certified disability: its kind and grade (1 most severe to 4)."""
+
+    kind: DisabilityKind
+    grade: int = attrs.field(validator=_grade)
+    certified_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ParentSituation(Dated):
+    """A parent's situation from ``start`` until ``end`` (exclusive; open when None).
+
+    "Out of contact since" is ``kind=out_of_contact`` with ``start`` the last day of contact
+    or care; how long that must last to count is a provincial parameter, not a fact.
+    """
+
+    parent: Parent
+    kind: ParentSituationKind
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+
+
+@attrs.frozen(kw_only=True)
+class Guardianship(Dated):
+    """Who has the care of the child, from when.
+
+    ``entrusted`` marks an entrusted guardian (受委托监护人) caring for the child while the
+    parents are away; ``confirmation_signed_on`` is the day the entrusted-guardianship
+    confirmation (委托监护责任确认书) was signed, if it was (POLICY.md §5).
+    """
+
+    guardian: str = attrs.field(validator=non_empty, repr=mask_name)
+    relation: Relation
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+    entrusted: bool = False
+    confirmation_signed_on: dt.date | None = None
+
+
+def _institution_named(
+    instance: Residence, attribute: attrs.Attribute[str | None], value: str | None
+) -> None:
+    if instance.kind is ResidenceKind.INSTITUTION and not value:
+        raise InvalidValueError(
+            "must name the service point when 'kind' is 'institution'", field=attribute.name
+        )
+    if instance.kind is ResidenceKind.FAMILY and value is not None:
+        raise InvalidValueError(
+            f"must be absent when 'kind' is 'family' (got '{value}')", field=attribute.name
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Residence(Dated):
+    """Where the child lives: with a family, or in the welfare institution ``institution``
+    (a service point id). Decides scattered (散居) versus institutional (集中供养) care."""
+
+    kind: ResidenceKind
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+    institution: str | None = attrs.field(default=None, validator=_institution_named)
+
+
+@attrs.frozen(kw_only=True)
+class Enrolment(Dated):
+    """Enrolment in a programme a plugin defines, such as Xianning's weekly "1+N" counselling."""
+
+    programme: str = attrs.field(validator=non_empty)
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+
+
+@attrs.frozen(kw_only=True)
+class Pairing(Dated):
+    """A pairing with a volunteer or party member (``worker``, a worker id), under a scheme a
+    plugin defines, such as Xianning's "1+1"."""
+
+    worker: str = attrs.field(validator=non_empty)
+    scheme: str = attrs.field(validator=non_empty)
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+
+
+@attrs.frozen(kw_only=True)
+class Hardship(Dated):
+    """A family-poverty hardship (living, medical or schooling) from ``start``."""
+
+    kind: HardshipKind
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """A contact with the child by a worker (a worker id), on a day, with what was recorded."""
+
+    date: dt.date
+    worker: str = attrs.field(validator=non_empty)
+    mode: ContactMode
+    topics: frozenset[Topic] = frozenset()
+
+
+@attrs.frozen(kw_only=True)
+class Agreement:
+    """A signed agreement on the child's file, such as a children's home's service agreement
+    (``service_point`` names the home) or the entrusted-guardianship confirmation."""
+
+    kind: AgreementKind
+    signed_on: dt.date
+    service_point: str | None = None
+    end: dt.date | None = None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the agreement has been signed and has not ended by ``day``."""
+        return self.signed_on <= day and (self.end is None or day < self.end)
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """A report made about the child: to whom, about what, by which worker if known."""
+
+    date: dt.date
+    concern: ReportConcern
+    to: ReferralTarget
+    worker: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Referral:
+    """A referral of the child to another service."""
+
+    date: dt.date
+    target: ReferralTarget
+    worker: str | None = None
+    reason: str | None = None
+
+
+def _village(instance: Child, attribute: attrs.Attribute[Division], value: Division) -> None:
+    if value.level is not Level.VILLAGE:
+        raise InvalidValueError(
+            f"must be a village or community code of 12 digits (got {value.level.label} '{value}')",
+            field=attribute.name,
+        )
+
+
+def _id_matches(
+    instance: Child, attribute: attrs.Attribute[CitizenId | None], value: CitizenId | None
+) -> None:
+    if value is None:
+        return
+    if value.birth_date != instance.birth_date:
+        raise InvalidValueError(
+            "encodes a birth date that differs from 'birth_date'", field=attribute.name
+        )
+    if value.sex is not instance.sex:
+        raise InvalidValueError("encodes a sex that differs from 'sex'", field=attribute.name)
+
+
+@attrs.frozen(kw_only=True)
+class Child:
+    """A child's file: who the child is, where the child lives, and the dated facts.
+
+    ``name`` and ``citizen_id`` are masked in ``repr``. The facts are kept in the order given;
+    the methods below select those that hold on a day or in a range.
+    """
+
+    id: str = attrs.field(validator=non_empty)
+    name: str = attrs.field(validator=non_empty, repr=mask_name)
+    birth_date: dt.date
+    sex: Sex
+    division: Division = attrs.field(validator=_village)
+    household: HouseholdType
+    citizen_id: CitizenId | None = attrs.field(default=None, validator=_id_matches)
+    disability: Disability | None = None
+    parent_situations: tuple[ParentSituation, ...] = ()
+    guardianships: tuple[Guardianship, ...] = ()
+    residences: tuple[Residence, ...] = ()
+    hardships: tuple[Hardship, ...] = ()
+    enrolments: tuple[Enrolment, ...] = ()
+    pairings: tuple[Pairing, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    reports: tuple[Report, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+
+    def age_on(self, day: dt.date) -> int:
+        """Completed years of age on ``day`` (周岁).
+
+        A child turns N on the Nth anniversary of the birth date; a child born on 29 February
+        turns N on 28 February of a common year (dateutil's ``relativedelta``, matching the
+        Civil Code Art. 202 rule that a period with no corresponding day ends on the last day of
+        the month). Raises :class:`InvalidValueError` for a day before the birth date.
+        """
+        if day < self.birth_date:
+            raise InvalidValueError(
+                f"must not be before the child's birth date (got {day.isoformat()})", field="day"
+            )
+        return relativedelta(day, self.birth_date).years
+
+    def parent_situations_on(
+        self, day: dt.date, parent: Parent | None = None
+    ) -> tuple[ParentSituation, ...]:
+        """The parents' situations that hold on ``day``, optionally for one parent."""
+        return tuple(
+            s
+            for s in self.parent_situations
+            if s.in_force_on(day) and (parent is None or s.parent is parent)
+        )
+
+    def guardianships_on(self, day: dt.date) -> tuple[Guardianship, ...]:
+        """The guardianships in force on ``day``."""
+        return tuple(g for g in self.guardianships if g.in_force_on(day))
+
+    def residence_on(self, day: dt.date) -> Residence | None:
+        """Where the child lives on ``day``; None when the file does not say (missing input).
+
+        If residences overlap, the one that started last is the one in force.
+        """
+        current = [r for r in self.residences if r.in_force_on(day)]
+        return max(current, key=lambda r: r.start) if current else None
+
+    def hardships_on(self, day: dt.date) -> tuple[Hardship, ...]:
+        """The family-poverty hardships that hold on ``day``."""
+        return tuple(h for h in self.hardships if h.in_force_on(day))
+
+    def enrolments_on(self, day: dt.date) -> tuple[Enrolment, ...]:
+        """The programme enrolments in force on ``day``."""
+        return tuple(e for e in self.enrolments if e.in_force_on(day))
+
+    def pairings_on(self, day: dt.date) -> tuple[Pairing, ...]:
+        """The pairings in force on ``day``."""
+        return tuple(p for p in self.pairings if p.in_force_on(day))
+
+    def agreements_on(self, day: dt.date) -> tuple[Agreement, ...]:
+        """The agreements signed by ``day`` and not ended."""
+        return tuple(a for a in self.agreements if a.in_force_on(day))
+
+    def contacts_between(self, start: dt.date, end: dt.date) -> Iterator[Contact]:
+        """The contacts on days in the half-open range ``[start, end)``, in file order."""
+        return (c for c in self.contacts if start <= c.date < end)
+
+    def last_contact_before(self, day: dt.date) -> Contact | None:
+        """The latest contact strictly before ``day``, or None."""
+        earlier = [c for c in self.contacts if c.date < day]
+        return max(earlier, key=lambda c: c.date) if earlier else None
