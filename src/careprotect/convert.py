@@ -209,21 +209,22 @@ def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(
         forbid_extra_keys=True, detailed_validation=True, omit_if_default=True
     )
-    # cattrs tries the hooks registered last first: generic factories go in first, exact
-    # types last. Exact types are matched by identity, not by singledispatch, so that a
-    # StrEnum (a str subclass) reaches the enum hook and Division (an attrs class) its own.
+    # cattrs tries singledispatch hooks (by class, most specific in the MRO first) before
+    # predicate hooks, and among predicate hooks the one registered last first.
     converter.register_structure_hook_factory(attrs.has, _record_hook(converter))
     converter.register_structure_hook_factory(
         _is_homogeneous_collection, _collection_hook(converter)
     )
-    # cattrs dispatches str subclasses (StrEnum) by singledispatch on str, ahead of any
-    # factory; registering on StrEnum, which precedes str in the MRO, takes them back.
-    converter.register_structure_hook(enum.StrEnum, _structure_enum)
-    converter.register_structure_hook(enum.Enum, _structure_enum)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    # StrEnum and IntEnum come before str and int in their members' MRO, so enums reach the
+    # enum hook rather than the plain str or int one.
+    for enum_base in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        converter.register_structure_hook(enum_base, _structure_enum)
+    # Predicate hooks matched by identity, registered last: Division is an attrs class and
+    # must not reach the record hook.
     exact: dict[type, Callable[[Any, type], Any]] = {
-        str: _structure_str,
-        int: _structure_int,
-        bool: _structure_bool,
         Decimal: _structure_decimal,
         dt.date: _structure_date,
         Division: _structure_division,

@@ -220,7 +220,7 @@ class RegistryStream:
                 continue
             number += 1
             try:
-                data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
+                data = json.loads(raw.decode("utf-8").rstrip("\r\n"), parse_float=Decimal)
             except UnicodeDecodeError:
                 yield _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"))
                 continue

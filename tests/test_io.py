@@ -1,0 +1,354 @@
+"""Reading and writing registries: every record accepted or rejected, with paths and counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from careprotect import (
+    Child,
+    ContactMode,
+    Division,
+    FieldProblem,
+    KindCounts,
+    RecordKind,
+    RegistryReadError,
+    load_registry,
+    open_registry,
+    write_registry,
+)
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parent.parent / "examples" / "sample-registry.jsonl"
+
+
+def test_bad_records_each_give_one_rejection_with_their_path() -> None:
+    """The issue's checklist: a wrong check digit, 2019-02-30, an unknown relation, a missing
+    field, a village outside every known division and a line that is not JSON each give one
+    rejection with the record number, line, path and message; the good records all load."""
+    result = load_registry(DATA / "bad-registry.jsonl")
+
+    assert [c.id for c in result.registry.children] == ["GOOD-1", "GOOD-2"]
+    got = [(r.record, r.line, r.kind, r.record_id, r.path, r.message) for r in result.rejections]
+    assert got == [
+        (
+            5,
+            6,
+            RecordKind.CHILD,
+            "BAD-ID",
+            "$.citizen_id",
+            "has a wrong check character (got '433122********0222')",
+        ),
+        (
+            6,
+            7,
+            RecordKind.CHILD,
+            "BAD-DATE",
+            "$.birth_date",
+            "must be a real date YYYY-MM-DD (got '2019-02-30')",
+        ),
+        (
+            7,
+            8,
+            RecordKind.CHILD,
+            "BAD-RELATION",
+            "$.guardianships[1].relation",
+            "must be one of father, mother, step_parent, grandparent, sibling, other_relative, "
+            "non_relative, institution (got 'uncle')",
+        ),
+        (8, 9, RecordKind.CHILD, "MISSING-SEX", "$.sex", "is required"),
+        (
+            9,
+            10,
+            RecordKind.CHILD,
+            "OUTSIDE",
+            "$.division",
+            "is outside every division of the registry (got '433123100201')",
+        ),
+        (10, 11, None, None, "$", "is not valid JSON (Expecting value at column 67)"),
+    ]
+
+
+def test_counts_add_up_by_kind_and_in_total() -> None:
+    """read = accepted + rejected for every kind; a line that is not JSON counts as unknown."""
+    counts = load_registry(DATA / "bad-registry.jsonl").counts
+    assert dict(counts.by_kind) == {
+        "child": KindCounts(read=7, accepted=2, rejected=5),
+        "division": KindCounts(read=2, accepted=2, rejected=0),
+        "unknown": KindCounts(read=1, accepted=0, rejected=1),
+        "worker": KindCounts(read=1, accepted=1, rejected=0),
+    }
+    assert (counts.read, counts.accepted, counts.rejected) == (11, 5, 6)
+
+
+def test_every_problem_of_a_record_is_reported_in_one_rejection(tmp_path: Path) -> None:
+    """A record with three problems is one rejection listing all three."""
+    path = tmp_path / "r.jsonl"
+    records = [
+        {"record": "division", "code": "43", "name": "湖南省"},
+        {
+            "record": "child",
+            "id": "C1",
+            "name": "某",
+            "birth_date": "2012-13-01",
+            "sex": "boy",
+            "division": "430124101201",
+            "household": "rural",
+            "contacts": [{"date": "2020-01-01", "worker": "W1", "mode": "letter"}],
+            "nickname": "x",
+        },
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    [rejection] = load_registry(path).rejections
+    assert rejection.problems == (
+        FieldProblem("$.birth_date", "must be a real date YYYY-MM-DD (got '2012-13-01')"),
+        FieldProblem("$.sex", "must be one of male, female (got 'boy')"),
+        FieldProblem(
+            "$.contacts[0].mode",
+            "must be one of phone, home_visit, video, activity, counselling (got 'letter')",
+        ),
+        FieldProblem("$.nickname", "is not a field of Child"),
+    )
+
+
+def test_references_to_unknown_and_rejected_workers_are_refused(tmp_path: Path) -> None:
+    """A contact by a worker who is not in the registry, or whose record was rejected, is an
+    input error at the contact's path; the message says which."""
+    path = tmp_path / "r.jsonl"
+    records = [
+        {"record": "division", "code": "43", "name": "湖南省"},
+        {"record": "worker", "id": "W1", "name": "甲", "role": "chief", "division": "43"},
+        {
+            "record": "child",
+            "id": "C1",
+            "name": "某",
+            "birth_date": "2012-01-01",
+            "sex": "male",
+            "division": "430124101201",
+            "household": "rural",
+            "contacts": [
+                {"date": "2020-01-01", "worker": "W1", "mode": "phone"},
+                {"date": "2020-01-02", "worker": "W2", "mode": "phone"},
+            ],
+        },
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    rejections = load_registry(path).rejections
+    assert [(r.record, r.problems) for r in rejections] == [
+        (
+            2,
+            (
+                FieldProblem(
+                    "$.role",
+                    "must be one of child_director, child_supervisor, counsellor, "
+                    "social_worker, party_member, volunteer (got 'chief')",
+                ),
+            ),
+        ),
+        (
+            3,
+            (
+                FieldProblem(
+                    "$.contacts[0].worker", "refers to worker 'W1', which was rejected (record 2)"
+                ),
+                FieldProblem(
+                    "$.contacts[1].worker", "refers to no worker of the registry (got 'W2')"
+                ),
+            ),
+        ),
+    ]
+
+
+def test_reference_record_after_a_child_file_is_rejected(tmp_path: Path) -> None:
+    """JSON Lines gives reference records first; a late one is rejected, not silently used."""
+    path = tmp_path / "r.jsonl"
+    records = [
+        {"record": "division", "code": "43", "name": "湖南省"},
+        {
+            "record": "child",
+            "id": "C1",
+            "name": "某",
+            "birth_date": "2012-01-01",
+            "sex": "male",
+            "division": "430124101201",
+            "household": "rural",
+        },
+        {"record": "division", "code": "42", "name": "湖北省"},
+        {"record": "weird"},
+        [1, 2],
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    result = load_registry(path)
+    assert [(r.record, r.path, r.message) for r in result.rejections] == [
+        (3, "$.record", "a division record must come before the child files"),
+        (4, "$.record", "must be one of division, worker, service_point, child (got 'weird')"),
+        (5, "$", "must be an object (got a list)"),
+    ]
+    assert [c.id for c in result.registry.children] == ["C1"]
+    assert result.counts.read == 5
+
+
+def test_duplicate_ids_are_rejected_after_the_first(tmp_path: Path) -> None:
+    """The first record with an id wins; later ones with the same id are rejected."""
+    path = tmp_path / "r.jsonl"
+    child = {
+        "record": "child",
+        "id": "C1",
+        "name": "某",
+        "birth_date": "2012-01-01",
+        "sex": "male",
+        "division": "430124101201",
+        "household": "rural",
+    }
+    records = [
+        {"record": "division", "code": "43", "name": "湖南省"},
+        {"record": "division", "code": "430000", "name": "湖南"},
+        child,
+        {**child, "birth_date": "2013-01-01"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    result = load_registry(path)
+    assert [(r.record, r.path, r.message) for r in result.rejections] == [
+        (2, "$.code", "is listed twice (got '43')"),
+        (4, "$.id", "is a duplicate child id (got 'C1')"),
+    ]
+    assert [c.birth_date for c in result.registry.children] == [dt.date(2012, 1, 1)]
+
+
+def test_document_layout_reports_the_location_of_each_rejected_record(tmp_path: Path) -> None:
+    """In a JSON document a rejection names its place ($.children[1]) and its record number."""
+    path = tmp_path / "r.json"
+    document = {
+        "divisions": [{"code": "43", "name": "湖南省"}],
+        "children": [
+            {
+                "id": "C1",
+                "name": "某",
+                "birth_date": "2012-01-01",
+                "sex": "male",
+                "division": "430124101201",
+                "household": "rural",
+            },
+            {"id": "C2"},
+        ],
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = load_registry(path)
+    [rejection] = result.rejections
+    assert (rejection.record, rejection.line, rejection.location, rejection.path) == (
+        3,
+        None,
+        "$.children[1]",
+        "$.name",
+    )
+    assert str(rejection).startswith("record 3 ($.children[1], child 'C2'): $.name: is required")
+    assert [c.id for c in result.registry.children] == ["C1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "registry file is not valid JSON"),
+        (b"[1, 2]", "registry document must be a JSON object"),
+        (b'{"kids": []}', "registry document has unknown key(s) 'kids'"),
+        (b'{"children": {}}', "'children' must be a list"),
+        (b"\xff\xfe{}", "registry file is not UTF-8 text"),
+    ],
+)
+def test_an_unreadable_document_raises_one_clear_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    """A document that cannot be read at all raises RegistryReadError saying why."""
+    path = tmp_path / "r.json"
+    path.write_bytes(content)
+    with pytest.raises(RegistryReadError, match=re.escape(message)):
+        load_registry(path)
+
+
+def test_a_missing_file_raises_registry_read_error(tmp_path: Path) -> None:
+    """A missing file is a RegistryReadError (also an OSError) naming the path."""
+    with pytest.raises(RegistryReadError, match=r"registry file not found: .*nope\.jsonl"):
+        load_registry(tmp_path / "nope.jsonl")
+
+
+def test_a_line_that_is_not_utf8_is_rejected_and_the_rest_read(tmp_path: Path) -> None:
+    """A single undecodable line does not stop the stream."""
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(
+        b'{"record": "division", "code": "43", "name": "x"}\n\xff\xfe\n'
+        b'{"record": "division", "code": "42", "name": "y"}\n'
+    )
+    result = load_registry(path)
+    assert [(r.record, r.line, r.message) for r in result.rejections] == [(2, 2, "is not UTF-8")]
+    assert [str(d.code) for d in result.registry.reference.divisions] == ["43", "42"]
+
+
+def test_layout_is_sniffed_when_the_suffix_does_not_say(tmp_path: Path) -> None:
+    """A .txt file whose first line is a record is read as JSON Lines."""
+    path = tmp_path / "registry.txt"
+    path.write_bytes(SAMPLE.read_bytes())
+    assert load_registry(path).counts.rejected == 0
+
+
+def test_sample_registry_loads_without_rejections() -> None:
+    """The bundled sample is valid and holds what the README says."""
+    result = load_registry(SAMPLE)
+    assert result.rejections == ()
+    assert len(result.registry.children) == 6
+    assert result.counts.read == 28
+
+
+def test_stream_reads_reference_first_and_children_lazily() -> None:
+    """open_registry gives the reference data at once and child files one at a time."""
+    with open_registry(SAMPLE) as stream:
+        assert len(stream.reference.workers) == 7
+        assert stream.counts.by_kind.get("child") is None
+        children = stream.children()
+        first = next(children)
+        assert isinstance(first, Child)
+        assert stream.counts.by_kind["child"] == KindCounts(read=1, accepted=1, rejected=0)
+        rest = list(children)
+    assert len(rest) == 5
+    with pytest.raises(RuntimeError, match="only once"):
+        next(stream.children())
+
+
+@pytest.mark.parametrize("layout", ["lines", "document"])
+def test_writer_round_trips_the_sample(tmp_path: Path, layout: str) -> None:
+    """What write_registry writes, load_registry reads back equal, in either layout."""
+    original = load_registry(SAMPLE).registry
+    path = tmp_path / ("out.jsonl" if layout == "lines" else "out.json")
+    written = write_registry(
+        path,
+        original.reference,
+        original.children,
+        layout="lines" if layout == "lines" else "document",
+    )
+    assert written == 6
+    again = load_registry(path)
+    assert again.rejections == ()
+    assert again.registry == original
+
+
+def test_written_amounts_keep_their_decimal_value(tmp_path: Path) -> None:
+    """A floor area of 42.5 m² is written as the number 42.5 and read back exactly."""
+    registry = load_registry(SAMPLE).registry
+    path = tmp_path / "out.jsonl"
+    write_registry(path, registry.reference, registry.children)
+    line = next(ln for ln in path.read_text(encoding="utf-8").splitlines() if "H-LX-2" in ln)
+    assert '"floor_area_m2": 42.5' in line
+    point = load_registry(path).registry.reference.service_point("H-LX-2")
+    assert point is not None
+    assert str(point.floor_area_m2) == "42.5"
+
+
+def test_loaded_child_has_typed_facts() -> None:
+    """Loaded values are model types, not strings: divisions, enums, dates."""
+    child = load_registry(SAMPLE).registry.children[0]
+    assert child.division == Division("433122100201")
+    assert child.contacts[0].mode is ContactMode.HOME_VISIT
+    assert child.contacts[0].date == dt.date(2020, 6, 3)
