@@ -1,0 +1,29 @@
+"""The README opens with the two commands, and CI runs the second one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_readme_opens_with_exactly_two_commands() -> None:
+    """The first fenced block after the title holds the setup+run and setup+test commands."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("# careprotect\n\n```sh\n")
+    commands = readme_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith("careprotect validate examples/sample-registry.jsonl")
+    assert commands[1].endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run calls the README's test command verbatim, so the two cannot drift apart."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in ci.splitlines()
