@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,26 @@ from careprotect import (
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "examples" / "sample-registry.jsonl"
+HUNAN = {"record": "division", "code": "43", "name": "湖南省"}
+
+
+def child_record(**fields: Any) -> dict[str, Any]:
+    """A valid child line in Hunan, with ``fields`` replaced or added."""
+    return {
+        "record": "child",
+        "id": "C1",
+        "name": "某",
+        "birth_date": "2012-01-01",
+        "sex": "male",
+        "division": "430124101201",
+        "household": "rural",
+        **fields,
+    }
+
+
+def write_lines(path: Path, records: list[Any]) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    return path
 
 
 def test_bad_records_each_give_one_rejection_with_their_path() -> None:
@@ -87,23 +108,13 @@ def test_counts_add_up_by_kind_and_in_total() -> None:
 
 def test_every_problem_of_a_record_is_reported_in_one_rejection(tmp_path: Path) -> None:
     """A record with three problems is one rejection listing all three."""
-    path = tmp_path / "r.jsonl"
-    records = [
-        {"record": "division", "code": "43", "name": "湖南省"},
-        {
-            "record": "child",
-            "id": "C1",
-            "name": "某",
-            "birth_date": "2012-13-01",
-            "sex": "boy",
-            "division": "430124101201",
-            "household": "rural",
-            "contacts": [{"date": "2020-01-01", "worker": "W1", "mode": "letter"}],
-            "nickname": "x",
-        },
-    ]
-    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    [rejection] = load_registry(path).rejections
+    child = child_record(
+        birth_date="2012-13-01",
+        sex="boy",
+        contacts=[{"date": "2020-01-01", "worker": "W1", "mode": "letter"}],
+        nickname="x",
+    )
+    [rejection] = load_registry(write_lines(tmp_path / "r.jsonl", [HUNAN, child])).rejections
     assert rejection.problems == (
         FieldProblem("$.birth_date", "must be a real date YYYY-MM-DD (got '2012-13-01')"),
         FieldProblem("$.sex", "must be one of male, female (got 'boy')"),
@@ -118,26 +129,14 @@ def test_every_problem_of_a_record_is_reported_in_one_rejection(tmp_path: Path) 
 def test_references_to_unknown_and_rejected_workers_are_refused(tmp_path: Path) -> None:
     """A contact by a worker who is not in the registry, or whose record was rejected, is an
     input error at the contact's path; the message says which."""
-    path = tmp_path / "r.jsonl"
-    records = [
-        {"record": "division", "code": "43", "name": "湖南省"},
-        {"record": "worker", "id": "W1", "name": "甲", "role": "chief", "division": "43"},
-        {
-            "record": "child",
-            "id": "C1",
-            "name": "某",
-            "birth_date": "2012-01-01",
-            "sex": "male",
-            "division": "430124101201",
-            "household": "rural",
-            "contacts": [
-                {"date": "2020-01-01", "worker": "W1", "mode": "phone"},
-                {"date": "2020-01-02", "worker": "W2", "mode": "phone"},
-            ],
-        },
-    ]
-    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    rejections = load_registry(path).rejections
+    worker = {"record": "worker", "id": "W1", "name": "甲", "role": "chief", "division": "43"}
+    child = child_record(
+        contacts=[
+            {"date": "2020-01-01", "worker": "W1", "mode": "phone"},
+            {"date": "2020-01-02", "worker": "W2", "mode": "phone"},
+        ]
+    )
+    rejections = load_registry(write_lines(tmp_path / "r.jsonl", [HUNAN, worker, child])).rejections
     assert [(r.record, r.problems) for r in rejections] == [
         (
             2,
@@ -165,24 +164,14 @@ def test_references_to_unknown_and_rejected_workers_are_refused(tmp_path: Path) 
 
 def test_reference_record_after_a_child_file_is_rejected(tmp_path: Path) -> None:
     """JSON Lines gives reference records first; a late one is rejected, not silently used."""
-    path = tmp_path / "r.jsonl"
     records = [
-        {"record": "division", "code": "43", "name": "湖南省"},
-        {
-            "record": "child",
-            "id": "C1",
-            "name": "某",
-            "birth_date": "2012-01-01",
-            "sex": "male",
-            "division": "430124101201",
-            "household": "rural",
-        },
+        HUNAN,
+        child_record(),
         {"record": "division", "code": "42", "name": "湖北省"},
         {"record": "weird"},
         [1, 2],
     ]
-    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    result = load_registry(path)
+    result = load_registry(write_lines(tmp_path / "r.jsonl", records))
     assert [(r.record, r.path, r.message) for r in result.rejections] == [
         (3, "$.record", "a division record must come before the child files"),
         (4, "$.record", "must be one of division, worker, service_point, child (got 'weird')"),
@@ -194,24 +183,13 @@ def test_reference_record_after_a_child_file_is_rejected(tmp_path: Path) -> None
 
 def test_duplicate_ids_are_rejected_after_the_first(tmp_path: Path) -> None:
     """The first record with an id wins; later ones with the same id are rejected."""
-    path = tmp_path / "r.jsonl"
-    child = {
-        "record": "child",
-        "id": "C1",
-        "name": "某",
-        "birth_date": "2012-01-01",
-        "sex": "male",
-        "division": "430124101201",
-        "household": "rural",
-    }
     records = [
-        {"record": "division", "code": "43", "name": "湖南省"},
+        HUNAN,
         {"record": "division", "code": "430000", "name": "湖南"},
-        child,
-        {**child, "birth_date": "2013-01-01"},
+        child_record(),
+        child_record(birth_date="2013-01-01"),
     ]
-    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    result = load_registry(path)
+    result = load_registry(write_lines(tmp_path / "r.jsonl", records))
     assert [(r.record, r.path, r.message) for r in result.rejections] == [
         (2, "$.code", "is listed twice (got '43')"),
         (4, "$.id", "is a duplicate child id (got 'C1')"),
@@ -225,14 +203,7 @@ def test_document_layout_reports_the_location_of_each_rejected_record(tmp_path: 
     document = {
         "divisions": [{"code": "43", "name": "湖南省"}],
         "children": [
-            {
-                "id": "C1",
-                "name": "某",
-                "birth_date": "2012-01-01",
-                "sex": "male",
-                "division": "430124101201",
-                "household": "rural",
-            },
+            {k: v for k, v in child_record().items() if k != "record"},
             {"id": "C2"},
         ],
     }
