@@ -187,9 +187,13 @@ class RegistryStream:
         self._child_ids: set[str] = set()
         self._consumed = False
         self._file: IO[bytes] | None = None
-        self._records = self._open()
         self._pending: _Raw | None = None
-        self.reference = self._read_reference()
+        try:
+            self._records = self._open()
+            self.reference = self._read_reference()
+        except BaseException:
+            self.close()
+            raise
 
     # -- reading -----------------------------------------------------------------------------
 
