@@ -80,7 +80,7 @@ def test_strings_are_not_made_from_numbers() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(50, Decimal(50)), (Decimal("42.5"), Decimal("42.5")), (42.5, Decimal("42.5")), ("60", 60)],
+    [(50, Decimal(50)), (Decimal("42.5"), Decimal("42.5")), (42.5, Decimal("42.5"))],
 )
 def test_areas_are_exact_decimals(value: Any, expected: Decimal) -> None:
     """Areas become Decimal; a float becomes the decimal it was written as."""
@@ -92,14 +92,16 @@ def test_areas_are_exact_decimals(value: Any, expected: Decimal) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("NaN", "must be a finite number (got 'NaN')"),
+        (Decimal("NaN"), "must be a finite number (got Decimal Decimal('NaN'))"),
+        (float("inf"), "must be a finite number (got float inf)"),
+        ("60", "must be a number (got '60')"),
         ("fifty", "must be a number (got 'fifty')"),
         (True, "must be a number (got bool True)"),
         (-1, "must not be negative (got -1)"),
     ],
 )
 def test_bad_areas_are_refused(value: Any, message: str) -> None:
-    """Non-numbers, non-finite numbers and negative areas are refused at the field."""
+    """Strings (even of digits), non-finite numbers and negative areas are refused."""
     assert problems({**POINT, "floor_area_m2": value}, ServicePoint) == [
         FieldProblem("$.floor_area_m2", message)
     ]
@@ -165,3 +167,10 @@ def test_bad_values_are_described_without_personal_data(value: Any, shown: str) 
     """Error messages quote short ASCII values, mask ID-like digits, and never quote Chinese
     text (which may be a name)."""
     assert describe_value(value) == shown
+
+
+def test_strings_with_a_nul_character_are_refused() -> None:
+    """NUL never belongs in a name or id, and the writer's number marker relies on it."""
+    assert problems({**POINT, "name": "a\x00b"}, ServicePoint) == [
+        FieldProblem("$.name", "must not contain a NUL character")
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from careprotect import (
     open_registry,
     write_registry,
 )
+from careprotect.io import dumps
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "examples" / "sample-registry.jsonl"
@@ -323,3 +325,11 @@ def test_loaded_child_has_typed_facts() -> None:
     assert child.division == Division("433122100201")
     assert child.contacts[0].mode is ContactMode.HOME_VISIT
     assert child.contacts[0].date == dt.date(2020, 6, 3)
+
+
+def test_decimals_are_written_with_exactly_their_digits() -> None:
+    """No amount or area passes through binary floating point on the way out."""
+    data = {"a": Decimal("12345678901234567890.5"), "b": Decimal("0.10"), "c": [Decimal("-1E+3")]}
+    text = dumps(data)
+    assert text == '{"a": 12345678901234567890.5, "b": 0.10, "c": [-1E+3]}'
+    assert json.loads(text, parse_float=Decimal) == data

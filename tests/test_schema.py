@@ -78,7 +78,7 @@ from careprotect import (
     make_converter,
     write_registry,
 )
-from careprotect.io import _json_default
+from careprotect.io import dumps
 from careprotect.testing import citizen_ids, division_codes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,7 +328,7 @@ def _errors(validator: Any, instance: Any) -> list[str]:
 
 def _as_json(data: Any) -> Any:
     """``data`` through JSON and back, as a file would carry it."""
-    return json.loads(json.dumps(data, ensure_ascii=False, default=_json_default))
+    return json.loads(dumps(data))
 
 
 def _line(kind: RecordKind, item: Any) -> Any:

@@ -4,7 +4,7 @@
 no module-level converter. Structuring is strict: a string is not a number, a number is not a
 string, ``"yes"`` is not a boolean, a date is ``YYYY-MM-DD`` and real, an unknown field is an
 error. Every failure can be turned into :class:`FieldProblem` records, each with a JSON path
-relative to the record (``$.guardians[1].relation``) and a message, by
+relative to the record (``$.guardianships[1].relation``) and a message, by
 :func:`structure_problems`.
 """
 
@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import functools
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, get_args, get_origin
 
 import attrs
@@ -71,6 +71,8 @@ def describe_value(value: Any) -> str:
 def _structure_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
         raise InvalidValueError(f"must be a string (got {describe_value(value)})")
+    if "\x00" in value:
+        raise InvalidValueError("must not contain a NUL character")
     return value
 
 
@@ -87,13 +89,10 @@ def _structure_bool(value: Any, _: type) -> bool:
 
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise InvalidValueError(f"must be a number (got {describe_value(value)})")
-    try:
-        # A float is taken as the decimal it was written as ("50.5"), never its binary value.
-        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        raise InvalidValueError(f"must be a number (got {describe_value(value)})") from None
+    # A float is taken as the decimal it was written as ("50.5"), never its binary value.
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise InvalidValueError(f"must be a finite number (got {describe_value(value)})")
     return number

@@ -22,6 +22,7 @@ import datetime as dt
 import enum
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -44,6 +45,7 @@ __all__ = [
     "RecordKind",
     "RegistryStream",
     "Rejection",
+    "dumps",
     "load_registry",
     "open_registry",
     "write_registry",
@@ -125,7 +127,8 @@ class KindCounts:
 class LoadCounts:
     """Record counts for a whole input, in total and by kind.
 
-    Records whose kind could not be told (a line that is not JSON) count as ``unknown``.
+    Records whose kind could not be told (a line that is not JSON, not an object, or without
+    a valid ``record`` key) count as ``unknown``.
     """
 
     by_kind: Mapping[str, KindCounts]
@@ -207,7 +210,7 @@ class RegistryStream:
                 f"registry file cannot be read: {self.path} ({exc.strerror})"
             ) from None
         self._file = handle
-        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        head = handle.readline().lstrip(b"\xef\xbb\xbf \t\r\n")
         handle.seek(0)
         if self.path.suffix in (".jsonl", ".ndjson") or (
             self.path.suffix != ".json" and _looks_like_lines(head)
@@ -505,10 +508,9 @@ def _outside(code: Division) -> FieldProblem:
     return FieldProblem("$.division", f"is outside every division of the registry (got '{code}')")
 
 
-def _looks_like_lines(head: bytes) -> bool:
-    first = head.split(b"\n", 1)[0]
+def _looks_like_lines(first_line: bytes) -> bool:
     try:
-        data = json.loads(first)
+        data = json.loads(first_line)
     except ValueError:
         return False
     return isinstance(data, dict) and "record" in data
@@ -546,12 +548,26 @@ def load_registry(path: str | Path, *, converter: cattrs.Converter | None = None
         )
 
 
+# Decimals are written as JSON numbers with exactly their decimal digits: the encoder writes a
+# marked string in their place, which is then replaced by the number's text. The marker starts
+# with a NUL character, which the converter refuses in any input string, so no string read
+# from a registry can be taken for it.
+_DECIMAL_MARK = "\x00careprotect-decimal:"
+_DECIMAL_TEXT = re.compile(r'"\\u0000careprotect-decimal:([-+0-9.E]+)"')
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return f"{_DECIMAL_MARK}{value}"
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(data: Any, *, indent: int | None = None) -> str:
+    """JSON text for unstructured data, with Decimals written exactly as JSON numbers."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+    return _DECIMAL_TEXT.sub(r"\1", text)
 
 
 def write_registry(
@@ -582,7 +598,7 @@ def write_registry(
             for kind, items in sections:
                 for item in items:
                     data = {"record": kind.value, **conv.unstructure(item)}
-                    out.write(json.dumps(data, ensure_ascii=False, default=_json_default))
+                    out.write(dumps(data))
                     out.write("\n")
                     count += kind is RecordKind.CHILD
         else:
@@ -590,6 +606,6 @@ def write_registry(
             for kind, items in sections:
                 document[_SECTIONS[kind]] = [conv.unstructure(i) for i in items]
             count = len(document["children"])
-            json.dump(document, out, ensure_ascii=False, indent=1, default=_json_default)
+            out.write(dumps(document, indent=1))
             out.write("\n")
     return count

@@ -9,7 +9,15 @@ import attrs
 
 from careprotect.errors import InvalidValueError
 
-__all__ = ["Dated", "end_after_start", "non_empty", "non_negative"]
+__all__ = [
+    "Dated",
+    "end_after_signing",
+    "end_after_start",
+    "non_empty",
+    "non_empty_if_given",
+    "non_negative",
+    "redacted",
+]
 
 
 class Dated:
@@ -43,10 +51,32 @@ def end_after_start(instance: Any, attribute: attrs.Attribute[Any], value: dt.da
         )
 
 
+def end_after_signing(
+    instance: Any, attribute: attrs.Attribute[Any], value: dt.date | None
+) -> None:
+    """Validator for an agreement's ``end``: it must come after ``signed_on``."""
+    if value is not None and value <= instance.signed_on:
+        raise InvalidValueError(
+            f"must be after 'signed_on' {instance.signed_on.isoformat()} (got {value.isoformat()})",
+            field=attribute.name,
+        )
+
+
 def non_empty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """Validator for identifiers and names: not empty, not only blanks."""
     if not value.strip():
         raise InvalidValueError("must not be empty", field=attribute.name)
+
+
+def non_empty_if_given(instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """Validator for optional identifiers: absent, or not empty and not only blanks."""
+    if value is not None:
+        non_empty(instance, attribute, value)
+
+
+def redacted(value: str | None) -> str:
+    """``repr`` of free text that may hold personal data: its length only."""
+    return "None" if value is None else f"<{len(value)} characters>"
 
 
 def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

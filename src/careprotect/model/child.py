@@ -31,7 +31,14 @@ from careprotect.enums import (
 )
 from careprotect.errors import InvalidValueError
 from careprotect.masking import mask_name
-from careprotect.model._base import Dated, end_after_start, non_empty
+from careprotect.model._base import (
+    Dated,
+    end_after_signing,
+    end_after_start,
+    non_empty,
+    non_empty_if_given,
+    redacted,
+)
 
 __all__ = [
     "Agreement",
@@ -100,7 +107,7 @@ class Guardianship(Dated):
 def _institution_named(
     instance: Residence, attribute: attrs.Attribute[str | None], value: str | None
 ) -> None:
-    if instance.kind is ResidenceKind.INSTITUTION and not value:
+    if instance.kind is ResidenceKind.INSTITUTION and (value is None or not value.strip()):
         raise InvalidValueError(
             "must name the service point when 'kind' is 'institution'", field=attribute.name
         )
@@ -167,8 +174,8 @@ class Agreement:
 
     kind: AgreementKind
     signed_on: dt.date
-    service_point: str | None = None
-    end: dt.date | None = None
+    service_point: str | None = attrs.field(default=None, validator=non_empty_if_given)
+    end: dt.date | None = attrs.field(default=None, validator=end_after_signing)
 
     def in_force_on(self, day: dt.date) -> bool:
         """Whether the agreement has been signed and has not ended by ``day``."""
@@ -182,17 +189,18 @@ class Report:
     date: dt.date
     concern: ReportConcern
     to: ReferralTarget
-    worker: str | None = None
+    worker: str | None = attrs.field(default=None, validator=non_empty_if_given)
 
 
 @attrs.frozen(kw_only=True)
 class Referral:
-    """A referral of the child to another service."""
+    """A referral of the child to another service. ``reason`` is free text that may name
+    people, so ``repr`` shows only its length."""
 
     date: dt.date
     target: ReferralTarget
-    worker: str | None = None
-    reason: str | None = None
+    worker: str | None = attrs.field(default=None, validator=non_empty_if_given)
+    reason: str | None = attrs.field(default=None, repr=redacted)
 
 
 def _village(instance: Child, attribute: attrs.Attribute[Division], value: Division) -> None:

@@ -10,7 +10,7 @@ import attrs
 from careprotect.divisions import Division
 from careprotect.enums import Facility, OrganiserLevel, ServicePointKind
 from careprotect.errors import InvalidValueError
-from careprotect.model._base import non_empty, non_negative
+from careprotect.model._base import end_after_signing, non_empty, non_empty_if_given, non_negative
 
 __all__ = ["ModelDesignation", "ServiceAgreement", "ServicePoint"]
 
@@ -35,7 +35,7 @@ class ServiceAgreement:
 
     child: str = attrs.field(validator=non_empty)
     signed_on: dt.date
-    end: dt.date | None = None
+    end: dt.date | None = attrs.field(default=None, validator=end_after_signing)
 
     def in_force_on(self, day: dt.date) -> bool:
         """Whether the agreement has been signed and has not ended by ``day``."""
@@ -71,7 +71,7 @@ class ServicePoint:
     model_designations: tuple[ModelDesignation, ...] = ()
     opened_on: dt.date | None = None
     closed_on: dt.date | None = attrs.field(default=None, validator=_closed_after_opened)
-    director: str | None = None
+    director: str | None = attrs.field(default=None, validator=non_empty_if_given)
     agreements: tuple[ServiceAgreement, ...] = ()
 
     def open_on(self, day: dt.date) -> bool | None:
