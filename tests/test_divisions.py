@@ -113,7 +113,7 @@ def test_division_is_frozen() -> None:
         ("43 01", "division code must contain only the digits 0-9 (got '43 01')"),
         (" 430000", "division code must contain only the digits 0-9 (got ' 430000')"),
         ("-43", "division code must contain only the digits 0-9 (got '-43')"),
-        ("４３", "division code must contain only the digits 0-9 (got '４３')"),
+        ("４３", "division code must contain only the digits 0-9 (got a string of 2 characters)"),
         (
             "990000",
             "division code starts with '99', which is not a province code of GB/T 2260"

@@ -30,7 +30,7 @@ from cattrs.gen import make_dict_structure_fn
 from careprotect.citizen_id import CitizenId
 from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError
-from careprotect.masking import mask_id_number
+from careprotect.masking import looks_like_id_number, mask_id_number
 
 __all__ = ["FieldProblem", "describe_value", "make_converter", "structure_problems"]
 
@@ -54,7 +54,7 @@ def describe_value(value: Any) -> str:
     looks like an ID number is masked, so an error message never carries personal data.
     """
     if isinstance(value, str):
-        if len(value) >= 15 and value[:15].isdigit():
+        if looks_like_id_number(value):
             return repr(mask_id_number(value))
         if value.isascii() and len(value) <= 32:
             return repr(value)
@@ -261,7 +261,17 @@ def _walk(exc: BaseException, path: str, out: list[FieldProblem]) -> None:
             _walk(sub, path, out)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for name in sorted(exc.extra_fields):
-            out.append(FieldProblem(f"{path}.{name}", f"is not a field of {exc.cl.__name__}"))
+            # An unknown key is shown in the path only when it is short ASCII text; anything
+            # else (a name used as a key, an ID number) is described instead.
+            key = (
+                name
+                if name.isascii() and len(name) <= 32 and not looks_like_id_number(name)
+                else "*"
+            )
+            message = f"is not a field of {exc.cl.__name__}"
+            if key == "*":
+                message += f" (an unknown key: {describe_value(name)})"
+            out.append(FieldProblem(f"{path}.{key}", message))
     elif isinstance(exc, InvalidValueError):
         where = f"{path}.{exc.field}" if exc.field else path
         out.append(FieldProblem(where, exc.problem))

@@ -111,7 +111,9 @@ def _normalise(code: str) -> str:
         )
     n = len(code)
     if code and not (code.isdigit() and code.isascii()):
-        raise InvalidDivisionError(f"must contain only the digits 0-9 (got {_shown(code)!r})")
+        # Non-ASCII text may be a name put in the wrong field: say only how long it is.
+        shown = repr(_shown(code)) if code.isascii() else f"a string of {n} characters"
+        raise InvalidDivisionError(f"must contain only the digits 0-9 (got {shown})")
     top = _LEVEL_BY_LENGTH.get(n)
     if top is None:
         raise InvalidDivisionError(

@@ -36,6 +36,7 @@ import cattrs
 from careprotect.convert import FieldProblem, describe_value, make_converter, structure_problems
 from careprotect.divisions import Division
 from careprotect.errors import RegistryReadError
+from careprotect.masking import mask_if_id_number
 from careprotect.model import Child, DivisionRecord, ReferenceData, Registry, ServicePoint, Worker
 
 __all__ = [
@@ -356,7 +357,7 @@ class RegistryStream:
         assert isinstance(child, Child)
         problems = self._check_child(child)
         if problems:
-            self._reject(raw, problems, child.id)
+            self._reject(raw, problems, mask_if_id_number(child.id))
             return None
         self._child_ids.add(child.id)
         self._accept(RecordKind.CHILD)
@@ -409,7 +410,11 @@ class RegistryStream:
         ref = self.reference
         problems: list[FieldProblem] = []
         if child.id in self._child_ids:
-            problems.append(FieldProblem("$.id", f"is a duplicate child id (got '{child.id}')"))
+            problems.append(
+                FieldProblem(
+                    "$.id", f"is a duplicate child id (got '{mask_if_id_number(child.id)}')"
+                )
+            )
         if not ref.is_known_division(child.division):
             problems.append(_outside(child.division))
 
@@ -520,12 +525,12 @@ def _raw_id(data: Any) -> str | None:
     if isinstance(data, dict):
         value = data.get("id", data.get("code"))
         if isinstance(value, str) and value.isascii() and len(value) <= 64:
-            return value
+            return mask_if_id_number(value)
     return None
 
 
 def _record_id(item: Any) -> str:
-    return str(item.code) if isinstance(item, DivisionRecord) else str(item.id)
+    return str(item.code) if isinstance(item, DivisionRecord) else mask_if_id_number(item.id)
 
 
 def open_registry(path: str | Path, *, converter: cattrs.Converter | None = None) -> RegistryStream:

@@ -7,7 +7,7 @@ unless a caller asks for it explicitly.
 
 from __future__ import annotations
 
-__all__ = ["mask_id_number", "mask_name"]
+__all__ = ["looks_like_id_number", "mask_id_number", "mask_if_id_number", "mask_name"]
 
 
 def mask_name(name: str) -> str:
@@ -37,3 +37,18 @@ def mask_id_number(text: str) -> str:
     keep_tail = n // 6
     tail = text[n - keep_tail :] if keep_tail else ""
     return text[:keep_head] + "*" * (n - keep_head - keep_tail) + tail
+
+
+def looks_like_id_number(text: str) -> bool:
+    """Whether ``text`` could be a citizen ID number: 15 or more characters, the first 15 of
+    them digits (the old 15-digit and the 18-character forms both qualify)."""
+    return len(text) >= 15 and text[:15].isdigit()
+
+
+def mask_if_id_number(text: str) -> str:
+    """``text`` as given, unless it could be a citizen ID number; then masked.
+
+    For record ids and keys, which are normally codes of the registry's own choosing but may
+    carry an ID number when a registry uses one as the child's id.
+    """
+    return mask_id_number(text) if looks_like_id_number(text) else text

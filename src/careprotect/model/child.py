@@ -30,7 +30,7 @@ from careprotect.enums import (
     Topic,
 )
 from careprotect.errors import InvalidValueError
-from careprotect.masking import mask_name
+from careprotect.masking import mask_if_id_number, mask_name
 from careprotect.model._base import (
     Dated,
     end_after_signing,
@@ -228,11 +228,12 @@ def _id_matches(
 class Child:
     """A child's file: who the child is, where the child lives, and the dated facts.
 
-    ``name`` and ``citizen_id`` are masked in ``repr``. The facts are kept in the order given;
+    ``name`` and ``citizen_id`` are masked in ``repr``, and so is ``id`` if it looks like an
+    ID number. The facts are kept in the order given;
     the methods below select those that hold on a day or in a range.
     """
 
-    id: str = attrs.field(validator=non_empty)
+    id: str = attrs.field(validator=non_empty, repr=lambda v: repr(mask_if_id_number(v)))
     name: str = attrs.field(validator=non_empty, repr=mask_name)
     birth_date: dt.date
     sex: Sex
