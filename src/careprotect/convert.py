@@ -10,6 +10,7 @@ relative to the record (``$.guardianships[1].relation``) and a message, by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
@@ -100,10 +101,8 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
 
 def _structure_date(value: Any, _: type) -> dt.date:
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
+        with contextlib.suppress(ValueError):  # 2019-02-30 falls through to the message
             return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     raise InvalidValueError(f"must be a real date YYYY-MM-DD (got {describe_value(value)})")
 
 
