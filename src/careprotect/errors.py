@@ -16,6 +16,8 @@ __all__ = [
     "InvalidDivisionError",
     "InvalidPeriodError",
     "InvalidValueError",
+    "ParameterError",
+    "PluginLoadError",
     "RegistryReadError",
 ]
 
@@ -70,3 +72,13 @@ class RegistryReadError(CareProtectError, OSError):
 
     Problems with single records are not raised: they become rejections.
     """
+
+
+class PluginLoadError(CareProtectError):
+    """Plugins that cannot be loaded together: a conflict, a value below a floor, a bad
+    parameter file, an uncited rule. The message names every plugin and source involved."""
+
+
+class ParameterError(CareProtectError, LookupError):
+    """A parameter asked for that is not declared, or has no value in force for the division
+    and date asked about."""

@@ -1,0 +1,376 @@
+"""The engine: plugins loaded and checked, parameters resolved, rules evaluated.
+
+An :class:`Engine` is built from an explicit list of plugins (the national baseline is added
+first unless ``national=False``) or from the ``careprotect`` entry-point group with an
+allowlist. Building it loads every parameter file and registration and checks them all:
+conflicts, floors, citations, scopes. Nothing is loaded when careprotect is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pluggy
+
+from careprotect import hookspecs
+from careprotect.divisions import Division
+from careprotect.errors import InvalidValueError, PluginLoadError
+from careprotect.findings import Finding, SubjectKind, Summary
+from careprotect.io import RegistryStream
+from careprotect.model import Child, ReferenceData, Registry
+from careprotect.params import (
+    Citation,
+    ParameterSpec,
+    ParameterTable,
+    ParameterValue,
+    PluginInfo,
+    Scope,
+    coerce_values,
+    load_parameter_file,
+    scope_contains,
+    scope_label,
+)
+from careprotect.periods import Period
+from careprotect.rules.base import Env, Membership, RuleKind
+
+__all__ = ["Audit", "Classification", "Engine", "Registered"]
+
+ENTRY_POINT_GROUP = "careprotect"
+
+
+@attrs.frozen
+class Registered:
+    """A category or rule as registered: by which plugin, for which scope, with which
+    citations (resolved from the plugin's parameter files)."""
+
+    item: Any
+    plugin: PluginInfo
+    scope: Scope
+    citations: tuple[Citation, ...]
+
+    @property
+    def id(self) -> str:
+        """The category's or rule's id."""
+        return str(self.item.id)
+
+    def applies_to(self, division: Division) -> bool:
+        """Whether ``division`` lies within the registration's scope."""
+        return scope_contains(self.scope, division)
+
+
+@attrs.frozen
+class Classification:
+    """The categories of a child on a day, each with its reasons."""
+
+    child: str
+    day: dt.date
+    memberships: tuple[Membership, ...]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The ids of the categories the child is in."""
+        return tuple(m.category for m in self.memberships if m.member)
+
+    @property
+    def undecided(self) -> tuple[str, ...]:
+        """The ids of the categories the input cannot decide (missing input)."""
+        return tuple(m.category for m in self.memberships if m.member is None)
+
+
+def _sources(source: Registry | RegistryStream) -> tuple[ReferenceData, Iterable[Child]]:
+    if isinstance(source, Registry):
+        return source.reference, source.children
+    return source.reference, source.children()
+
+
+class Audit:
+    """A running audit: iterate it for findings as they are made; once it is exhausted,
+    :attr:`summary` holds the counts (subjects by kind, findings by rule and outcome)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        source: Registry | RegistryStream,
+        *,
+        as_of: dt.date | None,
+        period: Period | None,
+    ) -> None:
+        self.engine = engine
+        self.as_of = as_of
+        self.period = period
+        self.summary = Summary()
+        self._source = source
+        self._started = False
+
+    def __iter__(self) -> Iterator[Finding]:
+        if self._started:
+            raise RuntimeError("an Audit can be iterated only once")
+        self._started = True
+        reference, children = _sources(self._source)
+        rules = [r for r in self.engine.rules if r.item.kind is RuleKind.COMPLIANCE]
+        envs = {
+            r.id: Env(
+                self.engine,
+                reference=reference,
+                citations=r.citations,
+                plugin=r.plugin,
+                as_of=self.as_of,
+                period=self.period,
+            )
+            for r in rules
+        }
+        by_kind: dict[SubjectKind, list[Registered]] = {}
+        for r in rules:
+            by_kind.setdefault(r.item.subject, []).append(r)
+        subjects: list[tuple[SubjectKind, Iterable[Any]]] = [
+            (SubjectKind.DIVISION, (d.code for d in reference.divisions)),
+            (SubjectKind.WORKER, reference.workers),
+            (SubjectKind.SERVICE_POINT, reference.service_points),
+            (SubjectKind.CHILD, children),
+        ]
+        for kind, items in subjects:
+            kind_rules = by_kind.get(kind, [])
+            for item in items:
+                self.summary.subjects[kind.value] += 1
+                division = item if isinstance(item, Division) else item.division
+                for r in kind_rules:
+                    if not r.applies_to(division):
+                        continue
+                    for finding in r.item.evaluate(item, envs[r.id]):
+                        self.summary.add(finding)
+                        yield finding
+
+
+class Engine:
+    """Plugins, their parameters and rules, checked together.
+
+    :param plugins: plugin modules or objects implementing :mod:`careprotect.hookspecs`.
+    :param national: add the built-in national baseline first (default True).
+    :raises PluginLoadError: on any conflict, floor violation, uncited or out-of-scope
+        contribution, or a bad parameter file, naming the plugins and sources involved.
+    """
+
+    def __init__(self, plugins: Sequence[object] = (), *, national: bool = True) -> None:
+        manager = pluggy.PluginManager(hookspecs.PROJECT)
+        manager.add_hookspecs(hookspecs)
+        if national:
+            from careprotect import national as national_plugin
+
+            plugins = [national_plugin, *plugins]
+        infos: dict[str, PluginInfo] = {}
+        self._info: dict[int, PluginInfo] = {}
+        for plugin in plugins:
+            try:
+                manager.register(plugin)
+            except ValueError as exc:
+                raise PluginLoadError(f"plugin {plugin!r} cannot be registered: {exc}") from None
+            info = self._call_for(manager, plugin, "careprotect_plugin_info")
+            if not isinstance(info, PluginInfo):
+                raise PluginLoadError(
+                    f"plugin {plugin!r} must implement careprotect_plugin_info returning PluginInfo"
+                )
+            if info.name in infos:
+                raise PluginLoadError(f"two plugins are named {info.name!r}")
+            infos[info.name] = info
+            self._info[id(plugin)] = info
+        self._manager = manager
+        ordered = sorted(plugins, key=lambda p: (self._scope_depth(p), self._info[id(p)].name))
+        self.plugins: tuple[PluginInfo, ...] = tuple(self._info[id(p)] for p in ordered)
+
+        citations: dict[str, dict[str, Citation]] = {}
+        specs: list[ParameterSpec] = []
+        values: list[ParameterValue] = []
+        for plugin in ordered:
+            info = self._info[id(plugin)]
+            files: list[Path] = []
+            self._call_for(manager, plugin, "careprotect_parameter_files", register=files.append)
+            table: dict[str, Citation] = {}
+            for path in files:
+                file_citations, file_specs, file_values = load_parameter_file(Path(path), info)
+                table.update(file_citations)
+                specs.extend(file_specs)
+                values.extend(file_values)
+            citations[info.name] = table
+        spec_map = {s.name: s for s in specs}
+        self.parameters = ParameterTable(specs, coerce_values(values, spec_map))
+        self._citations = citations
+
+        self.categories: tuple[Registered, ...] = self._collect(ordered, "careprotect_categories")
+        self.rules: tuple[Registered, ...] = self._collect(ordered, "careprotect_rules")
+        self._category_by_id = {c.id: c for c in self.categories}
+
+    @classmethod
+    def from_entry_points(
+        cls, allow: Collection[str] | None = None, *, national: bool = True
+    ) -> Engine:
+        """An engine with the plugins installed under the ``careprotect`` entry-point group.
+
+        :param allow: the entry-point names to load; None loads every installed plugin. A
+            name that is not installed is an error listing those that are.
+        """
+        found = {ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+        names = sorted(found) if allow is None else sorted(allow)
+        missing = [n for n in names if n not in found]
+        if missing:
+            raise PluginLoadError(
+                f"no installed careprotect plugin named {', '.join(map(repr, missing))}; "
+                f"installed: {', '.join(sorted(found)) or 'none'}"
+            )
+        return cls([found[n].load() for n in names], national=national)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def _scope_depth(self, plugin: object) -> int:
+        scope = self._info[id(plugin)].scope
+        return 0 if scope is None else int(scope.level)
+
+    @staticmethod
+    def _call_for(manager: pluggy.PluginManager, plugin: object, hook: str, **kwargs: Any) -> Any:
+        """Call one plugin's implementation of ``hook`` (None if it has none)."""
+        for impl in getattr(manager.hook, hook).get_hookimpls():
+            if impl.plugin is plugin:
+                return impl.function(**kwargs)
+        return None
+
+    def _collect(self, plugins: Sequence[object], hook: str) -> tuple[Registered, ...]:
+        collected: dict[str, Registered] = {}
+        for plugin in plugins:
+            info = self._info[id(plugin)]
+            table = self._citations[info.name]
+
+            def register(
+                item: Any,
+                scope: Division | None = None,
+                info: PluginInfo = info,
+                table: dict[str, Citation] = table,
+            ) -> None:
+                where = f"{hook} of plugin {info}"
+                if scope is None:
+                    scope = info.scope
+                elif not scope_contains(info.scope, scope):
+                    raise PluginLoadError(
+                        f"{where}: {item.id!r} has scope {scope_label(scope)}, outside the "
+                        f"plugin's scope {scope_label(info.scope)}"
+                    )
+                if not item.citations:
+                    raise PluginLoadError(f"{where}: {item.id!r} cites no source")
+                unknown = [k for k in item.citations if k not in table]
+                if unknown:
+                    raise PluginLoadError(
+                        f"{where}: {item.id!r} cites {', '.join(map(repr, unknown))}, not "
+                        "among the plugin's citations"
+                    )
+                if item.id in collected:
+                    other = collected[item.id]
+                    raise PluginLoadError(
+                        f"{item.id!r} is registered by both {other.plugin} and {info}"
+                    )
+                collected[item.id] = Registered(
+                    item, info, scope, tuple(table[k] for k in item.citations)
+                )
+
+            self._call_for(self._manager, plugin, hook, register=register)
+        return tuple(sorted(collected.values(), key=lambda r: r.id))
+
+    # -- classification --------------------------------------------------------------------
+
+    def _category(self, category: str) -> Registered:
+        try:
+            return self._category_by_id[category]
+        except KeyError:
+            raise InvalidValueError(
+                f"must be one of {', '.join(self._category_by_id)} (got {category!r})",
+                field="category",
+            ) from None
+
+    def _env(self, registered: Registered, reference: ReferenceData) -> Env:
+        return Env(
+            self, reference=reference, citations=registered.citations, plugin=registered.plugin
+        )
+
+    def membership(
+        self, child: Child, category: str, day: dt.date, reference: ReferenceData | None = None
+    ) -> Membership:
+        """Whether ``child`` is in ``category`` on ``day``; a category whose scope does not
+        contain the child's division never includes the child."""
+        registered = self._category(category)
+        if not registered.applies_to(child.division):
+            return Membership(
+                category=category, member=False, facts=("outside the category's scope",)
+            )
+        env = self._env(registered, reference or ReferenceData())
+        result: Membership = registered.item.evaluate(child, day, env)
+        return result
+
+    def membership_spans(
+        self,
+        child: Child,
+        category: str,
+        start: dt.date,
+        end: dt.date,
+        reference: ReferenceData | None = None,
+    ) -> Iterator[tuple[dt.date, dt.date, Membership]]:
+        """The spans ``[a, b)`` covering ``[start, end)`` over which membership is constant."""
+        registered = self._category(category)
+        env = self._env(registered, reference or ReferenceData())
+        points = {start}
+        if registered.applies_to(child.division):
+            points.update(
+                d for d in registered.item.breakpoints(child, start, end, env) if start < d < end
+            )
+        ordered = sorted(points)
+        spans: list[tuple[dt.date, dt.date, Membership]] = []
+        for i, a in enumerate(ordered):
+            b = ordered[i + 1] if i + 1 < len(ordered) else end
+            m = self.membership(child, category, a, reference)
+            if spans and spans[-1][2].member == m.member:
+                spans[-1] = (spans[-1][0], b, spans[-1][2])
+            else:
+                spans.append((a, b, m))
+        return iter(spans)
+
+    def classify(
+        self, child: Child, day: dt.date, reference: ReferenceData | None = None
+    ) -> Classification:
+        """Every category's answer for ``child`` on ``day``."""
+        return Classification(
+            child=child.id,
+            day=day,
+            memberships=tuple(
+                self.membership(child, c.id, day, reference)
+                for c in self.categories
+                if c.applies_to(child.division)
+            ),
+        )
+
+    # -- evaluation ------------------------------------------------------------------------
+
+    def audit(
+        self,
+        source: Registry | RegistryStream,
+        *,
+        as_of: dt.date | None = None,
+        period: Period | None = None,
+    ) -> Audit:
+        """Judge every subject of a registry by every compliance rule in scope.
+
+        Give ``as_of`` (point-in-time rules judge that day; period rules judge their latest
+        period ending on or before it) or ``period`` (period rules judge each of their periods
+        inside it; point-in-time rules judge its last day). Iterate the result for findings;
+        its ``summary`` is complete once iteration ends.
+        """
+        if (as_of is None) == (period is None):
+            raise InvalidValueError("give exactly one of 'as_of' and 'period'")
+        return Audit(self, source, as_of=as_of, period=period)
+
+    def rule(self, rule_id: str) -> Registered:
+        """The registered rule with this id."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise InvalidValueError(f"is not a registered rule (got {rule_id!r})", field="rule")

@@ -1,0 +1,107 @@
+"""The national baseline: a built-in plugin using the same hooks as any province.
+
+It defines the national categories of children (POLICY.md §2) and the national parameters
+(age limits, the orphan allowance minimums) with their citations, in ``parameters.toml``.
+Facts the national documents leave to provinces (how long "out of contact" must last, the
+date the 民发〔2020〕125号 additions apply, the look-back for reports of improper
+guardianship) are declared here without a national value: a province plugin supplies them,
+and until one does the answer is "missing input".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from careprotect.divisions import Division
+from careprotect.findings import Message
+from careprotect.hookspecs import hookimpl
+from careprotect.params import PluginInfo
+from careprotect.rules.base import CategoryRule
+from careprotect.rules.categories import (
+    DeFactoUnsupported,
+    DifficultyDisability,
+    DifficultyGuardianship,
+    DifficultyPoverty,
+    LeftBehind,
+    Orphan,
+)
+
+__all__ = ["CATEGORIES", "NAME"]
+
+NAME = "national"
+
+try:
+    _VERSION = version("careprotect")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    _VERSION = "0+unknown"
+
+CATEGORIES: tuple[CategoryRule, ...] = (
+    LeftBehind(
+        id="left_behind",
+        title=Message("农村留守儿童", "Rural left-behind child"),
+        citations=("gf-2016-13",),
+        max_age="left_behind.max_age",
+    ),
+    Orphan(
+        id="orphan",
+        title=Message("孤儿", "Orphan"),
+        citations=("gbf-2010-54",),
+        max_age="orphan.max_age",
+    ),
+    DeFactoUnsupported(
+        id="de_facto_unsupported",
+        title=Message("事实无人抚养儿童", "De facto unsupported child"),
+        citations=("mf-2019-62", "mf-2020-125"),
+        max_age="de_facto_unsupported.max_age",
+        additions="de_facto_unsupported.includes_revoked_and_deported",
+        out_of_contact_months="de_facto_unsupported.out_of_contact_months",
+    ),
+    DifficultyPoverty(
+        id="difficulty.poverty",
+        title=Message(
+            "因家庭贫困导致生活、就医、就学等困难的儿童", "Child in difficulty: family poverty"
+        ),
+        citations=("gf-2016-36",),
+        max_age="difficulty.max_age",
+    ),
+    DifficultyDisability(
+        id="difficulty.disability",
+        title=Message(
+            "因自身残疾导致康复、照料、护理和社会融入等困难的儿童",
+            "Child in difficulty: disability",
+        ),
+        citations=("gf-2016-36",),
+        max_age="difficulty.max_age",
+    ),
+    DifficultyGuardianship(
+        id="difficulty.guardianship",
+        title=Message(
+            "因家庭监护缺失或监护不当遭受虐待、遗弃、意外伤害、不法侵害等导致人身安全受到威胁或侵害的儿童",
+            "Child in difficulty: lack of guardianship or improper guardianship",
+        ),
+        citations=("gf-2016-36",),
+        max_age="difficulty.max_age",
+        report_months="difficulty.guardianship.report_months",
+    ),
+)
+
+
+@hookimpl
+def careprotect_plugin_info() -> PluginInfo:
+    """The national baseline: scope the whole country."""
+    return PluginInfo(name=NAME, version=_VERSION, scope=None, title="National baseline")
+
+
+@hookimpl
+def careprotect_parameter_files(register: Callable[[Path], None]) -> None:
+    """The national parameters and their citations."""
+    register(Path(__file__).with_name("parameters.toml"))
+
+
+@hookimpl
+def careprotect_categories(register: Callable[[CategoryRule, Division | None], None]) -> None:
+    """The national categories of POLICY.md §2."""
+    for category in CATEGORIES:
+        register(category, None)

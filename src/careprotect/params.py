@@ -1,0 +1,496 @@
+"""Parameters: law as data.
+
+A parameter is a named, typed value with a unit (money per month, a count, an area, an age, a
+duration, a yes/no, a choice) that holds from an effective date until the next value of the
+same scope. Every value carries a :class:`Citation`. A value may be a *floor* ("at least"):
+values of narrower scopes may raise it, never lower it.
+
+Plugins ship parameters as TOML files (read with the standard library's :mod:`tomllib`, so no
+dependency is added and dates are native TOML dates)::
+
+    [citations.gbf-2010-54]
+    issuer = "国务院办公厅"
+    document = "国办发〔2010〕54号"
+    title = "国务院办公厅关于加强孤儿保障工作的意见"
+    clause = "二(一)"
+    date = 2010-11-16
+    verified = 2026-11-23
+
+    [parameters."orphan.allowance.scattered"]
+    unit = "yuan_per_month"
+    zh = "散居孤儿基本生活最低养育标准"
+    en = "Orphan basic living allowance, scattered care"
+
+    [[values]]
+    parameter = "orphan.allowance.scattered"
+    effective = 2010-01-01
+    value = "600"
+    floor = true
+    citation = "gbf-2010-54"
+
+A value's ``scope`` (a division code) defaults to its plugin's scope and must lie within it.
+The :class:`ParameterTable` resolves the value in force for a division on a date: among the
+values in force on that date from scopes containing the division, the most specific scope wins.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+import itertools
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from careprotect.divisions import Division
+from careprotect.errors import InvalidValueError, ParameterError, PluginLoadError
+from careprotect.money import yuan
+
+__all__ = [
+    "Citation",
+    "Evidence",
+    "ParameterSpec",
+    "ParameterTable",
+    "ParameterValue",
+    "PluginInfo",
+    "Resolved",
+    "Unit",
+    "coerce_values",
+    "load_parameter_file",
+    "scope_label",
+]
+
+Scope = Division | None
+"""A jurisdiction: a division, or None for the whole country."""
+
+
+def scope_label(scope: Scope) -> str:
+    """A scope as text: its code, or ``national``."""
+    return "national" if scope is None else str(scope)
+
+
+def scope_contains(scope: Scope, division: Division | None) -> bool:
+    """Whether ``scope`` contains ``division`` (the nation contains everything)."""
+    if scope is None:
+        return True
+    return division is not None and scope.contains(division)
+
+
+def _depth(scope: Scope) -> int:
+    return 0 if scope is None else int(scope.level)
+
+
+@attrs.frozen(kw_only=True)
+class PluginInfo:
+    """Who contributed a value or a rule: a plugin's name, version and scope."""
+
+    name: str
+    version: str
+    scope: Scope
+    title: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version} ({scope_label(self.scope)})"
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """Where a value or a rule comes from.
+
+    ``document`` is the official number (国办发〔2010〕54号) or, for the seed documents, the
+    file and the document it reports on; ``clause`` the article or clause; ``date`` the date of
+    issue; ``verified`` the day someone last checked the value against the source.
+    """
+
+    key: str
+    issuer: str
+    document: str
+    title: str
+    clause: str = ""
+    date: dt.date | None = None
+    verified: dt.date | None = None
+    url: str = ""
+
+    def __str__(self) -> str:
+        clause = f" {self.clause}" if self.clause else ""
+        when = f", {self.date.isoformat()}" if self.date else ""
+        return f"{self.issuer}《{self.title}》({self.document}){clause}{when}"
+
+
+class Unit(enum.StrEnum):
+    """The unit, and so the type, of a parameter's values."""
+
+    YUAN_PER_MONTH = "yuan_per_month"
+    YUAN = "yuan"
+    M2 = "m2"
+    COUNT = "count"
+    YEARS = "years"
+    MONTHS = "months"
+    DAYS = "days"
+    RATIO = "ratio"
+    FLAG = "flag"
+    CHOICE = "choice"
+    CHOICES = "choices"
+
+    @property
+    def numeric(self) -> bool:
+        """Whether values of this unit are ordered numbers (and so can be floors)."""
+        return self not in (Unit.FLAG, Unit.CHOICE, Unit.CHOICES)
+
+
+@attrs.frozen(kw_only=True)
+class ParameterSpec:
+    """A parameter's declaration: name, unit, allowed choices and labels."""
+
+    name: str
+    unit: Unit
+    zh: str
+    en: str
+    choices: tuple[str, ...] = ()
+    plugin: PluginInfo
+
+    def coerce(self, raw: Any) -> Any:
+        """A value from a parameter file as this parameter's type; raises InvalidValueError."""
+        unit = self.unit
+        if unit in (Unit.YUAN_PER_MONTH, Unit.YUAN):
+            if isinstance(raw, float):
+                raise InvalidValueError(
+                    f"must be an amount written as a string or integer (got {raw!r})"
+                )
+            return yuan(raw)
+        if unit in (Unit.M2, Unit.RATIO):
+            if isinstance(raw, bool) or not isinstance(raw, int | str):
+                raise InvalidValueError(
+                    f"must be a number written as a string or integer (got {raw!r})"
+                )
+            try:
+                number = Decimal(raw)
+            except InvalidOperation:
+                raise InvalidValueError(f"must be a number (got {raw!r})") from None
+            if number < 0 or (unit is Unit.RATIO and number > 1):
+                raise InvalidValueError(
+                    f"must be {'0 to 1' if unit is Unit.RATIO else 'at least 0'} (got {raw!r})"
+                )
+            return number
+        if unit in (Unit.COUNT, Unit.YEARS, Unit.MONTHS, Unit.DAYS):
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                raise InvalidValueError(f"must be a whole number of {unit.value} (got {raw!r})")
+            return raw
+        if unit is Unit.FLAG:
+            if not isinstance(raw, bool):
+                raise InvalidValueError(f"must be true or false (got {raw!r})")
+            return raw
+        if unit is Unit.CHOICE:
+            if raw not in self.choices:
+                raise InvalidValueError(f"must be one of {', '.join(self.choices)} (got {raw!r})")
+            return raw
+        if not isinstance(raw, list) or any(r not in self.choices for r in raw):
+            raise InvalidValueError(f"must be a list of {', '.join(self.choices)} (got {raw!r})")
+        return tuple(raw)
+
+
+@attrs.frozen(kw_only=True)
+class ParameterValue:
+    """One value of a parameter: from ``effective`` on, in ``scope``, from ``plugin``."""
+
+    parameter: str
+    value: Any
+    effective: dt.date
+    scope: Scope
+    floor: bool = False
+    citation: Citation
+    plugin: PluginInfo
+
+    def describe(self) -> str:
+        """The value with its scope, date, plugin and citation, for load-error messages."""
+        floor = "floor " if self.floor else ""
+        return (
+            f"{floor}{self.parameter} = {self.value} in {scope_label(self.scope)} from "
+            f"{self.effective.isoformat()} (plugin {self.plugin}; {self.citation})"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """A parameter used in an answer: its value, since when, where, and who supplied it."""
+
+    parameter: str
+    value: Any
+    unit: Unit
+    effective: dt.date
+    scope: str
+    plugin: str
+    version: str
+    citation: Citation
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (amounts and areas as strings)."""
+        value = self.value
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        return {
+            "parameter": self.parameter,
+            "value": value,
+            "unit": self.unit.value,
+            "effective": self.effective.isoformat(),
+            "scope": self.scope,
+            "plugin": self.plugin,
+            "version": self.version,
+            "citation": str(self.citation),
+        }
+
+
+@attrs.frozen
+class Resolved:
+    """A resolved parameter value and the evidence for it."""
+
+    value: Any
+    evidence: Evidence
+
+
+def _evidence(spec: ParameterSpec, v: ParameterValue) -> Evidence:
+    return Evidence(
+        parameter=v.parameter,
+        value=v.value,
+        unit=spec.unit,
+        effective=v.effective,
+        scope=scope_label(v.scope),
+        plugin=v.plugin.name,
+        version=v.plugin.version,
+        citation=v.citation,
+    )
+
+
+class ParameterTable:
+    """Every declared parameter and every contributed value, checked when built.
+
+    Building raises :class:`~careprotect.errors.PluginLoadError` for: a value of an undeclared
+    parameter; a parameter declared twice; two values with the same parameter, scope and
+    effective date (naming both plugins); a value below a floor of a containing scope while both
+    are in force (with both citations).
+    """
+
+    def __init__(self, specs: Iterable[ParameterSpec], values: Iterable[ParameterValue]) -> None:
+        self.specs: dict[str, ParameterSpec] = {}
+        for spec in specs:
+            if spec.name in self.specs:
+                raise PluginLoadError(
+                    f"parameter {spec.name!r} is declared by both {self.specs[spec.name].plugin} "
+                    f"and {spec.plugin}"
+                )
+            self.specs[spec.name] = spec
+        by_scope: dict[tuple[str, Scope], list[ParameterValue]] = {}
+        for v in values:
+            if v.parameter not in self.specs:
+                raise PluginLoadError(
+                    f"plugin {v.plugin} gives a value of {v.parameter!r}, which no plugin declares"
+                )
+            by_scope.setdefault((v.parameter, v.scope), []).append(v)
+        for group in by_scope.values():
+            group.sort(key=lambda v: v.effective)
+            for earlier, later in itertools.pairwise(group):
+                if earlier.effective == later.effective:
+                    raise PluginLoadError(
+                        "conflicting values with the same scope and effective date: "
+                        f"{earlier.describe()}; {later.describe()}"
+                    )
+        self._values = by_scope
+        self._starts = {key: [v.effective for v in group] for key, group in by_scope.items()}
+        self._check_floors()
+
+    def _intervals(
+        self, name: str, scope: Scope
+    ) -> Iterator[tuple[ParameterValue, dt.date | None]]:
+        group = self._values.get((name, scope), [])
+        for i, v in enumerate(group):
+            yield v, group[i + 1].effective if i + 1 < len(group) else None
+
+    def _check_floors(self) -> None:
+        for (name, scope), _ in list(self._values.items()):
+            for floor, floor_end in self._intervals(name, scope):
+                if not floor.floor:
+                    continue
+                for (other_name, other_scope), _ in self._values.items():
+                    if other_name != name or other_scope == scope:
+                        continue
+                    if not scope_contains(scope, other_scope):
+                        continue
+                    for v, v_end in self._intervals(name, other_scope):
+                        overlaps = (floor_end is None or v.effective < floor_end) and (
+                            v_end is None or floor.effective < v_end
+                        )
+                        if overlaps and v.value < floor.value:
+                            raise PluginLoadError(
+                                f"{v.describe()} is below the floor {floor.describe()}"
+                            )
+
+    def values(self, name: str | None = None) -> Iterator[ParameterValue]:
+        """Every contributed value (of one parameter if named), by parameter, scope, date."""
+        for (n, _), group in sorted(
+            self._values.items(), key=lambda item: (item[0][0], _depth(item[0][1]), str(item[0][1]))
+        ):
+            if name is None or n == name:
+                yield from group
+
+    def spec(self, name: str) -> ParameterSpec:
+        """The declaration of ``name``; raises ParameterError if none."""
+        try:
+            return self.specs[name]
+        except KeyError:
+            raise ParameterError(f"no plugin declares a parameter {name!r}") from None
+
+    def resolve(self, name: str, division: Division | None, day: dt.date) -> Resolved:
+        """The value of ``name`` in force for ``division`` on ``day``.
+
+        Among the scopes containing the division (the division itself, its ancestors, the
+        nation), the most specific one with a value in force on ``day`` wins; within a scope the
+        latest effective date not after ``day``. Raises ParameterError when there is none.
+        """
+        found = self.find(name, division, day)
+        if found is None:
+            where = "national" if division is None else str(division)
+            raise ParameterError(
+                f"parameter {name!r} has no value in force for {where} on {day.isoformat()}"
+            )
+        return found
+
+    def find(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
+        """Like :meth:`resolve`, but None when no value is in force."""
+        spec = self.spec(name)
+        scopes: list[Scope] = [] if division is None else [division, *reversed(division.ancestors)]
+        scopes.append(None)
+        for scope in scopes:
+            starts = self._starts.get((name, scope))
+            if not starts:
+                continue
+            i = bisect.bisect_right(starts, day)
+            if i:
+                v = self._values[(name, scope)][i - 1]
+                return Resolved(v.value, _evidence(spec, v))
+        return None
+
+
+def _date(raw: Any, where: str) -> dt.date:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    raise PluginLoadError(f"{where} must be a TOML date like 2020-01-01 (got {raw!r})")
+
+
+def load_parameter_file(
+    path: Path, plugin: PluginInfo
+) -> tuple[dict[str, Citation], list[ParameterSpec], list[ParameterValue]]:
+    """Read a plugin's TOML parameter file: its citations, declarations and values.
+
+    Every problem raises :class:`~careprotect.errors.PluginLoadError` naming the file, the
+    plugin and the entry.
+    """
+    where = f"{path.name} of plugin {plugin.name}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PluginLoadError(f"cannot read {where}: {exc}") from None
+    unknown = set(data) - {"citations", "parameters", "values"}
+    if unknown:
+        raise PluginLoadError(f"{where} has unknown table(s) {sorted(unknown)}")
+    citations: dict[str, Citation] = {}
+    for key, c in data.get("citations", {}).items():
+        try:
+            citations[key] = Citation(
+                key=key,
+                issuer=c["issuer"],
+                document=c["document"],
+                title=c["title"],
+                clause=c.get("clause", ""),
+                date=_date(c["date"], f"{where}: citation {key!r} date") if "date" in c else None,
+                verified=_date(c["verified"], f"{where}: citation {key!r} verified"),
+                url=c.get("url", ""),
+            )
+        except KeyError as exc:
+            raise PluginLoadError(f"{where}: citation {key!r} needs {exc.args[0]!r}") from None
+    specs: list[ParameterSpec] = []
+    for name, p in data.get("parameters", {}).items():
+        try:
+            specs.append(
+                ParameterSpec(
+                    name=name,
+                    unit=Unit(p["unit"]),
+                    zh=p["zh"],
+                    en=p["en"],
+                    choices=tuple(p.get("choices", ())),
+                    plugin=plugin,
+                )
+            )
+        except KeyError as exc:
+            raise PluginLoadError(f"{where}: parameter {name!r} needs {exc.args[0]!r}") from None
+        except ValueError:
+            raise PluginLoadError(
+                f"{where}: parameter {name!r} has unit {p['unit']!r}; "
+                f"expected one of {', '.join(u.value for u in Unit)}"
+            ) from None
+    raw_values: list[dict[str, Any]] = data.get("values", [])
+    values: list[ParameterValue] = []
+    for index, v in enumerate(raw_values):
+        entry = f"{where}: values[{index}]"
+        try:
+            citation = citations[v["citation"]]
+        except KeyError:
+            raise PluginLoadError(
+                f"{entry} needs a 'citation' naming one of the file's citations"
+            ) from None
+        scope: Scope = plugin.scope
+        if "scope" in v:
+            scope = Division(v["scope"]) if v["scope"] else None
+            if not scope_contains(plugin.scope, scope):
+                raise PluginLoadError(
+                    f"{entry} has scope {scope_label(scope)}, outside the plugin's scope "
+                    f"{scope_label(plugin.scope)}"
+                )
+        for required in ("parameter", "effective", "value"):
+            if required not in v:
+                raise PluginLoadError(f"{entry} needs {required!r}")
+        values.append(
+            ParameterValue(
+                parameter=v["parameter"],
+                value=v["value"],
+                effective=_date(v["effective"], f"{entry} effective"),
+                scope=scope,
+                floor=bool(v.get("floor", False)),
+                citation=citation,
+                plugin=plugin,
+            )
+        )
+    return citations, specs, values
+
+
+def coerce_values(
+    values: Iterable[ParameterValue], specs: Mapping[str, ParameterSpec]
+) -> list[ParameterValue]:
+    """Values converted to their parameters' types; refuses floors on non-numeric units."""
+    out = []
+    for v in values:
+        spec = specs.get(v.parameter)
+        if spec is None:
+            raise PluginLoadError(
+                f"plugin {v.plugin} gives a value of {v.parameter!r}, which no plugin declares"
+            )
+        try:
+            value = spec.coerce(v.value)
+        except InvalidValueError as exc:
+            raise PluginLoadError(
+                f"plugin {v.plugin}: value of {v.parameter!r} from {v.effective.isoformat()} "
+                f"{exc.problem}"
+            ) from None
+        if v.floor and not spec.unit.numeric:
+            raise PluginLoadError(
+                f"plugin {v.plugin}: {v.parameter!r} has unit {spec.unit.value}, which cannot "
+                "be a floor"
+            )
+        out.append(attrs.evolve(v, value=value))
+    return out

@@ -1,0 +1,184 @@
+"""What a rule is, and what it sees while it judges a subject."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+
+from careprotect.divisions import Division
+from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
+from careprotect.masking import mask_if_id_number, mask_name
+from careprotect.model import Child, ReferenceData, ServicePoint, Worker
+from careprotect.params import Citation, Evidence, PluginInfo, Resolved
+from careprotect.periods import Period
+
+if TYPE_CHECKING:
+    from careprotect.engine import Engine
+
+__all__ = ["CategoryRule", "Env", "Membership", "Rule", "RuleKind", "subject_of"]
+
+
+class RuleKind(enum.StrEnum):
+    """Compliance rules give findings; entitlement rules give amounts."""
+
+    COMPLIANCE = "compliance"
+    ENTITLEMENT = "entitlement"
+
+
+@attrs.frozen(kw_only=True)
+class Membership:
+    """Whether a child is in a category on a day (None: the input cannot tell), and why."""
+
+    category: str
+    member: bool | None
+    facts: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+class CategoryRule(Protocol):
+    """A category of children, defined on (child facts, day)."""
+
+    @property
+    def id(self) -> str:
+        """A stable id, such as ``left_behind``."""
+        ...
+
+    @property
+    def title(self) -> Message:
+        """The category's name in Chinese and English."""
+        ...
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Keys of the plugin's citations that define the category."""
+        ...
+
+    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+        """Whether ``child`` is in the category on ``day``, with the facts and parameters
+        that decide it."""
+        ...
+
+    def breakpoints(
+        self, child: Child, start: dt.date, end: dt.date, env: Env
+    ) -> Iterable[dt.date]:
+        """Days in ``[start, end)`` on which membership may change (it is constant between
+        them): fact starts and ends, birthdays at the age limits, ends of waiting times."""
+        ...
+
+
+class Rule(Protocol):
+    """A compliance or entitlement rule about one kind of subject."""
+
+    @property
+    def id(self) -> str:
+        """A stable id, listed in the rule catalogue."""
+        ...
+
+    @property
+    def kind(self) -> RuleKind:
+        """Compliance or entitlement."""
+        ...
+
+    @property
+    def subject(self) -> SubjectKind:
+        """The kind of subject the rule judges."""
+        ...
+
+    @property
+    def title(self) -> Message:
+        """What the rule requires, in Chinese and English."""
+        ...
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Keys of the plugin's citations the rule rests on."""
+        ...
+
+    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+        """The findings for one subject (a Child, Worker, ServicePoint or division record)."""
+        ...
+
+
+def subject_of(item: Child | Worker | ServicePoint | Division) -> tuple[Subject, Division]:
+    """The masked subject of a finding about ``item``, and the division it is judged in."""
+    if isinstance(item, Child):
+        return Subject(
+            SubjectKind.CHILD, mask_if_id_number(item.id), mask_name(item.name)
+        ), item.division
+    if isinstance(item, Worker):
+        return Subject(SubjectKind.WORKER, item.id, mask_name(item.name)), item.division
+    if isinstance(item, ServicePoint):
+        return Subject(SubjectKind.SERVICE_POINT, item.id, item.name), item.division
+    return Subject(SubjectKind.DIVISION, str(item)), item
+
+
+class Env:
+    """What a rule sees: the parameters in force, the reference data, the day or period being
+    judged, and the categories. One Env serves one registered rule for one evaluation run.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        reference: ReferenceData,
+        citations: tuple[Citation, ...] = (),
+        plugin: PluginInfo | None = None,
+        as_of: dt.date | None = None,
+        period: Period | None = None,
+    ) -> None:
+        self.engine = engine
+        self.reference = reference
+        self.citations = citations
+        self.plugin = plugin
+        self.as_of = as_of
+        self.period = period
+
+    def param(self, name: str, division: Division | None, day: dt.date) -> Resolved:
+        """The value of ``name`` in force for ``division`` on ``day`` (raises ParameterError)."""
+        return self.engine.parameters.resolve(name, division, day)
+
+    def find(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
+        """The value in force, or None when none is (a missing input for the rule)."""
+        return self.engine.parameters.find(name, division, day)
+
+    def member(self, child: Child, category: str, day: dt.date) -> Membership:
+        """Whether ``child`` is in ``category`` on ``day``."""
+        return self.engine.membership(child, category, day, self.reference)
+
+    def member_spans(
+        self, child: Child, category: str, start: dt.date, end: dt.date
+    ) -> Iterator[tuple[dt.date, dt.date, Membership]]:
+        """Maximal spans ``[a, b)`` within ``[start, end)`` of constant membership."""
+        return self.engine.membership_spans(child, category, start, end, self.reference)
+
+    def finding(
+        self,
+        rule: Rule,
+        item: Child | Worker | ServicePoint | Division,
+        outcome: Outcome,
+        message: Message,
+        *,
+        evidence: Iterable[Evidence] = (),
+        day: dt.date | None = None,
+        period: Period | None = None,
+        facts: Iterable[str] = (),
+    ) -> Finding:
+        """A finding of ``rule`` about ``item``, with the rule's citations."""
+        subject, division = subject_of(item)
+        return Finding(
+            rule=rule.id,
+            subject=subject,
+            division=division,
+            outcome=outcome,
+            message=message,
+            citations=self.citations,
+            evidence=tuple(evidence),
+            day=day,
+            period=period,
+            facts=tuple(facts),
+        )
