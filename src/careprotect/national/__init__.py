@@ -96,8 +96,9 @@ def careprotect_plugin_info() -> PluginInfo:
 
 @hookimpl
 def careprotect_parameter_files(register: Callable[[Path], None]) -> None:
-    """The national parameters and their citations."""
-    register(Path(__file__).with_name("parameters.toml"))
+    """The national parameters and their citations: every TOML file beside this module."""
+    for path in sorted(Path(__file__).parent.glob("*.toml")):
+        register(path)
 
 
 @hookimpl
