@@ -97,13 +97,15 @@ class _AgeLimited:
     ) -> Iterator[dt.date]:
         yield child.birth_date
         for value in env.engine.parameters.values(self.max_age):
+            yield value.effective
             yield _birthday(child, value.value)
         yield from _fact_dates(child)
 
     def breakpoints(
         self, child: Child, start: dt.date, end: dt.date, env: Env
     ) -> Iterable[dt.date]:
-        """Fact starts and ends and the birthdays at every age limit any plugin sets."""
+        """Fact starts and ends, the days the age limit's values take effect, and the
+        birthdays at every age limit any plugin sets."""
         return self._age_breakpoints(child, start, end, env)
 
 
@@ -215,7 +217,10 @@ class DeFactoUnsupported(_AgeLimited):
         """Also the day each out-of-contact situation has lasted every waiting time any
         plugin sets."""
         yield from self._age_breakpoints(child, start, end, env)
-        waits = {v.value for v in env.engine.parameters.values(self.out_of_contact_months)}
+        waits = set()
+        for value in env.engine.parameters.values(self.out_of_contact_months):
+            waits.add(value.value)
+            yield value.effective
         for s in child.parent_situations:
             if s.kind is K.OUT_OF_CONTACT:
                 for months in waits:
@@ -328,7 +333,10 @@ class DifficultyGuardianship(_AgeLimited):
     ) -> Iterable[dt.date]:
         """Also report dates and the end of each report's look-back window."""
         yield from self._age_breakpoints(child, start, end, env)
-        windows = {v.value for v in env.engine.parameters.values(self.report_months)}
+        windows = set()
+        for value in env.engine.parameters.values(self.report_months):
+            windows.add(value.value)
+            yield value.effective
         for r in child.reports:
             yield r.date
             for months in windows:
