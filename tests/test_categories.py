@@ -310,3 +310,15 @@ def test_classification_is_deterministic(c: Child, day: dt.date) -> None:
     if day < c.birth_date:
         return
     assert ENGINE.classify(c, day) == Engine().classify(c, day)
+
+
+@given(born=st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)), age=st.integers(0, 30))
+def test_the_birthday_at_an_age_limit_matches_relativedelta(born: dt.date, age: int) -> None:
+    """Property: the fast birthday agrees with dateutil (29 Feb -> 28 Feb in common years)."""
+    from dateutil.relativedelta import relativedelta
+
+    from careprotect.rules.categories import _birthday
+
+    c = child(born=born.isoformat())
+    assert _birthday(c, age) == born + relativedelta(years=age)
+    assert c.age_on(_birthday(c, age)) == age

@@ -268,6 +268,11 @@ def _evidence(spec: ParameterSpec, v: ParameterValue) -> Evidence:
     )
 
 
+_CACHE_LIMIT = 200_000
+"""Resolved answers kept per table (keyed by parameter, division and day); an audit asks the
+same question for every child of a village, so nearly every lookup is a hit."""
+
+
 class ParameterTable:
     """Every declared parameter and every contributed value, checked when built.
 
@@ -303,6 +308,12 @@ class ParameterTable:
                     )
         self._values = by_scope
         self._starts = {key: [v.effective for v in group] for key, group in by_scope.items()}
+        self._evidence = {
+            id(v): _evidence(self.specs[v.parameter], v)
+            for group in by_scope.values()
+            for v in group
+        }
+        self._found: dict[tuple[str, Division | None, dt.date], Resolved | None] = {}
         self._check_floors()
 
     def _intervals(
@@ -363,7 +374,13 @@ class ParameterTable:
 
     def find(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
         """Like :meth:`resolve`, but None when no value is in force."""
-        spec = self.spec(name)
+        key = (name, division, day)
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
+        self.spec(name)
+        found: Resolved | None = None
         scopes: list[Scope] = [] if division is None else [division, *reversed(division.ancestors)]
         scopes.append(None)
         for scope in scopes:
@@ -373,8 +390,12 @@ class ParameterTable:
             i = bisect.bisect_right(starts, day)
             if i:
                 v = self._values[(name, scope)][i - 1]
-                return Resolved(v.value, _evidence(spec, v))
-        return None
+                found = Resolved(v.value, self._evidence[id(v)])
+                break
+        if len(self._found) >= _CACHE_LIMIT:
+            self._found.clear()
+        self._found[key] = found
+        return found
 
 
 def _date(raw: Any, where: str) -> dt.date:

@@ -62,7 +62,13 @@ def _fact_dates(child: Child) -> Iterator[dt.date]:
 
 
 def _birthday(child: Child, age: int) -> dt.date:
-    return child.birth_date + relativedelta(years=age)
+    """The day ``child`` turns ``age``: the anniversary, or 28 February for a 29 February
+    birth in a common year (as ``relativedelta`` and ``Child.age_on`` count)."""
+    born = child.birth_date
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return born.replace(year=born.year + age, day=28)
 
 
 @attrs.frozen
