@@ -1,0 +1,193 @@
+"""Loading plugins into an Engine: conflicts, floors, citations and scopes are checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from careprotect import Division, Engine, Message, PluginLoadError, SubjectKind
+from careprotect.findings import Finding, Outcome
+from careprotect.hookspecs import hookimpl
+from careprotect.params import PluginInfo
+from careprotect.rules import Env, RuleKind
+
+CITATION = """
+[citations.p]
+issuer = "某省民政厅"
+document = "某民发〔2018〕1号"
+title = "t"
+verified = 2026-11-23
+"""
+
+
+def plugin(
+    tmp_path: Path,
+    name: str,
+    scope: str | None,
+    toml: str = "",
+    rules: Iterable[tuple[Any, Division | None]] = (),
+) -> object:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(
+        CITATION.replace("某民发〔2018〕1号", f"{name}〔2018〕1号") + toml, encoding="utf-8"
+    )
+
+    class Plugin:
+        @hookimpl
+        def careprotect_plugin_info(self) -> PluginInfo:
+            return PluginInfo(name=name, version="9.9", scope=Division(scope) if scope else None)
+
+        @hookimpl
+        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
+            register(path)
+
+        @hookimpl
+        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
+            for rule, rule_scope in rules:
+                register(rule, rule_scope)
+
+    return Plugin()
+
+
+def scattered(value: str, effective: str = "2018-01-01", scope: str | None = None) -> str:
+    line = f'scope = "{scope}"\n' if scope else ""
+    return f"""
+[[values]]
+parameter = "orphan.allowance.scattered"
+effective = {effective}
+value = "{value}"
+citation = "p"
+{line}"""
+
+
+@attrs.frozen
+class Always:
+    """A throwaway rule: one compliant finding per child."""
+
+    id: str = "test.always"
+    kind: RuleKind = RuleKind.COMPLIANCE
+    subject: SubjectKind = SubjectKind.CHILD
+    title: Message = attrs.field(factory=lambda: Message("测试", "test"))
+    citations: tuple[str, ...] = ("p",)
+
+    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+        yield env.finding(self, subject, Outcome.COMPLIANT, self.title, day=env.as_of)
+
+
+def test_the_engine_lists_its_plugins_with_scope_and_version(tmp_path: Path) -> None:
+    """National first, then by scope depth and name."""
+    engine = Engine([plugin(tmp_path, "zz", "42"), plugin(tmp_path, "aa", "4212")])
+    assert [(p.name, p.version, str(p.scope)) for p in engine.plugins[1:]] == [
+        ("zz", "9.9", "42"),
+        ("aa", "9.9", "4212"),
+    ]
+    assert engine.plugins[0].name == "national"
+
+
+def test_a_province_raises_the_national_floor(tmp_path: Path) -> None:
+    """Hunan's 800 from 2018-01-01 applies in Hunan; 600 elsewhere (POLICY.md §6)."""
+    engine = Engine([plugin(tmp_path, "hunan", "43", scattered("800"))])
+    table = engine.parameters
+    assert table.resolve(
+        "orphan.allowance.scattered", Division("433122"), dt.date(2017, 12, 31)
+    ).value == Decimal("600.00")
+    assert table.resolve(
+        "orphan.allowance.scattered", Division("433122"), dt.date(2018, 1, 1)
+    ).value == Decimal("800.00")
+    assert table.resolve(
+        "orphan.allowance.scattered", Division("421281"), dt.date(2018, 1, 1)
+    ).value == Decimal("600.00")
+
+
+def test_a_value_below_the_national_floor_fails_at_load_with_both_citations(tmp_path: Path) -> None:
+    """A throwaway plugin lowering the floor is refused; the message cites both documents."""
+    with pytest.raises(PluginLoadError) as info:
+        Engine([plugin(tmp_path, "cheap", "43", scattered("500"))])
+    message = str(info.value)
+    assert "orphan.allowance.scattered = 500.00 in 43 from 2018-01-01" in message
+    assert "cheap〔2018〕1号" in message
+    assert "国办发〔2010〕54号" in message
+
+
+def test_two_plugins_giving_the_same_value_slot_conflict_naming_both(tmp_path: Path) -> None:
+    """Same parameter, scope and date from two plugins: a load error naming both."""
+    with pytest.raises(PluginLoadError) as info:
+        Engine(
+            [
+                plugin(tmp_path, "first", "43", scattered("800", scope="4301")),
+                plugin(tmp_path, "second", "4301", scattered("900")),
+            ]
+        )
+    assert re.search(
+        r"first 9\.9 \(43\).*second 9\.9 \(4301\)|second 9\.9 \(4301\).*first 9\.9 \(43\)",
+        str(info.value),
+    )
+
+
+def test_duplicate_plugin_names_are_refused(tmp_path: Path) -> None:
+    """Every plugin has its own name."""
+    with pytest.raises(PluginLoadError, match="two plugins are named 'same'"):
+        Engine([plugin(tmp_path, "same", "43"), plugin(tmp_path, "same", "42")])
+
+
+def test_an_uncited_rule_is_refused(tmp_path: Path) -> None:
+    """Every rule cites a source from its plugin's citations."""
+    with pytest.raises(PluginLoadError, match=r"'test\.always' cites no source"):
+        Engine([plugin(tmp_path, "p1", "43", rules=[(Always(citations=()), None)])])
+    with pytest.raises(PluginLoadError, match="cites 'nope', not among the plugin's citations"):
+        Engine([plugin(tmp_path, "p2", "43", rules=[(Always(citations=("nope",)), None)])])
+
+
+def test_a_rule_outside_its_plugin_scope_is_refused(tmp_path: Path) -> None:
+    """A Hunan plugin cannot register a rule for Hubei."""
+    with pytest.raises(PluginLoadError, match="has scope 42, outside the plugin's scope 43"):
+        Engine([plugin(tmp_path, "p", "43", rules=[(Always(), Division("42"))])])
+
+
+def test_the_same_rule_id_from_two_plugins_is_refused(tmp_path: Path) -> None:
+    """Rule ids are unique across plugins."""
+    with pytest.raises(PluginLoadError, match=r"'test\.always' is registered by both"):
+        Engine(
+            [
+                plugin(tmp_path, "a", "43", rules=[(Always(), None)]),
+                plugin(tmp_path, "b", "42", rules=[(Always(), None)]),
+            ]
+        )
+
+
+def test_unknown_entry_point_names_are_listed(tmp_path: Path) -> None:
+    """The allowlist names plugins that must be installed; an unknown one is an error."""
+    with pytest.raises(PluginLoadError, match="no installed careprotect plugin named 'atlantis'"):
+        Engine.from_entry_points(allow=["atlantis"])
+
+
+def test_plugin_order_does_not_change_answers(tmp_path: Path) -> None:
+    """Registration order does not matter: same plugins, same resolution and rule order."""
+    a = plugin(tmp_path, "hunan", "43", scattered("800"), rules=[(Always(), None)])
+    b = plugin(tmp_path, "xianning", "4212", scattered("700"))
+    one, two = Engine([a, b]), Engine([b, a])
+    assert one.plugins == two.plugins
+    assert [r.id for r in one.rules] == [r.id for r in two.rules]
+    for code in ("433122", "421281", "11"):
+        day = dt.date(2019, 1, 1)
+        assert one.parameters.resolve(
+            "orphan.allowance.scattered", Division(code), day
+        ) == two.parameters.resolve("orphan.allowance.scattered", Division(code), day)
+
+
+def test_importing_careprotect_loads_no_plugin() -> None:
+    """Nothing loads at import: a fresh interpreter imports careprotect without the national
+    plugin module."""
+    import subprocess
+    import sys
+
+    code = "import sys, careprotect; print('careprotect.national' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
