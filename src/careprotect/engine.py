@@ -12,7 +12,7 @@ import datetime as dt
 import importlib.metadata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
@@ -37,6 +37,10 @@ from careprotect.params import (
 )
 from careprotect.periods import Period
 from careprotect.rules.base import Env, Membership, RuleKind
+
+if TYPE_CHECKING:
+    from careprotect.planning import WorkerPlan
+    from careprotect.rules.entitlements import Amount
 
 __all__ = ["Audit", "Classification", "Engine", "Registered"]
 
@@ -192,6 +196,12 @@ class Engine:
             table: dict[str, Citation] = {}
             for path in files:
                 file_citations, file_specs, file_values = load_parameter_file(Path(path), info)
+                for key, citation in file_citations.items():
+                    if key in table and table[key] != citation:
+                        raise PluginLoadError(
+                            f"plugin {info}: citation {key!r} is defined differently in two "
+                            f"of its files ({Path(path).name} and an earlier one)"
+                        )
                 table.update(file_citations)
                 specs.extend(file_specs)
                 values.extend(file_values)
@@ -203,6 +213,9 @@ class Engine:
         self.categories: tuple[Registered, ...] = self._collect(ordered, "careprotect_categories")
         self.rules: tuple[Registered, ...] = self._collect(ordered, "careprotect_rules")
         self._category_by_id = {c.id: c for c in self.categories}
+        from careprotect.rules.entitlements import check_rules
+
+        check_rules(self)
 
     @classmethod
     def from_entry_points(
@@ -367,6 +380,24 @@ class Engine:
         if (as_of is None) == (period is None):
             raise InvalidValueError("give exactly one of 'as_of' and 'period'")
         return Audit(self, source, as_of=as_of, period=period)
+
+    def entitlements(self, source: Registry | RegistryStream, period: Period) -> Iterator[Amount]:
+        """Every amount due under every entitlement rule in scope, month by month over
+        ``period`` (a month, quarter or year). An amount that cannot be computed is yielded
+        with ``amount=None`` and the reason, never dropped. See docs/entitlements.md."""
+        from careprotect.rules.entitlements import entitlements
+
+        return entitlements(self, source, period)
+
+    def plan(
+        self, source: Registry | RegistryStream, month: Period, *, reveal: bool = False
+    ) -> Iterator[WorkerPlan]:
+        """For each worker, the children due a contact in ``month`` under the contact rules in
+        scope, with how many are still due and the last contact date. See
+        docs/rules-contact.md."""
+        from careprotect.planning import plan
+
+        return plan(self, source, month, reveal=reveal)
 
     def rule(self, rule_id: str) -> Registered:
         """The registered rule with this id."""

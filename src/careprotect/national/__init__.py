@@ -18,7 +18,8 @@ from careprotect.divisions import Division
 from careprotect.findings import Message
 from careprotect.hookspecs import hookimpl
 from careprotect.params import PluginInfo
-from careprotect.rules.base import CategoryRule
+from careprotect.rules.agreements import NATIONAL_RULES as AGREEMENT_RULES
+from careprotect.rules.base import CategoryRule, Rule
 from careprotect.rules.categories import (
     DeFactoUnsupported,
     DifficultyDisability,
@@ -27,8 +28,10 @@ from careprotect.rules.categories import (
     LeftBehind,
     Orphan,
 )
+from careprotect.rules.entitlements import NATIONAL_RULES as ENTITLEMENT_RULES
+from careprotect.rules.staffing import NATIONAL_RULES as STAFFING_RULES
 
-__all__ = ["CATEGORIES", "NAME"]
+__all__ = ["CATEGORIES", "NAME", "RULES"]
 
 NAME = "national"
 
@@ -106,3 +109,15 @@ def careprotect_categories(register: Callable[[CategoryRule, Division | None], N
     """The national categories of POLICY.md §2."""
     for category in CATEGORIES:
         register(category, None)
+
+
+RULES: tuple[Rule, ...] = (*AGREEMENT_RULES, *ENTITLEMENT_RULES, *STAFFING_RULES)
+"""The national rules: the entrusted-guardianship confirmation and staffing (民发〔2019〕34号),
+and the orphan and de facto unsupported allowances (POLICY.md §6)."""
+
+
+@hookimpl
+def careprotect_rules(register: Callable[[Rule, Division | None], None]) -> None:
+    """The national compliance and entitlement rules."""
+    for rule in RULES:
+        register(rule, None)

@@ -1,0 +1,541 @@
+"""Contact frequency: how often the children of a list must be contacted (POLICY.md §4).
+
+No national frequency was found, so every contact rule comes from a plugin, as an instance of
+:class:`ContactFrequency` configured with the plugin's parameters:
+
+- **who**: the children in any of ``categories`` (category ids such as ``left_behind``),
+  enrolled in any of ``programmes`` (:attr:`Enrolment.programme <careprotect.Enrolment>`),
+  or paired under any of ``schemes`` (:attr:`Pairing.scheme <careprotect.Pairing>`; under a
+  scheme only the paired worker's contacts count);
+- **how**: the contact ``modes`` that count, optionally only by workers of some ``roles``,
+  optionally only contacts whose record covers every topic of the ``topics`` parameter;
+- **how often**: at least ``min_count`` (a parameter, unit ``count``) per calendar ``period``
+  (ISO week, month, quarter or year).
+
+The semantics are documented in ``docs/rules-contact.md``; in short: a period is judged when
+the child qualifies on at least one of its days; contacts count only on qualifying days, one
+per day; the number required is the pro-rata share ``min_count * qualifying_days /
+period_days`` rounded half up, so a whole period requires exactly ``min_count``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from careprotect.enums import ContactMode, WorkerRole
+from careprotect.errors import InvalidValueError
+from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.model import Child, Contact
+from careprotect.params import Evidence
+from careprotect.periods import Period, PeriodKind, iter_periods
+from careprotect.rules.base import Env, Membership, RuleKind
+
+__all__ = [
+    "ContactAssessment",
+    "ContactFrequency",
+    "QualifyingSpan",
+    "Standing",
+    "judged_periods",
+    "required_share",
+]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def judged_periods(
+    kind: PeriodKind, *, as_of: dt.date | None, period: Period | None
+) -> tuple[Period, ...]:
+    """The periods of ``kind`` an audit judges.
+
+    With ``as_of``: the latest complete period ending on or before it (the period containing
+    ``as_of`` when ``as_of`` is its last day, else the one before). With ``period``: every
+    period of ``kind`` whose last day falls inside ``period``. When the rule's periods nest in
+    the audit's (the months of a year) these are the periods inside it; a week that straddles
+    the audit's start is judged by the audit in which it ends, so consecutive audits judge
+    every period exactly once. Raises InvalidValueError when neither is given.
+    """
+    if period is not None:
+        return tuple(
+            p
+            for p in iter_periods(kind, period.start, period.last_day)
+            if period.contains(p.last_day)
+        )
+    if as_of is None:
+        raise InvalidValueError("needs a day or a period to judge: give 'as_of' or 'period'")
+    p = Period.containing(kind, as_of)
+    return (p,) if p.last_day == as_of else (p.previous(),)
+
+
+def required_share(min_count: int, qualifying_days: int, period_days: int) -> int:
+    """The contacts required of a period the child qualified on ``qualifying_days`` of its
+    ``period_days``: ``min_count * qualifying_days / period_days`` rounded half up, in exact
+    integer arithmetic. A whole period gives ``min_count``; a share below one half gives 0.
+
+    >>> required_share(2, 30, 30), required_share(2, 16, 30), required_share(2, 7, 30)
+    (2, 1, 0)
+    """
+    if period_days <= 0 or not 0 <= qualifying_days <= period_days or min_count < 0:
+        raise InvalidValueError(
+            f"needs 0 <= qualifying days <= period days and a count of at least 0 "
+            f"(got {min_count}, {qualifying_days}, {period_days})"
+        )
+    return (2 * min_count * qualifying_days + period_days) // (2 * period_days)
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    """A half-open range written with its inclusive last day."""
+    return f"{start.isoformat()}..{(end - _ONE_DAY).isoformat()}"
+
+
+def _contact(c: Contact) -> str:
+    return f"{c.date.isoformat()} {c.mode.value}"
+
+
+def _contact_key(c: Contact) -> tuple[dt.date, str, str, tuple[str, ...]]:
+    return (c.date, c.worker, c.mode.value, tuple(sorted(t.value for t in c.topics)))
+
+
+@attrs.frozen
+class QualifyingSpan:
+    """Days ``[start, end)`` over which a child's standing under a rule is constant.
+
+    ``open`` is true while the child qualifies through a category or a programme (any
+    worker's contacts count); ``paired`` holds the workers paired with the child under one of
+    the rule's schemes (their contacts count); ``undecided`` is true while the child does not
+    qualify openly and a category cannot be decided (missing input).
+    """
+
+    start: dt.date
+    end: dt.date
+    open: bool
+    paired: frozenset[str]
+    undecided: bool
+
+    @property
+    def qualifies(self) -> bool:
+        """Whether the child qualifies on these days (through any route)."""
+        return self.open or bool(self.paired)
+
+    @property
+    def days(self) -> int:
+        """The number of days of the span."""
+        return (self.end - self.start).days
+
+    def clip(self, start: dt.date, end: dt.date) -> QualifyingSpan | None:
+        """The part of the span inside ``[start, end)``, or None."""
+        lo, hi = max(self.start, start), min(self.end, end)
+        return attrs.evolve(self, start=lo, end=hi) if lo < hi else None
+
+
+@attrs.frozen
+class _Source:
+    """One reason for a child's standing over ``[start, end)``: a category span (member or
+    undecided), an enrolment, a pairing."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+    note: str = ""
+
+    def fact(self, period: Period) -> str | None:
+        part = period.overlap(self.start, self.end)
+        if part is None:
+            return None
+        return f"{self.label} {_span(*part)}{self.note}"
+
+
+@attrs.frozen
+class Standing:
+    """A child's standing under a rule over a range of days: maximal spans of constant
+    standing, and the facts (category spans, enrolments, pairings) behind them."""
+
+    spans: tuple[QualifyingSpan, ...]
+    sources: tuple[_Source, ...] = attrs.field(repr=False)
+
+    def facts(self, period: Period) -> tuple[str, ...]:
+        """The facts behind the standing, clipped to ``period``."""
+        return tuple(f for s in self.sources if (f := s.fact(period)) is not None)
+
+
+@attrs.frozen(kw_only=True)
+class ContactAssessment:
+    """A child's standing under a :class:`ContactFrequency` rule for one period.
+
+    ``outcome`` is None when the child qualifies on no day of the period and no day is
+    undecided (nothing to judge). ``required`` is None when it cannot be computed (missing
+    input). ``counted`` are the counting contacts, one per day; ``uncertain`` those that
+    would count if their worker's role were known.
+    """
+
+    period: Period
+    outcome: Outcome | None
+    message: Message
+    spans: tuple[QualifyingSpan, ...]
+    qualifying_days: int
+    required: int | None
+    counted: tuple[Contact, ...]
+    uncertain: tuple[Contact, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+_COMPLIANT = Message(
+    "{period}：计入联系 {counted} 次，应不少于 {required} 次",
+    "{period}: {counted} contact(s) counted, {required} required",
+)
+_NON_COMPLIANT = Message(
+    "{period}：计入联系 {counted} 次，少于应有的 {required} 次",
+    "{period}: {counted} contact(s) counted, fewer than the {required} required",
+)
+_NONE_REQUIRED = Message(
+    "{period}：仅有 {days}/{total} 天属于适用对象，按比例无须联系",
+    "{period}: on the list {days} of {total} days; the pro-rata share rounds to no contact",
+)
+_UNDECIDED = Message(
+    "缺少输入：{period}内有 {days} 天无法判断儿童是否属于适用对象",
+    "Missing input: whether the child is on the list cannot be decided on {days} day(s) "
+    "of {period}",
+)
+_NO_VALUE = Message(
+    "缺少输入：{day}对{division}没有生效的 {parameter} 参数值",
+    "Missing input: no value of {parameter} is in force for {division} on {day}",
+)
+_UNKNOWN_WORKERS = Message(
+    "缺少输入：{period}计入联系 {counted} 次，应不少于 {required} 次；另有 {uncertain} 次联系"
+    "的工作人员不在参考数据中，无法判断是否计入",
+    "Missing input: {period}: {counted} contact(s) counted, {required} required; "
+    "{uncertain} more by workers not in the reference data could decide it",
+)
+
+
+def _check_period(
+    instance: ContactFrequency, attribute: attrs.Attribute[PeriodKind], value: object
+) -> None:
+    if not isinstance(value, PeriodKind):
+        kinds = ", ".join(k.value for k in PeriodKind)
+        raise InvalidValueError(
+            f"must be a PeriodKind, one of {kinds} (got {value!r})", field=attribute.name
+        )
+
+
+def _check_parameter(
+    instance: ContactFrequency, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is None and attribute.name == "topics":
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(f"must name a parameter (got {value!r})", field=attribute.name)
+
+
+def _check_modes(
+    instance: ContactFrequency, attribute: attrs.Attribute[tuple[ContactMode, ...]], value: object
+) -> None:
+    if (
+        not isinstance(value, tuple)
+        or not value
+        or not all(isinstance(m, ContactMode) for m in value)
+    ):
+        raise InvalidValueError(
+            f"must be a non-empty tuple of ContactMode (got {value!r})", field=attribute.name
+        )
+
+
+def _check_roles(
+    instance: ContactFrequency, attribute: attrs.Attribute[tuple[WorkerRole, ...]], value: object
+) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(r, WorkerRole) for r in value):
+        raise InvalidValueError(
+            f"must be a tuple of WorkerRole (got {value!r})", field=attribute.name
+        )
+
+
+def _check_names(
+    instance: ContactFrequency, attribute: attrs.Attribute[tuple[str, ...]], value: object
+) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InvalidValueError(
+            f"must be a tuple of non-empty strings (got {value!r})", field=attribute.name
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ContactFrequency:
+    """At least ``min_count`` contacts per ``period`` with each child of a list.
+
+    :param id: the stable rule id.
+    :param title: what the rule requires, in Chinese and English.
+    :param citations: keys of the registering plugin's citations.
+    :param period: the calendar period the count is made over.
+    :param min_count: the parameter (unit ``count``) giving the contacts required in a whole
+        period; resolved for the child's division on the period's last qualifying day.
+    :param modes: the contact modes that count (at least one).
+    :param categories: category ids; a child qualifies on a day it is in any of them.
+    :param programmes: programme names; a child qualifies while enrolled in any of them.
+    :param schemes: pairing schemes; a child qualifies while paired under any of them, and
+        then only the paired worker's contacts count.
+    :param roles: when given, only contacts by workers of these roles count (the worker is
+        looked up in the reference data).
+    :param topics: a parameter (unit ``choices`` of :class:`~careprotect.enums.Topic` values):
+        each counting contact's record must cover every topic of its value.
+    """
+
+    id: str
+    title: Message
+    citations: tuple[str, ...]
+    period: PeriodKind = attrs.field(validator=_check_period)
+    min_count: str = attrs.field(validator=_check_parameter)
+    modes: tuple[ContactMode, ...] = attrs.field(validator=_check_modes)
+    categories: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
+    programmes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
+    schemes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
+    roles: tuple[WorkerRole, ...] = attrs.field(default=(), validator=_check_roles)
+    topics: str | None = attrs.field(default=None, validator=_check_parameter)
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.categories or self.programmes or self.schemes):
+            raise InvalidValueError(
+                f"rule {self.id!r} must name at least one of 'categories', 'programmes' and "
+                "'schemes'"
+            )
+
+    @property
+    def kind(self) -> RuleKind:
+        """Always a compliance rule."""
+        return RuleKind.COMPLIANCE
+
+    @property
+    def subject(self) -> SubjectKind:
+        """Judges children."""
+        return SubjectKind.CHILD
+
+    # -- qualification ----------------------------------------------------------------------
+
+    def standing(self, child: Child, start: dt.date, end: dt.date, env: Env) -> Standing:
+        """The child's standing under the rule over ``[start, end)`` (days before the birth
+        date never qualify)."""
+        start = max(start, child.birth_date)
+        if start >= end:
+            return Standing((), ())
+        sources: list[_Source] = []
+        members: list[tuple[dt.date, dt.date, Membership]] = []
+        for category in self.categories:
+            for a, b, m in env.member_spans(child, category, start, end):
+                members.append((a, b, m))
+                if m.member:
+                    sources.append(_Source(category, a, b))
+                elif m.member is None:
+                    why = f" ({'; '.join(m.facts)})" if m.facts else ""
+                    sources.append(_Source(f"{category} undecided", a, b, why))
+        enrolled: list[tuple[dt.date, dt.date]] = []
+        for e in child.enrolments:
+            if e.programme in self.programmes and e.overlaps(start, end):
+                a, b = max(e.start, start), min(e.end or end, end)
+                enrolled.append((a, b))
+                sources.append(_Source(f"programme {e.programme}", a, b))
+        paired: list[tuple[dt.date, dt.date, str]] = []
+        for p in child.pairings:
+            if p.scheme in self.schemes and p.overlaps(start, end):
+                a, b = max(p.start, start), min(p.end or end, end)
+                paired.append((a, b, p.worker))
+                sources.append(_Source(f"scheme {p.scheme} with {p.worker}", a, b))
+        points = {start, end}
+        points.update(x for a, b, _ in members for x in (a, b))
+        points.update(x for a, b in enrolled for x in (a, b))
+        points.update(x for a, b, _ in paired for x in (a, b))
+        ordered = sorted(points)
+        spans: list[QualifyingSpan] = []
+        for a, b in itertools.pairwise(ordered):
+            here = [m for x, y, m in members if x <= a < y]
+            is_open = any(m.member for m in here) or any(x <= a < y for x, y in enrolled)
+            workers = frozenset(w for x, y, w in paired if x <= a < y)
+            undecided = not is_open and any(m.member is None for m in here)
+            last = spans[-1] if spans else None
+            if last is not None and (last.open, last.paired, last.undecided) == (
+                is_open,
+                workers,
+                undecided,
+            ):
+                spans[-1] = attrs.evolve(last, end=b)
+            else:
+                spans.append(QualifyingSpan(a, b, is_open, workers, undecided))
+        return Standing(tuple(spans), tuple(sources))
+
+    # -- counting ---------------------------------------------------------------------------
+
+    def _count(
+        self,
+        child: Child,
+        spans: Sequence[QualifyingSpan],
+        start: dt.date,
+        end: dt.date,
+        required_topics: frozenset[str],
+        env: Env,
+    ) -> tuple[list[Contact], list[Contact], list[str]]:
+        """The counting contacts (one per day), the uncertain ones (worker unknown, on days
+        nothing else counts), and a fact for every contact of the range that does not count."""
+        counted: dict[dt.date, Contact] = {}
+        uncertain: dict[dt.date, Contact] = {}
+        dropped: list[str] = []
+        for c in sorted(child.contacts_between(start, end), key=_contact_key):
+            span = next((s for s in spans if s.start <= c.date < s.end), None)
+            if span is None or not span.qualifies:
+                dropped.append(f"not counted: {_contact(c)} (not on the list that day)")
+                continue
+            if c.mode not in self.modes:
+                dropped.append(f"not counted: {_contact(c)} (mode does not count)")
+                continue
+            if not span.open and c.worker not in span.paired:
+                dropped.append(f"not counted: {_contact(c)} (by {c.worker}, not the paired worker)")
+                continue
+            lacking = sorted(required_topics - {t.value for t in c.topics})
+            if lacking:
+                dropped.append(f"not counted: {_contact(c)} (record lacks {', '.join(lacking)})")
+                continue
+            if self.roles:
+                worker = env.reference.worker(c.worker)
+                if worker is None:
+                    if c.date not in counted and c.date not in uncertain:
+                        uncertain[c.date] = c
+                    dropped.append(
+                        f"not counted: {_contact(c)} (worker {c.worker} not in the reference data)"
+                    )
+                    continue
+                if worker.role not in self.roles:
+                    dropped.append(
+                        f"not counted: {_contact(c)} (by a {worker.role.value}, a role that "
+                        "does not count)"
+                    )
+                    continue
+            if c.date in counted:
+                dropped.append(f"not counted: {_contact(c)} (same day as a counted contact)")
+                continue
+            counted[c.date] = c
+            uncertain.pop(c.date, None)
+        return list(counted.values()), list(uncertain.values()), dropped
+
+    # -- judging ----------------------------------------------------------------------------
+
+    def assess(
+        self,
+        child: Child,
+        period: Period,
+        env: Env,
+        *,
+        until: dt.date | None = None,
+        standing: Standing | None = None,
+    ) -> ContactAssessment:
+        """The child's standing for ``period``.
+
+        :param until: count only contacts before this day (exclusive); the number required
+            is still that of the whole period. :func:`careprotect.planning.plan` uses it.
+        :param standing: the child's :meth:`standing` over a range covering ``period``, to
+            compute it once for many periods.
+        """
+        if standing is None:
+            standing = self.standing(child, period.start, period.end, env)
+        spans = tuple(
+            c for s in standing.spans if (c := s.clip(period.start, period.end)) is not None
+        )
+        facts = list(standing.facts(period))
+        name = str(period)
+        qualifying = sum(s.days for s in spans if s.qualifies)
+        undecided = sum(s.days for s in spans if s.undecided)
+        base = ContactAssessment(
+            period=period,
+            outcome=None,
+            message=Message("", ""),
+            spans=spans,
+            qualifying_days=qualifying,
+            required=None,
+            counted=(),
+            facts=tuple(facts),
+        )
+        if not qualifying and not undecided:
+            return base
+        if undecided:
+            return attrs.evolve(
+                base,
+                outcome=Outcome.MISSING_INPUT,
+                message=_UNDECIDED.format(period=name, days=undecided),
+            )
+        last = max(s.end for s in spans if s.qualifies) - _ONE_DAY
+        evidence: list[Evidence] = []
+        required_topics: frozenset[str] = frozenset()
+        for parameter in (self.min_count, self.topics):
+            if parameter is None:
+                continue
+            found = env.find(parameter, child.division, last)
+            if found is None:
+                return attrs.evolve(
+                    base,
+                    outcome=Outcome.MISSING_INPUT,
+                    message=_NO_VALUE.format(
+                        day=last.isoformat(), division=str(child.division), parameter=parameter
+                    ),
+                    evidence=tuple(evidence),
+                    facts=(*facts, f"no value of {parameter} in force on {last.isoformat()}"),
+                )
+            evidence.append(found.evidence)
+            if parameter == self.topics:
+                required_topics = frozenset(str(t) for t in found.value)
+        min_count = int(evidence[0].value)
+        required = required_share(min_count, qualifying, period.days)
+        facts.append(
+            f"required: {min_count} x {qualifying}/{period.days} days, rounded half up = {required}"
+        )
+        end = period.end if until is None else max(period.start, min(period.end, until))
+        counted, uncertain, dropped = self._count(
+            child, spans, period.start, end, required_topics, env
+        )
+        n = len(counted)
+        listed = ", ".join(_contact(c) for c in counted)
+        noun = "contact" if n == 1 else "contacts"
+        facts.append(f"{n} {noun} counted" + (f": {listed}" if listed else ""))
+        facts.extend(dropped)
+        values = {"period": name, "counted": n, "required": required}
+        if required == 0:
+            outcome = Outcome.NOT_APPLICABLE
+            message = _NONE_REQUIRED.format(period=name, days=qualifying, total=period.days)
+        elif n >= required:
+            outcome, message = Outcome.COMPLIANT, _COMPLIANT.format(**values)
+        elif n + len(uncertain) >= required:
+            outcome = Outcome.MISSING_INPUT
+            message = _UNKNOWN_WORKERS.format(**values, uncertain=len(uncertain))
+        else:
+            outcome, message = Outcome.NON_COMPLIANT, _NON_COMPLIANT.format(**values)
+        return attrs.evolve(
+            base,
+            outcome=outcome,
+            message=message,
+            required=required,
+            counted=tuple(counted),
+            uncertain=tuple(uncertain),
+            evidence=tuple(evidence),
+            facts=tuple(facts),
+        )
+
+    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+        """One finding per judged period in which the child qualifies on at least one day (or
+        cannot be decided); nothing for the periods in which the child never qualifies."""
+        periods = judged_periods(self.period, as_of=env.as_of, period=env.period)
+        if not periods:
+            return
+        standing = self.standing(subject, periods[0].start, periods[-1].end, env)
+        for period in periods:
+            a = self.assess(subject, period, env, standing=standing)
+            if a.outcome is None:
+                continue
+            yield env.finding(
+                self,
+                subject,
+                a.outcome,
+                a.message,
+                evidence=a.evidence,
+                period=period,
+                facts=a.facts,
+            )

@@ -1,0 +1,449 @@
+"""Staffing: who must be in post, and who may hold a role (POLICY.md §3).
+
+Three compliance mechanisms, configured by plugins with their own roles, posts, levels and
+parameters:
+
+- :class:`PostCoverage` (a division): every division of a level has a worker of a role in post
+  (民发〔2019〕34号: a child director in every village or community, a child supervisor in every
+  township or street);
+- :class:`PostEligibility` (a worker): a worker of a role meets one of several
+  :class:`Qualification` s (posts held, sex). Binding rules give *non-compliant* when unmet;
+  preferences ("preferably", "原则上", "优先") give *advisory*;
+- :class:`ServicePointDirectorEligibility` (a service point): the director of a service point
+  (of a kind, optionally only one located in a school) meets a qualification (Hunan, seed 002
+  §4.1: a children's home in a school has a member of the school's leadership as its child
+  director).
+
+:data:`NATIONAL_RULES` are the national rules of 民发〔2019〕34号, in force from the value of a
+flag parameter declared in ``careprotect/national/staffing.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from careprotect.divisions import Division, Level
+from careprotect.enums import Post, ServicePointKind, Sex, WorkerRole
+from careprotect.errors import InvalidValueError
+from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.model import ServicePoint, Worker
+from careprotect.rules.base import Env, Rule, RuleKind
+from careprotect.rules.coverage import (
+    POST_ZH,
+    ROLE_ZH,
+    check_required,
+    count_outcome,
+    judged_day,
+    reference_index,
+    service_fact,
+)
+
+__all__ = [
+    "NATIONAL_RULES",
+    "PostCoverage",
+    "PostEligibility",
+    "Qualification",
+    "ServicePointDirectorEligibility",
+]
+
+_SEX_ZH = {Sex.FEMALE: "女性", Sex.MALE: "男性"}
+
+
+# -- coverage -------------------------------------------------------------------------------
+
+_COVERAGE = {
+    Outcome.COMPLIANT: Message(
+        "{division}有在岗的{role_zh}", "{division} has a {role} in post on {day}"
+    ),
+    Outcome.NON_COMPLIANT: Message(
+        "{division}在{day}没有在岗的{role_zh}", "{division} has no {role} in post on {day}"
+    ),
+    Outcome.MISSING_INPUT: Message(
+        "缺少输入：{division}的{role_zh}任职日期未记录，无法判断{day}是否在岗",
+        "Missing input: the appointment date of the {role} of {division} is not recorded, so "
+        "whether one is in post on {day} is unknown",
+    ),
+}
+
+
+@attrs.frozen(kw_only=True)
+class PostCoverage:
+    """Every division of ``level`` has a worker of ``role`` in post on the day judged.
+
+    A worker counts when recorded in exactly that division (``Worker.division``) and in post
+    (:meth:`~careprotect.model.Worker.in_post_on`). Compliant when one certainly is;
+    non-compliant when none is and none might be; missing input when none certainly is but a
+    worker whose appointment date is not recorded might be. Divisions of other levels get no
+    finding.
+
+    :param required: optional flag parameter; the requirement applies while it is true (see
+        :func:`~careprotect.rules.coverage.check_required`).
+    """
+
+    id: str
+    title: Message
+    citations: tuple[str, ...]
+    role: WorkerRole
+    level: Level
+    required: str | None = None
+
+    @property
+    def kind(self) -> RuleKind:
+        """A compliance rule."""
+        return RuleKind.COMPLIANCE
+
+    @property
+    def subject(self) -> SubjectKind:
+        """Judges divisions."""
+        return SubjectKind.DIVISION
+
+    def evaluate(self, subject: Division, env: Env) -> Iterator[Finding]:
+        """One finding for a division of the configured level; none for other divisions."""
+        if subject.level is not self.level:
+            return
+        day = judged_day(env)
+        gate = check_required(self, subject, env, day)
+        if isinstance(gate, Finding):
+            yield gate
+            return
+        workers = [
+            w
+            for w in reference_index(env.reference).workers_at.get(subject, ())
+            if w.role is self.role
+        ]
+        states = [w.in_post_on(day) for w in workers]
+        outcome = count_outcome(states.count(True), states.count(None), 1)
+        yield env.finding(
+            self,
+            subject,
+            outcome,
+            _COVERAGE[outcome].format(
+                division=subject,
+                day=day.isoformat(),
+                role=self.role.value.replace("_", " "),
+                role_zh=ROLE_ZH[self.role],
+            ),
+            evidence=() if gate is None else (gate,),
+            day=day,
+            facts=tuple(service_fact(w, day) for w in workers),
+        )
+
+
+# -- eligibility ----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Qualification:
+    """One way to qualify: hold at least one of ``posts`` (when any are given) and be of
+    ``sex`` (when given). At least one of the two must be given."""
+
+    posts: frozenset[Post] = frozenset()
+    sex: Sex | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.posts and self.sex is None:
+            raise InvalidValueError("must name posts, a sex or both (got neither)", field="posts")
+
+    def met_by(self, worker: Worker) -> bool | None:
+        """Whether ``worker`` qualifies; None when the worker's sex matters and is not
+        recorded (and the posts do not already rule the worker out)."""
+        if self.posts and not worker.posts & self.posts:
+            return False
+        if self.sex is None:
+            return True
+        if worker.sex is None:
+            return None
+        return worker.sex is self.sex
+
+    def describe(self) -> Message:
+        """The qualification in words."""
+        en, zh = [], []
+        if self.sex is not None:
+            en.append(self.sex.value)
+            zh.append(_SEX_ZH[self.sex])
+        if self.posts:
+            en.append(" or ".join(p.value.replace("_", " ") for p in sorted(self.posts)))
+            zh.append("或".join(POST_ZH[p] for p in sorted(self.posts)))
+        else:
+            en.append("person")
+            zh.append("人员")
+        return Message("".join(zh), " ".join(en))
+
+
+def _any_met(qualifications: tuple[Qualification, ...], worker: Worker) -> bool | None:
+    """Kleene OR over the qualifications: True if one is met, None if one might be."""
+    answers = [q.met_by(worker) for q in qualifications]
+    if True in answers:
+        return True
+    if None in answers:
+        return None
+    return False
+
+
+def _check_qualifications(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, tuple) or not value:
+        raise InvalidValueError(
+            f"must be a non-empty tuple (got {value!r})", field="qualifications"
+        )
+
+
+def _worker_facts(worker: Worker) -> tuple[str, ...]:
+    posts = ", ".join(sorted(p.value for p in worker.posts)) or "none recorded"
+    sex = worker.sex.value if worker.sex is not None else "not recorded"
+    return (f"{worker.role.value} {worker.id}: posts {posts}; sex {sex}",)
+
+
+def _requirement(qualifications: tuple[Qualification, ...]) -> Message:
+    described = [q.describe() for q in qualifications]
+    return Message("；或".join(m.zh for m in described), "; or ".join(m.en for m in described))
+
+
+_ELIGIBLE = {
+    Outcome.COMPLIANT: Message(
+        "{who_zh}符合任职条件：{need_zh}", "The {who} meets the requirement: {need_en}"
+    ),
+    Outcome.NON_COMPLIANT: Message(
+        "{who_zh}不符合任职条件：应为{need_zh}",
+        "The {who} does not meet the requirement: must be {need_en}",
+    ),
+    Outcome.ADVISORY: Message(
+        "建议：{who_zh}宜由{need_zh}担任", "Advice: the {who} should preferably be {need_en}"
+    ),
+    Outcome.MISSING_INPUT: Message(
+        "缺少输入：{who_zh}的性别未记录，无法判断是否为{need_zh}",
+        "Missing input: the {who}'s sex is not recorded, so whether they are {need_en} is unknown",
+    ),
+}
+
+
+def _eligibility_outcome(met: bool | None, binding: bool) -> Outcome:
+    if met is None:
+        return Outcome.MISSING_INPUT
+    if met:
+        return Outcome.COMPLIANT
+    return Outcome.NON_COMPLIANT if binding else Outcome.ADVISORY
+
+
+@attrs.frozen(kw_only=True)
+class PostEligibility:
+    """Each worker of ``role`` in post (or perhaps in post) on the day judged meets one of the
+    ``qualifications``.
+
+    Met: compliant. Unmet: non-compliant when ``binding``, advisory when not (a preference:
+    "preferably", 原则上, 优先). The worker's sex not recorded, where it decides: missing
+    input. Workers not in post on the day get no finding.
+
+    :param required: optional flag parameter (see
+        :func:`~careprotect.rules.coverage.check_required`).
+    """
+
+    id: str
+    title: Message
+    citations: tuple[str, ...]
+    role: WorkerRole
+    qualifications: tuple[Qualification, ...] = attrs.field(validator=_check_qualifications)
+    binding: bool
+    required: str | None = None
+
+    @property
+    def kind(self) -> RuleKind:
+        """A compliance rule."""
+        return RuleKind.COMPLIANCE
+
+    @property
+    def subject(self) -> SubjectKind:
+        """Judges workers."""
+        return SubjectKind.WORKER
+
+    def evaluate(self, subject: Worker, env: Env) -> Iterator[Finding]:
+        """One finding for a worker of the role who is or may be in post; none otherwise."""
+        if subject.role is not self.role:
+            return
+        day = judged_day(env)
+        if subject.in_post_on(day) is False:
+            return
+        gate = check_required(self, subject, env, day)
+        if isinstance(gate, Finding):
+            yield gate
+            return
+        outcome = _eligibility_outcome(_any_met(self.qualifications, subject), self.binding)
+        need = _requirement(self.qualifications)
+        yield env.finding(
+            self,
+            subject,
+            outcome,
+            _ELIGIBLE[outcome].format(
+                who=self.role.value.replace("_", " "),
+                who_zh=ROLE_ZH[self.role],
+                need_en=need.en,
+                need_zh=need.zh,
+            ),
+            evidence=() if gate is None else (gate,),
+            day=day,
+            facts=_worker_facts(subject),
+        )
+
+
+_NO_DIRECTOR = Message(
+    "缺少输入：{point}未记录负责人",
+    "Missing input: {point} has no director recorded",
+)
+_UNKNOWN_DIRECTOR = Message(
+    "缺少输入：{point}的负责人 {director} 不在工作人员名单中",
+    "Missing input: the director {director} of {point} is not among the registry's workers",
+)
+
+
+@attrs.frozen(kw_only=True)
+class ServicePointDirectorEligibility:
+    """The director of each service point of ``kind_of_point`` meets one of the
+    ``qualifications``; with ``in_school`` True (the default) only points located in a school
+    are judged, with False only the others, with None all.
+
+    The director is :attr:`~careprotect.model.ServicePoint.director`, a worker id looked up
+    in the reference data: none recorded, or an id not found, is missing input. Points not
+    open on the day get no finding. Outcomes as :class:`PostEligibility`.
+
+    :param required: optional flag parameter (see
+        :func:`~careprotect.rules.coverage.check_required`).
+    """
+
+    id: str
+    title: Message
+    citations: tuple[str, ...]
+    kind_of_point: ServicePointKind
+    qualifications: tuple[Qualification, ...] = attrs.field(validator=_check_qualifications)
+    binding: bool
+    in_school: bool | None = True
+    required: str | None = None
+
+    @property
+    def kind(self) -> RuleKind:
+        """A compliance rule."""
+        return RuleKind.COMPLIANCE
+
+    @property
+    def subject(self) -> SubjectKind:
+        """Judges service points."""
+        return SubjectKind.SERVICE_POINT
+
+    def evaluate(self, subject: ServicePoint, env: Env) -> Iterator[Finding]:
+        """One finding for a point of the kind (and school setting) that is or may be open."""
+        if subject.kind is not self.kind_of_point:
+            return
+        if self.in_school is not None and subject.in_school is not self.in_school:
+            return
+        day = judged_day(env)
+        if subject.open_on(day) is False:
+            return
+        gate = check_required(self, subject, env, day)
+        if isinstance(gate, Finding):
+            yield gate
+            return
+        evidence = () if gate is None else (gate,)
+        where = f"in school: {'yes' if subject.in_school else 'no'}"
+        if subject.director is None:
+            yield env.finding(
+                self,
+                subject,
+                Outcome.MISSING_INPUT,
+                _NO_DIRECTOR.format(point=subject.id),
+                evidence=evidence,
+                day=day,
+                facts=(where,),
+            )
+            return
+        director = env.reference.worker(subject.director)
+        if director is None:
+            yield env.finding(
+                self,
+                subject,
+                Outcome.MISSING_INPUT,
+                _UNKNOWN_DIRECTOR.format(point=subject.id, director=subject.director),
+                evidence=evidence,
+                day=day,
+                facts=(where,),
+            )
+            return
+        outcome = _eligibility_outcome(_any_met(self.qualifications, director), self.binding)
+        need = _requirement(self.qualifications)
+        yield env.finding(
+            self,
+            subject,
+            outcome,
+            _ELIGIBLE[outcome].format(
+                who=f"director of {subject.id}",
+                who_zh=f"{subject.id}的负责人",
+                need_en=need.en,
+                need_zh=need.zh,
+            ),
+            evidence=evidence,
+            day=day,
+            facts=(where, *_worker_facts(director)),
+        )
+
+
+# -- the national rules (民发〔2019〕34号) --------------------------------------------------
+
+_DIRECTORS_REQUIRED = "staffing.child_director.required"
+_SUPERVISORS_REQUIRED = "staffing.child_supervisor.required"
+
+NATIONAL_RULES: tuple[Rule, ...] = (
+    PostCoverage(
+        id="staffing.child_director.per_village",
+        title=Message(
+            "每个村（社区）配备一名儿童主任",
+            "Every village or community has a child director in post",
+        ),
+        citations=("mf-2019-34",),
+        role=WorkerRole.CHILD_DIRECTOR,
+        level=Level.VILLAGE,
+        required=_DIRECTORS_REQUIRED,
+    ),
+    PostCoverage(
+        id="staffing.child_supervisor.per_township",
+        title=Message(
+            "每个乡镇（街道）配备一名儿童督导员",
+            "Every township or street has a child supervisor in post",
+        ),
+        citations=("mf-2019-34",),
+        role=WorkerRole.CHILD_SUPERVISOR,
+        level=Level.TOWNSHIP,
+        required=_SUPERVISORS_REQUIRED,
+    ),
+    # "原则上由村（居）民委员会委员、大学生村官或者社会工作者等人员担任": "in principle",
+    # so advice. The enums have no social-worker post: a director who is a social worker
+    # (and holds neither post) gets the advice too, which is why it must stay advisory.
+    PostEligibility(
+        id="staffing.child_director.appointed_from",
+        title=Message(
+            "儿童主任原则上由村（居）民委员会委员、大学生村官或者社会工作者等人员担任",
+            "A child director is preferably a village committee member, a college-graduate "
+            "village official or a social worker",
+        ),
+        citations=("mf-2019-34",),
+        role=WorkerRole.CHILD_DIRECTOR,
+        qualifications=(
+            Qualification(
+                posts=frozenset(
+                    {Post.VILLAGE_COMMITTEE_MEMBER, Post.COLLEGE_GRADUATE_VILLAGE_OFFICIAL}
+                )
+            ),
+        ),
+        binding=False,
+        required=_DIRECTORS_REQUIRED,
+    ),
+    PostEligibility(
+        id="staffing.child_director.women_preferred",
+        title=Message("儿童主任优先由女性担任", "Women are preferred as child directors"),
+        citations=("mf-2019-34",),
+        role=WorkerRole.CHILD_DIRECTOR,
+        qualifications=(Qualification(sex=Sex.FEMALE),),
+        binding=False,
+        required=_DIRECTORS_REQUIRED,
+    ),
+)
+"""The national staffing rules of 民发〔2019〕34号, scope the whole country. The lead
+registers them in the national plugin's ``careprotect_rules``."""

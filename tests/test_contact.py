@@ -1,0 +1,621 @@
+"""ContactFrequency: contacts per period with the children of a list (POLICY.md §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from careprotect import (
+    Child,
+    Contact,
+    ContactMode,
+    Division,
+    Engine,
+    HouseholdType,
+    InvalidValueError,
+    Message,
+    Outcome,
+    Pairing,
+    Parent,
+    ParentSituation,
+    ParentSituationKind,
+    Period,
+    PeriodKind,
+    ReferenceData,
+    Registry,
+    Sex,
+    Topic,
+    Worker,
+    WorkerRole,
+    load_registry,
+)
+from careprotect.findings import Finding
+from careprotect.hookspecs import hookimpl
+from careprotect.params import PluginInfo
+from careprotect.rules.contact import ContactFrequency, judged_periods, required_share
+from careprotect.testing import contacts
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = load_registry(ROOT / "examples" / "sample-registry.jsonl").registry
+K = ParentSituationKind
+M = ContactMode
+CHIBI_VILLAGE = Division("421281101201")
+XIANAN_VILLAGE = Division("421202100201")
+LUXI_VILLAGE = Division("433122100201")
+
+PARAMETERS = """
+[citations.xn]
+issuer = "咸宁市民政局"
+document = "seeds/000 (Xianning news 2020-12-17)"
+title = "咸宁市农村留守儿童关爱保护"
+verified = 2026-11-23
+
+[parameters."xianning.contact.min_count"]
+unit = "count"
+zh = "儿童主任每月联系留守儿童次数"
+en = "Contacts a month with each left-behind child"
+
+[parameters."xianning.contact.topics"]
+unit = "choices"
+zh = "探访记录须载明的事项"
+en = "Topics every visit record covers"
+choices = ["study", "schooling", "daily_life", "mental_health", "safety"]
+
+[parameters."test.weekly.min_count"]
+unit = "count"
+zh = "每周随访次数"
+en = "Follow-ups a week"
+
+[parameters."test.pairing.min_count"]
+unit = "count"
+zh = "结对每年活动次数"
+en = "Activities a year with a paired child"
+
+[[values]]
+parameter = "xianning.contact.min_count"
+effective = 2020-01-01
+value = 2
+citation = "xn"
+
+[[values]]
+parameter = "xianning.contact.topics"
+effective = 2020-01-01
+value = ["study", "schooling", "daily_life", "mental_health"]
+citation = "xn"
+
+[[values]]
+parameter = "test.weekly.min_count"
+effective = 2020-01-01
+value = 1
+citation = "xn"
+
+[[values]]
+parameter = "test.pairing.min_count"
+effective = 2023-12-29
+value = 1
+citation = "xn"
+"""
+
+TITLE = Message("每月联系留守儿童两次", "Contact each left-behind child twice a month")
+
+
+def monthly(**kw: Any) -> ContactFrequency:
+    """A Xianning-like rule: 2 contacts a month by phone or home visit, left-behind children."""
+    fields: dict[str, Any] = {
+        "id": "test.xianning.contact",
+        "title": TITLE,
+        "citations": ("xn",),
+        "period": PeriodKind.MONTH,
+        "min_count": "xianning.contact.min_count",
+        "modes": (M.PHONE, M.HOME_VISIT),
+        "categories": ("left_behind",),
+    }
+    fields.update(kw)
+    return ContactFrequency(**fields)
+
+
+WEEKLY = ContactFrequency(
+    id="test.chibi.follow_up",
+    title=Message("每周随访", "Follow up every week"),
+    citations=("xn",),
+    period=PeriodKind.WEEK,
+    min_count="test.weekly.min_count",
+    modes=tuple(ContactMode),
+    categories=(
+        "left_behind",
+        "orphan",
+        "de_facto_unsupported",
+        "difficulty.poverty",
+        "difficulty.disability",
+        "difficulty.guardianship",
+    ),
+)
+
+YEARLY = ContactFrequency(
+    id="test.pairing.activity",
+    title=Message("结对儿童每年至少一次活动", "At least one activity a year with a paired child"),
+    citations=("xn",),
+    period=PeriodKind.YEAR,
+    min_count="test.pairing.min_count",
+    modes=(M.ACTIVITY,),
+    schemes=("xianning-1+1",),
+)
+
+
+def xianning(
+    tmp_path: Path, rules: Iterable[ContactFrequency], scope: str = "4212", name: str = "xn"
+) -> object:
+    """A throwaway Xianning plugin registering ``rules`` for its scope."""
+    path = tmp_path / f"{name}.toml"
+    path.write_text(PARAMETERS, encoding="utf-8")
+    registered = tuple(rules)
+
+    class Plugin:
+        @hookimpl
+        def careprotect_plugin_info(self) -> PluginInfo:
+            return PluginInfo(name=name, version="0", scope=Division(scope))
+
+        @hookimpl
+        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
+            register(path)
+
+        @hookimpl
+        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
+            for rule in registered:
+                register(rule, None)
+
+    return Plugin()
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return Engine([xianning(tmp_path, [monthly(), WEEKLY, YEARLY])])
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def left_behind(
+    *contacts: tuple[str, ContactMode] | Contact,
+    since: str = "2018-01-01",
+    division: Division = CHIBI_VILLAGE,
+    child_id: str = "C1",
+    **kw: Any,
+) -> Child:
+    """A rural child born 2012 whose parents both work away from ``since``."""
+    return Child(
+        id=child_id,
+        name="某某",
+        birth_date=dt.date(2012, 5, 1),
+        sex=Sex.MALE,
+        division=division,
+        household=HouseholdType.RURAL,
+        parent_situations=(
+            ParentSituation(parent=Parent.FATHER, kind=K.WORKING_AWAY, start=day(since)),
+            ParentSituation(parent=Parent.MOTHER, kind=K.WORKING_AWAY, start=day(since)),
+        ),
+        contacts=tuple(
+            c if isinstance(c, Contact) else Contact(date=day(c[0]), worker="W-CB-D1", mode=c[1])
+            for c in contacts
+        ),
+        **kw,
+    )
+
+
+def audit(
+    engine: Engine,
+    children: Sequence[Child],
+    rule: str = "test.xianning.contact",
+    reference: ReferenceData = SAMPLE.reference,
+    **when: Any,
+) -> list[Finding]:
+    if not when:
+        when = {"period": Period.month(2020, 6)}
+    registry = Registry(reference=reference, children=tuple(children))
+    return [f for f in engine.audit(registry, **when) if f.rule == rule]
+
+
+def outcomes(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:
+    return [(f.subject.id, str(f.period), f.outcome.value) for f in findings]
+
+
+# -- counting ------------------------------------------------------------------------------
+
+
+def test_one_contact_short_is_non_compliant_and_exactly_enough_is_compliant(
+    engine: Engine,
+) -> None:
+    """Two contacts a month: one is non-compliant, two are compliant; the message states the
+    counted and required numbers and the period; the evidence is the parameter used."""
+    (short,) = audit(engine, [left_behind(("2020-06-03", M.HOME_VISIT))])
+    assert short.outcome is Outcome.NON_COMPLIANT
+    assert short.message == Message(
+        "2020-06：计入联系 1 次，少于应有的 2 次",
+        "2020-06: 1 contact(s) counted, fewer than the 2 required",
+    )
+    (enough,) = audit(engine, [left_behind(("2020-06-03", M.HOME_VISIT), ("2020-06-19", M.PHONE))])
+    assert enough.outcome is Outcome.COMPLIANT
+    assert enough.message.en == "2020-06: 2 contact(s) counted, 2 required"
+    assert enough.period == Period.month(2020, 6)
+    assert enough.facts == (
+        "left_behind 2020-06-01..2020-06-30",
+        "required: 2 x 30/30 days, rounded half up = 2",
+        "2 contacts counted: 2020-06-03 home_visit, 2020-06-19 phone",
+    )
+    assert [(e.parameter, e.value, e.scope, e.plugin) for e in enough.evidence] == [
+        ("xianning.contact.min_count", 2, "4212", "xn")
+    ]
+    assert [c.key for c in enough.citations] == ["xn"]
+
+
+def test_the_first_and_last_day_of_a_month_count_and_the_next_day_does_not(
+    engine: Engine,
+) -> None:
+    """Contacts on 1 and 30 June count for June; one on 1 July does not."""
+    c = left_behind(("2020-06-01", M.PHONE), ("2020-06-30", M.PHONE), ("2020-07-01", M.PHONE))
+    (june,) = audit(engine, [c])
+    assert june.outcome is Outcome.COMPLIANT
+    (may,) = audit(engine, [c], period=Period.month(2020, 5))
+    assert may.outcome is Outcome.NON_COMPLIANT
+    assert "0 contacts counted" in may.facts
+
+
+def test_the_first_and_last_day_of_an_iso_week_count(engine: Engine) -> None:
+    """Weekly rule: Monday 2020-06-01 and Sunday 2020-06-14 fall in weeks 23 and 24."""
+    c = left_behind(("2020-06-01", M.PHONE), ("2020-06-14", M.VIDEO))
+    findings = audit(engine, [c], rule="test.chibi.follow_up")
+    assert outcomes(findings) == [
+        ("C1", "2020-W23", "compliant"),
+        ("C1", "2020-W24", "compliant"),
+        ("C1", "2020-W25", "non_compliant"),
+        ("C1", "2020-W26", "non_compliant"),
+    ]
+
+
+def test_a_child_entering_the_list_mid_month_owes_a_pro_rata_share(engine: Engine) -> None:
+    """Parents away from 2020-06-16: on the list 15 of 30 days, so 2 x 15/30 = 1 contact;
+    a contact before the 16th does not count."""
+    c = left_behind(("2020-06-10", M.PHONE), ("2020-06-20", M.PHONE), since="2020-06-16")
+    (finding,) = audit(engine, [c])
+    assert finding.outcome is Outcome.COMPLIANT
+    assert finding.message.en == "2020-06: 1 contact(s) counted, 1 required"
+    assert finding.facts == (
+        "left_behind 2020-06-16..2020-06-30",
+        "required: 2 x 15/30 days, rounded half up = 1",
+        "1 contact counted: 2020-06-20 phone",
+        "not counted: 2020-06-10 phone (not on the list that day)",
+    )
+
+
+def test_a_few_days_on_the_list_require_no_contact(engine: Engine) -> None:
+    """On the list from 2020-06-25 (6 of 30 days): 2 x 6/30 = 0.4 rounds to 0, reported as
+    not applicable; from 2020-06-23 (8 days) 0.53 rounds to 1."""
+    (few,) = audit(engine, [left_behind(since="2020-06-25")])
+    assert few.outcome is Outcome.NOT_APPLICABLE
+    assert few.message.en == (
+        "2020-06: on the list 6 of 30 days; the pro-rata share rounds to no contact"
+    )
+    (more,) = audit(engine, [left_behind(since="2020-06-23")])
+    assert more.outcome is Outcome.NON_COMPLIANT
+
+
+def test_required_share_rounds_half_up() -> None:
+    """The pro-rata share in exact arithmetic: halves round up, a whole period is N."""
+    assert [required_share(2, d, 30) for d in (0, 7, 8, 15, 22, 23, 30)] == [0, 0, 1, 1, 1, 2, 2]
+    assert required_share(1, 183, 366) == 1
+    assert required_share(1, 182, 365) == 0
+    with pytest.raises(InvalidValueError):
+        required_share(2, 31, 30)
+
+
+def test_modes_that_do_not_count(engine: Engine) -> None:
+    """A video call does not count for a phone-or-visit rule, and the finding says why."""
+    c = left_behind(("2020-06-03", M.HOME_VISIT), ("2020-06-19", M.VIDEO))
+    (finding,) = audit(engine, [c])
+    assert finding.outcome is Outcome.NON_COMPLIANT
+    assert "not counted: 2020-06-19 video (mode does not count)" in finding.facts
+
+
+def test_contacts_on_one_day_count_once(engine: Engine) -> None:
+    """A phone call and a visit on the same day are one contact occasion."""
+    c = left_behind(("2020-06-03", M.HOME_VISIT), ("2020-06-03", M.PHONE))
+    (finding,) = audit(engine, [c])
+    assert finding.outcome is Outcome.NON_COMPLIANT
+    assert "not counted: 2020-06-03 phone (same day as a counted contact)" in finding.facts
+
+
+def test_each_counted_contact_must_record_every_topic(tmp_path: Path) -> None:
+    """With the topics parameter, a contact counts only if its record covers all four
+    Xianning topics; the parameter is part of the evidence."""
+    engine = Engine([xianning(tmp_path, [monthly(topics="xianning.contact.topics")])])
+    all_four = frozenset({Topic.STUDY, Topic.SCHOOLING, Topic.DAILY_LIFE, Topic.MENTAL_HEALTH})
+    full = Contact(date=day("2020-06-03"), worker="W-CB-D1", mode=M.HOME_VISIT, topics=all_four)
+    partial = Contact(
+        date=day("2020-06-19"), worker="W-CB-D1", mode=M.PHONE, topics=frozenset({Topic.STUDY})
+    )
+    (finding,) = audit(engine, [left_behind(full, partial)])
+    assert finding.outcome is Outcome.NON_COMPLIANT
+    assert (
+        "not counted: 2020-06-19 phone (record lacks daily_life, mental_health, schooling)"
+        in finding.facts
+    )
+    assert [e.parameter for e in finding.evidence] == [
+        "xianning.contact.min_count",
+        "xianning.contact.topics",
+    ]
+    other = attrs.evolve(partial, topics=all_four | {Topic.SAFETY})
+    (finding,) = audit(engine, [left_behind(full, other)])
+    assert finding.outcome is Outcome.COMPLIANT
+
+
+def test_roles_limit_who_counts_and_an_unknown_worker_is_missing_input(tmp_path: Path) -> None:
+    """Only child directors' contacts count: a volunteer's does not; a worker missing from
+    the reference data makes the answer missing input when the contact would decide it."""
+    engine = Engine([xianning(tmp_path, [monthly(roles=(WorkerRole.CHILD_DIRECTOR,))])])
+    volunteer = Worker(
+        id="V1", name="志愿者", role=WorkerRole.VOLUNTEER, division=Division("421281")
+    )
+    reference = attrs.evolve(SAMPLE.reference, workers=(*SAMPLE.reference.workers, volunteer))
+    by = Contact(date=day("2020-06-19"), worker="V1", mode=M.PHONE)
+    (finding,) = audit(engine, [left_behind(("2020-06-03", M.PHONE), by)], reference=reference)
+    assert finding.outcome is Outcome.NON_COMPLIANT
+    assert (
+        "not counted: 2020-06-19 phone (by a volunteer, a role that does not count)"
+        in finding.facts
+    )
+    unknown = attrs.evolve(by, worker="W-NOBODY")
+    (finding,) = audit(engine, [left_behind(("2020-06-03", M.PHONE), unknown)])
+    assert finding.outcome is Outcome.MISSING_INPUT
+    assert finding.message.en.endswith(
+        "1 more by workers not in the reference data could decide it"
+    )
+    (finding,) = audit(engine, [left_behind(unknown)])
+    assert finding.outcome is Outcome.NON_COMPLIANT
+
+
+# -- the sample registry and plugin-like rules -------------------------------------------------
+
+
+def test_sample_registry_under_a_xianning_like_rule(engine: Engine) -> None:
+    """In the sample, only 刘小宇 (Chibi, father away, mother seriously ill) is left-behind in
+    Xianning: three contacts in June 2020. Hunan's left-behind child is outside the scope."""
+    findings = list(engine.audit(SAMPLE, period=Period.month(2020, 6)))
+    mine = [f for f in findings if f.rule == "test.xianning.contact"]
+    assert outcomes(mine) == [("C-CB-001", "2020-06", "compliant")]
+    assert mine[0].subject.name == "刘**"
+    assert mine[0].facts[-1] == (
+        "3 contacts counted: 2020-06-02 phone, 2020-06-09 phone, 2020-06-16 home_visit"
+    )
+
+
+def test_a_chibi_like_weekly_rule(engine: Engine) -> None:
+    """Weekly follow-ups for every child on the list, audited for June 2020: the weeks ending
+    in June (W23-W26; W27 ends in July). 黄小梅's de facto unsupported standing turns on how
+    long "out of contact" must last, which no plugin sets: missing input."""
+    findings = audit(engine, SAMPLE.children, rule="test.chibi.follow_up")
+    assert outcomes(findings) == [
+        ("C-CB-001", "2020-W23", "compliant"),
+        ("C-CB-001", "2020-W24", "compliant"),
+        ("C-CB-001", "2020-W25", "compliant"),
+        ("C-CB-001", "2020-W26", "non_compliant"),
+        ("C-CB-002", "2020-W23", "missing_input"),
+        ("C-CB-002", "2020-W24", "missing_input"),
+        ("C-CB-002", "2020-W25", "missing_input"),
+        ("C-CB-002", "2020-W26", "missing_input"),
+        ("C-XN-001", "2020-W23", "non_compliant"),
+        ("C-XN-001", "2020-W24", "non_compliant"),
+        ("C-XN-001", "2020-W25", "non_compliant"),
+        ("C-XN-001", "2020-W26", "non_compliant"),
+    ]
+    assert findings[4].message.en == (
+        "Missing input: whether the child is on the list cannot be decided on 7 day(s) of 2020-W23"
+    )
+    assert any(
+        f.startswith("de_facto_unsupported undecided 2020-06-01..2020-06-07 (")
+        for f in findings[4].facts
+    )
+
+
+def test_a_yearly_activity_rule_for_paired_children(engine: Engine) -> None:
+    """ "1+1": at least one activity a year with the paired worker. 吴小乐, paired on
+    2023-12-29 with an activity on 2024-01-12: 2024 is compliant; 2023 (3 paired days)
+    requires none."""
+    findings = audit(
+        engine, SAMPLE.children, rule="test.pairing.activity", period=Period.year(2024)
+    )
+    assert outcomes(findings) == [("C-XN-001", "2024", "compliant")]
+    assert findings[0].facts[0] == "scheme xianning-1+1 with W-XN-P1 2024-01-01..2024-12-31"
+    (old,) = audit(engine, SAMPLE.children, rule="test.pairing.activity", as_of=day("2023-12-31"))
+    assert old.outcome is Outcome.NOT_APPLICABLE
+
+
+def test_under_a_scheme_only_the_paired_worker_counts(engine: Engine) -> None:
+    """An activity by another worker does not count for a paired child."""
+    pairing = Pairing(worker="W-XN-P1", scheme="xianning-1+1", start=day("2024-01-01"))
+    other = Contact(date=day("2024-03-01"), worker="W-CB-D1", mode=M.ACTIVITY)
+    c = left_behind(other, pairings=(pairing,))
+    (finding,) = audit(engine, [c], rule="test.pairing.activity", period=Period.year(2024))
+    assert finding.outcome is Outcome.NON_COMPLIANT
+    assert "not counted: 2024-03-01 activity (by W-CB-D1, not the paired worker)" in finding.facts
+
+
+def test_missing_parameter_is_missing_input(engine: Engine) -> None:
+    """Before the rule's first value (2020-01-01) the count is missing input, never zero."""
+    (finding,) = audit(engine, [left_behind()], period=Period.month(2019, 12))
+    assert finding.outcome is Outcome.MISSING_INPUT
+    assert finding.message.en == (
+        "Missing input: no value of xianning.contact.min_count is in force for 421281101201 "
+        "on 2019-12-31"
+    )
+
+
+def test_children_never_on_the_list_get_no_finding(engine: Engine) -> None:
+    """A child with parents at home is not judged (the summary counts the subject)."""
+    c = attrs.evolve(left_behind(), parent_situations=())
+    registry = Registry(reference=SAMPLE.reference, children=(c,))
+    run = engine.audit(registry, period=Period.month(2020, 6))
+    assert [f for f in run if f.rule == "test.xianning.contact"] == []
+    assert run.summary.subjects["child"] == 1
+
+
+def test_as_of_judges_the_latest_complete_period(engine: Engine) -> None:
+    """as_of 2020-06-30 judges June; as_of 2020-06-29 judges May."""
+    c = left_behind(("2020-06-03", M.PHONE), ("2020-06-19", M.PHONE))
+    assert outcomes(audit(engine, [c], as_of=day("2020-06-30"))) == [("C1", "2020-06", "compliant")]
+    assert outcomes(audit(engine, [c], as_of=day("2020-06-29"))) == [
+        ("C1", "2020-05", "non_compliant")
+    ]
+
+
+def test_judged_periods() -> None:
+    """Period audits judge the rule periods ending inside them; as_of the latest complete."""
+    june = Period.month(2020, 6)
+    assert [str(p) for p in judged_periods(PeriodKind.WEEK, as_of=None, period=june)] == [
+        "2020-W23",
+        "2020-W24",
+        "2020-W25",
+        "2020-W26",
+    ]
+    year = Period.year(2020)
+    assert len(judged_periods(PeriodKind.MONTH, as_of=None, period=year)) == 12
+    assert judged_periods(PeriodKind.YEAR, as_of=None, period=june) == ()
+    assert judged_periods(PeriodKind.WEEK, as_of=day("2020-06-07"), period=None) == (
+        Period.parse("2020-W23"),
+    )
+    with pytest.raises(InvalidValueError):
+        judged_periods(PeriodKind.WEEK, as_of=None, period=None)
+
+
+def test_a_rule_needs_a_list_and_a_mode() -> None:
+    """A rule naming no categories, programmes or schemes, no mode, a period that is not a
+    PeriodKind or an empty parameter name is refused."""
+    with pytest.raises(InvalidValueError, match="at least one of 'categories'"):
+        monthly(categories=())
+    with pytest.raises(InvalidValueError, match="'modes' must be a non-empty tuple"):
+        monthly(modes=())
+    with pytest.raises(InvalidValueError, match="'period' must be a PeriodKind"):
+        monthly(period="month")
+    with pytest.raises(InvalidValueError, match="'min_count' must name a parameter"):
+        monthly(min_count="")
+
+
+# -- properties ----------------------------------------------------------------------------
+
+JUNE_DATES = st.dates(dt.date(2020, 5, 25), dt.date(2020, 7, 5))
+CONTACTS = st.lists(
+    contacts(
+        worker_ids=["W-CB-D1", "W-CB-D2", "W-NOBODY"],
+        min_date=dt.date(2020, 5, 25),
+        max_date=dt.date(2020, 7, 5),
+    ),
+    max_size=6,
+)
+SINCE = st.sampled_from(["2018-01-01", "2020-06-10", "2020-06-25", "2020-07-01"])
+
+_PROPERTY_RULES = [
+    monthly(topics="xianning.contact.topics", roles=(WorkerRole.CHILD_DIRECTOR,)),
+    WEEKLY,
+]
+_ENGINES: list[Engine] = []
+
+
+def _engine() -> Engine:
+    """One engine for the property tests (hypothesis does not mix with function fixtures)."""
+    if not _ENGINES:
+        _ENGINES.append(Engine([xianning(Path(tempfile.mkdtemp()), _PROPERTY_RULES)]))
+    return _ENGINES[0]
+
+
+def _judge(c: Child, rule: str) -> list[Finding]:
+    return audit(_engine(), [c], rule=rule)
+
+
+RANK = {Outcome.NON_COMPLIANT: 0, Outcome.MISSING_INPUT: 1, Outcome.COMPLIANT: 2}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    found=CONTACTS,
+    extra=contacts(
+        worker_ids=["W-CB-D1", "W-NOBODY"],
+        min_date=dt.date(2020, 5, 25),
+        max_date=dt.date(2020, 7, 5),
+    ),
+    since=SINCE,
+    rule=st.sampled_from(["test.xianning.contact", "test.chibi.follow_up"]),
+)
+def test_adding_a_contact_never_turns_compliant_into_non_compliant(
+    found: list[Contact], extra: Contact, since: str, rule: str
+) -> None:
+    """Property: with one more contact, no period's outcome gets worse (compliant stays
+    compliant; non-compliant may improve)."""
+    before = _judge(left_behind(*found, since=since), rule)
+    after = _judge(left_behind(*found, extra, since=since), rule)
+    assert [f.period for f in before] == [f.period for f in after]
+    for b, a in zip(before, after, strict=True):
+        if b.outcome in RANK:
+            assert RANK[a.outcome] >= RANK[b.outcome], (b, a)
+        else:
+            assert a.outcome == b.outcome
+
+
+@settings(max_examples=60, deadline=None)
+@given(found=CONTACTS, since=SINCE, seed=st.integers(0, 1000))
+def test_results_do_not_depend_on_contact_order(
+    found: list[Contact], since: str, seed: int
+) -> None:
+    """Property: shuffling a child's contacts gives identical findings, facts included."""
+    shuffled = list(found)
+    random.Random(seed).shuffle(shuffled)
+    for rule in ("test.xianning.contact", "test.chibi.follow_up"):
+        assert _judge(left_behind(*found, since=since), rule) == _judge(
+            left_behind(*shuffled, since=since), rule
+        )
+
+
+_OTHER: list[Engine] = []
+
+
+@settings(max_examples=30, deadline=None)
+@given(found=CONTACTS, since=SINCE)
+def test_results_are_deterministic(found: list[Contact], since: str) -> None:
+    """Property: the same child judged twice, and by a second engine built from the same
+    plugin, gives identical findings."""
+    if not _OTHER:
+        _OTHER.append(Engine([xianning(Path(tempfile.mkdtemp()), _PROPERTY_RULES)]))
+    c = left_behind(*found, since=since)
+    for rule in ("test.xianning.contact", "test.chibi.follow_up"):
+        first = _judge(c, rule)
+        assert first == _judge(c, rule)
+        assert first == audit(_OTHER[0], [c], rule=rule)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    villages=st.lists(
+        st.sampled_from([CHIBI_VILLAGE, XIANAN_VILLAGE, LUXI_VILLAGE, Division("420102001001")]),
+        min_size=1,
+        max_size=4,
+    ),
+    found=CONTACTS,
+)
+def test_never_a_finding_outside_the_rule_scope(
+    villages: list[Division], found: list[Contact]
+) -> None:
+    """Property: through Engine.audit, a rule registered for Xianning (4212) gives findings
+    only for children living in 4212, and one for each of them (all are left-behind)."""
+    children = [left_behind(*found, division=v, child_id=f"C{i}") for i, v in enumerate(villages)]
+    findings = audit(_engine(), children, rule="test.xianning.contact")
+    inside = [c.id for c in children if Division("4212").contains(c.division)]
+    assert [f.subject.id for f in findings] == inside
+    assert all(Division("4212").contains(f.division) for f in findings)
