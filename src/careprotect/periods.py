@@ -34,6 +34,7 @@ kind sort chronologically.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -46,6 +47,13 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 from careprotect.errors import InvalidPeriodError
 
 __all__ = ["Period", "PeriodKind", "iter_periods", "parse_period_range"]
+
+
+@functools.lru_cache(maxsize=65536)
+def _end(kind: PeriodKind, start: date) -> date:
+    """The exclusive end of a period, cached: rules ask for the same few periods millions of
+    times, and relativedelta arithmetic is slow."""
+    return start + _STEP[kind]
 
 
 class PeriodKind(enum.StrEnum):
@@ -327,7 +335,7 @@ class Period:
     @property
     def end(self) -> date:
         """The first day of the next period (exclusive end): the period is ``[start, end)``."""
-        return self.start + _STEP[self.kind]
+        return _end(self.kind, self.start)
 
     @property
     def last_day(self) -> date:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -102,6 +103,11 @@ def months_of(period: Period) -> tuple[Period, ...]:
         raise InvalidValueError(
             f"must be a month, quarter or year Period (got {period!r})", field="period"
         )
+    return _months_of(period)
+
+
+@functools.lru_cache(maxsize=1024)
+def _months_of(period: Period) -> tuple[Period, ...]:
     months = [Period(PeriodKind.MONTH, period.start)]
     while months[-1].end < period.end:
         months.append(months[-1].next())
@@ -532,6 +538,8 @@ class CategoryAllowance:
         if child.birth_date >= period.end:
             return
         spans = list(env.member_spans(child, self.category, child.birth_date, period.end))
+        if all(m.member is False for a, b, m in spans if b > period.start):
+            return  # never in the category during the period: nothing due, nothing missing
 
         def status(day: dt.date) -> _Status:
             if day < child.birth_date:
