@@ -11,12 +11,17 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from careprotect import Division, Engine, Message, PluginLoadError, SubjectKind
 from careprotect.findings import Finding, Outcome
 from careprotect.hookspecs import hookimpl
 from careprotect.params import PluginInfo
 from careprotect.rules import Env, RuleKind
+from careprotect.testing import consistent_registries
+
+NATIONAL = Engine()
 
 CITATION = """
 [citations.p]
@@ -191,3 +196,34 @@ def test_importing_careprotect_loads_no_plugin() -> None:
     code = "import sys, careprotect; print('careprotect.national' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    registry=consistent_registries(max_children=4),
+    day=st.dates(dt.date(2019, 1, 1), dt.date(2024, 12, 31)),
+)
+def test_audit_counts_add_up_and_evidence_was_in_force(registry: Any, day: dt.date) -> None:
+    """Property, over every national rule: the summary counts equal the findings yielded, every
+    subject is counted, and each finding's evidence is the value in force for its division on
+    its day (or its period's last day)."""
+    engine = NATIONAL
+    audit = engine.audit(registry, as_of=day)
+    findings = list(audit)
+    assert audit.summary.findings == len(findings)
+    assert sum(sum(c.values()) for c in audit.summary.by_rule.values()) == len(findings)
+    assert audit.summary.subjects["child"] == len(registry.children)
+    assert audit.summary.subjects["worker"] == len(registry.reference.workers)
+    for f in findings:
+        when = f.day or (f.period.last_day if f.period else day)
+        for ev in f.evidence:
+            assert ev.effective <= when, (f.rule, ev.parameter)
+            values = [
+                v
+                for v in engine.parameters.values(ev.parameter)
+                if v.effective == ev.effective and v.plugin.name == ev.plugin
+            ]
+            assert [str(v.value) if not isinstance(v.value, tuple) else v.value for v in values][
+                :1
+            ] == [str(ev.value) if not isinstance(ev.value, tuple) else ev.value], f.rule
+    assert findings == list(engine.audit(registry, as_of=day))
