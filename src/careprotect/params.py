@@ -268,6 +268,7 @@ def _evidence(spec: ParameterSpec, v: ParameterValue) -> Evidence:
     )
 
 
+_MISS = object()
 _CACHE_LIMIT = 200_000
 """Resolved answers kept per table (keyed by parameter, division and day); an audit asks the
 same question for every child of a village, so nearly every lookup is a hit."""
@@ -375,10 +376,9 @@ class ParameterTable:
     def find(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
         """Like :meth:`resolve`, but None when no value is in force."""
         key = (name, division, day)
-        try:
-            return self._found[key]
-        except KeyError:
-            pass
+        cached = self._found.get(key, _MISS)
+        if cached is not _MISS:
+            return cached  # type: ignore[return-value]
         self.spec(name)
         found: Resolved | None = None
         scopes: list[Scope] = [] if division is None else [division, *reversed(division.ancestors)]
