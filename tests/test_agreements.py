@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +36,11 @@ from careprotect import (
     load_registry,
 )
 from careprotect.findings import Finding
-from careprotect.hookspecs import hookimpl
-from careprotect.params import PluginInfo
 from careprotect.rules.agreements import (
     NATIONAL_RULES,
     ServiceAgreementPerChild,
 )
+from careprotect.testing import stub_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIONAL = ROOT / "src" / "careprotect" / "national"
@@ -77,66 +76,12 @@ citation = "hn"
 
 def plugin(tmp_path: Path, rules: Iterable[Any], toml: str = HUNAN, scope: str = "43") -> object:
     """A throwaway Hunan-like plugin."""
-    path = tmp_path / "hn.toml"
-    path.write_text(toml, encoding="utf-8")
-    registered = tuple(rules)
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name="hn", version="0", scope=Division(scope))
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule in registered:
-                register(rule, None)
-
-    return Plugin()
-
-
-MF_2019_34 = """
-[citations.mf-2019-34]
-issuer = "民政部等10部门"
-document = "民发〔2019〕34号"
-title = "关于进一步健全农村留守儿童和困境儿童关爱服务体系的意见"
-clause = "儿童督导员、儿童主任的配备与职责"
-date = 2019-04-30
-verified = 2026-11-23
-"""
-
-
-def national_shim(tmp_path: Path) -> list[object]:
-    """Until the national plugin registers NATIONAL_RULES, a stand-in registers them for the
-    whole country (the national plugin already supplies the flag's value)."""
-    if CONFIRMATION.id in {r.id for r in Engine().rules}:
-        return []
-    path = tmp_path / "shim.toml"
-    path.write_text(MF_2019_34, encoding="utf-8")
-
-    class National:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name="national-agreements", version="0", scope=None)
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule in NATIONAL_RULES:
-                register(rule, None)
-
-    return [National()]
+    return stub_plugin("hn", scope, directory=tmp_path, toml=toml, rules=rules)
 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    return Engine([*national_shim(tmp_path), plugin(tmp_path, [SERVICE])])
+    return Engine([plugin(tmp_path, [SERVICE])])
 
 
 def day(text: str) -> dt.date:

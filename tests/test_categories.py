@@ -26,9 +26,7 @@ from careprotect import (
     Sex,
 )
 from careprotect.engine import Engine
-from careprotect.hookspecs import hookimpl
-from careprotect.params import PluginInfo
-from careprotect.testing import children
+from careprotect.testing import children, stub_plugin
 
 K = ParentSituationKind
 VILLAGE = Division("433122100201")
@@ -161,19 +159,7 @@ def test_out_of_contact_is_missing_input_until_a_province_sets_the_duration() ->
 
 
 def province(tmp_path: Path, toml: str, name: str = "testprov", scope: str = "43") -> Any:
-    path = tmp_path / f"{name}.toml"
-    path.write_text(toml, encoding="utf-8")
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name=name, version="0", scope=Division(scope))
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Any) -> None:
-            register(path)
-
-    return Plugin()
+    return stub_plugin(name, scope, directory=tmp_path, toml=toml)
 
 
 CITE = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +39,8 @@ from careprotect import (
     load_registry,
 )
 from careprotect.findings import Finding
-from careprotect.hookspecs import hookimpl
-from careprotect.params import PluginInfo
 from careprotect.rules.contact import ContactFrequency, judged_periods, required_share
-from careprotect.testing import contacts
+from careprotect.testing import contacts, stub_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = load_registry(ROOT / "examples" / "sample-registry.jsonl").registry
@@ -155,25 +153,7 @@ def xianning(
     tmp_path: Path, rules: Iterable[ContactFrequency], scope: str = "4212", name: str = "xn"
 ) -> object:
     """A throwaway Xianning plugin registering ``rules`` for its scope."""
-    path = tmp_path / f"{name}.toml"
-    path.write_text(PARAMETERS, encoding="utf-8")
-    registered = tuple(rules)
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name=name, version="0", scope=Division(scope))
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule in registered:
-                register(rule, None)
-
-    return Plugin()
+    return stub_plugin(name, scope, directory=tmp_path, toml=PARAMETERS, rules=rules)
 
 
 @pytest.fixture

@@ -32,9 +32,7 @@ from careprotect import (
     WorkerRole,
 )
 from careprotect.findings import Finding, Outcome
-from careprotect.hookspecs import hookimpl
 from careprotect.model import ModelDesignation
-from careprotect.params import PluginInfo
 from careprotect.rules import coverage
 from careprotect.rules.coverage import (
     HomePerVillage,
@@ -42,7 +40,13 @@ from careprotect.rules.coverage import (
     ModelHomeShare,
     reference_index,
 )
-from careprotect.testing import childrens_homes, consistent_registries, service_points, workers
+from careprotect.testing import (
+    childrens_homes,
+    consistent_registries,
+    service_points,
+    stub_plugin,
+    workers,
+)
 
 COUNTY = Division("433122")
 TOWNSHIP = Division("433122100")
@@ -144,23 +148,7 @@ RULES = (HOMES, ORGANISATIONS, COUNSELLORS, MODEL_SHARE)
 
 
 def plugin(path: Path, rules: Iterable[tuple[Any, Division | None]]) -> object:
-    path.write_text(TOML, encoding="utf-8")
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name="testcov", version="0", scope=None)
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule, scope in rules:
-                register(rule, scope)
-
-    return Plugin()
+    return stub_plugin("testcov", directory=path.parent, toml=TOML, rules=rules)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,8 @@ from hypothesis import strategies as st
 
 from careprotect import Division, Engine, Message, PluginLoadError, SubjectKind
 from careprotect.findings import Finding, Outcome
-from careprotect.hookspecs import hookimpl
-from careprotect.params import PluginInfo
 from careprotect.rules import Env, RuleKind
-from careprotect.testing import consistent_registries
+from careprotect.testing import consistent_registries, stub_plugin
 
 NATIONAL = Engine()
 
@@ -39,26 +37,10 @@ def plugin(
     toml: str = "",
     rules: Iterable[tuple[Any, Division | None]] = (),
 ) -> object:
-    path = tmp_path / f"{name}.toml"
-    path.write_text(
-        CITATION.replace("某民发〔2018〕1号", f"{name}〔2018〕1号") + toml, encoding="utf-8"
+    citation = CITATION.replace("某民发〔2018〕1号", f"{name}〔2018〕1号")
+    return stub_plugin(
+        name, scope, directory=tmp_path, toml=citation + toml, rules=rules, version="9.9"
     )
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name=name, version="9.9", scope=Division(scope) if scope else None)
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule, rule_scope in rules:
-                register(rule, rule_scope)
-
-    return Plugin()
 
 
 def scattered(value: str, effective: str = "2018-01-01", scope: str | None = None) -> str:

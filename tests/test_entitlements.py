@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -39,12 +38,10 @@ from careprotect import (
 )
 from careprotect.enums import HouseholdType
 from careprotect.errors import InvalidValueError
-from careprotect.hookspecs import hookimpl
 from careprotect.io import open_registry, write_registry
-from careprotect.params import PluginInfo, scope_contains
+from careprotect.params import scope_contains
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.entitlements import (
-    NATIONAL_RULES,
     PARTIAL_MONTH,
     Amount,
     CategoryAllowance,
@@ -55,7 +52,7 @@ from careprotect.rules.entitlements import (
     entitlements,
     months_of,
 )
-from careprotect.testing import children, periods, service_points, workers
+from careprotect.testing import children, periods, service_points, stub_plugin, workers
 
 K = ParentSituationKind
 NATIONAL_DIR = Path(__file__).resolve().parent.parent / "src" / "careprotect" / "national"
@@ -70,28 +67,6 @@ GRANT = "hunan.childrens_home.construction_grant"
 # -- plugins -------------------------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _national_citations() -> str:
-    """The national plugin's citations as TOML, for a test plugin that registers the
-    national rules (a rule's citations must be keys of its own plugin's files). The plugin's
-    citations form one table over its files, so a key given twice is written once."""
-    table: dict[str, dict[str, Any]] = {}
-    for path in sorted(NATIONAL_DIR.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        table.update(data.get("citations", {}))
-    out = []
-    for key, fields in table.items():
-        out.append(f"[citations.{key}]")
-        out.extend(f"{k} = {_toml_value(v)}" for k, v in fields.items())
-        out.append("")
-    return "\n".join(out)
-
-
 def _plugin(
     directory: Path,
     name: str,
@@ -99,36 +74,7 @@ def _plugin(
     toml: str,
     rules: Sequence[Any] = (),
 ) -> Any:
-    path = directory / f"{name}.toml"
-    path.write_text(toml, encoding="utf-8")
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(
-                name=name, version="0", scope=None if scope is None else Division(scope)
-            )
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Any) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Any) -> None:
-            for rule in rules:
-                register(rule, None)
-
-    return Plugin()
-
-
-def _national_rules_plugins(directory: Path) -> list[Any]:
-    """A plugin registering NATIONAL_RULES, unless the national plugin already does."""
-    registered = {r.id for r in Engine().rules}
-    if all(rule.id in registered for rule in NATIONAL_RULES):
-        return []
-    return [
-        _plugin(directory, "national-entitlements", None, _national_citations(), NATIONAL_RULES)
-    ]
+    return stub_plugin(name, scope, directory=directory, toml=toml, rules=rules)
 
 
 HUNAN_CITATIONS = """
@@ -278,13 +224,13 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def national(plugin_dir: Path) -> Engine:
     """The national baseline with the national entitlements."""
-    return Engine(_national_rules_plugins(plugin_dir))
+    return Engine()
 
 
 @pytest.fixture(scope="module")
 def with_hunan(plugin_dir: Path) -> Engine:
     """The national baseline and the Hunan-like plugin."""
-    return Engine([*_national_rules_plugins(plugin_dir), hunan(plugin_dir)])
+    return Engine([hunan(plugin_dir)])
 
 
 # -- subjects ------------------------------------------------------------------------------------
@@ -392,9 +338,7 @@ def test_any_day_rule_counts_the_month_eligibility_starts(
     national: Engine, plugin_dir: Path
 ) -> None:
     """With eligible_any_day in force, March counts, decided on the first eligible day."""
-    engine = Engine(
-        [*_national_rules_plugins(plugin_dir), partial_month(plugin_dir, "eligible_any_day")]
-    )
+    engine = Engine([partial_month(plugin_dir, "eligible_any_day")])
     found = amounts_of(engine, "2019-Q1", [orphan("2019-03-15")], rule=ORPHAN)
     assert by_month(found) == {"2019-03": "600.00"}
     assert found[0].day == day("2019-03-15")
@@ -409,9 +353,7 @@ def test_any_day_rule_counts_the_month_eligibility_starts(
 def test_last_day_rule(plugin_dir: Path) -> None:
     """With eligible_on_last_day: March counts for an orphan from 03-15; the month of the
     18th birthday does not."""
-    engine = Engine(
-        [*_national_rules_plugins(plugin_dir), partial_month(plugin_dir, "eligible_on_last_day")]
-    )
+    engine = Engine([partial_month(plugin_dir, "eligible_on_last_day")])
     found = amounts_of(engine, "2019-Q1", [orphan("2019-03-15")], rule=ORPHAN)
     assert by_month(found) == {"2019-03": "600.00"}
     assert found[0].day == day("2019-03-31")
@@ -688,7 +630,7 @@ def test_shares_that_do_not_add_up_are_refused(plugin_dir: Path, tmp_path: Path)
     """10000 + 15000 is not 30000: the engine refuses to load, naming the values and plugin."""
     bad = HUNAN_SPLIT.replace('"20000"', '"15000"')
     with pytest.raises(PluginLoadError, match=r"do not add up to the total 30000\.00") as exc:
-        Engine([*_national_rules_plugins(plugin_dir), hunan(tmp_path, bad)])
+        Engine([hunan(tmp_path, bad)])
     assert "in 43 on 2019-06-11" in str(exc.value)
     assert "registered by hunan-test 0 (43)" in str(exc.value)
 
@@ -707,7 +649,7 @@ citation = "hn-2019-06-11"
 """
     )
     with pytest.raises(PluginLoadError, match="in 433122 on 2021-01-01"):
-        Engine([*_national_rules_plugins(plugin_dir), hunan(tmp_path, county)])
+        Engine([hunan(tmp_path, county)])
 
 
 def test_the_rules_check_cleanly(with_hunan: Engine) -> None:
@@ -726,7 +668,7 @@ def test_check_refuses_unknown_category_and_wrong_units(plugin_dir: Path) -> Non
         category="no_such_category",
         amount_params="orphan.allowance.scattered",
     )
-    engine = Engine(_national_rules_plugins(plugin_dir))
+    engine = Engine()
     with pytest.raises(PluginLoadError, match="category 'no_such_category'"):
         base.check(engine)
     wrong = CategoryAllowance(
@@ -997,7 +939,7 @@ def test_amounts_are_deterministic(
     """Property: the same input gives the same amounts, from the same or a fresh engine."""
     first = list(entitlements(with_hunan, registry, period))
     assert list(entitlements(with_hunan, registry, period)) == first
-    fresh = Engine([*_national_rules_plugins(plugin_dir), hunan(plugin_dir)])
+    fresh = Engine([hunan(plugin_dir)])
     assert list(map(_key, entitlements(fresh, registry, period))) == list(map(_key, first))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,6 @@ from careprotect import (
     WorkerRole,
 )
 from careprotect.findings import Finding, Outcome
-from careprotect.hookspecs import hookimpl
-from careprotect.params import PluginInfo
 from careprotect.rules.staffing import (
     NATIONAL_RULES,
     PostCoverage,
@@ -38,7 +36,7 @@ from careprotect.rules.staffing import (
     Qualification,
     ServicePointDirectorEligibility,
 )
-from careprotect.testing import consistent_registries, workers
+from careprotect.testing import consistent_registries, stub_plugin, workers
 
 COUNTY = Division("433122")
 TOWNSHIP = Division("433122100")
@@ -64,25 +62,7 @@ en = "Whether the staffing requirement applies"
 def plugin(
     path: Path, toml: str, rules: Iterable[tuple[Any, Division | None]], scope: str | None = "43"
 ) -> object:
-    path.write_text(CITE + toml, encoding="utf-8")
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(
-                name="teststaff", version="0", scope=Division(scope) if scope else None
-            )
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule, rule_scope in rules:
-                register(rule, rule_scope)
-
-    return Plugin()
+    return stub_plugin("teststaff", scope, directory=path.parent, toml=CITE + toml, rules=rules)
 
 
 def engine(tmp_path: Path, *rules: Any, toml: str = "", scope: str | None = "43") -> Engine:
@@ -450,40 +430,6 @@ def test_a_home_not_yet_open_is_not_judged(tmp_path: Path) -> None:
 
 # -- the national rules -----------------------------------------------------------------------
 
-NATIONAL_CITE = """
-[citations.mf-2019-34]
-issuer = "民政部等10部门"
-document = "民发〔2019〕34号"
-title = "关于进一步健全农村留守儿童和困境儿童关爱服务体系的意见"
-verified = 2026-11-23
-"""
-
-
-def national_engine(tmp_path: Path) -> Engine:
-    """The engine with the national staffing rules: the built-in national plugin once it
-    registers them; until then a stand-in plugin registering NATIONAL_RULES nationally."""
-    built_in = Engine()
-    if any(r.id == NATIONAL_RULES[0].id for r in built_in.rules):
-        return built_in
-    path = tmp_path / "national-staffing.toml"
-    path.write_text(NATIONAL_CITE, encoding="utf-8")
-
-    class Stand:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name="national-staffing", version="0", scope=None)
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule in NATIONAL_RULES:
-                register(rule, None)
-
-    return Engine([Stand()])
-
 
 def test_national_rules_have_stable_ids_and_cite_mf_2019_34() -> None:
     """The rule ids reports refer to, each cited to 民发〔2019〕34号."""
@@ -499,7 +445,7 @@ def test_national_rules_have_stable_ids_and_cite_mf_2019_34() -> None:
 def test_national_coverage_applies_from_2019_04_30(tmp_path: Path) -> None:
     """Before 民发〔2019〕34号 no flag value is in force: missing input; from its date the
     village and the township are judged."""
-    e = national_engine(tmp_path)
+    e = Engine()
     ref = reference(
         divisions=(TOWNSHIP, VILLAGE),
         staff=[worker(appointed="2018-01-01", sex=Sex.FEMALE)],
@@ -528,7 +474,7 @@ def test_national_coverage_applies_from_2019_04_30(tmp_path: Path) -> None:
 def test_national_appointment_preferences_are_advice(tmp_path: Path) -> None:
     """A male director holding no committee post gets two pieces of advice, no violation; a
     female village committee member meets both preferences."""
-    e = national_engine(tmp_path)
+    e = Engine()
     man = worker("W1", sex=Sex.MALE)
     woman = worker("W2", sex=Sex.FEMALE, posts=frozenset({Post.VILLAGE_COMMITTEE_MEMBER}))
     found = run(e, reference(divisions=(), staff=[man, woman]), "2020-01-01", "staffing.")

@@ -4,7 +4,7 @@ outdoor area, and a counselling room where possible."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,8 @@ from careprotect import (
     ServicePointKind,
 )
 from careprotect.findings import Finding, Outcome
-from careprotect.hookspecs import hookimpl
-from careprotect.params import PluginInfo
 from careprotect.rules.standards import Area, AreaStandard, FacilityStandard
-from careprotect.testing import childrens_homes, consistent_registries
+from careprotect.testing import childrens_homes, consistent_registries, stub_plugin
 
 VILLAGE = Division("433122100201")
 HOME = ServicePointKind.CHILDRENS_HOME
@@ -113,23 +111,7 @@ RULES = (FLOOR, OUTDOOR, FACILITIES, COUNSELLING)
 
 
 def plugin(path: Path, rules: Iterable[tuple[Any, Division | None]]) -> object:
-    path.write_text(TOML, encoding="utf-8")
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name="teststd", version="0", scope=None)
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule, scope in rules:
-                register(rule, scope)
-
-    return Plugin()
+    return stub_plugin("teststd", directory=path.parent, toml=TOML, rules=rules)
 
 
 @pytest.fixture(scope="module")

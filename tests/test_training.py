@@ -4,7 +4,7 @@ year, 2-3 days each."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,10 @@ from careprotect import (
     WorkerRole,
 )
 from careprotect.findings import Finding, Outcome
-from careprotect.hookspecs import hookimpl
 from careprotect.model import Training
-from careprotect.params import PluginInfo
 from careprotect.periods import Period
 from careprotect.rules.training import TrainingBeforeStart, TrainingLength, TrainingPerYear
-from careprotect.testing import consistent_registries
+from careprotect.testing import consistent_registries, stub_plugin
 
 VILLAGE = Division("433122100201")
 ELSEWHERE = Division("430124101201")
@@ -143,23 +141,7 @@ RULES = (BEFORE, PER_YEAR, LENGTH)
 
 
 def plugin(path: Path, rules: Iterable[tuple[Any, Division | None]]) -> object:
-    path.write_text(TOML, encoding="utf-8")
-
-    class Plugin:
-        @hookimpl
-        def careprotect_plugin_info(self) -> PluginInfo:
-            return PluginInfo(name="testtrain", version="0", scope=None)
-
-        @hookimpl
-        def careprotect_parameter_files(self, register: Callable[[Path], None]) -> None:
-            register(path)
-
-        @hookimpl
-        def careprotect_rules(self, register: Callable[[Any, Division | None], None]) -> None:
-            for rule, scope in rules:
-                register(rule, scope)
-
-    return Plugin()
+    return stub_plugin("testtrain", directory=path.parent, toml=TOML, rules=rules)
 
 
 @pytest.fixture(scope="module")

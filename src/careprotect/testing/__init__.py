@@ -37,6 +37,7 @@ from careprotect.testing._model import (
     trainings,
     workers,
 )
+from careprotect.testing._plugins import stub_plugin
 from careprotect.testing._time import amounts, periods
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "residences",
     "service_agreements",
     "service_points",
+    "stub_plugin",
     "trainings",
     "workers",
 ]
