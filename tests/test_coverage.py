@@ -33,7 +33,7 @@ from careprotect import (
 )
 from careprotect.findings import Finding, Outcome
 from careprotect.model import ModelDesignation
-from careprotect.rules import coverage
+from careprotect.rules import common, coverage
 from careprotect.rules.coverage import (
     HomePerVillage,
     MinimumPerDivision,
@@ -415,7 +415,7 @@ def test_the_index_is_built_once_per_reference_and_dropped_with_it() -> None:
     key = id(ref)
     del ref, index
     gc.collect()
-    assert key not in coverage._INDEXES
+    assert key not in common._INDEXES
 
 
 def test_a_province_of_villages_is_audited_in_one_pass(engine: Engine) -> None:

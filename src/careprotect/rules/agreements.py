@@ -36,6 +36,7 @@ from careprotect.masking import mask_name
 from careprotect.model import Child, Guardianship, ReferenceData, ServicePoint
 from careprotect.params import Evidence
 from careprotect.rules.base import Env, Rule, RuleKind
+from careprotect.rules.common import judged_day
 
 __all__ = [
     "NATIONAL_RULES",
@@ -43,16 +44,6 @@ __all__ = [
     "ServiceAgreementPerChild",
     "judged_day",
 ]
-
-
-def judged_day(env: Env) -> dt.date:
-    """The day a point-in-time rule judges: the audit's ``as_of``, or the last day of its
-    ``period``. Raises InvalidValueError when neither is given."""
-    if env.as_of is not None:
-        return env.as_of
-    if env.period is not None:
-        return env.period.last_day
-    raise InvalidValueError("needs a day to judge: give 'as_of' or 'period'")
 
 
 _NO_FLAG = Message(

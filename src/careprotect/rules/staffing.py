@@ -30,7 +30,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.model import ServicePoint, Worker
 from careprotect.rules.base import Env, Rule, RuleKind
-from careprotect.rules.coverage import (
+from careprotect.rules.common import (
     POST_ZH,
     ROLE_ZH,
     check_required,
@@ -79,7 +79,7 @@ class PostCoverage:
     finding.
 
     :param required: optional flag parameter; the requirement applies while it is true (see
-        :func:`~careprotect.rules.coverage.check_required`).
+        :func:`~careprotect.rules.common.check_required`).
     """
 
     id: str
@@ -236,7 +236,7 @@ class PostEligibility:
     input. Workers not in post on the day get no finding.
 
     :param required: optional flag parameter (see
-        :func:`~careprotect.rules.coverage.check_required`).
+        :func:`~careprotect.rules.common.check_required`).
     """
 
     id: str
@@ -307,7 +307,7 @@ class ServicePointDirectorEligibility:
     open on the day get no finding. Outcomes as :class:`PostEligibility`.
 
     :param required: optional flag parameter (see
-        :func:`~careprotect.rules.coverage.check_required`).
+        :func:`~careprotect.rules.common.check_required`).
     """
 
     id: str

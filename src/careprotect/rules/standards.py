@@ -29,7 +29,7 @@ from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.model import ServicePoint
 from careprotect.params import Evidence
 from careprotect.rules.base import Env, RuleKind
-from careprotect.rules.coverage import check_required, judged_day, missing_parameter
+from careprotect.rules.common import check_required, judged_day, missing_parameter
 
 __all__ = ["Area", "AreaStandard", "FacilityStandard"]
 

@@ -17,7 +17,7 @@ audit summary. Each judges workers of one role:
 **Calendar years, not rolling twelve months.** "At least once a year" is read as once in each
 calendar year (年度培训, planned and reported by calendar year). With ``as_of`` the yearly
 rules judge the latest calendar year ending on or before it; with ``period`` every calendar
-year inside it (:func:`~careprotect.rules.coverage.judged_years`); their findings carry the
+year inside it (:func:`~careprotect.rules.common.judged_years`); their findings carry the
 year as their period.
 
 **Which trainings count.** A rule may name an ``organisers`` parameter (unit ``choices`` of
@@ -41,7 +41,7 @@ from careprotect.model import Training, Worker
 from careprotect.params import Evidence
 from careprotect.periods import Period
 from careprotect.rules.base import Env, RuleKind
-from careprotect.rules.coverage import (
+from careprotect.rules.common import (
     ROLE_ZH,
     check_required,
     judged_day,

@@ -1,0 +1,285 @@
+"""What the compliance mechanisms share: the day or years an audit judges, the optional
+requirement flag, the index of reference data by division, Chinese names of roles, kinds and
+posts, and the outcome of a count with uncertain items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import Any, Protocol
+
+from careprotect.divisions import Division
+from careprotect.enums import Post, ServicePointKind, WorkerRole
+from careprotect.errors import InvalidValueError
+from careprotect.findings import Finding, Message, Outcome
+from careprotect.model import ReferenceData, ServicePoint, Worker
+from careprotect.params import Evidence
+from careprotect.periods import Period
+from careprotect.rules.base import Env
+
+__all__ = [
+    "KIND_ZH",
+    "POST_ZH",
+    "ROLE_ZH",
+    "ReferenceIndex",
+    "check_required",
+    "count_outcome",
+    "judged_day",
+    "judged_years",
+    "missing_parameter",
+    "opening_fact",
+    "reference_index",
+    "service_fact",
+]
+
+ROLE_ZH: Mapping[WorkerRole, str] = {
+    WorkerRole.CHILD_DIRECTOR: "儿童主任",
+    WorkerRole.CHILD_SUPERVISOR: "儿童督导员",
+    WorkerRole.COUNSELLOR: "心理咨询师",
+    WorkerRole.SOCIAL_WORKER: "社会工作者",
+    WorkerRole.PARTY_MEMBER: "党员",
+    WorkerRole.VOLUNTEER: "志愿者",
+}
+KIND_ZH: Mapping[ServicePointKind, str] = {
+    ServicePointKind.CHILDRENS_HOME: "儿童之家",
+    ServicePointKind.WELFARE_INSTITUTION: "儿童福利机构",
+    ServicePointKind.MINOR_PROTECTION_CENTRE: "未成年人救助保护机构",
+    ServicePointKind.SOCIAL_WORK_STATION: "社会工作站",
+    ServicePointKind.SOCIAL_ORGANISATION: "儿童服务类社会组织",
+}
+POST_ZH: Mapping[Post, str] = {
+    Post.WOMENS_FEDERATION_CHAIR: "妇联主席",
+    Post.TOWNSHIP_LEADERSHIP: "乡镇党政班子成员",
+    Post.SCHOOL_LEADERSHIP: "学校领导班子成员",
+    Post.LIVELIHOOD_ASSISTANT: "民生协理员",
+    Post.VILLAGE_COMMITTEE_MEMBER: "村（居）民委员会委员",
+    Post.COLLEGE_GRADUATE_VILLAGE_OFFICIAL: "大学生村官",
+    Post.QUALIFIED_COUNSELLOR: "持证心理咨询师",
+}
+
+
+# -- what every compliance mechanism shares ---------------------------------------------------
+
+
+def judged_day(env: Env) -> dt.date:
+    """The day a point-in-time rule judges: the audit's ``as_of``, or the last day of its
+    ``period``. Raises InvalidValueError for an Env made outside an audit (neither given)."""
+    if env.as_of is not None:
+        return env.as_of
+    if env.period is not None:
+        return env.period.last_day
+    raise InvalidValueError("needs a day to judge: give the audit 'as_of' or 'period'")
+
+
+def judged_years(env: Env) -> tuple[Period, ...]:
+    """The calendar years a yearly rule judges.
+
+    With ``as_of``: the latest calendar year ending on or before it (the year of ``as_of``
+    when it is 31 December, else the year before). With ``period``: every calendar year
+    lying wholly inside it (none for a period shorter than a year).
+    """
+    if env.period is not None:
+        p = env.period
+        years = (Period.year(y) for y in range(p.start.year, p.last_day.year + 1))
+        return tuple(y for y in years if p.start <= y.start and y.end <= p.end)
+    day = judged_day(env)
+    year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
+    return (Period.year(year),) if year >= 1 else ()
+
+
+class _Judging(Protocol):
+    """What :func:`check_required` needs of a rule."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def required(self) -> str | None: ...
+
+
+_NOT_IN_FORCE = Message(
+    "该要求在{day}不适用（{parameter} 为 false）",
+    "The requirement does not apply on {day} ({parameter} is false)",
+)
+_NO_FLAG = Message(
+    "缺少输入：{day}没有生效的 {parameter} 参数值，无法判断该要求是否适用",
+    "Missing input: no value of {parameter} is in force on {day}, so whether the "
+    "requirement applies is unknown",
+)
+_NO_VALUE = Message(
+    "缺少输入：{day}没有生效的 {parameter} 参数值",
+    "Missing input: no value of {parameter} is in force on {day}",
+)
+
+
+def check_required(
+    rule: Any,
+    item: Worker | ServicePoint | Division,
+    env: Env,
+    day: dt.date,
+    *,
+    period: Period | None = None,
+) -> Finding | Evidence | None:
+    """Whether ``rule``'s requirement applies to ``item`` on ``day``.
+
+    A rule may name a ``required`` flag parameter: the requirement applies while the value in
+    force for the item's division is ``true``. Returns None when the rule names no flag (it
+    always applies), the flag's :class:`~careprotect.params.Evidence` when it is true, and
+    otherwise the finding to give instead: *not applicable* when the flag is ``false``,
+    *missing input* when no value is in force (never read as false).
+    """
+    judging: _Judging = rule
+    name = judging.required
+    if name is None:
+        return None
+    division = item if isinstance(item, Division) else item.division
+    flag = env.find(name, division, day)
+    on = {"day": day.isoformat(), "parameter": name}
+    finding_day = None if period is not None else day
+    if flag is None:
+        return env.finding(
+            rule,
+            item,
+            Outcome.MISSING_INPUT,
+            _NO_FLAG.format(**on),
+            day=finding_day,
+            period=period,
+        )
+    if not flag.value:
+        return env.finding(
+            rule,
+            item,
+            Outcome.NOT_APPLICABLE,
+            _NOT_IN_FORCE.format(**on),
+            evidence=(flag.evidence,),
+            day=finding_day,
+            period=period,
+        )
+    return flag.evidence
+
+
+def missing_parameter(
+    rule: Any,
+    item: Worker | ServicePoint | Division,
+    env: Env,
+    name: str,
+    day: dt.date,
+    evidence: Iterable[Evidence],
+    *,
+    period: Period | None = None,
+) -> Finding:
+    """The missing-input finding for a parameter ``name`` with no value in force on ``day``."""
+    return env.finding(
+        rule,
+        item,
+        Outcome.MISSING_INPUT,
+        _NO_VALUE.format(day=day.isoformat(), parameter=name),
+        evidence=evidence,
+        day=None if period is not None else day,
+        period=period,
+        facts=(f"no value of {name} in force on {day.isoformat()}",),
+    )
+
+
+# -- the index ------------------------------------------------------------------------------
+
+
+def _by(items: Iterable[Any], keys: Any) -> dict[Division, tuple[Any, ...]]:
+    grouped: dict[Division, list[Any]] = {}
+    for item in items:
+        for key in keys(item.division):
+            grouped.setdefault(key, []).append(item)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def _itself(division: Division) -> tuple[Division]:
+    return (division,)
+
+
+def _and_ancestors(division: Division) -> tuple[Division, ...]:
+    return (division, *division.ancestors)
+
+
+class ReferenceIndex:
+    """Service points and workers of one reference data, by division.
+
+    ``*_at`` maps a division to the items recorded in exactly that division; ``*_within`` to
+    the items recorded in it or in any division below it. Each map is built on first use, in
+    one pass over the items.
+    """
+
+    def __init__(self, reference: ReferenceData) -> None:
+        # The tuples, not the reference data: the cache must not keep it alive.
+        self._points = reference.service_points
+        self._workers = reference.workers
+
+    @cached_property
+    def points_at(self) -> Mapping[Division, tuple[ServicePoint, ...]]:
+        """Service points by the division they are recorded in."""
+        return _by(self._points, _itself)
+
+    @cached_property
+    def points_within(self) -> Mapping[Division, tuple[ServicePoint, ...]]:
+        """Service points by every division containing theirs (their own included)."""
+        return _by(self._points, _and_ancestors)
+
+    @cached_property
+    def workers_at(self) -> Mapping[Division, tuple[Worker, ...]]:
+        """Workers by the division they serve."""
+        return _by(self._workers, _itself)
+
+    @cached_property
+    def workers_within(self) -> Mapping[Division, tuple[Worker, ...]]:
+        """Workers by every division containing theirs (their own included)."""
+        return _by(self._workers, _and_ancestors)
+
+
+_INDEXES: dict[int, ReferenceIndex] = {}
+
+
+def reference_index(reference: ReferenceData) -> ReferenceIndex:
+    """The index of ``reference``, built once per reference data object and dropped when the
+    object is (keyed by ``id(reference)``; a finalizer removes the entry before the id can be
+    reused)."""
+    key = id(reference)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = _INDEXES[key] = ReferenceIndex(reference)
+        weakref.finalize(reference, _INDEXES.pop, key, None)
+    return index
+
+
+# -- the mechanisms -------------------------------------------------------------------------
+
+
+def opening_fact(point: ServicePoint, day: dt.date) -> str:
+    state = point.open_on(day)
+    if state is None:
+        return f"{point.kind.value} {point.id}: opening date not recorded"
+    if state:
+        assert point.opened_on is not None
+        return f"{point.kind.value} {point.id} open since {point.opened_on.isoformat()}"
+    return f"{point.kind.value} {point.id} not open on {day.isoformat()}"
+
+
+def service_fact(worker: Worker, day: dt.date) -> str:
+    state = worker.in_post_on(day)
+    if state is None:
+        return f"{worker.role.value} {worker.id}: appointment date not recorded"
+    if state:
+        assert worker.appointed_on is not None
+        return f"{worker.role.value} {worker.id} in post since {worker.appointed_on.isoformat()}"
+    return f"{worker.role.value} {worker.id} not in post on {day.isoformat()}"
+
+
+def count_outcome(certain: int, possible: int, needed: int) -> Outcome:
+    """Compliant when ``certain`` reaches ``needed``; non-compliant when even ``certain +
+    possible`` does not; otherwise missing input."""
+    if certain >= needed:
+        return Outcome.COMPLIANT
+    if certain + possible < needed:
+        return Outcome.NON_COMPLIANT
+    return Outcome.MISSING_INPUT
