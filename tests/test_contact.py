@@ -39,7 +39,8 @@ from careprotect import (
     load_registry,
 )
 from careprotect.findings import Finding
-from careprotect.rules.contact import ContactFrequency, judged_periods, required_share
+from careprotect.rules.common import judged_periods
+from careprotect.rules.contact import ContactFrequency, required_share
 from careprotect.testing import contacts, stub_plugin
 
 ROOT = Path(__file__).resolve().parent.parent

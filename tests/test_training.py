@@ -323,12 +323,22 @@ def test_no_value_in_force_for_the_year_is_missing_input(engine: Engine) -> None
     assert f.facts == ("no value of test.training.per_year in force on 2018-12-31",)
 
 
-def test_a_period_audit_judges_each_calendar_year_inside_it(engine: Engine) -> None:
-    """A year period: that year; a month period holds no whole year: nothing."""
+def test_a_period_audit_judges_each_calendar_year_ending_inside_it(engine: Engine) -> None:
+    """A year period: that year. A month judges the year only when the year ends in it
+    (December), the convention contact frequency follows, so twelve monthly audits judge
+    the year exactly once."""
     w = director(training("2020-05-01"), appointed="2019-07-01", division=ELSEWHERE)
     (f,) = run(engine, w, PER_YEAR.id, period=Period.year(2020))
     assert (f.period, f.outcome) == (Period.year(2020), Outcome.COMPLIANT)
-    assert run(engine, w, PER_YEAR.id, period=Period.month(2020, 12)) == []
+    assert run(engine, w, PER_YEAR.id, period=Period.month(2020, 11)) == []
+    (f,) = run(engine, w, PER_YEAR.id, period=Period.month(2020, 12))
+    assert f.period == Period.year(2020)
+    monthly = [
+        g.period
+        for m in range(1, 13)
+        for g in run(engine, w, PER_YEAR.id, period=Period.month(2020, m))
+    ]
+    assert monthly == [Period.year(2020)]
 
 
 # -- length -----------------------------------------------------------------------------------

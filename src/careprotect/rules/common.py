@@ -17,7 +17,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome
 from careprotect.model import ReferenceData, ServicePoint, Worker
 from careprotect.params import Evidence
-from careprotect.periods import Period
+from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.rules.base import Env
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "check_required",
     "count_outcome",
     "judged_day",
+    "judged_periods",
     "judged_years",
     "missing_parameter",
     "opening_fact",
@@ -74,20 +75,39 @@ def judged_day(env: Env) -> dt.date:
     raise InvalidValueError("needs a day to judge: give the audit 'as_of' or 'period'")
 
 
-def judged_years(env: Env) -> tuple[Period, ...]:
-    """The calendar years a yearly rule judges.
+def judged_periods(
+    kind: PeriodKind, *, as_of: dt.date | None, period: Period | None
+) -> tuple[Period, ...]:
+    """The calendar periods of ``kind`` an audit judges: the one convention every periodic
+    rule (contact frequency, yearly training) follows.
 
-    With ``as_of``: the latest calendar year ending on or before it (the year of ``as_of``
-    when it is 31 December, else the year before). With ``period``: every calendar year
-    lying wholly inside it (none for a period shorter than a year).
+    With ``as_of``: the latest complete period ending on or before it (the period containing
+    ``as_of`` when ``as_of`` is its last day, else the one before). With ``period``: every
+    period of ``kind`` whose last day falls inside ``period``. When the rule's periods nest in
+    the audit's (the months of a year) these are the periods inside it; a period that straddles
+    the audit's start (a week, or a year for an audit of June to May) is judged by the audit in
+    which it ends, so consecutive audits judge every period exactly once. Raises
+    InvalidValueError when neither is given.
     """
-    if env.period is not None:
-        p = env.period
-        years = (Period.year(y) for y in range(p.start.year, p.last_day.year + 1))
-        return tuple(y for y in years if p.start <= y.start and y.end <= p.end)
-    day = judged_day(env)
-    year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
-    return (Period.year(year),) if year >= 1 else ()
+    if period is not None:
+        return tuple(
+            p
+            for p in iter_periods(kind, period.start, period.last_day)
+            if period.contains(p.last_day)
+        )
+    if as_of is None:
+        raise InvalidValueError("needs a day or a period to judge: give 'as_of' or 'period'")
+    p = Period.containing(kind, as_of)
+    if p.last_day == as_of:
+        return (p,)
+    if p.start.year == 1 and kind is PeriodKind.YEAR:
+        return ()
+    return (p.previous(),)
+
+
+def judged_years(env: Env) -> tuple[Period, ...]:
+    """The calendar years a yearly rule judges: :func:`judged_periods` for years."""
+    return judged_periods(PeriodKind.YEAR, as_of=env.as_of, period=env.period)
 
 
 class _Judging(Protocol):

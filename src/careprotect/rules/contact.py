@@ -32,43 +32,19 @@ from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.model import Child, Contact
 from careprotect.params import Evidence
-from careprotect.periods import Period, PeriodKind, iter_periods
+from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import Env, Membership, RuleKind
+from careprotect.rules.common import judged_periods
 
 __all__ = [
     "ContactAssessment",
     "ContactFrequency",
     "QualifyingSpan",
     "Standing",
-    "judged_periods",
     "required_share",
 ]
 
 _ONE_DAY = dt.timedelta(days=1)
-
-
-def judged_periods(
-    kind: PeriodKind, *, as_of: dt.date | None, period: Period | None
-) -> tuple[Period, ...]:
-    """The periods of ``kind`` an audit judges.
-
-    With ``as_of``: the latest complete period ending on or before it (the period containing
-    ``as_of`` when ``as_of`` is its last day, else the one before). With ``period``: every
-    period of ``kind`` whose last day falls inside ``period``. When the rule's periods nest in
-    the audit's (the months of a year) these are the periods inside it; a week that straddles
-    the audit's start is judged by the audit in which it ends, so consecutive audits judge
-    every period exactly once. Raises InvalidValueError when neither is given.
-    """
-    if period is not None:
-        return tuple(
-            p
-            for p in iter_periods(kind, period.start, period.last_day)
-            if period.contains(p.last_day)
-        )
-    if as_of is None:
-        raise InvalidValueError("needs a day or a period to judge: give 'as_of' or 'period'")
-    p = Period.containing(kind, as_of)
-    return (p,) if p.last_day == as_of else (p.previous(),)
 
 
 def required_share(min_count: int, qualifying_days: int, period_days: int) -> int:

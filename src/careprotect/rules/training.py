@@ -17,8 +17,8 @@ audit summary. Each judges workers of one role:
 **Calendar years, not rolling twelve months.** "At least once a year" is read as once in each
 calendar year (年度培训, planned and reported by calendar year). With ``as_of`` the yearly
 rules judge the latest calendar year ending on or before it; with ``period`` every calendar
-year inside it (:func:`~careprotect.rules.common.judged_years`); their findings carry the
-year as their period.
+year whose last day falls inside it (:func:`~careprotect.rules.common.judged_years`, the
+convention contact frequency follows too); their findings carry the year as their period.
 
 **Which trainings count.** A rule may name an ``organisers`` parameter (unit ``choices`` of
 :class:`~careprotect.enums.OrganiserLevel` values): then only trainings organised at one of
