@@ -4,7 +4,6 @@ home service agreement."""
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,6 @@ from careprotect.rules.agreements import (
 from careprotect.testing import stub_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
-NATIONAL = ROOT / "src" / "careprotect" / "national"
 SAMPLE = load_registry(ROOT / "examples" / "sample-registry.jsonl").registry
 K = ParentSituationKind
 VILLAGE = Division("433122100201")
@@ -148,15 +146,6 @@ def test_the_national_rule_cites_34_and_reads_a_national_flag() -> None:
     assert flag is not None
     assert flag.value is True
     assert engine.parameters.find(CONFIRMATION.required, VILLAGE, day("2019-04-29")) is None
-
-
-def test_the_citation_repeated_in_agreements_toml_matches_parameters_toml() -> None:
-    """A file's values cite the file's own citations, so agreements.toml repeats 34号; the two
-    copies must stay identical."""
-    ours = tomllib.loads((NATIONAL / "agreements.toml").read_text(encoding="utf-8"))
-    base = tomllib.loads((NATIONAL / "parameters.toml").read_text(encoding="utf-8"))
-    for key, citation in ours["citations"].items():
-        assert base["citations"][key] == citation
 
 
 def test_a_signed_confirmation_is_compliant(engine: Engine) -> None:

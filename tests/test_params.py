@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from careprotect import Division
+from careprotect import Division, Engine
 from careprotect.errors import ParameterError, PluginLoadError
 from careprotect.params import (
     Citation,
@@ -23,7 +23,7 @@ from careprotect.params import (
     coerce_values,
     load_parameter_file,
 )
-from careprotect.testing import divisions
+from careprotect.testing import divisions, stub_plugin
 
 NATION = PluginInfo(name="national", version="1", scope=None)
 HUNAN = PluginInfo(name="hunan", version="2", scope=Division("43"))
@@ -259,3 +259,38 @@ def test_a_value_without_a_citation_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(PluginLoadError, match=r"values\[0\] needs a 'citation'"):
         load_parameter_file(path, HUNAN)
+
+
+CITED = """[citations.c]
+issuer = "湖南省民政厅"
+document = "D"
+title = "T"
+verified = 2026-11-23
+"""
+USES = '[[values]]\nparameter = "x"\neffective = 2018-01-01\nvalue = 3\ncitation = "c"\n'
+
+
+def test_a_value_may_cite_a_citation_registered_earlier(tmp_path: Path) -> None:
+    """A plugin can keep its citations in one file: a later file's values may cite them."""
+    first, second = tmp_path / "citations.toml", tmp_path / "values.toml"
+    first.write_text(CITED, encoding="utf-8")
+    second.write_text('[parameters.x]\nunit = "count"\nzh = "x"\nen = "x"\n' + USES)
+    known, _, _ = load_parameter_file(first, HUNAN)
+    _, _, values = load_parameter_file(second, HUNAN, known)
+    assert [v.citation.document for v in values] == ["D"]
+    with pytest.raises(PluginLoadError, match=r"values\[0\] needs a 'citation'.*got 'c'"):
+        load_parameter_file(second, HUNAN)
+
+
+def test_the_engine_resolves_citations_across_a_plugins_files_in_order(tmp_path: Path) -> None:
+    """Registered first, a citations file serves the plugin's later files; registered after
+    them, it does not, and the engine says which value and which key."""
+    first, second = tmp_path / "citations.toml", tmp_path / "values.toml"
+    first.write_text(CITED, encoding="utf-8")
+    second.write_text('[parameters.x]\nunit = "count"\nzh = "x"\nen = "x"\n' + USES)
+    engine = Engine([stub_plugin("hn", "43", files=[first, second])], national=False)
+    found = engine.parameters.find("x", Division("43"), dt.date(2020, 1, 1))
+    assert found is not None
+    assert found.value == 3
+    with pytest.raises(PluginLoadError, match=r"values.toml of plugin hn.*got 'c'"):
+        Engine([stub_plugin("hn", "43", files=[second, first])], national=False)

@@ -195,7 +195,9 @@ class Engine:
             self._call_for(manager, plugin, "careprotect_parameter_files", register=files.append)
             table: dict[str, Citation] = {}
             for path in files:
-                file_citations, file_specs, file_values = load_parameter_file(Path(path), info)
+                file_citations, file_specs, file_values = load_parameter_file(
+                    Path(path), info, table
+                )
                 for key, citation in file_citations.items():
                     if key in table and table[key] != citation:
                         raise PluginLoadError(
@@ -373,9 +375,11 @@ class Engine:
         """Judge every subject of a registry by every compliance rule in scope.
 
         Give ``as_of`` (point-in-time rules judge that day; period rules judge their latest
-        period ending on or before it) or ``period`` (period rules judge each of their periods
-        inside it; point-in-time rules judge its last day). Iterate the result for findings;
-        its ``summary`` is complete once iteration ends.
+        complete period ending on or before it) or ``period`` (period rules judge each of
+        their periods whose last day falls inside it, so consecutive audits judge every period
+        once; point-in-time rules judge its last day). Every periodic rule follows this one
+        convention (:func:`careprotect.rules.common.judged_periods`). Iterate the result for
+        findings; its ``summary`` is complete once iteration ends.
         """
         if (as_of is None) == (period is None):
             raise InvalidValueError("give exactly one of 'as_of' and 'period'")

@@ -49,7 +49,8 @@ def careprotect_parameter_files(register: Callable[[Path], None]) -> None:
 
     Call ``register`` once per TOML file the plugin ships (see :mod:`careprotect.params` for
     the format): its citations, parameter declarations and dated values. Values default to the
-    plugin's scope and must lie within it.
+    plugin's scope and must lie within it. A value may cite a citation of its own file or of a
+    file registered earlier by the same plugin, so register a shared ``citations.toml`` first.
 
     :param register: Takes the path of one parameter file.
     :return: Nothing; the return value is ignored.

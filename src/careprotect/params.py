@@ -405,12 +405,14 @@ def _date(raw: Any, where: str) -> dt.date:
 
 
 def load_parameter_file(
-    path: Path, plugin: PluginInfo
+    path: Path, plugin: PluginInfo, known: Mapping[str, Citation] | None = None
 ) -> tuple[dict[str, Citation], list[ParameterSpec], list[ParameterValue]]:
     """Read a plugin's TOML parameter file: its citations, declarations and values.
 
-    Every problem raises :class:`~careprotect.errors.PluginLoadError` naming the file, the
-    plugin and the entry.
+    A value's ``citation`` names one of the file's own citations or one of ``known`` (the
+    citations of the plugin's files registered before this one), so a plugin can keep its
+    citations in one file registered first. Every problem raises
+    :class:`~careprotect.errors.PluginLoadError` naming the file, the plugin and the entry.
     """
     where = f"{path.name} of plugin {plugin.name}"
     try:
@@ -459,12 +461,13 @@ def load_parameter_file(
     values: list[ParameterValue] = []
     for index, v in enumerate(raw_values):
         entry = f"{where}: values[{index}]"
-        try:
-            citation = citations[v["citation"]]
-        except KeyError:
+        key = v.get("citation")
+        citation = (citations.get(key) or (known or {}).get(key)) if isinstance(key, str) else None
+        if citation is None:
             raise PluginLoadError(
-                f"{entry} needs a 'citation' naming one of the file's citations"
-            ) from None
+                f"{entry} needs a 'citation' naming one of the file's citations or of the "
+                f"plugin's files registered before it; got {key!r}"
+            )
         scope: Scope = plugin.scope
         if "scope" in v:
             scope = Division(v["scope"]) if v["scope"] else None

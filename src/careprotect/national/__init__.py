@@ -99,9 +99,13 @@ def careprotect_plugin_info() -> PluginInfo:
 
 @hookimpl
 def careprotect_parameter_files(register: Callable[[Path], None]) -> None:
-    """The national parameters and their citations: every TOML file beside this module."""
-    for path in sorted(Path(__file__).parent.glob("*.toml")):
-        register(path)
+    """The national parameters: every TOML file beside this module, ``citations.toml`` (the
+    plugin's one table of citations) first so the others may cite its keys."""
+    here = Path(__file__).parent
+    register(here / "citations.toml")
+    for path in sorted(here.glob("*.toml")):
+        if path.name != "citations.toml":
+            register(path)
 
 
 @hookimpl
