@@ -318,8 +318,12 @@ class Engine:
             return Membership(
                 category=category, member=False, facts=("outside the category's scope",)
             )
-        env = self._env(registered, reference or ReferenceData())
-        result: Membership = registered.item.evaluate(child, day, env)
+        return self._evaluate(registered, child, day, reference or ReferenceData())
+
+    def _evaluate(
+        self, registered: Registered, child: Child, day: dt.date, reference: ReferenceData
+    ) -> Membership:
+        result: Membership = registered.item.evaluate(child, day, self._env(registered, reference))
         return result
 
     def membership_spans(
@@ -332,17 +336,20 @@ class Engine:
     ) -> Iterator[tuple[dt.date, dt.date, Membership]]:
         """The spans ``[a, b)`` covering ``[start, end)`` over which membership is constant."""
         registered = self._category(category)
+        if not registered.applies_to(child.division):
+            outside = self.membership(child, category, start, reference)
+            return iter(((start, end, outside),))
         env = self._env(registered, reference or ReferenceData())
+        evaluate = registered.item.evaluate
         points = {start}
-        if registered.applies_to(child.division):
-            points.update(
-                d for d in registered.item.breakpoints(child, start, end, env) if start < d < end
-            )
+        points.update(
+            d for d in registered.item.breakpoints(child, start, end, env) if start < d < end
+        )
         ordered = sorted(points)
         spans: list[tuple[dt.date, dt.date, Membership]] = []
         for i, a in enumerate(ordered):
             b = ordered[i + 1] if i + 1 < len(ordered) else end
-            m = self.membership(child, category, a, reference)
+            m: Membership = evaluate(child, a, env)
             if spans and spans[-1][2].member == m.member:
                 spans[-1] = (spans[-1][0], b, spans[-1][2])
             else:
@@ -357,7 +364,7 @@ class Engine:
             child=child.id,
             day=day,
             memberships=tuple(
-                self.membership(child, c.id, day, reference)
+                self._evaluate(c, child, day, reference or ReferenceData())
                 for c in self.categories
                 if c.applies_to(child.division)
             ),

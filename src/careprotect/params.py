@@ -315,6 +315,14 @@ class ParameterTable:
             for v in group
         }
         self._found: dict[tuple[str, Division | None, dt.date], Resolved | None] = {}
+        ordered = sorted(
+            by_scope.items(), key=lambda item: (item[0][0], _depth(item[0][1]), str(item[0][1]))
+        )
+        self._all = tuple(v for _, group in ordered for v in group)
+        by_name: dict[str, list[ParameterValue]] = {}
+        for v in self._all:
+            by_name.setdefault(v.parameter, []).append(v)
+        self._by_name = {n: tuple(group) for n, group in by_name.items()}
         self._check_floors()
 
     def _intervals(
@@ -345,11 +353,7 @@ class ParameterTable:
 
     def values(self, name: str | None = None) -> Iterator[ParameterValue]:
         """Every contributed value (of one parameter if named), by parameter, scope, date."""
-        for (n, _), group in sorted(
-            self._values.items(), key=lambda item: (item[0][0], _depth(item[0][1]), str(item[0][1]))
-        ):
-            if name is None or n == name:
-                yield from group
+        return iter(self._all if name is None else self._by_name.get(name, ()))
 
     def spec(self, name: str) -> ParameterSpec:
         """The declaration of ``name``; raises ParameterError if none."""
