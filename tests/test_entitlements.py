@@ -41,6 +41,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.io import open_registry, write_registry
 from careprotect.params import scope_contains
 from careprotect.periods import Period, PeriodKind
+from careprotect.rules.base import Env
 from careprotect.rules.entitlements import (
     PARTIAL_MONTH,
     Amount,
@@ -633,6 +634,24 @@ def test_shares_that_do_not_add_up_are_refused(plugin_dir: Path, tmp_path: Path)
         Engine([hunan(tmp_path, bad)])
     assert "in 43 on 2019-06-11" in str(exc.value)
     assert "registered by hunan-test 0 (43)" in str(exc.value)
+
+
+def test_a_grant_evaluated_outside_the_engine_still_refuses_a_bad_split(tmp_path: Path) -> None:
+    """The engine checks registered grants at load. A grant evaluated by hand against
+    parameters it was never checked with reports each share as missing input, quoting the
+    mismatch, instead of paying shares that do not add up."""
+    bad = HUNAN_SPLIT.replace('"20000"', '"15000"')
+    engine = Engine([_plugin(tmp_path, "values-only", "43", HUNAN_CITATIONS + HUNAN_VALUES + bad)])
+    grant = HUNAN_RULES[1]
+    assert isinstance(grant, ConstructionGrant)
+    env = Env(engine, reference=ReferenceData(), plugin=engine.plugins[-1])
+    found = list(grant.amounts(home("2019-09-01"), Period.year(2019), env))
+    assert [(a.payer, a.amount) for a in found] == [
+        ("province", None),
+        ("prefecture_county", None),
+    ]
+    assert all("(province 10000.00 + prefecture_county 15000.00" in a.missing for a in found)
+    assert all("do not add up to the total 30000.00" in a.missing for a in found)
 
 
 def test_shares_checked_in_every_scope(plugin_dir: Path, tmp_path: Path) -> None:
