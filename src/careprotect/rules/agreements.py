@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -169,15 +169,8 @@ class EntrustedGuardianshipConfirmation:
     required: str
     categories: tuple[str, ...] = attrs.field(default=("left_behind",), validator=_names)
 
-    @property
-    def kind(self) -> RuleKind:
-        """Always a compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges children."""
-        return SubjectKind.CHILD
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
     def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
         """At most one finding for the child on the judged day."""
@@ -316,15 +309,8 @@ class ServiceAgreementPerChild:
         factory=_HomeIndex, init=False, eq=False, hash=False, repr=False
     )
 
-    @property
-    def kind(self) -> RuleKind:
-        """Always a compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges children."""
-        return SubjectKind.CHILD
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
     def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
         """At most one finding for the child on the judged day."""

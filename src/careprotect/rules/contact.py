@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -279,15 +279,8 @@ class ContactFrequency:
                 "'schemes'"
             )
 
-    @property
-    def kind(self) -> RuleKind:
-        """Always a compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges children."""
-        return SubjectKind.CHILD
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
     # -- qualification ----------------------------------------------------------------------
 

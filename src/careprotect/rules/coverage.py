@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 
@@ -116,15 +117,8 @@ class HomePerVillage:
     level: Level = Level.VILLAGE
     required: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges divisions."""
-        return SubjectKind.DIVISION
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
 
     def evaluate(self, subject: Division, env: Env) -> Iterator[Finding]:
         """One finding for a division of the configured level; none for other divisions."""
@@ -215,15 +209,8 @@ class MinimumPerDivision:
                 field="kind_of_point",
             )
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges divisions."""
-        return SubjectKind.DIVISION
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
 
     def _what(self) -> tuple[str, str]:
         if self.kind_of_point is not None:
@@ -346,15 +333,8 @@ class ModelHomeShare:
     designation_levels: frozenset[OrganiserLevel] = COUNTY_OR_ABOVE
     required: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges divisions."""
-        return SubjectKind.DIVISION
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
 
     def is_model(self, point: ServicePoint, day: dt.date) -> bool:
         """Whether ``point`` holds a counting designation by the year of ``day``."""

@@ -38,7 +38,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import attrs
 
@@ -495,15 +495,8 @@ class CategoryAllowance:
     partial_month: str = PARTIAL_MONTH
     defined_from: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """Entitlement."""
-        return RuleKind.ENTITLEMENT
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Children."""
-        return SubjectKind.CHILD
+    kind: ClassVar[RuleKind] = RuleKind.ENTITLEMENT
+    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
     def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
         """No findings: see :meth:`amounts`."""
@@ -648,15 +641,8 @@ class PostAllowance:
     gate: str | None = None
     partial_month: str = PARTIAL_MONTH
 
-    @property
-    def kind(self) -> RuleKind:
-        """Entitlement."""
-        return RuleKind.ENTITLEMENT
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Workers."""
-        return SubjectKind.WORKER
+    kind: ClassVar[RuleKind] = RuleKind.ENTITLEMENT
+    subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
     def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
         """No findings: see :meth:`amounts`."""
@@ -766,15 +752,8 @@ class ConstructionGrant:
     shares: tuple[tuple[str, str], ...] = attrs.field(converter=_shares, validator=_some_shares)
     gate: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """Entitlement."""
-        return RuleKind.ENTITLEMENT
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Service points."""
-        return SubjectKind.SERVICE_POINT
+    kind: ClassVar[RuleKind] = RuleKind.ENTITLEMENT
+    subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
     def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
         """No findings: see :meth:`amounts`."""

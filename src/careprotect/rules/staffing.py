@@ -21,6 +21,7 @@ flag parameter declared in ``careprotect/national/staffing.toml``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 import attrs
 
@@ -89,15 +90,8 @@ class PostCoverage:
     level: Level
     required: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges divisions."""
-        return SubjectKind.DIVISION
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
 
     def evaluate(self, subject: Division, env: Env) -> Iterator[Finding]:
         """One finding for a division of the configured level; none for other divisions."""
@@ -247,15 +241,8 @@ class PostEligibility:
     binding: bool
     required: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges workers."""
-        return SubjectKind.WORKER
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
     def evaluate(self, subject: Worker, env: Env) -> Iterator[Finding]:
         """One finding for a worker of the role who is or may be in post; none otherwise."""
@@ -319,15 +306,8 @@ class ServicePointDirectorEligibility:
     in_school: bool | None = True
     required: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges service points."""
-        return SubjectKind.SERVICE_POINT
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
     def evaluate(self, subject: ServicePoint, env: Env) -> Iterator[Finding]:
         """One finding for a point of the kind (and school setting) that is or may be open."""

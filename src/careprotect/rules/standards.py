@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from typing import ClassVar
 
 import attrs
 
@@ -67,15 +68,8 @@ class _PointRule:
     kind_of_point: ServicePointKind
     required: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges service points."""
-        return SubjectKind.SERVICE_POINT
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
     def _start(
         self, subject: ServicePoint, env: Env

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import ClassVar
 
 import attrs
 
@@ -86,15 +87,8 @@ class _TrainingRule:
     organisers: str | None = None
     required: str | None = None
 
-    @property
-    def kind(self) -> RuleKind:
-        """A compliance rule."""
-        return RuleKind.COMPLIANCE
-
-    @property
-    def subject(self) -> SubjectKind:
-        """Judges workers."""
-        return SubjectKind.WORKER
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
     def _who(self) -> dict[str, str]:
         return {"role": self.role.value.replace("_", " "), "role_zh": ROLE_ZH[self.role]}
