@@ -600,3 +600,86 @@ def test_never_a_finding_outside_the_rule_scope(
     inside = [c.id for c in children if Division("4212").contains(c.division)]
     assert [f.subject.id for f in findings] == inside
     assert all(Division("4212").contains(f.division) for f in findings)
+
+
+# -- the requirement flag: when the duty is in force -------------------------------------------
+
+FLAG = """
+[parameters."test.contact.required"]
+unit = "flag"
+zh = "联系要求是否适用"
+en = "Whether the contact duty is in force"
+"""
+
+
+def flagged(tmp_path: Path, values: str) -> Engine:
+    """The monthly rule gated by a flag with the given values (Xianning scope)."""
+    rule = monthly(required="test.contact.required")
+    plugin = stub_plugin(
+        "xn", "4212", directory=tmp_path, toml=PARAMETERS + FLAG + values, rules=[rule]
+    )
+    return Engine([plugin])
+
+
+def flag_value(effective: str, value: bool) -> str:
+    v = "true" if value else "false"
+    return (
+        f'[[values]]\nparameter = "test.contact.required"\neffective = {effective}\n'
+        f'value = {v}\ncitation = "xn"\n'
+    )
+
+
+def test_a_duty_starting_mid_month_is_pro_rated(tmp_path: Path) -> None:
+    """False until 2020-06-16, true from then: June has 15 days under the duty, so one
+    contact is required (2 x 15/30) and only contacts on those days count."""
+    engine = flagged(tmp_path, flag_value("2020-01-01", False) + flag_value("2020-06-16", True))
+    before = left_behind(("2020-06-03", M.PHONE))
+    (f,) = audit(engine, [before])
+    assert f.outcome is Outcome.NON_COMPLIANT
+    assert "required: 2 x 15/30 days, rounded half up = 1" in f.facts
+    assert "test.contact.required is false 2020-06-01..2020-06-15" in f.facts
+    assert "not counted: 2020-06-03 phone (not on the list that day)" in f.facts
+    assert [e.parameter for e in f.evidence] == [
+        "xianning.contact.min_count",
+        "test.contact.required",
+    ]
+    (g,) = audit(engine, [left_behind(("2020-06-16", M.PHONE))])
+    assert g.outcome is Outcome.COMPLIANT
+    assert audit(engine, [before], period=Period.month(2020, 5)) == []
+
+
+def test_no_flag_value_is_missing_input_never_false(tmp_path: Path) -> None:
+    """Before the flag's first value the days are undecided, not exempt; a child not on the
+    list on those days has no finding at all."""
+    engine = flagged(tmp_path, flag_value("2020-07-01", True))
+    (f,) = audit(engine, [left_behind(("2020-06-03", M.PHONE), ("2020-06-20", M.PHONE))])
+    assert f.outcome is Outcome.MISSING_INPUT
+    assert "no value of test.contact.required in force 2020-06-01..2020-06-30" in f.facts
+    not_listed = left_behind(since="2021-01-01")
+    assert audit(engine, [not_listed]) == []
+    (july,) = audit(engine, [left_behind(("2020-07-03", M.PHONE))], period=Period.month(2020, 7))
+    assert july.outcome is Outcome.NON_COMPLIANT
+
+
+def _required(f: Finding) -> int:
+    (fact,) = (x for x in f.facts if x.startswith("required: "))
+    return int(fact.rsplit("= ", 1)[1])
+
+
+@settings(max_examples=30, deadline=None)
+@given(start=st.integers(min_value=1, max_value=30), n=st.integers(min_value=0, max_value=4))
+def test_the_flag_only_ever_lowers_what_is_required(start: int, n: int) -> None:
+    """A flag turning true on any day of June never requires more contacts than the ungated
+    rule; with every contact on a day under the duty, the outcome is never worse."""
+    with tempfile.TemporaryDirectory() as tmp:
+        gated = flagged(
+            Path(tmp), flag_value("2020-01-01", False) + flag_value(f"2020-06-{start:02d}", True)
+        )
+        plain = Engine([xianning(Path(tmp), [monthly()], name="plain")])
+    days = range(start, min(30, start + n - 1) + 1) if n else range(0)
+    child = left_behind(*((f"2020-06-{d:02d}", M.PHONE) for d in days))
+    (g,) = audit(gated, [child])
+    (p,) = audit(plain, [child])
+    assert _required(g) <= _required(p)
+    rank = {Outcome.NON_COMPLIANT: 0, Outcome.COMPLIANT: 1, Outcome.NOT_APPLICABLE: 2}
+    assert rank[g.outcome] >= rank[p.outcome]

@@ -202,7 +202,7 @@ def _check_period(
 def _check_parameter(
     instance: ContactFrequency, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    if value is None and attribute.name == "topics":
+    if value is None and attribute.name != "min_count":
         return
     if not isinstance(value, str) or not value.strip():
         raise InvalidValueError(f"must name a parameter (got {value!r})", field=attribute.name)
@@ -258,6 +258,11 @@ class ContactFrequency:
         looked up in the reference data).
     :param topics: a parameter (unit ``choices`` of :class:`~careprotect.enums.Topic` values):
         each counting contact's record must cover every topic of its value.
+    :param required: a ``flag`` parameter saying when the duty is in force for the child's
+        division: a day qualifies only while its value is ``true``. Days on which it is
+        ``false`` do not qualify (a duty that starts mid-period is pro-rated like a child who
+        joins the list mid-period); days with no value in force are undecided (missing input),
+        never read as ``false``.
     """
 
     id: str
@@ -271,6 +276,7 @@ class ContactFrequency:
     schemes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
     roles: tuple[WorkerRole, ...] = attrs.field(default=(), validator=_check_roles)
     topics: str | None = attrs.field(default=None, validator=_check_parameter)
+    required: str | None = attrs.field(default=None, validator=_check_parameter)
 
     def __attrs_post_init__(self) -> None:
         if not (self.categories or self.programmes or self.schemes):
@@ -312,7 +318,14 @@ class ContactFrequency:
                 a, b = max(p.start, start), min(p.end or end, end)
                 paired.append((a, b, p.worker))
                 sources.append(_Source(f"scheme {p.scheme} with {p.worker}", a, b))
+        gates = self._gates(child, start, end, env)
+        for a, b, on in gates:
+            if on is None:
+                sources.append(_Source(f"no value of {self.required} in force", a, b))
+            elif not on:
+                sources.append(_Source(f"{self.required} is false", a, b))
         points = {start, end}
+        points.update(a for a, _, _ in gates)
         points.update(x for a, b, _ in members for x in (a, b))
         points.update(x for a, b in enrolled for x in (a, b))
         points.update(x for a, b, _ in paired for x in (a, b))
@@ -323,6 +336,10 @@ class ContactFrequency:
             is_open = any(m.member for m in here) or any(x <= a < y for x, y in enrolled)
             workers = frozenset(w for x, y, w in paired if x <= a < y)
             undecided = not is_open and any(m.member is None for m in here)
+            on = next((g for x, y, g in gates if x <= a < y), True)
+            if on is not True:
+                undecided = on is None and (is_open or bool(workers) or undecided)
+                is_open, workers = False, frozenset()
             last = spans[-1] if spans else None
             if last is not None and (last.open, last.paired, last.undecided) == (
                 is_open,
@@ -333,6 +350,31 @@ class ContactFrequency:
             else:
                 spans.append(QualifyingSpan(a, b, is_open, workers, undecided))
         return Standing(tuple(spans), tuple(sources))
+
+    def _gates(
+        self, child: Child, start: dt.date, end: dt.date, env: Env
+    ) -> list[tuple[dt.date, dt.date, bool | None]]:
+        """The spans of ``[start, end)`` over which the ``required`` flag is constant, with
+        its value (None: no value in force); empty when the rule names no flag."""
+        if self.required is None:
+            return []
+        points = {start}
+        points.update(
+            v.effective
+            for v in env.engine.parameters.values(self.required)
+            if start < v.effective < end
+        )
+        ordered = sorted(points)
+        gates: list[tuple[dt.date, dt.date, bool | None]] = []
+        for i, a in enumerate(ordered):
+            b = ordered[i + 1] if i + 1 < len(ordered) else end
+            found = env.find(self.required, child.division, a)
+            on = None if found is None else bool(found.value)
+            if gates and gates[-1][2] is on:
+                gates[-1] = (gates[-1][0], b, on)
+            else:
+                gates.append((a, b, on))
+        return gates
 
     # -- counting ---------------------------------------------------------------------------
 
@@ -435,7 +477,7 @@ class ContactFrequency:
         last = max(s.end for s in spans if s.qualifies) - _ONE_DAY
         evidence: list[Evidence] = []
         required_topics: frozenset[str] = frozenset()
-        for parameter in (self.min_count, self.topics):
+        for parameter in (self.min_count, self.topics, self.required):
             if parameter is None:
                 continue
             found = env.find(parameter, child.division, last)
