@@ -45,6 +45,7 @@ residences = [{ kind = "family", start = 2012-04-18 }]
 """
 
 CONFIRMATION = "left_behind.entrusted_guardianship_confirmation"
+PER_VILLAGE = "staffing.child_director.per_village"
 
 
 def write(tmp_path: Path, text: str, name: str = "cases.toml") -> Path:
@@ -76,7 +77,7 @@ name = "an unsigned confirmation"
 as_of = 2020-06-30
 [case.expect]
 "{CONFIRMATION}" = "{confirmation}"
-"orphan.allowance" = "none"
+"{PER_VILLAGE}" = "none"
 [case.categories]
 left_behind = true
 orphan = false
@@ -99,7 +100,7 @@ def test_a_file_reads_into_cases(tmp_path: Path) -> None:
         ("2018-01", Decimal("600.00")),
         ("2018-02", Decimal("600.00")),
     ]
-    assert second.expect == {CONFIRMATION: Outcome.NON_COMPLIANT, "orphan.allowance": ()}
+    assert second.expect == {CONFIRMATION: Outcome.NON_COMPLIANT, PER_VILLAGE: ()}
     assert second.categories == {"left_behind": True, "orphan": False}
 
 
@@ -226,3 +227,69 @@ def test_an_unreadable_file_is_a_collection_error(pytester: pytest.Pytester) -> 
     result = pytester.runpytest()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(['*broken.toml, case 1 "a": give exactly one subject*'])
+
+
+def test_an_unknown_rule_id_fails_instead_of_passing_as_none(tmp_path: Path) -> None:
+    """A misspelt rule id is reported, not read as "no finding"."""
+    text = national_file(tmp_path).read_text(encoding="utf-8")
+    text = text.replace(
+        f'"{PER_VILLAGE}" = "none"', '"staffing.child_director.per_vilage" = "none"'
+    )
+    case = load_scenarios(write(tmp_path, text)).cases[1]
+    assert run_case(case, Engine()) == [
+        "rule staffing.child_director.per_vilage: no loaded plugin registers a rule with this id"
+    ]
+
+
+def test_an_entitlement_rule_under_expect_means_no_amount(tmp_path: Path) -> None:
+    """ "none" for an entitlement rule with a period checks that no amount is due; any other
+    outcome, or no period, is refused with the reason."""
+    none = national_file(tmp_path).read_text(encoding="utf-8")
+    none = none.replace(f'"{PER_VILLAGE}" = "none"', '"orphan.allowance" = "none"')
+    case = load_scenarios(write(tmp_path, none)).cases[1]
+    problems = run_case(case, Engine())
+    assert problems == [
+        "rule orphan.allowance: an entitlement rule gives amounts, not outcomes: list them "
+        'under [[case.amounts]], or expect "none" with a period for no amount'
+    ]
+    text = f"""[[case]]
+name = "a left-behind child gets no orphan allowance"
+period = "2020-06"
+[case.expect]
+"orphan.allowance" = "none"
+{LEFT_BEHIND_CHILD}
+[[case]]
+name = "an orphan does"
+period = "2020-06"
+[case.expect]
+"orphan.allowance" = "none"
+{ORPHAN_CHILD}"""
+    left_behind, orphan = load_scenarios(write(tmp_path, text)).cases
+    assert run_case(left_behind, Engine()) == []
+    (problem, shown) = run_case(orphan, Engine())
+    assert problem == "rule orphan.allowance: expected no amount; got 1 amount(s):"
+    assert shown.startswith("    2020-06 600.00 [")
+
+
+def test_a_province_record_is_added_when_no_listed_division_covers_a_record(
+    tmp_path: Path,
+) -> None:
+    """A case listing only a village still accepts a worker in that village's township."""
+    text = f"""[[divisions]]
+code = "433122100202"
+name = "village"
+[[workers]]
+id = "W1"
+name = "向春兰"
+role = "child_supervisor"
+division = "433122100"
+[[case]]
+name = "an orphan gets the allowance"
+period = "2020-06"
+[[case.amounts]]
+rule = "orphan.allowance"
+month = "2020-06"
+amount = "600.00"
+{ORPHAN_CHILD}"""
+    (case,) = load_scenarios(write(tmp_path, text)).cases
+    assert run_case(case, Engine()) == []

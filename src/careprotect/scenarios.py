@@ -31,6 +31,7 @@ from careprotect.findings import Finding, Outcome
 from careprotect.io import load_registry
 from careprotect.model import Registry
 from careprotect.periods import Period, iter_periods, parse_period_range
+from careprotect.rules.base import RuleKind
 from careprotect.rules.entitlements import Amount
 
 __all__ = [
@@ -335,11 +336,24 @@ def _with_provinces(
     """The records, plus a division record for each province a record lies in that no
     division record covers, so a case need not list divisions it does not care about."""
     out = list(records)
-    listed = {str(r.get("code")) for kind, r in out if kind == "division"}
-    used = {str(r["division"])[:2] for kind, r in out if kind != "division" and "division" in r}
-    for province in sorted(used - {code[:2] for code in listed if len(code) >= 2}):
+    listed = [_division(r.get("code")) for kind, r in out if kind == "division"]
+    known = [d for d in listed if d is not None]
+    provinces: set[str] = set()
+    for kind, r in out:
+        d = _division(r.get("division")) if kind != "division" else None
+        if d is not None and not any(k == d or k.contains(d) for k in known):
+            provinces.add(d.code[:2])
+    for province in sorted(provinces, reverse=True):
         out.insert(0, ("division", {"code": province, "name": f"({province})"}))
     return out
+
+
+def _division(code: Any) -> Division | None:
+    """The division of a code, or None for anything the registry will reject anyway."""
+    try:
+        return Division(code) if isinstance(code, str) else None
+    except CareProtectError:
+        return None
 
 
 def _registry(case: Case) -> tuple[Registry, list[str]]:
@@ -385,8 +399,44 @@ def _show_finding(f: Finding) -> Iterator[str]:
         )
 
 
-def _check_outcomes(case: Case, findings: Sequence[Finding]) -> Iterator[str]:
+def _check_rule_ids(case: Case, engine: Engine) -> Iterator[str]:
+    """Every rule a case names must be loaded (a misspelt id would otherwise pass as "none");
+    an entitlement rule may only be expected to give no amount."""
+    kinds = {r.id: r.item.kind for r in engine.rules}
+    for rule in sorted({*case.expect, *(a.rule for a in case.amounts)}):
+        if rule not in kinds:
+            yield f"rule {rule}: no loaded plugin registers a rule with this id"
     for rule, expected in case.expect.items():
+        if kinds.get(rule) is RuleKind.ENTITLEMENT and (expected != () or not case.periods):
+            yield (
+                f"rule {rule}: an entitlement rule gives amounts, not outcomes: list them "
+                'under [[case.amounts]], or expect "none" with a period for no amount'
+            )
+    for rule in sorted({a.rule for a in case.amounts}):
+        if rule in kinds and kinds[rule] is not RuleKind.ENTITLEMENT:
+            yield f"rule {rule}: not an entitlement rule; expect its outcomes under [case.expect]"
+
+
+def _check_no_amounts(
+    engine: Engine, case: Case, registry: Registry, rules: set[str]
+) -> Iterator[str]:
+    got = [
+        a
+        for p in case.periods
+        for a in engine.entitlements(registry, p)
+        if a.rule in rules and _subject_matches(case, a.subject.kind.value, a.subject.id)
+    ]
+    for rule in sorted(rules):
+        actual = [a for a in got if a.rule == rule]
+        if actual:
+            yield f"rule {rule}: expected no amount; got {len(actual)} amount(s):"
+            yield from (_show_amount(a) for a in actual)
+
+
+def _check_outcomes(
+    case: Case, findings: Sequence[Finding], expect: Mapping[str, Outcome | tuple[Outcome, ...]]
+) -> Iterator[str]:
+    for rule, expected in expect.items():
         got = [f for f in findings if f.rule == rule]
         outcomes = tuple(f.outcome for f in got)
         if isinstance(expected, Outcome):
@@ -459,8 +509,17 @@ def run_case(case: Case, engine: Engine) -> list[str]:
     }
     if case.subject != "division" and case.subject_id not in subjects[case.subject]:
         return [f"the {case.subject} {case.subject_id} is not in the registry"]
-    if case.expect:
-        problems.extend(_check_outcomes(case, _findings(engine, case, registry)))
+    problems.extend(_check_rule_ids(case, engine))
+    if problems:
+        return problems
+    entitlement = {r.id for r in engine.rules if r.item.kind is RuleKind.ENTITLEMENT}
+    compliance = {k: v for k, v in case.expect.items() if k not in entitlement}
+    if compliance:
+        problems.extend(_check_outcomes(case, _findings(engine, case, registry), compliance))
+    if len(compliance) < len(case.expect):
+        problems.extend(
+            _check_no_amounts(engine, case, registry, set(case.expect) - set(compliance))
+        )
     if case.amounts:
         problems.extend(_check_amounts(engine, case, registry))
     if case.categories:
