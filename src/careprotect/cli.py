@@ -1,123 +1,661 @@
-"""The ``careprotect`` command.
+"""The ``careprotect`` command (click; rich for tables and progress).
 
-For now one verb, ``validate``: read a registry, print every rejected record and what the
-registry holds. The audit, entitlements and planning verbs come with the policy engine.
+Verbs: ``audit``, ``validate``, ``entitlements``, ``plan``, ``rules``, ``parameters``,
+``plugins`` and ``synth``; see docs/cli.md. Results go to stdout (or ``-o FILE``), messages to
+stderr. Exit status: 0 on success (an audit that found nothing non-compliant, a registry
+with no rejected record); 1 when an audit found non-compliance or ``validate`` rejected
+records; 2 for bad usage or input that cannot be read, with one line on stderr.
 
-Exit status: 0 when every record was accepted, 1 when some were rejected, 2 for bad usage or
-a registry that cannot be read at all. Results go to stdout, errors to stderr.
+Importing ``careprotect`` never imports this module, so the library needs neither click nor
+rich.
 """
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import datetime as dt
+import importlib
+import os
+import re
 import sys
-from collections import Counter
-from collections.abc import Sequence
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import TextIO
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from careprotect.divisions import Division, Level
-from careprotect.errors import CareProtectError
-from careprotect.io import LoadResult, load_registry
+import click
 
-__all__ = ["main"]
+from careprotect import report as rp
+from careprotect.divisions import Division
+from careprotect.errors import CareProtectError, InvalidValueError
+from careprotect.io import RegistryStream, open_registry
+from careprotect.periods import Period, PeriodKind, parse_period_range
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from careprotect.engine import Engine
+
+__all__ = ["cli", "main"]
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE, as a shell reports a command whose reader went away."""
+PROGRESS_DELAY = 2.0
+"""Seconds a run must last before a progress display appears (on a terminal only)."""
 
 
-def _date(text: str) -> dt.date:
+class CommandError(click.ClickException):
+    """Input that cannot be used: exit status 2, one line on stderr."""
+
+    exit_code = EXIT_USAGE
+
+
+class _ReaderGoneError(Exception):
+    """stdout's reader went away (``careprotect ... | head``). Not an OSError, so that click
+    does not turn it into exit status 1, which would claim non-compliance."""
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def default_as_of(today: dt.date) -> dt.date:
+    """The audit's default day: the last day of the month before ``today``, so that a
+    monthly audit judges the latest complete month."""
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+# -- option types ------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]
+else:  # click before 8.4 has no type parameters
+    _ParamType = click.ParamType
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _DateType(_ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            if _DATE_RE.fullmatch(value):
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.fail(f"must be a date YYYY-MM-DD (got {value!r})", param, ctx)
+
+
+class _PeriodType(_ParamType):
+    def __init__(self, name: str, kind: PeriodKind | None = None) -> None:
+        self.name = name
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Period):
+            return value
+        try:
+            period = Period.parse(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+        if self.kind is not None and period.kind is not self.kind:
+            self.fail(f"must be a {self.kind.value} such as 2020-07 (got {value!r})", param, ctx)
+        return period
+
+
+class _RangeType(_ParamType):
+    name = "FIRST..LAST"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        try:
+            first, last = parse_period_range(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+        if first.kind is PeriodKind.WEEK:
+            self.fail(f"must be months, quarters or years (got {value!r})", param, ctx)
+        return first, last
+
+
+class _DivisionType(_ParamType):
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Division):
+            return value
+        try:
+            return Division(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+
+
+DATE = _DateType()
+PERIOD = _PeriodType("PERIOD")
+MONTH = _PeriodType("MONTH", PeriodKind.MONTH)
+RANGE = _RangeType()
+DIVISION = _DivisionType()
+
+
+# -- shared options ----------------------------------------------------------------------------
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+_plugins_option: Decorator = click.option(
+    "--plugins",
+    metavar="NAMES",
+    default=None,
+    help="Comma-separated names of installed plugins to load besides the built-in national "
+    "baseline ('national' alone loads only the baseline). Default: every installed plugin.",
+)
+_lang_option: Decorator = click.option(
+    "--lang",
+    type=click.Choice(rp.LANGS),
+    default=None,
+    help="Language of tables and messages. Default: from LC_ALL, LC_MESSAGES or LANG "
+    "(zh... gives Chinese), else English.",
+)
+_output_option: Decorator = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the result to FILE (replaced only once complete) instead of stdout.",
+)
+_reveal_option: Decorator = click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show names and ID numbers unmasked. Reports then hold sensitive personal data.",
+)
+
+
+def _format_option(*choices: str) -> Decorator:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def _example(*lines: str) -> str:
+    """A help epilog whose example lines click does not rewrap."""
+    return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _engine(names: str | None) -> Engine:
+    from careprotect.engine import Engine
+
+    if names is None:
+        return Engine.from_entry_points()
+    allow = [n for n in (s.strip() for s in names.split(",")) if n and n != "national"]
+    return Engine.from_entry_points(allow)
+
+
+def _lang(lang: str | None) -> rp.Lang:
+    if lang == "zh":
+        return "zh"
+    if lang == "en":
+        return "en"
+    return rp.language_from_env(os.environ)
+
+
+@contextlib.contextmanager
+def _output(path: Path | None, *, csv: bool = False) -> Iterator[TextIO]:
+    """stdout, or a file written beside ``path`` and moved into place once complete (so a
+    failed run leaves no half-written report). The file is readable by its owner only:
+    reports hold personal data."""
+    if path is None:
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise _ReaderGoneError from None
+        return
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD (got {text!r})") from None
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="" if csv else None) as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="careprotect",
-        description="Child protection policy as code: check a registry of child files.",
-    )
-    parser.add_argument("--version", action="version", version=version("careprotect"))
-    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
-    validate = verbs.add_parser(
-        "validate",
-        help="read a registry; list rejected records and what it holds",
-        description="Read a registry (JSON document or JSON Lines), list every rejected "
-        "record with its number, path and message, and summarise what was accepted.",
-        epilog="example: careprotect validate examples/sample-registry.jsonl",
-    )
-    validate.add_argument("registry", type=Path, help="a .json or .jsonl registry file")
-    validate.add_argument(
-        "--as-of",
-        type=_date,
-        default=None,
-        help="the date for ages in the summary (default: today)",
-    )
-    return parser
+class _Progress:
+    """A progress display on stderr: only when stderr is a terminal, and only once a run has
+    lasted ``delay`` seconds, so short runs and pipes see nothing."""
+
+    def __init__(
+        self,
+        description: str,
+        unit: str,
+        *,
+        enabled: bool,
+        delay: float = PROGRESS_DELAY,
+        stderr: TextIO | None = None,
+    ) -> None:
+        self.description = description
+        self.unit = unit
+        self.enabled = enabled
+        self.delay = delay
+        self._stderr = stderr
+        self._start = time.monotonic()
+        self._bar: Progress | None = None
+        self._task: Any = None
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled:
+            return
+        if self._bar is None:
+            if time.monotonic() - self._start < self.delay:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            console = Console(file=self._stderr or sys.stderr)
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed} " + self.unit),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=None)
+        self._bar.update(self._task, completed=done)
+
+    def stop(self) -> None:
+        """Remove the display (if it was shown) and show no more."""
+        self.enabled = False
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _progress(description: str, unit: str, out: TextIO) -> _Progress:
+    """A progress display, enabled when stderr is a terminal and the results do not go to
+    that terminal too (a table printed while a bar redraws would be garbled)."""
+    return _Progress(description, unit, enabled=sys.stderr.isatty() and not out.isatty())
+
+
+def _note(message: str) -> None:
+    click.echo(f"careprotect: {message}", err=True)
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=_example(
+        "careprotect audit examples/sample-registry.jsonl --as-of 2020-06-30",
+        "careprotect audit --help",
+    ),
+)
+@click.version_option(version("careprotect"), prog_name="careprotect")
+def cli() -> None:
+    """Child protection policy as code: check a registry of child files against the rules
+    of the national baseline and the installed province plugins."""
+
+
+@cli.command(
+    short_help="Judge a registry: the compliance report.",
+    epilog=_example(
+        "careprotect audit examples/sample-registry.jsonl --as-of 2020-06-30",
+        "careprotect audit registry.jsonl --period 2020-06 --plugins hunan --format json "
+        "-o audit.json",
+    ),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    help="The day judged: point-in-time rules judge it, periodic rules their latest complete "
+    "period ending by it. Default: the last day of the previous month.",
+)
+@click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    help="Instead of --as-of: a week, month, quarter or year (2020-W23, 2020-06, 2020-Q2, "
+    "2020); periodic rules judge each of their periods whose last day falls in it.",
+)
+@_plugins_option
+@_format_option(*rp.FORMATS)
+@_lang_option
+@_reveal_option
+@_output_option
+def audit(
+    registry: Path,
+    as_of: dt.date | None,
+    period: Period | None,
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
+    reveal: bool,
+    output: Path | None,
+) -> int:
+    """The compliance report: every compliance rule in scope judged for every division,
+    worker, service point and child of REGISTRY.
+
+    The table opens with a summary (records, subjects, findings by rule and outcome and by
+    township), then lists the non-compliant and missing-input findings grouped by division,
+    each with its message and citations. JSON is one document (its schema is
+    audit-report.schema.json, see docs/cli.md); CSV has one finding per row. Exit status 1
+    when a finding is non-compliant, 0 otherwise.
+    """
+    if as_of is not None and period is not None:
+        raise click.UsageError("give --as-of or --period, not both")
+    if as_of is None and period is None:
+        as_of = default_as_of(_today())
+    language = _lang(lang)
+    engine = _engine(plugins)
+    with open_registry(registry) as stream, _output(output, csv=fmt == "csv") as out:
+        writer: rp.AuditWriter
+        if fmt == "json":
+            writer = rp.JsonAuditWriter(out)
+        elif fmt == "csv":
+            writer = rp.CsvAuditWriter(out)
+        else:
+            writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
+        run = engine.audit(stream, as_of=as_of, period=period, reveal=reveal)
+        with _progress("audit", "subjects", out) as progress:
+            end = rp.run_audit(run, stream, writer, progress)
+    if end.rejections and fmt != "table":
+        _note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    return EXIT_FOUND if end.non_compliant else EXIT_OK
+
+
+@cli.command(
+    short_help="List a registry's rejected records and its record counts.",
+    epilog=_example("careprotect validate examples/sample-registry.jsonl"),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@_lang_option
+@click.option("--as-of", type=DATE, default=None, hidden=True)
+def validate(registry: Path, lang: str | None, as_of: dt.date | None) -> int:
+    """Read REGISTRY (a JSON document or JSON Lines): list every rejected record with its
+    number, line or location, path and message, then the record counts, in all and by kind.
+    Exit status 1 when a record was rejected, 0 otherwise."""
+    if as_of is not None:
+        _note("validate no longer uses --as-of; it is ignored")
+    with open_registry(registry) as stream:
+        for _ in stream.children():
+            pass
+        with _output(None) as out:
+            rp.write_validation(stream.rejections, stream.counts, out, lang=_lang(lang))
+        return EXIT_FOUND if stream.rejections else EXIT_OK
+
+
+@cli.command(
+    short_help="The money due per subject and month, with totals.",
+    epilog=_example(
+        "careprotect entitlements examples/sample-registry.jsonl --period 2020-01..2020-12",
+        "careprotect entitlements registry.jsonl --period 2018-Q1 --format csv -o amounts.csv",
+    ),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@click.option(
+    "--period",
+    "period_range",
+    type=RANGE,
+    required=True,
+    help="Months, quarters or years: FIRST..LAST (2018-01..2018-12) or one period (2018).",
+)
+@_plugins_option
+@_format_option(*rp.FORMATS)
+@_lang_option
+@_reveal_option
+@_output_option
+def entitlements(
+    registry: Path,
+    period_range: tuple[Period, Period],
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
+    reveal: bool,
+    output: Path | None,
+) -> int:
+    """The money due: per subject (child, worker, service point) and month, the amount under
+    each entitlement rule in scope and the parameter that set it, or why it cannot be
+    computed; then totals by county, by paying level and by rule.
+
+    The range is read as the fewest months, quarters and years that cover it, one pass over
+    the registry each (2018-01..2018-12 is one pass).
+    """
+    first, last = period_range
+    language = _lang(lang)
+    engine = _engine(plugins)
+    opened = [open_registry(registry)]
+
+    def open_stream() -> RegistryStream:
+        return opened.pop() if opened else open_registry(registry)
+
+    reference = opened[0].reference
+    try:
+        with _output(output, csv=fmt == "csv") as out:
+            writer: rp.EntitlementsWriter
+            if fmt == "json":
+                writer = rp.JsonEntitlementsWriter(out)
+            elif fmt == "csv":
+                writer = rp.CsvEntitlementsWriter(out)
+            else:
+                writer = rp.TableEntitlementsWriter(out, lang=language, reference=reference)
+            with _progress("entitlements", "amounts", out) as progress:
+                end = rp.run_entitlements(
+                    engine, open_stream, first, last, writer, reveal=reveal, progress=progress
+                )
+    finally:
+        for stream in opened:
+            stream.close()
+    if end.rejections and fmt != "table":
+        _note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="Each worker's children due a contact in a month.",
+    epilog=_example(
+        "careprotect plan examples/sample-registry.jsonl --month 2020-07",
+        "careprotect plan registry.jsonl --month 2020-07 --plugins hubei --format csv -o plan.csv",
+    ),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@click.option("--month", type=MONTH, required=True, help="The month planned, such as 2020-07.")
+@_plugins_option
+@_format_option(*rp.FORMATS)
+@_lang_option
+@_reveal_option
+@_output_option
+def plan(
+    registry: Path,
+    month: Period,
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
+    reveal: bool,
+    output: Path | None,
+) -> int:
+    """Contacts due in MONTH: for each worker, the children due a contact under the contact
+    rules in scope, how many contacts are still due and the last contact date, in the order
+    of the worker's villages; children with no responsible worker come last."""
+    language = _lang(lang)
+    engine = _engine(plugins)
+    with open_registry(registry) as stream, _output(output, csv=fmt == "csv") as out:
+        rp.write_plan(
+            engine.plan(stream, month, reveal=reveal),
+            out,
+            month=month,
+            plugins=engine.plugins,
+            stream=stream,
+            fmt=cast(rp.Format, fmt),
+            lang=language,
+        )
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="The catalogue of categories and rules.",
+    epilog=_example("careprotect rules", "careprotect rules --plugins hunan --lang zh"),
+)
+@_plugins_option
+@_format_option("table", "json")
+@_lang_option
+def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
+    """The catalogue: every category and rule loaded, with its kind, subject, scope, plugin
+    and sources."""
+    engine = _engine(plugins)
+    with _output(None) as out:
+        rp.write_catalogue("rules", rp.rules_report(engine), out, fmt=fmt, lang=_lang(lang))
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="The parameters in force for a division on a day.",
+    epilog=_example(
+        "careprotect parameters --division 433122 --at 2020-06-30",
+        "careprotect parameters --plugins hunan --format json",
+    ),
+)
+@click.option(
+    "--division",
+    type=DIVISION,
+    default=None,
+    help="The division the values are resolved for. Default: the whole country.",
+)
+@click.option("--at", type=DATE, default=None, help="The day. Default: today.")
+@_plugins_option
+@_format_option("table", "json")
+@_lang_option
+def parameters(
+    division: Division | None, at: dt.date | None, plugins: str | None, fmt: str, lang: str | None
+) -> int:
+    """The parameters in force for a division on a day: each declared parameter with its
+    value, unit, effective date, scope, plugin and citation, or that none is in force."""
+    engine = _engine(plugins)
+    report = rp.parameters_report(engine, division, at or _today())
+    with _output(None) as out:
+        rp.write_catalogue("parameters", report, out, fmt=fmt, lang=_lang(lang))
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="The plugins loaded, with scope and version.",
+    epilog=_example("careprotect plugins", "careprotect plugins --format json"),
+)
+@_plugins_option
+@_format_option("table", "json")
+@_lang_option
+def plugins(plugins: str | None, fmt: str, lang: str | None) -> int:
+    """The plugins loaded: name, version, scope and title, the national baseline first."""
+    engine = _engine(plugins)
+    with _output(None) as out:
+        rp.write_catalogue("plugins", rp.plugins_report(engine), out, fmt=fmt, lang=_lang(lang))
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="Write a synthetic registry of fictional children.",
+    epilog=_example("careprotect synth --province 43 --children 1000 --seed 1 -o synthetic.jsonl"),
+)
+@click.option("--province", required=True, metavar="CODE", help="A province code, such as 43.")
+@click.option("--children", type=click.IntRange(min=0), required=True, help="How many child files.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The random seed.")
+@_output_option
+def synth(province: str, children: int, seed: int, output: Path | None) -> int:
+    """Write a synthetic registry (JSON Lines) of fictional children in a province, for
+    trials and benchmarks. The same seed gives the same registry."""
+    try:
+        module = importlib.import_module("careprotect.synth")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("careprotect.synth", "careprotect"):
+            raise
+        raise CommandError(
+            "synth is not available: this careprotect has no careprotect.synth"
+        ) from None
+    write_synthetic = cast(Callable[..., int], module.write_synthetic)
+    try:
+        with _output(output) as out:
+            written = write_synthetic(out, province=province, children=children, seed=seed)
+    except (CareProtectError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    _note(f"wrote {written} records to {output if output is not None else 'stdout'}")
+    return EXIT_OK
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit status.
+
+    Usage errors and input that cannot be read give status 2 and one line on stderr, never a
+    traceback.
+    """
     try:
-        result = load_registry(args.registry)
-    except CareProtectError as exc:
-        print(f"careprotect: {exc}", file=sys.stderr)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="careprotect",
+            standalone_mode=False,
+        )
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()
         return EXIT_USAGE
-    as_of: dt.date = args.as_of or dt.date.today()
-    _print_summary(args.registry, result, as_of, sys.stdout)
-    return EXIT_REJECTED if result.rejections else EXIT_OK
-
-
-def _print_summary(path: Path, result: LoadResult, as_of: dt.date, out: TextIO) -> None:
-    registry = result.registry
-    reference = registry.reference
-    counts = result.counts
-
-    def line(text: str = "") -> None:
-        print(text, file=out)
-
-    line(f"Registry {path}")
-    line(f"Records: {counts.read} read, {counts.accepted} accepted, {counts.rejected} rejected")
-    for kind, c in counts.by_kind.items():
-        line(f"  {kind:<14} {c.read:>6} read {c.accepted:>6} accepted {c.rejected:>6} rejected")
-
-    if result.rejections:
-        line()
-        line("Rejected records:")
-        for rejection in result.rejections:
-            line(f"  {rejection}")
-
-    def named(code: Division) -> str:
-        name = reference.division_name(code)
-        return f"{code} {name}" if name else str(code)
-
-    def county_of(code: Division) -> Division:
-        return code if code.level <= Level.COUNTY else code.ancestors[Level.COUNTY - 1]
-
-    line()
-    by_level = Counter(d.code.level for d in reference.divisions)
-    line(
-        "Divisions: "
-        + ", ".join(f"{by_level[level]} {level.label}" for level in Level if by_level[level])
-    )
-    children_by_county = Counter(county_of(c.division) for c in registry.children)
-    under_16 = sum(1 for c in registry.children if c.birth_date <= as_of and c.age_on(as_of) < 16)
-    line(f"Children: {len(registry.children)} ({under_16} under 16 on {as_of.isoformat()})")
-    for county, n in sorted(children_by_county.items()):
-        line(f"  {named(county)}: {n}")
-    contacts = sum(len(c.contacts) for c in registry.children)
-    line(f"Contacts recorded: {contacts}")
-    roles = Counter(w.role.value for w in reference.workers)
-    line(f"Workers: {len(reference.workers)}")
-    for role, n in sorted(roles.items()):
-        line(f"  {role}: {n}")
-    kinds = Counter(p.kind.value for p in reference.service_points)
-    line(f"Service points: {len(reference.service_points)}")
-    for kind, n in sorted(kinds.items()):
-        line(f"  {kind}: {n}")
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "careprotect"
+        help_hint = f" (see '{where} --help')"
+        click.echo(f"{where}: {_one_line(exc.format_message())}{help_hint}", err=True)
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        click.echo(f"careprotect: {_one_line(exc.format_message())}", err=True)
+        return exc.exit_code
+    except CareProtectError as exc:
+        click.echo(f"careprotect: {_one_line(str(exc))}", err=True)
+        return EXIT_USAGE
+    except click.Abort:
+        click.echo("careprotect: interrupted", err=True)
+        return 130
+    except (_ReaderGoneError, BrokenPipeError):
+        # The reader went away (careprotect ... | head): stop quietly.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return result if isinstance(result, int) else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -36,7 +36,7 @@ from careprotect.params import (
     scope_label,
 )
 from careprotect.periods import Period
-from careprotect.rules.base import Env, Membership, RuleKind
+from careprotect.rules.base import Env, Membership, RuleKind, revealed
 
 if TYPE_CHECKING:
     from careprotect.planning import WorkerPlan
@@ -103,10 +103,12 @@ class Audit:
         *,
         as_of: dt.date | None,
         period: Period | None,
+        reveal: bool = False,
     ) -> None:
         self.engine = engine
         self.as_of = as_of
         self.period = period
+        self.reveal = reveal
         self.summary = Summary()
         self._source = source
         self._started = False
@@ -146,6 +148,8 @@ class Audit:
                     if not r.applies_to(division):
                         continue
                     for finding in r.item.evaluate(item, envs[r.id]):
+                        if self.reveal:
+                            finding = revealed(finding, item)
                         self.summary.add(finding)
                         yield finding
 
@@ -378,6 +382,7 @@ class Engine:
         *,
         as_of: dt.date | None = None,
         period: Period | None = None,
+        reveal: bool = False,
     ) -> Audit:
         """Judge every subject of a registry by every compliance rule in scope.
 
@@ -386,19 +391,24 @@ class Engine:
         their periods whose last day falls inside it, so consecutive audits judge every period
         once; point-in-time rules judge its last day). Every periodic rule follows this one
         convention (:func:`careprotect.rules.common.judged_periods`). Iterate the result for
-        findings; its ``summary`` is complete once iteration ends.
+        findings; its ``summary`` is complete once iteration ends. Children's ids (when they
+        look like ID numbers) and names, and workers' names, are masked in the findings'
+        subjects unless ``reveal`` is true.
         """
         if (as_of is None) == (period is None):
             raise InvalidValueError("give exactly one of 'as_of' and 'period'")
-        return Audit(self, source, as_of=as_of, period=period)
+        return Audit(self, source, as_of=as_of, period=period, reveal=reveal)
 
-    def entitlements(self, source: Registry | RegistryStream, period: Period) -> Iterator[Amount]:
+    def entitlements(
+        self, source: Registry | RegistryStream, period: Period, *, reveal: bool = False
+    ) -> Iterator[Amount]:
         """Every amount due under every entitlement rule in scope, month by month over
         ``period`` (a month, quarter or year). An amount that cannot be computed is yielded
-        with ``amount=None`` and the reason, never dropped. See docs/entitlements.md."""
+        with ``amount=None`` and the reason, never dropped. Subjects are masked as in
+        :meth:`audit` unless ``reveal`` is true. See docs/entitlements.md."""
         from careprotect.rules.entitlements import entitlements
 
-        return entitlements(self, source, period)
+        return entitlements(self, source, period, reveal=reveal)
 
     def plan(
         self, source: Registry | RegistryStream, month: Period, *, reveal: bool = False

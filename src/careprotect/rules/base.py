@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 
@@ -19,7 +19,7 @@ from careprotect.periods import Period
 if TYPE_CHECKING:
     from careprotect.engine import Engine
 
-__all__ = ["CategoryRule", "Env", "Membership", "Rule", "RuleKind", "subject_of"]
+__all__ = ["CategoryRule", "Env", "Membership", "Rule", "RuleKind", "revealed", "subject_of"]
 
 
 class RuleKind(enum.StrEnum):
@@ -103,17 +103,40 @@ class Rule(Protocol):
         ...
 
 
-def subject_of(item: Child | Worker | ServicePoint | Division) -> tuple[Subject, Division]:
-    """The masked subject of a finding about ``item``, and the division it is judged in."""
+def subject_of(
+    item: Child | Worker | ServicePoint | Division, *, reveal: bool = False
+) -> tuple[Subject, Division]:
+    """The subject of a finding about ``item``, and the division it is judged in. A child's
+    id (when it looks like an ID number) and name, and a worker's name, are masked unless
+    ``reveal`` is true."""
     if isinstance(item, Child):
+        if reveal:
+            return Subject(SubjectKind.CHILD, item.id, item.name), item.division
         return Subject(
             SubjectKind.CHILD, mask_if_id_number(item.id), mask_name(item.name)
         ), item.division
     if isinstance(item, Worker):
-        return Subject(SubjectKind.WORKER, item.id, mask_name(item.name)), item.division
+        name = item.name if reveal else mask_name(item.name)
+        return Subject(SubjectKind.WORKER, item.id, name), item.division
     if isinstance(item, ServicePoint):
         return Subject(SubjectKind.SERVICE_POINT, item.id, item.name), item.division
     return Subject(SubjectKind.DIVISION, str(item)), item
+
+
+class _HasSubject(Protocol):
+    @property
+    def subject(self) -> Subject: ...
+
+
+_Record = TypeVar("_Record", bound=_HasSubject)
+
+
+def revealed(record: _Record, item: Child | Worker | ServicePoint | Division) -> _Record:
+    """``record`` (a finding or an amount) with its subject shown unmasked, when its subject
+    is ``item``'s masked subject; any other record is returned unchanged."""
+    if not isinstance(item, Child | Worker) or record.subject != subject_of(item)[0]:
+        return record
+    return attrs.evolve(record, subject=subject_of(item, reveal=True)[0])  # type: ignore[misc]
 
 
 class Env:

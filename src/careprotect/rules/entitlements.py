@@ -51,7 +51,7 @@ from careprotect.model import Child, ReferenceData, Registry, ServicePoint, Work
 from careprotect.money import CENT
 from careprotect.params import Citation, Evidence, Resolved, Unit
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules.base import Env, RuleKind, subject_of
+from careprotect.rules.base import Env, RuleKind, revealed, subject_of
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine, Registered
@@ -898,18 +898,21 @@ def _entitlement_rules(engine: Engine) -> list[Registered]:
 
 
 def entitlements(
-    engine: Engine, source: Registry | RegistryStream, period: Period
+    engine: Engine, source: Registry | RegistryStream, period: Period, *, reveal: bool = False
 ) -> Iterator[Amount]:
     """Every Amount of every registered entitlement rule over ``period`` (a month, quarter
     or year): workers first, then service points, then children (one child file at a time,
     so a stream stays flat in memory). Each subject gets the amounts of each rule whose
-    registered scope contains its division, rules in id order, months in order.
+    registered scope contains its division, rules in id order, months in order. Subjects
+    are masked unless ``reveal`` is true.
     """
     months_of(period)
-    return _run(engine, source, period)
+    return _run(engine, source, period, reveal)
 
 
-def _run(engine: Engine, source: Registry | RegistryStream, period: Period) -> Iterator[Amount]:
+def _run(
+    engine: Engine, source: Registry | RegistryStream, period: Period, reveal: bool = False
+) -> Iterator[Amount]:
     reference: ReferenceData
     children: Iterable[Child]
     if isinstance(source, Registry):
@@ -940,7 +943,8 @@ def _run(engine: Engine, source: Registry | RegistryStream, period: Period) -> I
         for item in items:
             for r in kind_rules:
                 if r.applies_to(item.division):
-                    yield from r.item.amounts(item, period, envs[r.id])
+                    for amount in r.item.amounts(item, period, envs[r.id]):
+                        yield revealed(amount, item) if reveal else amount
 
 
 def _county(division: Division) -> Division:

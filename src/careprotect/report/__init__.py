@@ -1,0 +1,102 @@
+"""Reports: audits, entitlements, contact plans and the catalogue as tables, JSON and CSV.
+
+Each report is written as its records come: a writer receives a header, then one record at a
+time (a finding, an amount), then what is known only at the end (the summary or the totals,
+the rejected records, the record counts). The JSON and CSV writers hold nothing per record,
+so memory stays flat however large the registry. The audit table groups findings by division,
+so it spools the non-compliant and missing-input findings to a temporary SQLite file and reads
+them back sorted; the entitlements table prints each subject's amounts as they come.
+
+Formats are documented in docs/cli.md; the audit's JSON document follows
+docs/schema/audit-report.schema.json and the entitlements' JSON document
+docs/schema/entitlements-report.schema.json.
+
+Importing this package needs neither click nor rich: rich is imported only to draw a table.
+"""
+
+from careprotect.report._base import (
+    FORMATS,
+    LANGS,
+    Format,
+    Lang,
+    Progress,
+    language_from_env,
+    place,
+    plugins_json,
+    records_json,
+    rejection_json,
+    text,
+    township_of,
+)
+from careprotect.report.audit import (
+    AUDIT_CSV_COLUMNS,
+    AuditEnd,
+    AuditHeader,
+    AuditWriter,
+    CsvAuditWriter,
+    JsonAuditWriter,
+    TableAuditWriter,
+    run_audit,
+)
+from careprotect.report.catalogue import (
+    parameters_report,
+    plugins_report,
+    rules_report,
+    write_catalogue,
+    write_validation,
+)
+from careprotect.report.entitlements import (
+    ENTITLEMENT_CSV_COLUMNS,
+    CsvEntitlementsWriter,
+    EntitlementsEnd,
+    EntitlementsHeader,
+    EntitlementsWriter,
+    JsonEntitlementsWriter,
+    TableEntitlementsWriter,
+    cover,
+    money_parameters,
+    range_text,
+    run_entitlements,
+)
+from careprotect.report.plan import PLAN_CSV_COLUMNS, write_plan
+
+__all__ = [
+    "AUDIT_CSV_COLUMNS",
+    "ENTITLEMENT_CSV_COLUMNS",
+    "FORMATS",
+    "LANGS",
+    "PLAN_CSV_COLUMNS",
+    "AuditEnd",
+    "AuditHeader",
+    "AuditWriter",
+    "CsvAuditWriter",
+    "CsvEntitlementsWriter",
+    "EntitlementsEnd",
+    "EntitlementsHeader",
+    "EntitlementsWriter",
+    "Format",
+    "JsonAuditWriter",
+    "JsonEntitlementsWriter",
+    "Lang",
+    "Progress",
+    "TableAuditWriter",
+    "TableEntitlementsWriter",
+    "cover",
+    "language_from_env",
+    "money_parameters",
+    "parameters_report",
+    "place",
+    "plugins_json",
+    "plugins_report",
+    "range_text",
+    "records_json",
+    "rejection_json",
+    "rules_report",
+    "run_audit",
+    "run_entitlements",
+    "text",
+    "township_of",
+    "write_catalogue",
+    "write_plan",
+    "write_validation",
+]

@@ -1,0 +1,240 @@
+"""Shared pieces of the reports: language and labels, JSON forms of plugins, rejections and
+counts, places, and rich consoles and tables (rich imported only when a table is drawn)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+
+from careprotect.divisions import Division, Level
+from careprotect.findings import Outcome, SubjectKind
+from careprotect.io import LoadCounts, Rejection, dumps
+from careprotect.model import ReferenceData
+from careprotect.params import PluginInfo, scope_label
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+Lang = Literal["zh", "en"]
+"""A language of the reports' labels and messages: Chinese or English."""
+Format = Literal["table", "json", "csv"]
+"""A report format."""
+LANGS: tuple[Lang, ...] = ("zh", "en")
+FORMATS: tuple[Format, ...] = ("table", "json", "csv")
+TABLE_WIDTH = 160
+"""The width of tables written to a file or a pipe (a terminal gives its own width)."""
+
+
+class Progress(Protocol):
+    """Told now and then how many subjects (or amounts) are done; stopped before the end of
+    a report is written."""
+
+    def __call__(self, done: int) -> None:
+        """Show that ``done`` subjects or amounts are done."""
+
+    def stop(self) -> None:
+        """Remove the display."""
+
+
+def language_from_env(environ: Mapping[str, str]) -> Lang:
+    """The language of the locale: the first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that
+    is set and not empty decides, Chinese when it starts with ``zh``; English otherwise."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+_TEXT: Mapping[str, tuple[str, str]] = {
+    Outcome.COMPLIANT: ("合规", "compliant"),
+    Outcome.NON_COMPLIANT: ("不合规", "non-compliant"),
+    Outcome.NOT_APPLICABLE: ("不适用", "not applicable"),
+    Outcome.MISSING_INPUT: ("缺少输入", "missing input"),
+    Outcome.ADVISORY: ("提示", "advisory"),
+    SubjectKind.CHILD: ("儿童", "child"),
+    SubjectKind.WORKER: ("工作人员", "worker"),
+    SubjectKind.SERVICE_POINT: ("服务阵地", "service point"),
+    SubjectKind.DIVISION: ("区划", "division"),
+    "unknown": ("未知", "unknown"),
+    "audit": ("合规审查", "Compliance audit"),
+    "as_of": ("截至 {}", "as of {}"),
+    "period": ("期间 {}", "period {}"),
+    "plugins": ("插件", "plugins"),
+    "records": (
+        "记录：读取 {read}，接受 {accepted}，拒绝 {rejected}",
+        "Records: {read} read, {accepted} accepted, {rejected} rejected",
+    ),
+    "records_kind": (
+        "  {kind:<14} 读取 {read:>6}  接受 {accepted:>6}  拒绝 {rejected:>6}",
+        "  {kind:<14} {read:>6} read {accepted:>6} accepted {rejected:>6} rejected",
+    ),
+    "subjects": ("审查对象", "Subjects"),
+    "findings": ("结论", "findings"),
+    "by_rule": ("按规则统计的结论", "Findings by rule"),
+    "by_township": ("按乡镇统计的结论", "Findings by township"),
+    "rule": ("规则", "rule"),
+    "township": ("乡镇", "township"),
+    "name": ("名称", "name"),
+    "total": ("合计", "total"),
+    "to_act": (
+        "不合规和缺少输入的结论（按区划）",
+        "Non-compliant and missing-input findings, by division",
+    ),
+    "none_to_act": ("没有不合规或缺少输入的结论。", "No non-compliant or missing-input findings."),
+    "source": ("依据", "source"),
+    "rejected": ("被拒绝的记录", "Rejected records"),
+    "rejected_note": (
+        "{n} 条记录被拒绝，未参与审查；运行 careprotect validate 查看",
+        "{n} records were rejected and not audited; see careprotect validate",
+    ),
+    "entitlements": ("待遇", "Entitlements"),
+    "missing": ("缺少输入", "missing input"),
+    "totals": ("合计", "Totals"),
+    "amount": ("金额（元）", "amount (yuan)"),
+    "count": ("笔数", "amounts"),
+    "county": ("县级", "county"),
+    "payer": ("支付层级", "paying level"),
+    "not_split": ("不分级", "not split"),
+    "missing_by_rule": ("缺少输入（笔数）", "missing input (amounts)"),
+    "plan": ("联系计划", "Contact plan"),
+    "month": ("月份 {}", "month {}"),
+    "no_worker": ("未找到负责的工作人员", "no responsible worker found"),
+    "worker_line": (
+        "儿童 {children} 名，尚需联系 {due} 次{unknown}",
+        "children: {children}, contacts still due: {due}{unknown}",
+    ),
+    "worker_unknown": ("，{} 项无法计算", "; {} cannot be computed"),
+    "village": ("村", "village"),
+    "child": ("儿童", "child"),
+    "rule_period": ("周期", "period"),
+    "required": ("应联系", "required"),
+    "counted": ("已联系", "counted"),
+    "still_due": ("尚需", "still due"),
+    "last_contact": ("最近联系", "last contact"),
+    "no_plan": ("本月没有应联系的儿童。", "No child is due a contact this month."),
+    "categories": ("类别", "Categories"),
+    "rules": ("规则", "Rules"),
+    "id": ("编号", "id"),
+    "kind": ("类型", "kind"),
+    "subject": ("对象", "subject"),
+    "title": ("名称", "title"),
+    "scope": ("范围", "scope"),
+    "plugin": ("插件", "plugin"),
+    "version": ("版本", "version"),
+    "sources": ("依据", "sources"),
+    "parameters": ("现行参数", "Parameters in force"),
+    "no_value": ("无现行值（缺少输入）", "no value in force (missing input)"),
+    "from_scope": ("自 {} 起，范围 {}", "from {}, scope {}"),
+    "for_division": ("区划 {}，日期 {}", "division {}, on {}"),
+}
+
+
+def text(key: str, lang: Lang) -> str:
+    """A label in ``lang``."""
+    zh, en = _TEXT[key]
+    return zh if lang == "zh" else en
+
+
+# -- shared pieces -----------------------------------------------------------------------------
+
+
+def plugins_json(plugins: Iterable[PluginInfo]) -> list[dict[str, str]]:
+    """The loaded plugins as JSON: name, version and scope (a division code or ``national``)."""
+    return [{"name": p.name, "version": p.version, "scope": scope_label(p.scope)} for p in plugins]
+
+
+def rejection_json(rejection: Rejection) -> dict[str, Any]:
+    """A rejected record as JSON: its number, line or location, kind, (masked) id, the path
+    and message of its first problem, and every problem."""
+    return {
+        "record": rejection.record,
+        "line": rejection.line,
+        "location": rejection.location,
+        "kind": rejection.kind.value if rejection.kind else None,
+        "id": rejection.record_id,
+        "path": rejection.path,
+        "error": rejection.message,
+        "problems": [{"path": p.path, "message": p.message} for p in rejection.problems],
+    }
+
+
+def records_json(counts: LoadCounts) -> dict[str, Any]:
+    """Record counts as JSON: read, accepted and rejected, in all and by kind."""
+    return {
+        "read": counts.read,
+        "accepted": counts.accepted,
+        "rejected": counts.rejected,
+        "by_kind": {
+            kind: {"read": c.read, "accepted": c.accepted, "rejected": c.rejected}
+            for kind, c in counts.by_kind.items()
+        },
+    }
+
+
+def township_of(division: Division) -> Division:
+    """The township ``division`` lies in (itself at township level); a division above
+    township level stands for itself."""
+    for d in (*division.ancestors, division):
+        if d.level is Level.TOWNSHIP:
+            return d
+    return division
+
+
+def place(division: Division, reference: ReferenceData) -> str:
+    """A division's code with the names the registry gives it and its ancestors from the
+    county down (``421281101201 赤壁市 样板镇 桃园村``)."""
+    chain = [d for d in (*division.ancestors, division) if d.level >= Level.COUNTY or d is division]
+    names = [n for d in chain if (n := reference.division_name(d))]
+    return " ".join([str(division), *names])
+
+
+def write_line(text_: str, out: TextIO) -> None:
+    out.write(text_)
+    out.write("\n")
+
+
+def console_for(out: TextIO) -> Console:
+    from rich.console import Console
+
+    terminal = out.isatty()
+    return Console(
+        file=out,
+        width=None if terminal else TABLE_WIDTH,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+
+
+def show(console: Console, *renderables: Any, **options: Any) -> None:
+    """Print to a terminal as rich does; to a file or a pipe without the trailing spaces
+    rich pads lines with."""
+    if console.is_terminal:
+        console.print(*renderables, **options)
+        return
+    with console.capture() as captured:
+        console.print(*renderables, **options)
+    lines = captured.get().splitlines()
+    console.file.write("".join(line.rstrip() + "\n" for line in lines))
+
+
+def new_table(*columns: str, right: Iterable[int] = (), title: str | None = None) -> Table:
+    """A table whose first column (an id or a code) is never wrapped, and whose columns
+    ``right`` are right-aligned (numbers)."""
+    from rich import box
+    from rich.table import Table
+
+    right = set(right)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for i, column in enumerate(columns):
+        table.add_column(
+            column, justify="right" if i in right else "left", overflow="fold", no_wrap=i == 0
+        )
+    return table
+
+
+def open_json(head: Mapping[str, Any]) -> str:
+    """``head`` as JSON text without its closing brace, to be continued."""
+    return dumps(dict(head))[:-1]

@@ -1,0 +1,395 @@
+"""The audit report: findings as they come, as JSON, CSV or a table grouped by division."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+import attrs
+
+from careprotect.divisions import Division
+from careprotect.findings import Finding, Outcome, SubjectKind, Summary
+from careprotect.io import LoadCounts, RegistryStream, Rejection, dumps
+from careprotect.model import ReferenceData
+from careprotect.params import PluginInfo
+from careprotect.periods import Period
+from careprotect.report._base import (
+    Lang,
+    Progress,
+    console_for,
+    new_table,
+    open_json,
+    place,
+    plugins_json,
+    records_json,
+    rejection_json,
+    show,
+    text,
+    township_of,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from careprotect.engine import Audit
+
+__all__ = [
+    "AUDIT_CSV_COLUMNS",
+    "AuditEnd",
+    "AuditHeader",
+    "AuditWriter",
+    "CsvAuditWriter",
+    "JsonAuditWriter",
+    "TableAuditWriter",
+    "run_audit",
+]
+
+
+@attrs.frozen(kw_only=True)
+class AuditHeader:
+    """What an audit report states first: the day or the period, and the plugins."""
+
+    as_of: dt.date | None = None
+    period: Period | None = None
+    plugins: tuple[PluginInfo, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report's opening keys."""
+        when: dict[str, Any] = (
+            {"as_of": self.as_of.isoformat()} if self.as_of else {"period": str(self.period)}
+        )
+        return {**when, "plugins": plugins_json(self.plugins)}
+
+    def describe(self, lang: Lang) -> str:
+        """``as of 2020-06-30`` or ``period 2020-06``."""
+        if self.as_of is not None:
+            return text("as_of", lang).format(self.as_of.isoformat())
+        return text("period", lang).format(self.period)
+
+
+@attrs.frozen(kw_only=True)
+class AuditEnd:
+    """What is known once an audit has run: the summary, findings by township, the rejected
+    records and the record counts."""
+
+    summary: Summary
+    by_township: Mapping[Division, Counter[str]]
+    rejections: tuple[Rejection, ...]
+    counts: LoadCounts
+
+    @property
+    def non_compliant(self) -> int:
+        """How many findings are non-compliant."""
+        return self.summary.by_outcome.get(Outcome.NON_COMPLIANT.value, 0)
+
+    def summary_json(self) -> dict[str, Any]:
+        """The summary: subjects by kind, findings in all, by outcome, by rule and by township
+        (every outcome present, zeros included)."""
+        s = self.summary
+        return {
+            "subjects": {k.value: s.subjects[k.value] for k in SubjectKind},
+            "findings": s.findings,
+            "by_outcome": _outcomes(s.by_outcome),
+            "by_rule": {rule: _outcomes(c) for rule, c in sorted(s.by_rule.items())},
+            "by_township": {
+                str(code): _outcomes(c) for code, c in sorted(self.by_township.items())
+            },
+        }
+
+
+def _outcomes(counts: Mapping[str, int]) -> dict[str, int]:
+    return {o.value: counts.get(o.value, 0) for o in Outcome}
+
+
+class AuditWriter(Protocol):
+    """Writes an audit report as it runs."""
+
+    def start(self, header: AuditHeader) -> None:
+        """Write the opening."""
+
+    def finding(self, finding: Finding) -> None:
+        """Write (or keep) one finding."""
+
+    def finish(self, end: AuditEnd) -> None:
+        """Write what is known at the end."""
+
+    def close(self) -> None:
+        """Release temporary resources (whether or not the report was finished)."""
+
+
+def run_audit(
+    audit: Audit, stream: RegistryStream, writer: AuditWriter, progress: Progress | None = None
+) -> AuditEnd:
+    """Run ``audit`` over ``stream`` and write its report with ``writer``, finding by
+    finding; returns the end state (summary, townships, rejections, counts)."""
+    header = AuditHeader(as_of=audit.as_of, period=audit.period, plugins=audit.engine.plugins)
+    by_township: dict[Division, Counter[str]] = {}
+    subjects = audit.summary.subjects
+    try:
+        writer.start(header)
+        for n, finding in enumerate(audit, start=1):
+            township = township_of(finding.division)
+            counts = by_township.get(township)
+            if counts is None:
+                counts = by_township[township] = Counter()
+            counts[finding.outcome.value] += 1
+            writer.finding(finding)
+            if progress is not None and not n % 64:
+                progress(subjects.total())
+        if progress is not None:
+            progress(subjects.total())
+            progress.stop()
+        end = AuditEnd(
+            summary=audit.summary,
+            by_township=by_township,
+            rejections=tuple(stream.rejections),
+            counts=stream.counts,
+        )
+        writer.finish(end)
+        return end
+    finally:
+        writer.close()
+
+
+class JsonAuditWriter:
+    """The audit as one JSON document, written incrementally: the day or period and the
+    plugins, then ``findings`` one per line as they come, then ``summary``, ``rejected`` and
+    ``records``."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._first = True
+
+    def start(self, header: AuditHeader) -> None:
+        self.out.write(open_json(header.as_dict()) + ', "findings": [')
+
+    def finding(self, finding: Finding) -> None:
+        self.out.write("\n" if self._first else ",\n")
+        self.out.write(dumps(finding.as_dict()))
+        self._first = False
+
+    def finish(self, end: AuditEnd) -> None:
+        tail = {
+            "summary": end.summary_json(),
+            "rejected": [rejection_json(r) for r in end.rejections],
+            "records": records_json(end.counts),
+        }
+        self.out.write("]" if self._first else "\n]")
+        self.out.write(", " + dumps(tail)[1:] + "\n")
+
+    def close(self) -> None:
+        pass
+
+
+AUDIT_CSV_COLUMNS = (
+    "rule",
+    "outcome",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "division",
+    "date",
+    "period",
+    "message_zh",
+    "message_en",
+    "citations",
+    "evidence",
+    "facts",
+)
+"""The columns of the audit's CSV form; list-valued columns hold a JSON array."""
+
+
+class CsvAuditWriter:
+    """The audit as CSV, one finding per row, written as they come."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._csv = csv.writer(out)
+
+    def start(self, header: AuditHeader) -> None:
+        self._csv.writerow(AUDIT_CSV_COLUMNS)
+
+    def finding(self, finding: Finding) -> None:
+        d = finding.as_dict()
+        self._csv.writerow(
+            (
+                d["rule"],
+                d["outcome"],
+                d["subject"]["kind"],
+                d["subject"]["id"],
+                d["subject"].get("name", ""),
+                d["division"],
+                d.get("date", ""),
+                d.get("period", ""),
+                d["message"]["zh"],
+                d["message"]["en"],
+                dumps(d["citations"]),
+                dumps(d["evidence"]),
+                dumps(d.get("facts", [])),
+            )
+        )
+
+    def finish(self, end: AuditEnd) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class TableAuditWriter:
+    """The audit for people: a summary (records, subjects, findings by rule and outcome and
+    by township), then the non-compliant and missing-input findings grouped by division, each
+    with its message and citations, then the rejected records.
+
+    Grouping needs every finding before the first division can be printed, so the findings
+    shown are spooled to a temporary SQLite file (deleted afterwards) and read back sorted by
+    division; memory holds none of them. Findings of other outcomes are only counted.
+    """
+
+    SHOWN = frozenset({Outcome.NON_COMPLIANT, Outcome.MISSING_INPUT})
+
+    def __init__(self, out: TextIO, *, lang: Lang, reference: ReferenceData) -> None:
+        self.out = out
+        self.lang = lang
+        self.reference = reference
+        self._dir = tempfile.TemporaryDirectory(prefix="careprotect-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "findings.sqlite")
+        self._db.execute(
+            "CREATE TABLE finding (code TEXT, seq INTEGER, data TEXT, PRIMARY KEY (code, seq))"
+            " WITHOUT ROWID"
+        )
+        self._seq = 0
+        self._header = AuditHeader()
+
+    def start(self, header: AuditHeader) -> None:
+        self._header = header
+
+    def finding(self, finding: Finding) -> None:
+        if finding.outcome not in self.SHOWN:
+            return
+        self._seq += 1
+        key = f"{finding.division.code12}:{len(str(finding.division)):02d}"
+        self._db.execute(
+            "INSERT INTO finding VALUES (?, ?, ?)", (key, self._seq, dumps(finding.as_dict()))
+        )
+
+    def finish(self, end: AuditEnd) -> None:
+        self._db.commit()
+        lang, out = self.lang, self.out
+        console = console_for(out)
+        show(
+            console,
+            f"{text('audit', lang)} · {self._header.describe(lang)} · {text('plugins', lang)}: "
+            + ", ".join(str(p) for p in self._header.plugins),
+            style="bold",
+            soft_wrap=True,
+        )
+        counts = end.counts
+        show(
+            console,
+            text("records", lang).format(
+                read=counts.read, accepted=counts.accepted, rejected=counts.rejected
+            ),
+            soft_wrap=True,
+        )
+        s = end.summary
+        show(
+            console,
+            f"{text('subjects', lang)}: "
+            + ", ".join(f"{text(k, lang)} {s.subjects[k.value]}" for k in SubjectKind)
+            + f" · {s.findings} {text('findings', lang)}",
+            soft_wrap=True,
+        )
+        show(
+            console,
+        )
+        outcomes = [text(o, lang) for o in Outcome]
+        right = range(1, 1 + len(outcomes) + 1)
+        by_rule = new_table(
+            text("rule", lang),
+            *outcomes,
+            text("total", lang),
+            right=right,
+            title=text("by_rule", lang),
+        )
+        for rule, c in sorted(s.by_rule.items()):
+            by_rule.add_row(rule, *(str(c.get(o.value, 0)) for o in Outcome), str(c.total()))
+        by_rule.add_row(
+            text("total", lang),
+            *(str(s.by_outcome.get(o.value, 0)) for o in Outcome),
+            str(s.findings),
+            style="bold",
+        )
+        show(console, by_rule)
+        show(
+            console,
+        )
+        by_township = new_table(
+            text("township", lang),
+            *outcomes,
+            text("total", lang),
+            right=right,
+            title=text("by_township", lang),
+        )
+        for code, c in sorted(end.by_township.items()):
+            by_township.add_row(
+                place(code, self.reference),
+                *(str(c.get(o.value, 0)) for o in Outcome),
+                str(c.total()),
+            )
+        show(console, by_township)
+        show(
+            console,
+        )
+        self._findings(console)
+        if end.rejections:
+            show(
+                console,
+            )
+            show(console, f"{text('rejected', lang)} ({len(end.rejections)})", style="bold")
+            for rejection in end.rejections:
+                show(console, f"  {rejection}", soft_wrap=True)
+
+    def _findings(self, console: Console) -> None:
+        from rich.text import Text
+
+        lang = self.lang
+        show(console, text("to_act", lang), style="bold underline", soft_wrap=True)
+        rows = self._db.execute("SELECT data FROM finding ORDER BY code, seq")
+        division = None
+        for (data,) in rows:
+            d = json.loads(data)
+            if d["division"] != division:
+                division = d["division"]
+                show(
+                    console,
+                )
+                show(console, place(Division(division), self.reference), style="bold")
+            outcome = Outcome(d["outcome"])
+            subject = d["subject"]
+            block = Text("  ")
+            block.append(
+                f"[{text(outcome, lang)}]",
+                style="red" if outcome is Outcome.NON_COMPLIANT else "yellow",
+            )
+            who = " ".join(
+                x for x in (text(subject["kind"], lang), subject["id"], subject.get("name")) if x
+            )
+            when = d.get("date") or d.get("period") or ""
+            block.append(f" {d['rule']} · {who}" + (f" · {when}" if when else ""))
+            block.append(f"\n    {d['message'][lang]}")
+            for citation in d["citations"]:
+                block.append(f"\n    {text('source', lang)}: {citation}", style="dim")
+            show(console, block, soft_wrap=True)
+        if division is None:
+            show(console, text("none_to_act", lang), soft_wrap=True)
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()

@@ -1,0 +1,342 @@
+"""The entitlements report: amounts as they come, as JSON, CSV or a table, then totals."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+import attrs
+
+from careprotect.errors import InvalidPeriodError
+from careprotect.io import LoadCounts, RegistryStream, Rejection, dumps
+from careprotect.model import ReferenceData
+from careprotect.params import PluginInfo, Unit
+from careprotect.periods import Period, PeriodKind, iter_periods
+from careprotect.report._base import (
+    Lang,
+    Progress,
+    console_for,
+    new_table,
+    open_json,
+    place,
+    plugins_json,
+    records_json,
+    rejection_json,
+    show,
+    text,
+    write_line,
+)
+from careprotect.rules.base import RuleKind
+
+if TYPE_CHECKING:
+    from careprotect.engine import Engine
+    from careprotect.rules.entitlements import Amount, Totals
+
+__all__ = [
+    "ENTITLEMENT_CSV_COLUMNS",
+    "CsvEntitlementsWriter",
+    "EntitlementsEnd",
+    "EntitlementsHeader",
+    "EntitlementsWriter",
+    "JsonEntitlementsWriter",
+    "TableEntitlementsWriter",
+    "cover",
+    "money_parameters",
+    "range_text",
+    "run_entitlements",
+]
+
+
+def cover(first: Period, last: Period) -> list[Period]:
+    """The fewest months, quarters and years that cover ``first..last`` exactly, in order
+    (``2018-01..2018-12`` is the year 2018; ``2018-11..2019-03`` is 2018-11, 2018-12 and
+    2019-Q1). Weeks are refused: entitlements are monthly."""
+    if first.kind is PeriodKind.WEEK or last.kind is PeriodKind.WEEK:
+        raise InvalidPeriodError(
+            f"must be months, quarters or years, as in 2018-01..2018-12 (got weeks {first})"
+        )
+    months = list(iter_periods(PeriodKind.MONTH, first.start, last.last_day))
+    out: list[Period] = []
+    i = 0
+    while i < len(months):
+        start = months[i].start
+        if start.month == 1 and i + 12 <= len(months):
+            out.append(Period(PeriodKind.YEAR, start))
+            i += 12
+        elif start.month in (1, 4, 7, 10) and i + 3 <= len(months):
+            out.append(Period(PeriodKind.QUARTER, start))
+            i += 3
+        else:
+            out.append(months[i])
+            i += 1
+    return out
+
+
+def range_text(first: Period, last: Period) -> str:
+    """``2018-01..2018-12``, or ``2018-06`` for a single period."""
+    return str(first) if first == last else f"{first}..{last}"
+
+
+@attrs.frozen(kw_only=True)
+class EntitlementsHeader:
+    """What an entitlements report states first: the period range and the plugins."""
+
+    first: Period
+    last: Period
+    plugins: tuple[PluginInfo, ...] = ()
+    rules: tuple[str, ...] = ()
+    """The ids of the entitlement rules (for the table's column width)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report's opening keys."""
+        return {
+            "period": range_text(self.first, self.last),
+            "plugins": plugins_json(self.plugins),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class EntitlementsEnd:
+    """What is known once every amount is written."""
+
+    totals: Totals
+    rejections: tuple[Rejection, ...]
+    counts: LoadCounts
+
+
+class EntitlementsWriter(Protocol):
+    """Writes an entitlements report as it runs."""
+
+    def start(self, header: EntitlementsHeader) -> None:
+        """Write the opening."""
+
+    def amount(self, amount: Amount) -> None:
+        """Write one amount."""
+
+    def finish(self, end: EntitlementsEnd) -> None:
+        """Write the totals, the rejected records and the counts."""
+
+    def close(self) -> None:
+        """Release temporary resources."""
+
+
+def run_entitlements(
+    engine: Engine,
+    open_stream: Callable[[], RegistryStream],
+    first: Period,
+    last: Period,
+    writer: EntitlementsWriter,
+    *,
+    reveal: bool = False,
+    progress: Progress | None = None,
+) -> EntitlementsEnd:
+    """Every amount due over ``first..last``, written with ``writer`` as it comes.
+
+    The range is covered by the fewest months, quarters and years (:func:`cover`); each is
+    one pass over the registry (``open_stream`` opens it again), so memory stays flat. The
+    rejected records and counts are those of the first pass (every pass reads the same file).
+    """
+    from careprotect.rules.entitlements import Totals
+
+    totals = Totals()
+    rejections: tuple[Rejection, ...] | None = None
+    counts: LoadCounts | None = None
+    done = 0
+    try:
+        rules = tuple(r.id for r in engine.rules if r.item.kind is RuleKind.ENTITLEMENT)
+        writer.start(
+            EntitlementsHeader(first=first, last=last, plugins=engine.plugins, rules=rules)
+        )
+        for period in cover(first, last):
+            with open_stream() as stream:
+                for amount in engine.entitlements(stream, period, reveal=reveal):
+                    totals.add(amount)
+                    writer.amount(amount)
+                    done += 1
+                    if progress is not None and not done % 64:
+                        progress(done)
+                if rejections is None:
+                    rejections, counts = tuple(stream.rejections), stream.counts
+        if progress is not None:
+            progress.stop()
+        assert rejections is not None
+        assert counts is not None
+        end = EntitlementsEnd(totals=totals, rejections=rejections, counts=counts)
+        writer.finish(end)
+        return end
+    finally:
+        writer.close()
+
+
+def money_parameters(amount: Amount) -> list[str]:
+    """The parameters that gave ``amount`` its money value (units yuan or yuan per month)."""
+    return [e.parameter for e in amount.evidence if e.unit in (Unit.YUAN, Unit.YUAN_PER_MONTH)]
+
+
+class JsonEntitlementsWriter:
+    """Entitlements as one JSON document, written incrementally: ``period`` and ``plugins``,
+    then ``amounts`` one per line, then ``totals``, ``rejected`` and ``records``."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._first = True
+
+    def start(self, header: EntitlementsHeader) -> None:
+        self.out.write(open_json(header.as_dict()) + ', "amounts": [')
+
+    def amount(self, amount: Amount) -> None:
+        self.out.write("\n" if self._first else ",\n")
+        self.out.write(dumps(amount.as_dict()))
+        self._first = False
+
+    def finish(self, end: EntitlementsEnd) -> None:
+        tail = {
+            "totals": end.totals.as_dict(),
+            "rejected": [rejection_json(r) for r in end.rejections],
+            "records": records_json(end.counts),
+        }
+        self.out.write("]" if self._first else "\n]")
+        self.out.write(", " + dumps(tail)[1:] + "\n")
+
+    def close(self) -> None:
+        pass
+
+
+ENTITLEMENT_CSV_COLUMNS = (
+    "rule",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "division",
+    "month",
+    "date",
+    "amount",
+    "payer",
+    "missing",
+    "parameters",
+    "citations",
+    "evidence",
+    "facts",
+)
+"""The columns of the entitlements' CSV form; list-valued columns hold a JSON array."""
+
+
+class CsvEntitlementsWriter:
+    """Entitlements as CSV, one amount per row."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._csv = csv.writer(out)
+
+    def start(self, header: EntitlementsHeader) -> None:
+        self._csv.writerow(ENTITLEMENT_CSV_COLUMNS)
+
+    def amount(self, amount: Amount) -> None:
+        d = amount.as_dict()
+        self._csv.writerow(
+            (
+                d["rule"],
+                d["subject"]["kind"],
+                d["subject"]["id"],
+                d["subject"].get("name", ""),
+                d["division"],
+                d["month"] or "",
+                d["date"] or "",
+                d["amount"] or "",
+                d["payer"],
+                d["missing"] or "",
+                dumps(money_parameters(amount)),
+                dumps(d["citations"]),
+                dumps(d["evidence"]),
+                dumps(d["facts"]),
+            )
+        )
+
+    def finish(self, end: EntitlementsEnd) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class TableEntitlementsWriter:
+    """Entitlements for people: each subject's amounts as they come (month, rule, amount and
+    the parameter that set it, or why it is missing), then the totals by county, by paying
+    level and by rule. Nothing is held per amount."""
+
+    def __init__(self, out: TextIO, *, lang: Lang, reference: ReferenceData) -> None:
+        self.out = out
+        self.lang = lang
+        self.reference = reference
+        self._subject: tuple[str, str] | None = None
+        self._rule_width = 0
+
+    def start(self, header: EntitlementsHeader) -> None:
+        lang = self.lang
+        period = text("period", lang).format(range_text(header.first, header.last))
+        plugins = ", ".join(str(p) for p in header.plugins)
+        write_line(
+            f"{text('entitlements', lang)} · {period} · {text('plugins', lang)}: {plugins}",
+            self.out,
+        )
+        self._rule_width = max(map(len, header.rules), default=0)
+
+    def amount(self, amount: Amount) -> None:
+        lang, out = self.lang, self.out
+        subject = amount.subject
+        key = (subject.kind.value, subject.id)
+        if key != self._subject:
+            self._subject = key
+            who = " ".join(x for x in (text(subject.kind, lang), subject.id, subject.name) if x)
+            write_line("", out)
+            write_line(f"{who} · {place(amount.division, self.reference)}", out)
+        when = (
+            str(amount.month)
+            if amount.month is not None
+            else (amount.day.isoformat() if amount.day else "-")
+        )
+        self._rule_width = max(self._rule_width, len(amount.rule))
+        head = f"  {when:<10} {amount.rule:<{self._rule_width}}"
+        if amount.amount is None:
+            write_line(f"{head} {'-':>10}  {text('missing', lang)}: {amount.missing}", out)
+            return
+        used = [e for e in amount.evidence if e.unit in (Unit.YUAN, Unit.YUAN_PER_MONTH)]
+        why = "; ".join(
+            f"{e.parameter} = {e.value} ({e.scope}, {e.effective.isoformat()})" for e in used
+        )
+        payer = f" [{amount.payer}]" if amount.payer else ""
+        write_line(f"{head} {amount.amount:>10}  {why}{payer}", out)
+
+    def finish(self, end: EntitlementsEnd) -> None:
+        lang = self.lang
+        t = end.totals
+        console = console_for(self.out)
+        show(
+            console,
+        )
+        show(
+            console,
+            f"{text('totals', lang)}: {t.total} · {t.count} {text('count', lang)}",
+            style="bold",
+            soft_wrap=True,
+        )
+        by_county = new_table(text("county", lang), text("amount", lang), right=(1,))
+        for code, value in sorted(t.by_county.items()):
+            by_county.add_row(place(code, self.reference), str(value))
+        show(console, by_county)
+        by_payer = new_table(text("payer", lang), text("amount", lang), right=(1,))
+        for payer, value in sorted(t.by_payer.items()):
+            by_payer.add_row(payer or text("not_split", lang), str(value))
+        show(console, by_payer)
+        by_rule = new_table(
+            text("rule", lang), text("amount", lang), text("missing_by_rule", lang), right=(1, 2)
+        )
+        for rule in sorted(set(t.by_rule) | set(t.missing)):
+            by_rule.add_row(rule, str(t.by_rule.get(rule, Decimal("0.00"))), str(t.missing[rule]))
+        show(console, by_rule)
+        if end.rejections:
+            show(console, text("rejected_note", lang).format(n=len(end.rejections)), soft_wrap=True)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,174 @@
+"""The contact plan report: each worker's children due a contact, as JSON, CSV or tables."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from careprotect.io import RegistryStream, dumps
+from careprotect.params import PluginInfo
+from careprotect.periods import Period
+from careprotect.report._base import (
+    Format,
+    Lang,
+    console_for,
+    new_table,
+    open_json,
+    place,
+    plugins_json,
+    records_json,
+    rejection_json,
+    show,
+    text,
+)
+
+if TYPE_CHECKING:
+    from careprotect.planning import WorkerPlan
+
+__all__ = ["PLAN_CSV_COLUMNS", "write_plan"]
+
+
+PLAN_CSV_COLUMNS = (
+    "worker_id",
+    "worker_name",
+    "village",
+    "child_id",
+    "child_name",
+    "rule",
+    "period",
+    "required",
+    "counted",
+    "still_due",
+    "last_contact",
+)
+"""The columns of the plan's CSV form, one row per child, rule and rule period."""
+
+
+def _due_json(plan: WorkerPlan) -> dict[str, Any]:
+    known = [d.still_due for d in plan.due if d.still_due is not None]
+    return {
+        "worker": {"id": plan.worker_id, "name": plan.worker_name},
+        "children": len({d.child_id for d in plan.due}),
+        "still_due": sum(known),
+        "unknown": len(plan.due) - len(known),
+        "due": [
+            {
+                "child": {"id": d.child_id, "name": d.child_name},
+                "village": str(d.village),
+                "rule": d.rule,
+                "period": str(d.period),
+                "required": d.required,
+                "counted": d.counted,
+                "still_due": d.still_due,
+                "last_contact": d.last_contact.isoformat() if d.last_contact else None,
+            }
+            for d in plan.due
+        ],
+    }
+
+
+def write_plan(
+    plans: Iterable[WorkerPlan],
+    out: TextIO,
+    *,
+    month: Period,
+    plugins: Sequence[PluginInfo],
+    stream: RegistryStream,
+    fmt: Format,
+    lang: Lang,
+) -> int:
+    """Write the contact plans of ``month``; returns the number of workers listed. The
+    rejected records and counts of ``stream`` are read once ``plans`` is exhausted."""
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(PLAN_CSV_COLUMNS)
+        n = 0
+        for plan in plans:
+            n += 1
+            for d in _due_json(plan)["due"]:
+                writer.writerow(
+                    (
+                        plan.worker_id or "",
+                        plan.worker_name,
+                        d["village"],
+                        d["child"]["id"],
+                        d["child"]["name"],
+                        d["rule"],
+                        d["period"],
+                        "" if d["required"] is None else d["required"],
+                        d["counted"],
+                        "" if d["still_due"] is None else d["still_due"],
+                        d["last_contact"] or "",
+                    )
+                )
+        return n
+    if fmt == "json":
+        out.write(
+            open_json({"month": str(month), "plugins": plugins_json(plugins)}) + ', "workers": ['
+        )
+        n = 0
+        for plan in plans:
+            out.write(",\n" if n else "\n")
+            out.write(dumps(_due_json(plan)))
+            n += 1
+        tail = {
+            "rejected": [rejection_json(r) for r in stream.rejections],
+            "records": records_json(stream.counts),
+        }
+        out.write("\n]" if n else "]")
+        out.write(", " + dumps(tail)[1:] + "\n")
+        return n
+    console = console_for(out)
+    show(
+        console,
+        f"{text('plan', lang)} · {text('month', lang).format(month)} · {text('plugins', lang)}: "
+        + ", ".join(str(p) for p in plugins),
+        style="bold",
+        soft_wrap=True,
+    )
+    reference = stream.reference
+    n = 0
+    for plan in plans:
+        n += 1
+        data = _due_json(plan)
+        unknown = text("worker_unknown", lang).format(data["unknown"]) if data["unknown"] else ""
+        who = (
+            " ".join(x for x in (plan.worker_id, plan.worker_name) if x)
+            if plan.worker_id is not None
+            else text("no_worker", lang)
+        )
+        show(
+            console,
+        )
+        show(
+            console,
+            f"{who} · "
+            + text("worker_line", lang).format(
+                children=data["children"], due=data["still_due"], unknown=unknown
+            ),
+            style="bold",
+            soft_wrap=True,
+        )
+        table = new_table(
+            *(text(k, lang) for k in ("village", "child", "rule", "rule_period")),
+            *(text(k, lang) for k in ("required", "counted", "still_due", "last_contact")),
+            right=(4, 5, 6),
+        )
+        for d in plan.due:
+            table.add_row(
+                place(d.village, reference),
+                f"{d.child_id} {d.child_name}".strip(),
+                d.rule,
+                str(d.period),
+                "?" if d.required is None else str(d.required),
+                str(d.counted),
+                "?" if d.still_due is None else str(d.still_due),
+                d.last_contact.isoformat() if d.last_contact else "-",
+            )
+        show(console, table)
+    if not n:
+        show(console, text("no_plan", lang), soft_wrap=True)
+    if stream.rejections:
+        show(console, text("rejected_note", lang).format(n=len(stream.rejections)))
+    return n

@@ -1,0 +1,423 @@
+"""Reports: language, period cover, places, the streaming writers, and revealing names.
+
+The command-line tests (tests/test_cli.py) check the reports end to end; these check the
+pieces: that the JSON and CSV writers write each finding as it comes (nothing is collected),
+that the table spools and groups, and the engine's ``reveal`` option the reports rely on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from careprotect import (
+    Division,
+    Engine,
+    InvalidPeriodError,
+    Period,
+    PeriodKind,
+    Registry,
+    iter_periods,
+    load_registry,
+    open_registry,
+    write_registry,
+)
+from careprotect.findings import Finding, Outcome, SubjectKind
+from careprotect.params import Unit
+from careprotect.report import (
+    AUDIT_CSV_COLUMNS,
+    ENTITLEMENT_CSV_COLUMNS,
+    PLAN_CSV_COLUMNS,
+    AuditEnd,
+    AuditHeader,
+    CsvAuditWriter,
+    JsonAuditWriter,
+    TableAuditWriter,
+    cover,
+    language_from_env,
+    parameters_report,
+    place,
+    records_json,
+    rejection_json,
+    run_audit,
+    run_entitlements,
+    township_of,
+)
+from careprotect.report.entitlements import JsonEntitlementsWriter
+from careprotect.rules.base import revealed, subject_of
+
+ROOT = Path(__file__).parent.parent
+SAMPLE_PATH = ROOT / "examples" / "sample-registry.jsonl"
+BAD_PATH = Path(__file__).parent / "data" / "bad-registry.jsonl"
+SAMPLE = load_registry(SAMPLE_PATH).registry
+JUNE_30 = dt.date(2020, 6, 30)
+
+
+# -- language ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "ZH_TW"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LC_ALL": "en_US.UTF-8", "LC_MESSAGES": "zh_CN", "LANG": "zh_CN"}, "en"),
+        ({"LC_ALL": "", "LANG": "zh_CN.UTF-8"}, "zh"),
+    ],
+)
+def test_language_from_the_locale(environ: dict[str, str], lang: str) -> None:
+    """The first of LC_ALL, LC_MESSAGES, LANG that is set and not empty decides."""
+    assert language_from_env(environ) == lang
+
+
+# -- covering a range of periods ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "periods"),
+    [
+        ("2018-01", "2018-12", ["2018"]),
+        ("2018-06", "2018-06", ["2018-06"]),
+        ("2018-11", "2019-03", ["2018-11", "2018-12", "2019-Q1"]),
+        (
+            "2018-02",
+            "2019-12",
+            ["2018-02", "2018-03", "2018-Q2", "2018-Q3", "2018-Q4", "2019"],
+        ),
+        ("2018-Q1", "2019-Q2", ["2018", "2019-Q1", "2019-Q2"]),
+        ("2018-Q3", "2018-Q3", ["2018-Q3"]),
+        ("2017", "2019", ["2017", "2018", "2019"]),
+    ],
+)
+def test_cover_uses_the_fewest_periods(first: str, last: str, periods: list[str]) -> None:
+    """Aligned runs of months become quarters and years, so most ranges take few passes."""
+    assert [str(p) for p in cover(Period.parse(first), Period.parse(last))] == periods
+
+
+@given(
+    st.integers(2000, 2030),
+    st.integers(1, 12),
+    st.integers(0, 40),
+)
+def test_cover_covers_exactly_the_months_of_the_range(year: int, month: int, more: int) -> None:
+    """Whatever the range of months, the cover's months are the range's months, in order."""
+    first = Period.month(year, month)
+    last = first
+    for _ in range(more):
+        last = last.next()
+    months = [
+        m for p in cover(first, last) for m in iter_periods(PeriodKind.MONTH, p.start, p.last_day)
+    ]
+    assert months == list(iter_periods(PeriodKind.MONTH, first.start, last.last_day))
+
+
+def test_cover_refuses_weeks() -> None:
+    """Entitlements are monthly: a range of weeks is refused."""
+    with pytest.raises(InvalidPeriodError, match="must be months, quarters or years"):
+        cover(Period.parse("2020-W01"), Period.parse("2020-W04"))
+
+
+# -- places ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "township"),
+    [
+        ("421281101201", "421281101"),
+        ("421281101", "421281101"),
+        ("421281", "421281"),
+        ("42", "42"),
+        ("441900003001", "441900003"),
+    ],
+)
+def test_township_of(code: str, township: str) -> None:
+    """A village's or township's township; a division above township level stands alone."""
+    assert township_of(Division(code)) == Division(township)
+
+
+def test_place_names_the_division_from_the_county_down() -> None:
+    """The code, then the names the registry gives from the county down."""
+    reference = SAMPLE.reference
+    assert place(Division("421281101201"), reference) == "421281101201 赤壁市 样板镇 桃园村"
+    assert place(Division("4212"), reference) == "4212 咸宁市"
+    assert place(Division("433122100299"), reference) == "433122100299 泸溪县 示例镇"
+
+
+# -- JSON pieces -------------------------------------------------------------------------------
+
+
+def test_rejections_and_counts_as_json() -> None:
+    """Every key is present; a line that is not JSON has neither kind nor id."""
+    result = load_registry(BAD_PATH)
+    last = result.rejections[-1]
+    assert rejection_json(last) == {
+        "record": 10,
+        "line": 11,
+        "location": None,
+        "kind": None,
+        "id": None,
+        "path": "$",
+        "error": "is not valid JSON (Expecting value at column 67)",
+        "problems": [{"path": "$", "message": "is not valid JSON (Expecting value at column 67)"}],
+    }
+    assert records_json(result.counts) == {
+        "read": 11,
+        "accepted": 5,
+        "rejected": 6,
+        "by_kind": {
+            "child": {"read": 7, "accepted": 2, "rejected": 5},
+            "division": {"read": 2, "accepted": 2, "rejected": 0},
+            "unknown": {"read": 1, "accepted": 0, "rejected": 1},
+            "worker": {"read": 1, "accepted": 1, "rejected": 0},
+        },
+    }
+
+
+# -- the audit writers stream ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's reference data with 60 copies of its children (360 child files)."""
+    children = [attrs.evolve(c, id=f"{c.id}-{n:02d}") for n in range(60) for c in SAMPLE.children]
+    path = tmp_path_factory.mktemp("big") / "registry.jsonl"
+    write_registry(path, SAMPLE.reference, children)
+    return path
+
+
+class Spy:
+    """Wraps a writer: records, at each finding, how many records the stream had read and how
+    much the writer had written."""
+
+    def __init__(self, writer: Any, out: io.StringIO, stream: Any) -> None:
+        self.writer, self.out, self.stream = writer, out, stream
+        self.seen: list[tuple[int, int]] = []
+
+    def start(self, header: AuditHeader) -> None:
+        self.writer.start(header)
+
+    def finding(self, finding: Finding) -> None:
+        self.seen.append((self.stream.counts.read, len(self.out.getvalue())))
+        self.writer.finding(finding)
+
+    def finish(self, end: AuditEnd) -> None:
+        self.writer.finish(end)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+@pytest.mark.parametrize("make", [JsonAuditWriter, CsvAuditWriter])
+def test_json_and_csv_write_each_finding_as_it_comes(make: Any, big_registry: Path) -> None:
+    """Each finding is written before the next one is made, while the registry is still being
+    read: nothing is collected, so memory does not grow with the registry."""
+    out = io.StringIO()
+    with open_registry(big_registry) as stream:
+        spy = Spy(make(out), out, stream)
+        end = run_audit(Engine().audit(stream, as_of=JUNE_30), stream, spy)
+    total = end.counts.read
+    assert total == 28 - 6 + 360
+    reads = [read for read, _ in spy.seen]
+    written = [size for _, size in spy.seen]
+    assert len(spy.seen) == end.summary.findings == 14 + 120
+    # Written so far grows with every finding: the previous one is already out.
+    assert all(b > a for a, b in itertools.pairwise(written[1:]))
+    # Findings are written while the stream is still reading, at 120 different places.
+    assert sorted(reads) == reads
+    assert min(reads) < total / 10
+    assert len({r for r in reads if r < total}) >= 119
+
+
+def test_json_document_with_no_findings_is_valid() -> None:
+    """An audit that finds nothing still writes one valid document."""
+    out = io.StringIO()
+    writer = JsonAuditWriter(out)
+    header = AuditHeader(as_of=JUNE_30, plugins=Engine().plugins)
+    writer.start(header)
+    with open_registry(SAMPLE_PATH) as stream:
+        for _ in stream.children():
+            pass
+        end = AuditEnd(
+            summary=Engine().audit(stream, as_of=JUNE_30).summary,
+            by_township={},
+            rejections=(),
+            counts=stream.counts,
+        )
+    writer.finish(end)
+    doc = json.loads(out.getvalue())
+    assert doc["findings"] == []
+    assert doc["summary"]["findings"] == 0
+    assert doc["summary"]["by_outcome"] == {o.value: 0 for o in Outcome}
+    assert doc["summary"]["subjects"] == {
+        "child": 0,
+        "worker": 0,
+        "service_point": 0,
+        "division": 0,
+    }
+
+
+def test_table_spools_to_a_temporary_file_and_groups_by_division(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table's findings wait in a temporary SQLite file, removed afterwards; they come
+    out grouped by division in code order, in arrival order within a division, and only the
+    non-compliant and missing-input ones."""
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    during: list[list[str]] = []
+
+    class Watch(TableAuditWriter):
+        def finding(self, finding: Finding) -> None:
+            super().finding(finding)
+            during.append(sorted(p.name for p in spool.glob("careprotect-*/*")))
+
+    out = io.StringIO()
+    with open_registry(SAMPLE_PATH) as stream:
+        writer = Watch(out, lang="en", reference=stream.reference)
+        run_audit(Engine().audit(stream, as_of=dt.date(2018, 1, 31)), stream, writer)
+    assert "findings.sqlite" in during[0]
+    assert list(spool.iterdir()) == []
+    listed = out.getvalue().split("Non-compliant and missing-input findings, by division\n")[1]
+    headers = [line for line in listed.splitlines() if line[:1].isdigit()]
+    assert [h.split()[0] for h in headers] == [
+        "421281101",
+        "421281101201",
+        "421281101202",
+        "433122100",
+        "433122100201",
+        "433122100202",
+    ]
+    assert "[compliant]" not in listed
+    assert listed.count("[missing input]") == 12
+
+
+def test_entitlements_run_one_pass_per_covering_period() -> None:
+    """A range is read once per period of its cover; rejections come from the first pass."""
+    opened: list[int] = []
+
+    def open_stream() -> Any:
+        opened.append(1)
+        return open_registry(BAD_PATH)
+
+    out = io.StringIO()
+    end = run_entitlements(
+        Engine(),
+        open_stream,
+        Period.parse("2019-11"),
+        Period.parse("2020-12"),
+        JsonEntitlementsWriter(out),
+    )
+    assert len(opened) == 3
+    assert len(end.rejections) == 6
+    assert end.counts.read == 11
+    assert json.loads(out.getvalue())["records"]["read"] == 11
+
+
+def test_parameters_report_says_when_none_is_in_force() -> None:
+    """Each declared parameter, with the value in force or null."""
+    report = parameters_report(Engine(), Division("433122"), JUNE_30)
+    by_name = {p["name"]: p for p in report["parameters"]}
+    assert by_name["de_facto_unsupported.allowance_applies"]["in_force"] is None
+    scattered = by_name["orphan.allowance.scattered"]
+    assert scattered["unit"] == "yuan_per_month"
+    assert (scattered["in_force"]["value"], scattered["in_force"]["effective"]) == (
+        "600.00",
+        "2010-01-01",
+    )
+
+
+# -- the engine's reveal option ----------------------------------------------------------------
+
+
+def _child_findings(findings: list[Finding], child_id: str) -> list[Finding]:
+    return [f for f in findings if f.subject.kind.value == "child" and f.subject.id == child_id]
+
+
+def test_audit_masks_subjects_unless_revealed() -> None:
+    """Engine.audit(reveal=True) shows children's and workers' names (and a child id that is
+    an ID number) in the findings' subjects; by default they are masked."""
+    liu = next(c for c in SAMPLE.children if c.id == "C-CB-001")
+    by_number = attrs.evolve(liu, id="421281201103150319")
+    registry = Registry(reference=SAMPLE.reference, children=(by_number,))
+    engine = Engine()
+    masked = list(engine.audit(registry, as_of=JUNE_30))
+    shown = list(engine.audit(registry, as_of=JUNE_30, reveal=True))
+    assert len(masked) == len(shown)
+    (m,) = _child_findings(masked, "421281********0319")
+    (s,) = _child_findings(shown, "421281201103150319")
+    assert (m.subject.name, s.subject.name) == ("刘**", "刘小宇")
+    assert attrs.evolve(s, subject=m.subject) == m
+    workers = {f.subject.name for f in masked if f.subject.kind.value == "worker"}
+    assert workers == {"田**", "张**", "刘*", "黄**"}
+    workers = {f.subject.name for f in shown if f.subject.kind.value == "worker"}
+    assert workers == {"田秀英", "张国强", "刘芳", "黄志明"}
+
+
+def test_entitlements_mask_subjects_unless_revealed() -> None:
+    """Engine.entitlements(reveal=True) shows the children's names; otherwise masked."""
+    engine = Engine()
+    june = Period.parse("2020-06")
+    masked = [a.subject.name for a in engine.entitlements(SAMPLE, june)]
+    shown = [a.subject.name for a in engine.entitlements(SAMPLE, june, reveal=True)]
+    assert (masked, shown) == (["张**", "黄**", "吴**"], ["张小军", "黄小梅", "吴小乐"])
+
+
+def test_revealed_changes_only_records_about_the_item() -> None:
+    """A record about another subject, or about a division or service point, is unchanged."""
+    liu, wu = (next(c for c in SAMPLE.children if c.id == i) for i in ("C-CB-001", "C-XN-001"))
+    (finding, *_) = _child_findings(list(Engine().audit(SAMPLE, as_of=JUNE_30)), "C-CB-001")
+    assert revealed(finding, wu) is finding
+    assert revealed(finding, Division("421281101201")) is finding
+    assert revealed(finding, liu).subject == subject_of(liu, reveal=True)[0]
+
+
+# -- the documented formats --------------------------------------------------------------------
+
+SCHEMAS = ROOT / "docs" / "schema"
+
+
+def _schema(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return data
+
+
+def test_the_report_schemas_share_their_common_definitions() -> None:
+    """Both report schemas are self-contained; the definitions they share are identical."""
+    audit, entitlements = (
+        _schema("audit-report.schema.json"),
+        _schema("entitlements-report.schema.json"),
+    )
+    shared = ("Plugin", "Evidence", "Subject", "Rejection", "Records")
+    for name in shared:
+        assert audit["$defs"][name] == entitlements["$defs"][name], name
+
+
+def test_the_schema_vocabularies_follow_the_code() -> None:
+    """Outcomes, units and subject kinds in the schema are the code's enums."""
+    defs = _schema("audit-report.schema.json")["$defs"]
+    assert defs["Finding"]["properties"]["outcome"]["enum"] == [o.value for o in Outcome]
+    assert list(defs["Outcomes"]["properties"]) == [o.value for o in Outcome]
+    assert defs["Evidence"]["properties"]["unit"]["enum"] == [u.value for u in Unit]
+    assert defs["Subject"]["properties"]["kind"]["enum"] == [k.value for k in SubjectKind]
+
+
+def test_the_cli_page_lists_the_csv_columns() -> None:
+    """docs/cli.md names every CSV column, in order."""
+    page = " ".join((ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split())
+    for columns in (AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS, PLAN_CSV_COLUMNS):
+        assert ", ".join(f"`{c}`" for c in columns) in page
