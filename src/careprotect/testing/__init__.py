@@ -1,7 +1,8 @@
 """Public test tools for careprotect and its plugins.
 
 Hypothesis strategies for every model class, for plugin authors and for careprotect's own
-tests. Needs the ``testing`` extra (``pip install careprotect[testing]``).
+tests; the plugin conformance suite (:mod:`careprotect.testing.conformance`); and the plugin
+template (:func:`new_plugin`). Needs the ``testing`` extra (``pip install careprotect[testing]``).
 """
 
 from careprotect.testing._codes import citizen_ids, division_codes, divisions
@@ -38,9 +39,12 @@ from careprotect.testing._model import (
     workers,
 )
 from careprotect.testing._plugins import stub_plugin
+from careprotect.testing._template import new_plugin
 from careprotect.testing._time import amounts, periods
+from careprotect.testing.conformance import CHECKS, ConformanceSuite, conformance_problems
 
 __all__ = [
+    "CHECKS",
     "DEFAULT_FACILITIES",
     "DEFAULT_MAX_DATE",
     "DEFAULT_MIN_DATE",
@@ -48,11 +52,13 @@ __all__ = [
     "GIVEN_NAME_CHARACTERS",
     "REASONS",
     "SURNAMES",
+    "ConformanceSuite",
     "agreements",
     "amounts",
     "children",
     "childrens_homes",
     "citizen_ids",
+    "conformance_problems",
     "consistent_registries",
     "contacts",
     "disabilities",
@@ -64,6 +70,7 @@ __all__ = [
     "hardships",
     "model_designations",
     "names",
+    "new_plugin",
     "pairings",
     "parent_situations",
     "periods",
