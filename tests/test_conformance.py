@@ -253,7 +253,7 @@ def test_a_plugin_lowering_the_national_floor_fails_to_load_naming_both_citation
         "orphan.allowance.scattered = 500.00 in 43 from 2018-01-01 (plugin cheap 0 (43); "
     )
     assert "cheap〔2019〕1号" in problem
-    assert "is below the floor floor orphan.allowance.scattered = 600.00 in national" in problem
+    assert "is below the floor orphan.allowance.scattered = 600.00 in national" in problem
     assert "国办发〔2010〕54号" in problem
 
 

@@ -348,7 +348,7 @@ class ParameterTable:
                         )
                         if overlaps and v.value < floor.value:
                             raise PluginLoadError(
-                                f"{v.describe()} is below the floor {floor.describe()}"
+                                f"{v.describe()} is below the {floor.describe()}"
                             )
 
     def values(self, name: str | None = None) -> Iterator[ParameterValue]:
