@@ -284,6 +284,21 @@ def test_a_failed_run_leaves_no_output_file(
     assert err == f"careprotect: cannot write {nowhere}: No such file or directory\n"
 
 
+def test_output_to_a_device_writes_into_it_and_never_replaces_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """-o /dev/null (a benchmark's habit) writes to the device; it is not swapped for a file."""
+    import stat
+
+    devnull = Path(os.devnull)
+    status, out, err = run(
+        capsys, "audit", str(SAMPLE), "--as-of", "2020-06-30", "--format", "json", "-o", os.devnull
+    )
+    assert status in (0, 1), err
+    assert out == ""
+    assert stat.S_ISCHR(devnull.stat().st_mode)
+
+
 def test_help_of_every_verb_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     """Every verb's --help ends with an example of the verb; the main help lists every verb."""
     for verb in VERBS:

@@ -224,6 +224,14 @@ def _output(path: Path | None, *, csv: bool = False) -> Iterator[TextIO]:
         except BrokenPipeError:
             raise _ReaderGoneError from None
         return
+    if path.exists() and not path.is_file():
+        # A device or a pipe (-o /dev/null, a FIFO): write to it directly; never replace it.
+        try:
+            with path.open("w", encoding="utf-8", newline="" if csv else None) as handle:
+                yield handle
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:

@@ -347,9 +347,7 @@ class ParameterTable:
                             v_end is None or floor.effective < v_end
                         )
                         if overlaps and v.value < floor.value:
-                            raise PluginLoadError(
-                                f"{v.describe()} is below the {floor.describe()}"
-                            )
+                            raise PluginLoadError(f"{v.describe()} is below the {floor.describe()}")
 
     def values(self, name: str | None = None) -> Iterator[ParameterValue]:
         """Every contributed value (of one parameter if named), by parameter, scope, date."""
