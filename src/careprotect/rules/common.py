@@ -228,13 +228,14 @@ class ReferenceIndex:
 
     ``*_at`` maps a division to the items recorded in exactly that division; ``*_within`` to
     the items recorded in it or in any division below it. Each map is built on first use, in
-    one pass over the items.
+    one pass over the items. Items come in id order, whatever the order of the records, so
+    the facts a rule lists from them do not depend on the order of the input.
     """
 
     def __init__(self, reference: ReferenceData) -> None:
         # The tuples, not the reference data: the cache must not keep it alive.
-        self._points = reference.service_points
-        self._workers = reference.workers
+        self._points = tuple(sorted(reference.service_points, key=lambda p: p.id))
+        self._workers = tuple(sorted(reference.workers, key=lambda w: w.id))
 
     @cached_property
     def points_at(self) -> Mapping[Division, tuple[ServicePoint, ...]]:
