@@ -19,7 +19,9 @@ def test_readme_opens_with_exactly_two_commands() -> None:
     assert text.startswith("# careprotect\n\n```sh\n")
     commands = readme_commands()
     assert len(commands) == 2
-    assert commands[0].endswith("careprotect audit examples/sample-registry.jsonl --as-of 2024-12-31")
+    assert commands[0].endswith(
+        "careprotect audit examples/sample-registry.jsonl --as-of 2024-12-31"
+    )
     assert commands[1].endswith("python -m pytest")
 
 
