@@ -42,7 +42,7 @@ from careprotect.rules.agreements import (
 from careprotect.testing import stub_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = load_registry(ROOT / "examples" / "sample-registry.jsonl").registry
+SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
 K = ParentSituationKind
 VILLAGE = Division("433122100201")
 OTHER_VILLAGE = Division("433122100203")

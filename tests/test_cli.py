@@ -32,7 +32,7 @@ from careprotect.testing import stub_plugin
 from test_contact import monthly, xianning
 
 ROOT = Path(__file__).parent.parent
-SAMPLE = ROOT / "examples" / "sample-registry.jsonl"
+SAMPLE = ROOT / "tests" / "data" / "small-registry.jsonl"
 BAD = Path(__file__).parent / "data" / "bad-registry.jsonl"
 SCHEMAS = ROOT / "docs" / "schema"
 AUDIT_SCHEMA = json.loads((SCHEMAS / "audit-report.schema.json").read_text(encoding="utf-8"))

@@ -44,7 +44,7 @@ from careprotect.rules.contact import ContactFrequency, required_share
 from careprotect.testing import contacts, stub_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = load_registry(ROOT / "examples" / "sample-registry.jsonl").registry
+SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
 K = ParentSituationKind
 M = ContactMode
 CHIBI_VILLAGE = Division("421281101201")

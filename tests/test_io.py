@@ -26,7 +26,7 @@ from careprotect import (
 from careprotect.io import dumps
 
 DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).parent.parent / "examples" / "sample-registry.jsonl"
+SAMPLE = Path(__file__).parent / "data" / "small-registry.jsonl"
 HUNAN = {"record": "division", "code": "43", "name": "湖南省"}
 
 

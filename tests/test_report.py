@@ -57,7 +57,7 @@ from careprotect.report.entitlements import JsonEntitlementsWriter
 from careprotect.rules.base import revealed, subject_of
 
 ROOT = Path(__file__).parent.parent
-SAMPLE_PATH = ROOT / "examples" / "sample-registry.jsonl"
+SAMPLE_PATH = ROOT / "tests" / "data" / "small-registry.jsonl"
 BAD_PATH = Path(__file__).parent / "data" / "bad-registry.jsonl"
 SAMPLE = load_registry(SAMPLE_PATH).registry
 JUNE_30 = dt.date(2020, 6, 30)

@@ -85,7 +85,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "docs" / "schema"
 RECORD_FILE = "registry-record.schema.json"
 DOCUMENT_FILE = "registry-document.schema.json"
-SAMPLE = ROOT / "examples" / "sample-registry.jsonl"
+SAMPLE = ROOT / "tests" / "data" / "small-registry.jsonl"
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -342,7 +342,7 @@ SAMPLE_LINES = SAMPLE.read_text(encoding="utf-8").splitlines()
     "line", SAMPLE_LINES, ids=[f"line {n}" for n in range(1, len(SAMPLE_LINES) + 1)]
 )
 def test_sample_registry_lines_validate(line: str) -> None:
-    """Every line of examples/sample-registry.jsonl is a valid record."""
+    """Every line of tests/data/small-registry.jsonl is a valid record."""
     assert _errors(RECORD_VALIDATOR, json.loads(line)) == []
 
 
