@@ -14,6 +14,7 @@ comes only from :meth:`CitizenId.reveal`.
 from __future__ import annotations
 
 import datetime
+import operator
 
 import attrs
 
@@ -26,6 +27,7 @@ __all__ = ["CitizenId", "check_character"]
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
 _EARLIEST_BIRTH_YEAR = 1900
+_ZEROS_SUM = 48 * sum(_WEIGHTS)
 
 
 def _is_digits(text: str) -> bool:
@@ -34,9 +36,8 @@ def _is_digits(text: str) -> bool:
 
 def _check(first17: str) -> str:
     """The check character of 17 ASCII digits (not validated)."""
-    total = 0
-    for digit, weight in zip(first17, _WEIGHTS, strict=True):
-        total += (ord(digit) - 48) * weight
+    # The weighted sum of the digits' byte values, less that of 17 zeros ("0" is byte 48).
+    total = sum(map(operator.mul, first17.encode("ascii"), _WEIGHTS)) - _ZEROS_SUM
     return _CHECK_CHARACTERS[total % 11]
 
 
@@ -177,3 +178,11 @@ class CitizenId:
 
     def __repr__(self) -> str:
         return f"CitizenId({self.masked!r})"
+
+
+def _trusted(value: str) -> CitizenId:
+    """A citizen ID from a number known to be valid and in normal form (as ``CitizenId``
+    would keep it), skipping validation: for the registry reader's fast path."""
+    citizen_id: CitizenId = object.__new__(CitizenId)
+    object.__setattr__(citizen_id, "_value", value)
+    return citizen_id

@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import enum
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from decimal import Decimal
 from typing import Any, get_args, get_origin
 
@@ -28,12 +28,46 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from careprotect.citizen_id import CitizenId
-from careprotect.divisions import Division
+from careprotect.citizen_id import _EARLIEST_BIRTH_YEAR, CitizenId
+from careprotect.citizen_id import _check as _citizen_id_check
+from careprotect.citizen_id import _trusted as _trusted_citizen_id
+from careprotect.divisions import Division, Level
+from careprotect.enums import (
+    AgreementKind,
+    ContactMode,
+    DisabilityKind,
+    HardshipKind,
+    HouseholdType,
+    Parent,
+    ParentSituationKind,
+    ReferralTarget,
+    Relation,
+    ReportConcern,
+    ResidenceKind,
+    Sex,
+    Topic,
+)
 from careprotect.errors import InvalidValueError
 from careprotect.masking import looks_like_id_number, mask_id_number
+from careprotect.model.child import (
+    DISABILITY_GRADES,
+    Agreement,
+    Child,
+    Contact,
+    Disability,
+    Enrolment,
+    Guardianship,
+    Hardship,
+    Pairing,
+    ParentSituation,
+    Referral,
+    Report,
+    Residence,
+)
 
 __all__ = ["FieldProblem", "describe_value", "make_converter", "structure_problems"]
+
+_CITIZEN_ID_EARLIEST_YEAR = str(_EARLIEST_BIRTH_YEAR)
 
 
 @attrs.frozen
@@ -278,3 +312,499 @@ def _walk(exc: BaseException, path: str, out: list[FieldProblem]) -> None:
         out.append(FieldProblem(path, "is required"))
     else:
         out.append(FieldProblem(path, f"is not valid ({type(exc).__name__})"))
+
+
+# -- the fast path ----------------------------------------------------------------------------
+#
+# Reading a registry spends most of its time structuring child files, which are many and
+# mostly well formed. `fast_child_structurer` structures a child file in straight-line code
+# with cheap checks and caches, and builds the model objects without running their
+# validators again. It takes only what the strict converter accepts, and gives an equal
+# object; anything else (a missing or unknown field, a wrong type, a value a validator would
+# refuse, a reference it cannot vouch for) makes it raise, and the caller then structures the
+# record with the strict converter, whose problems and paths are the ones reported. It never
+# decides that a record is bad, so the messages stay those of the strict path.
+
+_CACHE_SIZE = 4096
+"""Entries kept per cache of the fast path (dates, divisions, topic sets); then it restarts."""
+
+# The fields of each class the fast path builds, in the order its builders take them. The
+# builders check them against the classes, so a field added, removed or moved fails loudly
+# until the fast path is brought up to date (its checks must mirror every validator, too).
+_FAST_FIELDS: dict[type, tuple[str, ...]] = {
+    Child: (
+        "id",
+        "name",
+        "birth_date",
+        "sex",
+        "division",
+        "household",
+        "citizen_id",
+        "disability",
+        "parent_situations",
+        "guardianships",
+        "residences",
+        "hardships",
+        "enrolments",
+        "pairings",
+        "contacts",
+        "agreements",
+        "reports",
+        "referrals",
+    ),
+    Disability: ("kind", "grade", "certified_on"),
+    ParentSituation: ("parent", "kind", "start", "end"),
+    Guardianship: ("guardian", "relation", "start", "end", "entrusted", "confirmation_signed_on"),
+    Residence: ("kind", "start", "end", "institution"),
+    Hardship: ("kind", "start", "end"),
+    Enrolment: ("programme", "start", "end"),
+    Pairing: ("worker", "scheme", "start", "end"),
+    Contact: ("date", "worker", "mode", "topics"),
+    Agreement: ("kind", "signed_on", "service_point", "end"),
+    Report: ("date", "concern", "to", "worker"),
+    Referral: ("date", "target", "worker", "reason"),
+}
+
+
+class FastPathDeclined(Exception):  # noqa: N818 - not an error: the strict path takes over
+    """The fast path does not take a record; the strict converter must structure it."""
+
+
+def _builder(cls: type[Any]) -> Callable[..., Any]:
+    """A constructor of the attrs class ``cls`` taking every field by position, in the order
+    of ``_FAST_FIELDS``, that sets the fields and runs no validator: for values already
+    checked as the validators would check them."""
+    fields = attrs.fields(cls)
+    names = tuple(a.name for a in fields)
+    if names != _FAST_FIELDS[cls]:
+        raise RuntimeError(
+            f"the reader's fast path was written for the fields {_FAST_FIELDS[cls]} of "
+            f"{cls.__name__}, which now has {names}: update careprotect.convert"
+        )
+    hooks = ("__attrs_pre_init__", "__attrs_post_init__")
+    if any(a.converter is not None for a in fields) or any(hasattr(cls, h) for h in hooks):
+        raise RuntimeError(
+            f"{cls.__name__} converts or initialises its values, which the reader's fast "
+            "path would skip: update careprotect.convert"
+        )
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = [f"def build({', '.join(names)}, /):", "    o = new(cls)"]
+    for name in names:
+        # The slot's member descriptor sets the value below the frozen class's __setattr__.
+        namespace[f"set_{name}"] = getattr(cls, name).__set__
+        lines.append(f"    set_{name}(o, {name})")
+    lines.append("    return o")
+    exec(compile("\n".join(lines), f"<careprotect fast build {cls.__name__}>", "exec"), namespace)
+    build: Callable[..., Any] = namespace["build"]
+    return build
+
+
+@functools.cache
+def _builders() -> dict[type, Callable[..., Any]]:
+    return {cls: _builder(cls) for cls in _FAST_FIELDS}
+
+
+def _values(cls: type[enum.Enum]) -> dict[Any, Any]:
+    return _enum_members(cls)[0]
+
+
+def _keys(cls: type) -> frozenset[str]:
+    return frozenset(_FAST_FIELDS[cls])
+
+
+def fast_child_structurer(
+    workers: Container[str], service_points: Container[str]
+) -> Callable[[Any], Child]:
+    """A function that structures a child file (a dict) well formed in every respect, or
+    raises (:class:`FastPathDeclined` or any other exception) for the strict converter to
+    structure it instead.
+
+    ``workers`` and ``service_points`` hold the ids of the registry's accepted workers and
+    service points: every id in them is a valid identifier. A child file whose references are
+    not all among them is declined, so a child file this function returns also passes the
+    reader's reference checks. Its caches belong to the returned function, which serves one
+    registry at a time (one thread).
+    """
+    build = _builders()
+    new_child = build[Child]
+    new_disability = build[Disability]
+    new_situation = build[ParentSituation]
+    new_guardianship = build[Guardianship]
+    new_residence = build[Residence]
+    new_hardship = build[Hardship]
+    new_enrolment = build[Enrolment]
+    new_pairing = build[Pairing]
+    new_agreement = build[Agreement]
+    new_report = build[Report]
+    new_referral = build[Referral]
+    new = object.__new__
+    set_date, set_worker, set_mode, set_topics = (
+        getattr(Contact, name).__set__ for name in _FAST_FIELDS[Contact]
+    )
+    sexes = _values(Sex)
+    male = Sex.MALE
+    households = _values(HouseholdType)
+    disability_kinds = _values(DisabilityKind)
+    parents = _values(Parent)
+    situation_kinds = _values(ParentSituationKind)
+    relations = _values(Relation)
+    residence_kinds = _values(ResidenceKind)
+    family = ResidenceKind.FAMILY
+    hardship_kinds = _values(HardshipKind)
+    modes = _values(ContactMode)
+    topic_values = _values(Topic)
+    agreement_kinds = _values(AgreementKind)
+    concerns = _values(ReportConcern)
+    targets = _values(ReferralTarget)
+    village_level = Level.VILLAGE
+    child_keys = _keys(Child)
+    disability_keys = _keys(Disability)
+    situation_keys = _keys(ParentSituation)
+    guardianship_keys = _keys(Guardianship)
+    residence_keys = _keys(Residence)
+    hardship_keys = _keys(Hardship)
+    enrolment_keys = _keys(Enrolment)
+    pairing_keys = _keys(Pairing)
+    agreement_keys = _keys(Agreement)
+    report_keys = _keys(Report)
+    referral_keys = _keys(Referral)
+    missing: Any = object()
+    no_topics: frozenset[Topic] = frozenset()
+
+    # Caches of values the strict hooks accepted, keyed by the JSON value. JSON gives no value
+    # other than a string that equals a string key, nor one other than a list that turns into
+    # a tuple key (a list is checked before it is turned into one), so a hit is a value the
+    # strict hook would take, giving an equal result.
+    dates: dict[str, dt.date] = {}
+    dates_get = dates.get
+    topic_sets: dict[tuple[str, ...], frozenset[Topic]] = {}
+    topic_sets_get = topic_sets.get
+    villages: dict[str, Division] = {}
+    villages_get = villages.get
+
+    def new_date(value: Any) -> dt.date:
+        day = _structure_date(value, dt.date)
+        if len(dates) >= _CACHE_SIZE:
+            dates.clear()
+        dates[value] = day
+        return day
+
+    def optional_date(value: Any) -> dt.date | None:
+        if value is None:
+            return None
+        return dates_get(value) or new_date(value)
+
+    def end_after(value: Any, start: dt.date) -> dt.date | None:
+        if value is None:
+            return None
+        end = dates_get(value) or new_date(value)
+        if end <= start:
+            raise FastPathDeclined
+        return end
+
+    def text(value: Any) -> str:
+        """A non-empty string without NUL (identifiers and names)."""
+        if value.__class__ is not str or "\x00" in value or not value.strip():
+            raise FastPathDeclined
+        return value
+
+    def new_topic_set(value: list[Any]) -> frozenset[Topic]:
+        topics = frozenset([topic_values[t] for t in value])
+        if len(topic_sets) >= _CACHE_SIZE:
+            topic_sets.clear()
+        topic_sets[tuple(value)] = topics
+        return topics
+
+    def new_village(code: Any) -> Division:
+        division = Division(code)
+        if division.level is not village_level:
+            raise FastPathDeclined
+        if len(villages) >= _CACHE_SIZE:
+            villages.clear()
+        villages[code] = division
+        return division
+
+    def citizen_id_of(value: Any, birth_text: str, sex: Sex) -> CitizenId:
+        """CitizenId(value), when the number is in normal form, valid and matches the birth
+        date and sex (the child's _id_matches validator)."""
+        if (
+            value.__class__ is not str
+            or len(value) != 18
+            # Its birth-date digits are those of the birth date, a real date of fixed-width
+            # ASCII digits: so they are a real date, and the child's birth date.
+            or value[6:14] != birth_text.replace("-", "")
+            or value[6:10] < _CITIZEN_ID_EARLIEST_YEAR
+            or not value.isascii()
+            or not value[:17].isdigit()
+            # A check character the ISO 7064 sum gives is a digit or an upper-case X.
+            or _citizen_id_check(value[:17]) != value[17]
+            or (value[16] in "13579") is not (sex is male)
+        ):
+            raise FastPathDeclined
+        return _trusted_citizen_id(value)
+
+    # Each list: a JSON array of objects, each with its required fields and no unknown one.
+    def contacts(value: Any) -> tuple[Contact, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out: list[Contact] = []
+        append = out.append
+        topic_set: frozenset[Topic] | None
+        for item in value:
+            worker = item["worker"]  # a TypeError unless item is an object
+            if worker not in workers:
+                raise FastPathDeclined
+            topics = item.get("topics", missing)
+            if topics is missing:
+                topic_set = no_topics
+                size = 3
+            elif topics.__class__ is list:
+                topic_set = topic_sets_get(tuple(topics))  # the empty set is falsy: no "or"
+                if topic_set is None:
+                    topic_set = new_topic_set(topics)
+                size = 4
+            else:
+                raise FastPathDeclined
+            if len(item) != size:  # date, worker, mode (and topics) and nothing else
+                raise FastPathDeclined
+            day = item["date"]
+            contact = new(Contact)
+            set_date(contact, dates_get(day) or new_date(day))
+            set_worker(contact, worker)
+            set_mode(contact, modes[item["mode"]])
+            set_topics(contact, topic_set)
+            append(contact)
+        return tuple(out)
+
+    def parent_situations(value: Any) -> tuple[ParentSituation, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= situation_keys:
+                raise FastPathDeclined
+            start = item["start"]
+            start = dates_get(start) or new_date(start)
+            out.append(
+                new_situation(
+                    parents[item["parent"]],
+                    situation_kinds[item["kind"]],
+                    start,
+                    end_after(item.get("end"), start),
+                )
+            )
+        return tuple(out)
+
+    def guardianships(value: Any) -> tuple[Guardianship, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= guardianship_keys:
+                raise FastPathDeclined
+            entrusted = item.get("entrusted", False)
+            if entrusted is not True and entrusted is not False:
+                raise FastPathDeclined
+            start = item["start"]
+            start = dates_get(start) or new_date(start)
+            out.append(
+                new_guardianship(
+                    text(item["guardian"]),
+                    relations[item["relation"]],
+                    start,
+                    end_after(item.get("end"), start),
+                    entrusted,
+                    optional_date(item.get("confirmation_signed_on")),
+                )
+            )
+        return tuple(out)
+
+    def residences(value: Any) -> tuple[Residence, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= residence_keys:
+                raise FastPathDeclined
+            kind = residence_kinds[item["kind"]]
+            institution = item.get("institution")
+            # A family residence names no institution; an institutional one names a listed
+            # service point (whose id is a valid identifier).
+            if kind is family:
+                if institution is not None:
+                    raise FastPathDeclined
+            elif institution not in service_points:
+                raise FastPathDeclined
+            start = item["start"]
+            start = dates_get(start) or new_date(start)
+            out.append(new_residence(kind, start, end_after(item.get("end"), start), institution))
+        return tuple(out)
+
+    def hardships(value: Any) -> tuple[Hardship, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= hardship_keys:
+                raise FastPathDeclined
+            start = item["start"]
+            start = dates_get(start) or new_date(start)
+            out.append(
+                new_hardship(hardship_kinds[item["kind"]], start, end_after(item.get("end"), start))
+            )
+        return tuple(out)
+
+    def enrolments(value: Any) -> tuple[Enrolment, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= enrolment_keys:
+                raise FastPathDeclined
+            start = item["start"]
+            start = dates_get(start) or new_date(start)
+            out.append(
+                new_enrolment(text(item["programme"]), start, end_after(item.get("end"), start))
+            )
+        return tuple(out)
+
+    def pairings(value: Any) -> tuple[Pairing, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= pairing_keys:
+                raise FastPathDeclined
+            worker = item["worker"]
+            if worker not in workers:
+                raise FastPathDeclined
+            start = item["start"]
+            start = dates_get(start) or new_date(start)
+            out.append(
+                new_pairing(worker, text(item["scheme"]), start, end_after(item.get("end"), start))
+            )
+        return tuple(out)
+
+    def agreements(value: Any) -> tuple[Agreement, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= agreement_keys:
+                raise FastPathDeclined
+            point = item.get("service_point")
+            if point is not None and point not in service_points:
+                raise FastPathDeclined
+            signed_on = item["signed_on"]
+            signed_on = dates_get(signed_on) or new_date(signed_on)
+            out.append(
+                new_agreement(
+                    agreement_kinds[item["kind"]],
+                    signed_on,
+                    point,
+                    end_after(item.get("end"), signed_on),
+                )
+            )
+        return tuple(out)
+
+    def reports(value: Any) -> tuple[Report, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= report_keys:
+                raise FastPathDeclined
+            worker = item.get("worker")
+            if worker is not None and worker not in workers:
+                raise FastPathDeclined
+            day = item["date"]
+            out.append(
+                new_report(
+                    dates_get(day) or new_date(day),
+                    concerns[item["concern"]],
+                    targets[item["to"]],
+                    worker,
+                )
+            )
+        return tuple(out)
+
+    def referrals(value: Any) -> tuple[Referral, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= referral_keys:
+                raise FastPathDeclined
+            worker = item.get("worker")
+            if worker is not None and worker not in workers:
+                raise FastPathDeclined
+            reason = item.get("reason")
+            if reason is not None and (reason.__class__ is not str or "\x00" in reason):
+                raise FastPathDeclined
+            day = item["date"]
+            out.append(
+                new_referral(
+                    dates_get(day) or new_date(day), targets[item["target"]], worker, reason
+                )
+            )
+        return tuple(out)
+
+    def disability(value: Any) -> Disability | None:
+        if value is None:
+            return None
+        if value.__class__ is not dict or not value.keys() <= disability_keys:
+            raise FastPathDeclined
+        grade = value["grade"]
+        # Exactly an int: True and Decimal("1.0") are equal to 1 but refused by the int hook.
+        if grade.__class__ is not int or grade not in DISABILITY_GRADES:
+            raise FastPathDeclined
+        built: Disability = new_disability(
+            disability_kinds[value["kind"]], grade, optional_date(value.get("certified_on"))
+        )
+        return built
+
+    def child(data: Any) -> Child:
+        if data.__class__ is not dict or not data.keys() <= child_keys:
+            raise FastPathDeclined
+        get = data.get
+        birth_text = data["birth_date"]
+        birth_date = dates_get(birth_text) or new_date(birth_text)
+        sex = sexes[data["sex"]]
+        citizen_id = get("citizen_id")
+        if citizen_id is not None:
+            citizen_id = citizen_id_of(citizen_id, birth_text, sex)
+        code = data["division"]
+        # The lists: absent is empty; null or anything but a list is declined.
+        situations_ = get("parent_situations", missing)
+        guardianships_ = get("guardianships", missing)
+        residences_ = get("residences", missing)
+        hardships_ = get("hardships", missing)
+        enrolments_ = get("enrolments", missing)
+        pairings_ = get("pairings", missing)
+        contacts_ = get("contacts", missing)
+        agreements_ = get("agreements", missing)
+        reports_ = get("reports", missing)
+        referrals_ = get("referrals", missing)
+        built: Child = new_child(
+            text(data["id"]),
+            text(data["name"]),
+            birth_date,
+            sex,
+            villages_get(code) or new_village(code),
+            households[data["household"]],
+            citizen_id,
+            disability(get("disability")),
+            () if situations_ is missing else parent_situations(situations_),
+            () if guardianships_ is missing else guardianships(guardianships_),
+            () if residences_ is missing else residences(residences_),
+            () if hardships_ is missing else hardships(hardships_),
+            () if enrolments_ is missing else enrolments(enrolments_),
+            () if pairings_ is missing else pairings(pairings_),
+            () if contacts_ is missing else contacts(contacts_),
+            () if agreements_ is missing else agreements(agreements_),
+            () if reports_ is missing else reports(reports_),
+            () if referrals_ is missing else referrals(referrals_),
+        )
+        return built
+
+    return child

@@ -28,12 +28,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, Self
+from typing import IO, Any, Literal, NamedTuple, Self
 
 import attrs
 import cattrs
 
-from careprotect.convert import FieldProblem, describe_value, make_converter, structure_problems
+from careprotect.convert import (
+    FieldProblem,
+    describe_value,
+    fast_child_structurer,
+    make_converter,
+    structure_problems,
+)
 from careprotect.divisions import Division
 from careprotect.errors import RegistryReadError
 from careprotect.masking import mask_if_id_number
@@ -53,6 +59,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+_CACHE_SIZE = 4096
 
 
 class RecordKind(enum.StrEnum):
@@ -77,6 +85,19 @@ _TYPES: Mapping[RecordKind, type] = {
     RecordKind.CHILD: Child,
 }
 _KIND_CHOICES = ", ".join(k.value for k in RecordKind)
+_KINDS: Mapping[str, RecordKind] = {k.value: k for k in RecordKind}
+# The keys of LoadCounts' figures for records read and accepted, by kind.
+_COUNT_KEYS: Mapping[RecordKind, tuple[tuple[str, str], tuple[str, str]]] = {
+    k: ((k.value, "read"), (k.value, "accepted")) for k in RecordKind
+}
+
+_FAST_PATH = True
+"""Whether a stream read with the default converter structures child files on the fast path
+(:func:`careprotect.convert.fast_child_structurer`) first. Private: tests and benchmarks turn
+it off to compare with the strict path, which gives the same results."""
+
+# One decoder for every line: json.loads would build a new one per call for parse_float.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
 @attrs.frozen(kw_only=True)
@@ -159,8 +180,7 @@ class LoadResult:
     counts: LoadCounts
 
 
-@attrs.frozen
-class _Raw:
+class _Raw(NamedTuple):
     """A record as read from the input, before it is structured."""
 
     number: int
@@ -182,19 +202,27 @@ class RegistryStream:
     def __init__(self, path: str | Path, *, converter: cattrs.Converter | None = None) -> None:
         self.path = Path(path)
         self._converter = converter or make_converter()
-        self._hooks: dict[RecordKind, Callable[[Any, type], Any]] = {
-            kind: self._converter.get_structure_hook(t) for kind, t in _TYPES.items()
-        }
+        # Structure hooks, made when first needed: the fast path may leave the child hook,
+        # the costliest to make, unused.
+        self._hooks: dict[RecordKind, Callable[[Any, type], Any]] = {}
         self.rejections: list[Rejection] = []
         self._counts: Counter[tuple[str, str]] = Counter()
         self._rejected_ids: dict[RecordKind, dict[str, int]] = {k: {} for k in RecordKind}
         self._child_ids: set[str] = set()
+        self._known_divisions: dict[str, bool] = {}
         self._consumed = False
         self._file: IO[bytes] | None = None
         self._pending: _Raw | None = None
+        self._fast: Callable[[Any], Child] | None = None
         try:
             self._records = self._open()
             self.reference = self._read_reference()
+            # The fast path mirrors the default converter only: a caller's may differ.
+            if converter is None and _FAST_PATH:
+                self._fast = fast_child_structurer(
+                    {w.id for w in self.reference.workers},
+                    {p.id for p in self.reference.service_points},
+                )
         except BaseException:
             self.close()
             raise
@@ -224,11 +252,11 @@ class RegistryStream:
         for line_no, raw in enumerate(handle, start=1):
             if line_no == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
+            if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
                 continue
             number += 1
             try:
-                data = json.loads(raw.decode("utf-8").rstrip("\r\n"), parse_float=Decimal)
+                data = _parse_line(raw)
             except UnicodeDecodeError:
                 yield _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"))
                 continue
@@ -242,8 +270,8 @@ class RegistryStream:
                 continue
             tag = data.pop("record", None)
             try:
-                kind = RecordKind(tag)
-            except ValueError:
+                kind = _KINDS[tag]
+            except (KeyError, TypeError):  # not a kind, or unhashable (a list, an object)
                 got = "missing" if tag is None else f"got {describe_value(tag)}"
                 problem = FieldProblem("$.record", f"must be one of {_KIND_CHOICES} ({got})")
                 yield _Raw(number, line_no, None, None, data, problem)
@@ -327,10 +355,7 @@ class RegistryStream:
                 self._pending = None
                 if child is not None:
                     yield child
-            for raw in self._records:
-                child = self._child(raw)
-                if child is not None:
-                    yield child
+            yield from self._children()
             log.info(
                 "read %s: %d records, %d accepted, %d rejected",
                 self.path.name,
@@ -340,6 +365,44 @@ class RegistryStream:
             )
         finally:
             self.close()
+
+    def _children(self) -> Iterator[Child]:
+        """The records after the reference data; what _child does, with the common case (a
+        child file the fast path takes, whose id is new and division known) inlined."""
+        fast = self._fast
+        if fast is None:
+            for raw in self._records:
+                child = self._child(raw)
+                if child is not None:
+                    yield child
+            return
+        child_ids = self._child_ids
+        known_get = self._known_divisions.get
+        counts = self._counts
+        read, accepted = _COUNT_KEYS[RecordKind.CHILD]
+        child_kind = RecordKind.CHILD
+        for raw in self._records:
+            _, _, _, kind, data, problem = raw
+            if kind is child_kind and problem is None:
+                try:
+                    child = fast(data)
+                except Exception:  # anything unusual: the strict path decides and explains
+                    child = None
+                if (
+                    child is not None
+                    and child.id not in child_ids
+                    and known_get(child.division.code)
+                ):
+                    child_ids.add(child.id)
+                    counts[read] += 1
+                    counts[accepted] += 1
+                    yield child
+                    continue
+                child = self._child_file(raw, child)
+            else:
+                child = self._child(raw)
+            if child is not None:
+                yield child
 
     def _child(self, raw: _Raw) -> Child | None:
         if raw.problem is not None or raw.kind is None:
@@ -351,11 +414,27 @@ class RegistryStream:
             )
             self._reject(raw, [problem], _raw_id(raw.data))
             return None
-        child = self._structure(raw)
-        if child is None:
-            return None
-        assert isinstance(child, Child)
-        problems = self._check_child(child)
+        fast_child = None
+        if self._fast is not None:
+            try:
+                fast_child = self._fast(raw.data)
+            except Exception:  # anything unusual: the strict path decides and explains
+                fast_child = None
+        return self._child_file(raw, fast_child)
+
+    def _child_file(self, raw: _Raw, fast_child: Child | None) -> Child | None:
+        """Accept or reject a child record, structured by the fast path (``fast_child``) or,
+        when it declined, by the strict converter."""
+        if fast_child is None:
+            child = self._structure(raw)
+            if child is None:
+                return None
+            assert isinstance(child, Child)
+            problems = self._check_child(child)
+        else:
+            # The fast path took only references to accepted workers and service points.
+            child = fast_child
+            problems = self._check_child(child, references=False)
         if problems:
             self._reject(raw, problems, mask_if_id_number(child.id))
             return None
@@ -365,8 +444,11 @@ class RegistryStream:
 
     def _structure(self, raw: _Raw) -> Any:
         assert raw.kind is not None
+        hook = self._hooks.get(raw.kind)
+        if hook is None:
+            hook = self._hooks[raw.kind] = self._converter.get_structure_hook(_TYPES[raw.kind])
         try:
-            return self._hooks[raw.kind](raw.data, _TYPES[raw.kind])
+            return hook(raw.data, _TYPES[raw.kind])
         except Exception as exc:
             self._reject(raw, structure_problems(exc), _raw_id(raw.data))
             return None
@@ -406,7 +488,7 @@ class RegistryStream:
             problems.append(FieldProblem("$.director", message))
         return problems
 
-    def _check_child(self, child: Child) -> list[FieldProblem]:
+    def _check_child(self, child: Child, *, references: bool = True) -> list[FieldProblem]:
         ref = self.reference
         problems: list[FieldProblem] = []
         if child.id in self._child_ids:
@@ -415,8 +497,10 @@ class RegistryStream:
                     "$.id", f"is a duplicate child id (got '{mask_if_id_number(child.id)}')"
                 )
             )
-        if not ref.is_known_division(child.division):
+        if not self._known_division(child.division):
             problems.append(_outside(child.division))
+        if not references:
+            return problems
 
         def worker(path: str, worker_id: str | None) -> None:
             if worker_id is not None and ref.worker(worker_id) is None:
@@ -446,11 +530,22 @@ class RegistryStream:
             point(f"$.agreements[{i}].service_point", a.service_point)
         return problems
 
+    def _known_division(self, code: Division) -> bool:
+        """Whether a child's division is listed or lies within a listed division (cached by
+        code: children of a village share it)."""
+        known = self._known_divisions.get(code.code)
+        if known is None:
+            if len(self._known_divisions) >= _CACHE_SIZE:
+                self._known_divisions.clear()
+            known = self._known_divisions[code.code] = self.reference.is_known_division(code)
+        return known
+
     # -- bookkeeping -------------------------------------------------------------------------
 
     def _accept(self, kind: RecordKind) -> None:
-        self._counts[kind.value, "read"] += 1
-        self._counts[kind.value, "accepted"] += 1
+        read, accepted = _COUNT_KEYS[kind]
+        self._counts[read] += 1
+        self._counts[accepted] += 1
 
     def _reject(
         self, raw: _Raw, problems: list[FieldProblem], record_id: str | None = None
@@ -511,6 +606,19 @@ def _within(code: Division, divisions: Mapping[Division, Any]) -> bool:
 
 def _outside(code: Division) -> FieldProblem:
     return FieldProblem("$.division", f"is outside every division of the registry (got '{code}')")
+
+
+def _parse_line(raw: bytes) -> Any:
+    """The JSON value of a line, or the error ``json.loads`` gives for it without its line end.
+
+    A line end is whitespace after the value, which changes nothing when the line parses; when
+    it does not, the line is parsed again without it, for the error's message and column.
+    """
+    text = raw.decode("utf-8")
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError:
+        return json.loads(text.rstrip("\r\n"), parse_float=Decimal)
 
 
 def _looks_like_lines(first_line: bytes) -> bool:
