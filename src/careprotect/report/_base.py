@@ -238,3 +238,24 @@ def new_table(*columns: str, right: Iterable[int] = (), title: str | None = None
 def open_json(head: Mapping[str, Any]) -> str:
     """``head`` as JSON text without its closing brace, to be continued."""
     return dumps(dict(head))[:-1]
+
+
+class JsonStream:
+    """One JSON document written as it goes: the ``head`` keys, then ``key`` as an array of
+    items one per line, then the ``tail`` keys. Memory does not grow with the items."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._first = True
+
+    def start(self, head: Mapping[str, Any], key: str) -> None:
+        self.out.write(open_json(head) + f", {dumps(key)}: [")
+
+    def item(self, data: Mapping[str, Any]) -> None:
+        self.out.write("\n" if self._first else ",\n")
+        self.out.write(dumps(dict(data)))
+        self._first = False
+
+    def finish(self, tail: Mapping[str, Any]) -> None:
+        self.out.write("]" if self._first else "\n]")
+        self.out.write(", " + dumps(dict(tail))[1:] + "\n")

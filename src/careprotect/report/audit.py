@@ -21,11 +21,11 @@ from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo
 from careprotect.periods import Period
 from careprotect.report._base import (
+    JsonStream,
     Lang,
     Progress,
     console_for,
     new_table,
-    open_json,
     place,
     plugins_json,
     records_json,
@@ -164,25 +164,22 @@ class JsonAuditWriter:
     ``records``."""
 
     def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self._first = True
+        self._json = JsonStream(out)
 
     def start(self, header: AuditHeader) -> None:
-        self.out.write(open_json(header.as_dict()) + ', "findings": [')
+        self._json.start(header.as_dict(), "findings")
 
     def finding(self, finding: Finding) -> None:
-        self.out.write("\n" if self._first else ",\n")
-        self.out.write(dumps(finding.as_dict()))
-        self._first = False
+        self._json.item(finding.as_dict())
 
     def finish(self, end: AuditEnd) -> None:
-        tail = {
-            "summary": end.summary_json(),
-            "rejected": [rejection_json(r) for r in end.rejections],
-            "records": records_json(end.counts),
-        }
-        self.out.write("]" if self._first else "\n]")
-        self.out.write(", " + dumps(tail)[1:] + "\n")
+        self._json.finish(
+            {
+                "summary": end.summary_json(),
+                "rejected": [rejection_json(r) for r in end.rejections],
+                "records": records_json(end.counts),
+            }
+        )
 
     def close(self) -> None:
         pass

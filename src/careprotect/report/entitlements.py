@@ -15,11 +15,11 @@ from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo, Unit
 from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.report._base import (
+    JsonStream,
     Lang,
     Progress,
     console_for,
     new_table,
-    open_json,
     place,
     plugins_json,
     records_json,
@@ -180,25 +180,22 @@ class JsonEntitlementsWriter:
     then ``amounts`` one per line, then ``totals``, ``rejected`` and ``records``."""
 
     def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self._first = True
+        self._json = JsonStream(out)
 
     def start(self, header: EntitlementsHeader) -> None:
-        self.out.write(open_json(header.as_dict()) + ', "amounts": [')
+        self._json.start(header.as_dict(), "amounts")
 
     def amount(self, amount: Amount) -> None:
-        self.out.write("\n" if self._first else ",\n")
-        self.out.write(dumps(amount.as_dict()))
-        self._first = False
+        self._json.item(amount.as_dict())
 
     def finish(self, end: EntitlementsEnd) -> None:
-        tail = {
-            "totals": end.totals.as_dict(),
-            "rejected": [rejection_json(r) for r in end.rejections],
-            "records": records_json(end.counts),
-        }
-        self.out.write("]" if self._first else "\n]")
-        self.out.write(", " + dumps(tail)[1:] + "\n")
+        self._json.finish(
+            {
+                "totals": end.totals.as_dict(),
+                "rejected": [rejection_json(r) for r in end.rejections],
+                "records": records_json(end.counts),
+            }
+        )
 
     def close(self) -> None:
         pass
