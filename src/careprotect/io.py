@@ -33,6 +33,7 @@ from typing import IO, Any, Literal, NamedTuple, Self
 import attrs
 import cattrs
 
+from careprotect._ids import IdIndex
 from careprotect.convert import (
     FieldProblem,
     describe_value,
@@ -189,6 +190,7 @@ class _Raw(NamedTuple):
     kind: RecordKind | None
     data: Any
     problem: FieldProblem | None = None
+    at: int = -1  # JSON Lines: the line's byte offset; a document: the index in its list
 
 
 class RegistryStream:
@@ -208,7 +210,11 @@ class RegistryStream:
         self.rejections: list[Rejection] = []
         self._counts: Counter[tuple[str, str]] = Counter()
         self._rejected_ids: dict[RecordKind, dict[str, int]] = {k: {} for k in RecordKind}
-        self._child_ids: set[str] = set()
+        # The ids of the accepted child files, 16 to 43 bytes each, read back from the file
+        # when a hash matches: see IdIndex.
+        self._child_ids = IdIndex(self._recall_id)
+        self._recall: Callable[[int], Any] | None = None
+        self._recall_file: IO[bytes] | None = None
         self._known_divisions: dict[str, bool] = {}
         self._consumed = False
         self._file: IO[bytes] | None = None
@@ -244,12 +250,16 @@ class RegistryStream:
         if self.path.suffix in (".jsonl", ".ndjson") or (
             self.path.suffix != ".json" and _looks_like_lines(head)
         ):
+            self._recall = self._recall_line
             return self._lines(handle)
         return self._document(handle)
 
     def _lines(self, handle: IO[bytes]) -> Iterator[_Raw]:
         number = 0
+        offset = 0
         for line_no, raw in enumerate(handle, start=1):
+            at = offset
+            offset += len(raw)
             if line_no == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
@@ -258,15 +268,15 @@ class RegistryStream:
             try:
                 data = _parse_line(raw)
             except UnicodeDecodeError:
-                yield _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"))
+                yield _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"), at)
                 continue
             except json.JSONDecodeError as exc:
                 problem = FieldProblem("$", f"is not valid JSON ({exc.msg} at column {exc.colno})")
-                yield _Raw(number, line_no, None, None, None, problem)
+                yield _Raw(number, line_no, None, None, None, problem, at)
                 continue
             if not isinstance(data, dict):
                 problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
-                yield _Raw(number, line_no, None, None, data, problem)
+                yield _Raw(number, line_no, None, None, data, problem, at)
                 continue
             tag = data.pop("record", None)
             try:
@@ -274,9 +284,9 @@ class RegistryStream:
             except (KeyError, TypeError):  # not a kind, or unhashable (a list, an object)
                 got = "missing" if tag is None else f"got {describe_value(tag)}"
                 problem = FieldProblem("$.record", f"must be one of {_KIND_CHOICES} ({got})")
-                yield _Raw(number, line_no, None, None, data, problem)
+                yield _Raw(number, line_no, None, None, data, problem, at)
                 continue
-            yield _Raw(number, line_no, None, kind, data)
+            yield _Raw(number, line_no, None, kind, data, None, at)
 
     def _document(self, handle: IO[bytes]) -> Iterator[_Raw]:
         try:
@@ -304,14 +314,16 @@ class RegistryStream:
             records = document.get(section, [])
             if not isinstance(records, list):
                 raise RegistryReadError(f"'{section}' must be a list: {self.path}")
+            if kind is RecordKind.CHILD:
+                self._recall = records.__getitem__
             for index, data in enumerate(records):
                 number += 1
                 location = f"$.{section}[{index}]"
                 if not isinstance(data, dict):
                     problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
-                    yield _Raw(number, None, location, kind, data, problem)
+                    yield _Raw(number, None, location, kind, data, problem, index)
                 else:
-                    yield _Raw(number, None, location, kind, data)
+                    yield _Raw(number, None, location, kind, data, None, index)
 
     def _read_reference(self) -> ReferenceData:
         divisions: dict[Division, DivisionRecord] = {}
@@ -382,7 +394,7 @@ class RegistryStream:
         read, accepted = _COUNT_KEYS[RecordKind.CHILD]
         child_kind = RecordKind.CHILD
         for raw in self._records:
-            _, _, _, kind, data, problem = raw
+            _, _, _, kind, data, problem, at = raw
             if kind is child_kind and problem is None:
                 try:
                     child = fast(data)
@@ -390,10 +402,10 @@ class RegistryStream:
                     child = None
                 if (
                     child is not None
-                    and child.id not in child_ids
+                    and child_ids.find(child.id) is None
                     and known_get(child.division.code)
                 ):
-                    child_ids.add(child.id)
+                    child_ids.add(child.id, at)
                     counts[read] += 1
                     counts[accepted] += 1
                     yield child
@@ -438,7 +450,7 @@ class RegistryStream:
         if problems:
             self._reject(raw, problems, mask_if_id_number(child.id))
             return None
-        self._child_ids.add(child.id)
+        self._child_ids.add(child.id, raw.at)
         self._accept(RecordKind.CHILD)
         return child
 
@@ -491,7 +503,7 @@ class RegistryStream:
     def _check_child(self, child: Child, *, references: bool = True) -> list[FieldProblem]:
         ref = self.reference
         problems: list[FieldProblem] = []
-        if child.id in self._child_ids:
+        if self._child_ids.find(child.id) is not None:
             problems.append(
                 FieldProblem(
                     "$.id", f"is a duplicate child id (got '{mask_if_id_number(child.id)}')"
@@ -582,11 +594,26 @@ class RegistryStream:
             }
         )
 
+    def _recall_id(self, at: int) -> str | None:
+        """The id of the child file at ``at`` (see :class:`_Raw`), read again."""
+        assert self._recall is not None
+        data = self._recall(at)
+        return data.get("id") if isinstance(data, dict) else None
+
+    def _recall_line(self, offset: int) -> Any:
+        """The JSON value of the line at ``offset``, read through a second handle so that the
+        reading of the input goes on undisturbed."""
+        if self._recall_file is None:
+            self._recall_file = self.path.open("rb")
+        self._recall_file.seek(offset)
+        return json.loads(self._recall_file.readline().decode("utf-8-sig"), parse_float=Decimal)
+
     def close(self) -> None:
         """Close the file. Child files not read yet are not read."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        for handle in (self._file, self._recall_file):
+            if handle is not None:
+                handle.close()
+        self._file = self._recall_file = None
 
     def __enter__(self) -> Self:
         return self
