@@ -26,6 +26,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from careprotect import Engine, Period, load_registry, write_registry
+from careprotect import cli as cli_module
 from careprotect.cli import _Progress, _progress, default_as_of, main
 from careprotect.report import AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS, PLAN_CSV_COLUMNS
 from careprotect.testing import stub_plugin
@@ -244,6 +245,12 @@ def test_unreadable_and_malformed_registries_exit_2(
             "careprotect parameters: Invalid value for '--division': must contain only the "
             "digits 0-9 (got '4x')",
         ),
+        (
+            ["audit", str(SAMPLE), "--jobs", "0"],
+            "careprotect audit: Invalid value for '-j' / '--jobs': must be a whole number of at "
+            "least 1, or 'auto' (got '0')",
+        ),
+        (["audit", str(SAMPLE), "--jobs", "two"], None),
         (["audit", str(SAMPLE), "--format", "xml"], None),
         (["frobnicate"], None),
     ],
@@ -388,6 +395,27 @@ def test_audit_findings_are_those_of_the_engine(capsys: pytest.CaptureFixture[st
     _, doc, _ = audit_json(capsys, str(SAMPLE), "--as-of", "2020-06-30")
     run_ = Engine().audit(load_registry(SAMPLE).registry, as_of=dt.date(2020, 6, 30))
     assert doc["findings"] == [f.as_dict() for f in run_]
+
+
+@pytest.mark.parametrize("registry", [SAMPLE, BAD])
+def test_audit_in_worker_processes_gives_the_same_report(
+    capsys: pytest.CaptureFixture[str], registry: Path
+) -> None:
+    """--jobs 2 changes nothing in the report, rejections and counts included."""
+    serial = audit_json(capsys, str(registry), "--as-of", "2020-06-30", "--jobs", "1")
+    parallel = audit_json(capsys, str(registry), "--as-of", "2020-06-30", "--jobs", "2")
+    assert parallel == serial
+    assert serial[1]["findings"]
+
+
+def test_jobs_auto_uses_every_cpu_for_a_big_registry_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert cli_module._jobs("auto", SAMPLE) == 1
+    assert cli_module._jobs(3, SAMPLE) == 3
+    monkeypatch.setattr(cli_module, "AUTO_JOBS_MIN_BYTES", SAMPLE.stat().st_size)
+    assert cli_module._jobs("auto", SAMPLE) == cli_module.usable_cpus() >= 1
+    assert cli_module._jobs("auto", SAMPLE.with_name("missing.jsonl")) == 1
 
 
 def test_audit_exit_status_follows_non_compliance(capsys: pytest.CaptureFixture[str]) -> None:

@@ -33,6 +33,7 @@ from careprotect import (
     write_registry,
 )
 from careprotect.findings import Finding, Outcome, SubjectKind
+from careprotect.io import dumps
 from careprotect.params import Unit
 from careprotect.report import (
     AUDIT_CSV_COLUMNS,
@@ -53,6 +54,7 @@ from careprotect.report import (
     run_entitlements,
     township_of,
 )
+from careprotect.report._base import FindingJson
 from careprotect.report.entitlements import JsonEntitlementsWriter
 from careprotect.rules.base import revealed, subject_of
 
@@ -421,3 +423,63 @@ def test_the_cli_page_lists_the_csv_columns() -> None:
     page = " ".join((ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split())
     for columns in (AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS, PLAN_CSV_COLUMNS):
         assert ", ".join(f"`{c}`" for c in columns) in page
+
+
+# -- the JSON text of a finding ----------------------------------------------------------------
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+def _findings_of_the_example_registry() -> list[Finding]:
+    engine = Engine.from_entry_points()
+    registry = load_registry(ROOT / "examples" / "sample-registry.jsonl").registry
+    masked = list(engine.audit(registry, as_of=dt.date(2024, 12, 31)))
+    revealed_ = list(engine.audit(registry, period=Period.parse("2024-Q4"), reveal=True))
+    return masked + revealed_
+
+
+def test_finding_json_is_the_text_of_as_dict() -> None:
+    """The report's fast JSON text equals ``dumps(as_dict())`` for every finding of the
+    example registry's audits (every plugin's rules, by day and over a period, masked and
+    revealed), with the shared citations and evidence written from the cache the second time."""
+    findings = _findings_of_the_example_registry()
+    assert any(f.evidence for f in findings)
+    assert any(f.facts for f in findings)
+    assert any(f.period for f in findings)
+    assert any(f.subject.name for f in findings)
+    finding_json = FindingJson()
+    for _ in range(2):
+        for finding in findings:
+            assert finding_json(finding) == dumps(finding.as_dict())
+
+
+@given(
+    rule=_TEXT,
+    subject=st.tuples(st.sampled_from(SubjectKind), _TEXT, _TEXT),
+    message=st.tuples(_TEXT, _TEXT),
+    day=st.none() | st.dates(),
+    facts=st.lists(_TEXT, max_size=3),
+    outcome=st.sampled_from(Outcome),
+)
+def test_finding_json_escapes_every_string_as_json_does(
+    rule: str,
+    subject: tuple[SubjectKind, str, str],
+    message: tuple[str, str],
+    day: dt.date | None,
+    facts: list[str],
+    outcome: Outcome,
+) -> None:
+    finding = attrs.evolve(
+        _ONE_FINDING,
+        rule=rule,
+        subject=attrs.evolve(_ONE_FINDING.subject, kind=subject[0], id=subject[1], name=subject[2]),
+        message=attrs.evolve(_ONE_FINDING.message, zh=message[0], en=message[1]),
+        day=day,
+        facts=tuple(facts),
+        outcome=outcome,
+    )
+    assert json.loads(FindingJson()(finding)) == finding.as_dict()
+    assert FindingJson()(finding) == dumps(finding.as_dict())
+
+
+_ONE_FINDING = next(f for f in Engine().audit(SAMPLE, as_of=JUNE_30) if f.evidence and f.citations)

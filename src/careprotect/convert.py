@@ -374,18 +374,27 @@ def _builder(cls: type[Any]) -> Callable[..., Any]:
     """A constructor of the attrs class ``cls`` taking every field by position, in the order
     of ``_FAST_FIELDS``, that sets the fields and runs no validator: for values already
     checked as the validators would check them."""
-    fields = attrs.fields(cls)
-    names = tuple(a.name for a in fields)
+    names = tuple(a.name for a in attrs.fields(cls))
     if names != _FAST_FIELDS[cls]:
         raise RuntimeError(
             f"the reader's fast path was written for the fields {_FAST_FIELDS[cls]} of "
             f"{cls.__name__}, which now has {names}: update careprotect.convert"
         )
+    return slot_builder(cls)
+
+
+def slot_builder(cls: type[Any]) -> Callable[..., Any]:
+    """A constructor of the slotted attrs class ``cls`` taking every field by position, in
+    the order of ``attrs.fields``, that sets the fields and runs no validator: for values
+    already checked as the validators would check them (read by the fast path, or copied
+    from an object of the class)."""
+    fields = attrs.fields(cls)
+    names = tuple(a.name for a in fields)
     hooks = ("__attrs_pre_init__", "__attrs_post_init__")
     if any(a.converter is not None for a in fields) or any(hasattr(cls, h) for h in hooks):
         raise RuntimeError(
-            f"{cls.__name__} converts or initialises its values, which the reader's fast "
-            "path would skip: update careprotect.convert"
+            f"{cls.__name__} converts or initialises its values, which a builder without "
+            "them would skip"
         )
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
     lines = [f"def build({', '.join(names)}, /):", "    o = new(cls)"]

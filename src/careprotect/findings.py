@@ -112,7 +112,10 @@ class Summary:
 
     def add(self, finding: Finding) -> None:
         """Count one finding."""
-        self.by_rule.setdefault(finding.rule, Counter())[finding.outcome.value] += 1
+        counts = self.by_rule.get(finding.rule)
+        if counts is None:
+            counts = self.by_rule[finding.rule] = Counter()
+        counts[finding.outcome.value] += 1
 
     @property
     def by_outcome(self) -> Mapping[str, int]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
 import json
 import logging
 import re
@@ -48,8 +49,11 @@ from careprotect.model import Child, DivisionRecord, ReferenceData, Registry, Se
 
 __all__ = [
     "KindCounts",
+    "LineBatch",
+    "LineFeed",
     "LoadCounts",
     "LoadResult",
+    "RawLine",
     "RecordKind",
     "RegistryStream",
     "Rejection",
@@ -215,6 +219,10 @@ class RegistryStream:
         self._child_ids = IdIndex(self._recall_id)
         self._recall: Callable[[int], Any] | None = None
         self._recall_file: IO[bytes] | None = None
+        self._line_feed: LineFeed | None = None
+        # False in a worker of a parallel audit, which leaves duplicates to the main process.
+        self._unique_ids = True
+        self._structured_id: str | None = None
         self._known_divisions: dict[str, bool] = {}
         self._consumed = False
         self._file: IO[bytes] | None = None
@@ -251,42 +259,9 @@ class RegistryStream:
             self.path.suffix != ".json" and _looks_like_lines(head)
         ):
             self._recall = self._recall_line
-            return self._lines(handle)
+            self._line_feed = LineFeed(handle)
+            return map(_parse_record_line, self._line_feed.lines())
         return self._document(handle)
-
-    def _lines(self, handle: IO[bytes]) -> Iterator[_Raw]:
-        number = 0
-        offset = 0
-        for line_no, raw in enumerate(handle, start=1):
-            at = offset
-            offset += len(raw)
-            if line_no == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
-                continue
-            number += 1
-            try:
-                data = _parse_line(raw)
-            except UnicodeDecodeError:
-                yield _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"), at)
-                continue
-            except json.JSONDecodeError as exc:
-                problem = FieldProblem("$", f"is not valid JSON ({exc.msg} at column {exc.colno})")
-                yield _Raw(number, line_no, None, None, None, problem, at)
-                continue
-            if not isinstance(data, dict):
-                problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
-                yield _Raw(number, line_no, None, None, data, problem, at)
-                continue
-            tag = data.pop("record", None)
-            try:
-                kind = _KINDS[tag]
-            except (KeyError, TypeError):  # not a kind, or unhashable (a list, an object)
-                got = "missing" if tag is None else f"got {describe_value(tag)}"
-                problem = FieldProblem("$.record", f"must be one of {_KIND_CHOICES} ({got})")
-                yield _Raw(number, line_no, None, None, data, problem, at)
-                continue
-            yield _Raw(number, line_no, None, kind, data, None, at)
 
     def _document(self, handle: IO[bytes]) -> Iterator[_Raw]:
         try:
@@ -368,13 +343,7 @@ class RegistryStream:
                 if child is not None:
                     yield child
             yield from self._children()
-            log.info(
-                "read %s: %d records, %d accepted, %d rejected",
-                self.path.name,
-                self.counts.read,
-                self.counts.accepted,
-                self.counts.rejected,
-            )
+            self._log_counts()
         finally:
             self.close()
 
@@ -416,7 +385,38 @@ class RegistryStream:
             if child is not None:
                 yield child
 
+    @property
+    def lines(self) -> bool:
+        """Whether the registry is a JSON Lines stream (else a JSON document)."""
+        return self._line_feed is not None
+
+    def _take_lines(self) -> tuple[_Raw | None, LineFeed]:
+        """For a parallel audit (:mod:`careprotect._parallel`), instead of :meth:`children`:
+        the first child file's record, parsed with the reference data, and the lines after
+        it, unparsed. Call :meth:`_finish_lines` once they are read."""
+        if self._consumed:
+            raise RuntimeError("the child files of a RegistryStream can be read only once")
+        if self._line_feed is None:
+            raise RuntimeError("only a JSON Lines registry can be read in parallel")
+        self._consumed = True
+        pending, self._pending = self._pending, None
+        return pending, self._line_feed
+
+    def _finish_lines(self) -> None:
+        self._log_counts()
+        self.close()
+
+    def _log_counts(self) -> None:
+        log.info(
+            "read %s: %d records, %d accepted, %d rejected",
+            self.path.name,
+            self.counts.read,
+            self.counts.accepted,
+            self.counts.rejected,
+        )
+
     def _child(self, raw: _Raw) -> Child | None:
+        self._structured_id = None
         if raw.problem is not None or raw.kind is None:
             self._reject(raw, [raw.problem] if raw.problem else [])
             return None
@@ -448,9 +448,11 @@ class RegistryStream:
             child = fast_child
             problems = self._check_child(child, references=False)
         if problems:
+            self._structured_id = child.id
             self._reject(raw, problems, mask_if_id_number(child.id))
             return None
-        self._child_ids.add(child.id, raw.at)
+        if self._unique_ids:
+            self._child_ids.add(child.id, raw.at)
         self._accept(RecordKind.CHILD)
         return child
 
@@ -503,12 +505,8 @@ class RegistryStream:
     def _check_child(self, child: Child, *, references: bool = True) -> list[FieldProblem]:
         ref = self.reference
         problems: list[FieldProblem] = []
-        if self._child_ids.find(child.id) is not None:
-            problems.append(
-                FieldProblem(
-                    "$.id", f"is a duplicate child id (got '{mask_if_id_number(child.id)}')"
-                )
-            )
+        if self._unique_ids and self._child_ids.find(child.id) is not None:
+            problems.append(_duplicate(child.id))
         if not self._known_division(child.division):
             problems.append(_outside(child.division))
         if not references:
@@ -562,20 +560,24 @@ class RegistryStream:
     def _reject(
         self, raw: _Raw, problems: list[FieldProblem], record_id: str | None = None
     ) -> None:
-        kind = raw.kind.value if raw.kind else "unknown"
+        self._file_rejection(
+            Rejection(
+                record=raw.number,
+                line=raw.line,
+                location=raw.location,
+                kind=raw.kind,
+                record_id=record_id,
+                problems=tuple(problems) or (FieldProblem("$", "is not a valid record"),),
+                raw=raw.data,
+            )
+        )
+
+    def _file_rejection(self, rejection: Rejection) -> None:
+        kind = rejection.kind.value if rejection.kind else "unknown"
         self._counts[kind, "read"] += 1
         self._counts[kind, "rejected"] += 1
-        if raw.kind is not None and record_id is not None:
-            self._rejected_ids[raw.kind].setdefault(record_id, raw.number)
-        rejection = Rejection(
-            record=raw.number,
-            line=raw.line,
-            location=raw.location,
-            kind=raw.kind,
-            record_id=record_id,
-            problems=tuple(problems) or (FieldProblem("$", "is not a valid record"),),
-            raw=raw.data,
-        )
+        if rejection.kind is not None and rejection.record_id is not None:
+            self._rejected_ids[rejection.kind].setdefault(rejection.record_id, rejection.record)
         log.debug("rejected %s", rejection)
         self.rejections.append(rejection)
 
@@ -631,6 +633,10 @@ def _within(code: Division, divisions: Mapping[Division, Any]) -> bool:
     return code in divisions or any(a in divisions for a in code.ancestors)
 
 
+def _duplicate(child_id: str) -> FieldProblem:
+    return FieldProblem("$.id", f"is a duplicate child id (got '{mask_if_id_number(child_id)}')")
+
+
 def _outside(code: Division) -> FieldProblem:
     return FieldProblem("$.division", f"is outside every division of the registry (got '{code}')")
 
@@ -646,6 +652,109 @@ def _parse_line(raw: bytes) -> Any:
         return _DECODER.decode(text)
     except json.JSONDecodeError:
         return json.loads(text.rstrip("\r\n"), parse_float=Decimal)
+
+
+class RawLine(NamedTuple):
+    """A line of a JSON Lines registry that holds a record, not yet parsed."""
+
+    number: int  # the record's number (blank lines are not records)
+    line: int
+    at: int  # the line's byte offset
+    text: bytes
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class LineBatch(NamedTuple):
+    """Whole lines read together, unparsed: the number of lines and the byte offset before
+    them, and their text."""
+
+    line: int
+    at: int
+    text: bytes
+
+    def lines(self, number: int) -> Iterator[RawLine]:
+        """The lines that hold a record, numbered from ``number + 1``."""
+        line_no, at = self.line, self.at
+        for raw in io.BytesIO(self.text):
+            line_no += 1
+            start = at
+            at += len(raw)
+            if line_no == 1:
+                raw = raw.removeprefix(_BOM)
+            if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
+                continue
+            number += 1
+            yield RawLine(number, line_no, start, raw)
+
+    def line_at(self, number: int, line: int, at: int) -> RawLine:
+        """Record ``number``, the line ``line`` of this batch, at byte offset ``at``."""
+        start = at - self.at
+        end = self.text.find(b"\n", start) + 1 or len(self.text)
+        raw = self.text[start:end]
+        return RawLine(number, line, at, raw.removeprefix(_BOM) if line == 1 else raw)
+
+
+class LineFeed:
+    """The lines of a JSON Lines file, read one at a time (:meth:`lines`) or in batches
+    (:meth:`batch`)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.number = 0
+        """Records read by :meth:`lines` (a batch's records are not counted)."""
+        self._line = 0
+        self._at = 0
+
+    def lines(self) -> Iterator[RawLine]:
+        """The lines that hold a record, with their numbers and offsets."""
+        for raw in self._handle:
+            self._line += 1
+            at = self._at
+            self._at += len(raw)
+            if self._line == 1:
+                raw = raw.removeprefix(_BOM)
+            if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
+                continue
+            self.number += 1
+            yield RawLine(self.number, self._line, at, raw)
+
+    def batch(self, size: int) -> LineBatch | None:
+        """The next whole lines, about ``size`` bytes of them (at least one line), or None at
+        the end of the file."""
+        text = self._handle.read(size)
+        if not text:
+            return None
+        if not text.endswith(b"\n"):
+            text += self._handle.readline()
+        batch = LineBatch(self._line, self._at, text)
+        self._line += text.count(b"\n") + (not text.endswith(b"\n"))
+        self._at += len(text)
+        return batch
+
+
+def _parse_record_line(line: RawLine) -> _Raw:
+    """A line's record, parsed, with its kind taken out; or the problem that stops it."""
+    number, line_no, at, raw = line
+    try:
+        data = _parse_line(raw)
+    except UnicodeDecodeError:
+        return _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"), at)
+    except json.JSONDecodeError as exc:
+        problem = FieldProblem("$", f"is not valid JSON ({exc.msg} at column {exc.colno})")
+        return _Raw(number, line_no, None, None, None, problem, at)
+    if not isinstance(data, dict):
+        problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
+        return _Raw(number, line_no, None, None, data, problem, at)
+    tag = data.pop("record", None)
+    try:
+        kind = _KINDS[tag]
+    except (KeyError, TypeError):  # not a kind, or unhashable (a list, an object)
+        got = "missing" if tag is None else f"got {describe_value(tag)}"
+        problem = FieldProblem("$.record", f"must be one of {_KIND_CHOICES} ({got})")
+        return _Raw(number, line_no, None, None, data, problem, at)
+    return _Raw(number, line_no, None, kind, data, None, at)
 
 
 def _looks_like_lines(first_line: bytes) -> bool:

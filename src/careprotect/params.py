@@ -269,7 +269,7 @@ def _evidence(spec: ParameterSpec, v: ParameterValue) -> Evidence:
 
 
 _MISS = object()
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 16_384
 """Resolved answers kept per table (keyed by parameter, division and day); an audit asks the
 same question for every child of a village, so nearly every lookup is a hit."""
 
@@ -374,6 +374,11 @@ class ParameterTable:
                 f"parameter {name!r} has no value in force for {where} on {day.isoformat()}"
             )
         return found
+
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The evidence of every value, each one object that every resolution of the value
+        shares."""
+        return tuple(self._evidence.values())
 
     def find(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
         """Like :meth:`resolve`, but None when no value is in force."""

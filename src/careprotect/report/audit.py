@@ -21,6 +21,7 @@ from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo
 from careprotect.periods import Period
 from careprotect.report._base import (
+    FindingJson,
     JsonStream,
     Lang,
     Progress,
@@ -124,6 +125,9 @@ class AuditWriter(Protocol):
         """Release temporary resources (whether or not the report was finished)."""
 
 
+_DIVISIONS_CACHED = 1 << 16
+
+
 def run_audit(
     audit: Audit, stream: RegistryStream, writer: AuditWriter, progress: Progress | None = None
 ) -> AuditEnd:
@@ -131,14 +135,20 @@ def run_audit(
     finding; returns the end state (summary, townships, rejections, counts)."""
     header = AuditHeader(as_of=audit.as_of, period=audit.period, plugins=audit.engine.plugins)
     by_township: dict[Division, Counter[str]] = {}
+    # The township counts of each division of a finding (a village's findings share them).
+    counts_of: dict[Division, Counter[str]] = {}
     subjects = audit.summary.subjects
     try:
         writer.start(header)
         for n, finding in enumerate(audit, start=1):
-            township = township_of(finding.division)
-            counts = by_township.get(township)
+            counts = counts_of.get(finding.division)
             if counts is None:
-                counts = by_township[township] = Counter()
+                if len(counts_of) >= _DIVISIONS_CACHED:
+                    counts_of.clear()
+                counts = by_township.get(township := township_of(finding.division))
+                if counts is None:
+                    counts = by_township[township] = Counter()
+                counts_of[finding.division] = counts
             counts[finding.outcome.value] += 1
             writer.finding(finding)
             if progress is not None and not n % 64:
@@ -165,12 +175,13 @@ class JsonAuditWriter:
 
     def __init__(self, out: TextIO) -> None:
         self._json = JsonStream(out)
+        self._finding_json = FindingJson()
 
     def start(self, header: AuditHeader) -> None:
         self._json.start(header.as_dict(), "findings")
 
     def finding(self, finding: Finding) -> None:
-        self._json.item(finding.as_dict())
+        self._json.item_text(self._finding_json(finding))
 
     def finish(self, end: AuditEnd) -> None:
         self._json.finish(
@@ -208,27 +219,28 @@ class CsvAuditWriter:
 
     def __init__(self, out: TextIO) -> None:
         self._csv = csv.writer(out)
+        self._json = FindingJson()
 
     def start(self, header: AuditHeader) -> None:
         self._csv.writerow(AUDIT_CSV_COLUMNS)
 
     def finding(self, finding: Finding) -> None:
-        d = finding.as_dict()
+        subject = finding.subject
         self._csv.writerow(
             (
-                d["rule"],
-                d["outcome"],
-                d["subject"]["kind"],
-                d["subject"]["id"],
-                d["subject"].get("name", ""),
-                d["division"],
-                d.get("date", ""),
-                d.get("period", ""),
-                d["message"]["zh"],
-                d["message"]["en"],
-                dumps(d["citations"]),
-                dumps(d["evidence"]),
-                dumps(d.get("facts", [])),
+                finding.rule,
+                finding.outcome.value,
+                subject.kind.value,
+                subject.id,
+                subject.name,
+                str(finding.division),
+                "" if finding.day is None else finding.day.isoformat(),
+                "" if finding.period is None else str(finding.period),
+                finding.message.zh,
+                finding.message.en,
+                self._json.citations(finding),
+                self._json.evidence(finding),
+                dumps(list(finding.facts)),
             )
         )
 
@@ -263,6 +275,7 @@ class TableAuditWriter:
         )
         self._seq = 0
         self._header = AuditHeader()
+        self._finding_json = FindingJson()
 
     def start(self, header: AuditHeader) -> None:
         self._header = header
@@ -273,7 +286,7 @@ class TableAuditWriter:
         self._seq += 1
         key = f"{finding.division.code12}:{len(str(finding.division)):02d}"
         self._db.execute(
-            "INSERT INTO finding VALUES (?, ?, ?)", (key, self._seq, dumps(finding.as_dict()))
+            "INSERT INTO finding VALUES (?, ?, ?)", (key, self._seq, self._finding_json(finding))
         )
 
     def finish(self, end: AuditEnd) -> None:

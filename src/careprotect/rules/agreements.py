@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import attrs
 
@@ -64,8 +64,7 @@ def _names(instance: Any, attribute: attrs.Attribute[tuple[str, ...]], value: ob
         )
 
 
-@attrs.frozen
-class _Gate:
+class _Gate(NamedTuple):
     """The outcome of the checks every agreement rule makes before judging: a finding to give
     instead (missing input), nothing to say (``skip``), or the evidence and facts so far."""
 
@@ -259,12 +258,28 @@ _UNKNOWN_OPENING = Message(
 )
 
 
+@attrs.frozen
+class _Homes:
+    """A village's children's homes on a day: those open, those whose opening is unknown,
+    and a fact about each of either."""
+
+    open: tuple[ServicePoint, ...]
+    unknown: tuple[ServicePoint, ...]
+    facts: tuple[str, ...]
+
+
+_NO_HOMES = _Homes((), (), ())
+
+
 @attrs.define
 class _HomeIndex:
-    """Children's homes by division, built once per reference data (kept by identity)."""
+    """Children's homes by division, built once per reference data (kept by identity), and
+    what they are on a day, found once per division and day (a village's children share it).
+    """
 
     reference: ReferenceData | None = None
     homes: dict[Division, tuple[ServicePoint, ...]] = attrs.field(factory=dict)
+    on_day: dict[tuple[Division, dt.date], _Homes] = attrs.field(factory=dict)
 
     def get(self, reference: ReferenceData, division: Division) -> tuple[ServicePoint, ...]:
         if self.reference is not reference:
@@ -273,8 +288,29 @@ class _HomeIndex:
                 if p.kind is ServicePointKind.CHILDRENS_HOME:
                     grouped.setdefault(p.division, []).append(p)
             self.homes = {d: tuple(sorted(ps, key=lambda p: p.id)) for d, ps in grouped.items()}
+            self.on_day = {}
             self.reference = reference
         return self.homes.get(division, ())
+
+    def on(self, reference: ReferenceData, division: Division, day: dt.date) -> _Homes:
+        homes = self.get(reference, division)
+        if not homes:
+            return _NO_HOMES
+        found = self.on_day.get((division, day))
+        if found is None:
+            if len(self.on_day) >= _CACHE_SIZE:
+                self.on_day.clear()
+            open_homes = tuple(h for h in homes if h.open_on(day))
+            unknown = tuple(h for h in homes if h.open_on(day) is None)
+            facts = []
+            for h in open_homes + unknown:
+                opened = f"open since {h.opened_on}" if h.opened_on else "opening date not recorded"
+                facts.append(f"children's home {h.id} in {h.division}, {opened}")
+            found = self.on_day[division, day] = _Homes(open_homes, unknown, tuple(facts))
+        return found
+
+
+_CACHE_SIZE = 4096
 
 
 @attrs.frozen(kw_only=True)
@@ -317,9 +353,8 @@ class ServiceAgreementPerChild:
         day = judged_day(env)
         if day < subject.birth_date:
             return
-        homes = self._index.get(env.reference, subject.division)
-        open_homes = [h for h in homes if h.open_on(day)]
-        unknown = [h for h in homes if h.open_on(day) is None]
+        homes = self._index.on(env.reference, subject.division, day)
+        open_homes, unknown = homes.open, homes.unknown
         if not open_homes and not unknown:
             return
         gate = _gate(self, subject, env, day, self.required, self.categories)
@@ -328,10 +363,7 @@ class ServiceAgreementPerChild:
         if gate.finding is not None or gate.skip:
             return
         candidates = open_homes + unknown
-        facts = list(gate.facts)
-        for h in candidates:
-            opened = f"open since {h.opened_on}" if h.opened_on else "opening date not recorded"
-            facts.append(f"children's home {h.id} in {h.division}, {opened}")
+        facts = [*gate.facts, *homes.facts]
         ids = {h.id for h in candidates}
         on_file = sorted(
             (a.signed_on, a.service_point or "")

@@ -123,6 +123,10 @@ def subject_of(
     return Subject(SubjectKind.DIVISION, str(item)), item
 
 
+# The last subject a finding was made about, and its Subject and division (see Env.finding).
+_last_subject: list[tuple[object, tuple[Subject, Division] | None]] = [(None, None)]
+
+
 class _HasSubject(Protocol):
     @property
     def subject(self) -> Subject: ...
@@ -192,7 +196,13 @@ class Env:
         facts: Iterable[str] = (),
     ) -> Finding:
         """A finding of ``rule`` about ``item``, with the rule's citations."""
-        subject, division = subject_of(item)
+        # The findings about one subject share its Subject: the last one made is kept, as
+        # the rules of an audit judge one subject after another.
+        last_item, made = _last_subject[0]
+        if last_item is not item or made is None:
+            made = subject_of(item)
+            _last_subject[0] = (item, made)
+        subject, division = made
         return Finding(
             rule=rule.id,
             subject=subject,

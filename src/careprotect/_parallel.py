@@ -1,0 +1,296 @@
+"""The child files of a JSON Lines registry read and judged by worker processes.
+
+:meth:`Engine.audit` with ``jobs`` above one uses this for a :class:`RegistryStream` of JSON
+Lines on a platform that can fork. The main process reads the reference data, judges the
+divisions, workers and service points, then forks ``jobs`` workers, which inherit the engine,
+the reference data and the reader. It reads the remaining lines in batches without parsing
+them and hands each batch to a worker, which parses and checks every record, judges every
+accepted child file by the rules in scope and sends back, per record, the findings or the
+rejection. The main process takes the results in input order and does what needs the whole
+input: it rejects duplicate child ids (the first record with an id wins, as in a serial
+audit), counts, and yields the findings. So the findings, rejections and counts are those of
+a serial audit, in the same order.
+
+Results travel pickled. Citations and parameter evidence, shared by many findings, travel as
+a reference to the object both processes hold since the fork.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import io
+import itertools
+import multiprocessing
+import operator
+import pickle
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from careprotect.convert import slot_builder
+from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
+from careprotect.io import LineBatch, RecordKind, RegistryStream, _duplicate, _parse_record_line
+from careprotect.masking import mask_if_id_number
+from careprotect.model import Child
+from careprotect.params import Citation, Evidence
+from careprotect.rules.base import Env, revealed
+
+if TYPE_CHECKING:
+    from careprotect.findings import Summary
+
+__all__ = ["BATCH", "ParallelChildren", "can_fork"]
+
+BATCH = 1 << 20
+"""Bytes of lines a worker is given at a time (at least one line)."""
+
+_AHEAD = 8
+"""Batches in flight per worker: enough to keep each busy while this process judges the
+reference data and takes results, few enough to bound memory."""
+
+Evaluations = Callable[[Any], list[tuple[Callable[..., Iterable[Finding]], Env]]]
+
+
+@attrs.define
+class _Worker:
+    """What a worker process inherits from the main process at the fork."""
+
+    stream: RegistryStream
+    evaluations: Evaluations
+    reveal: bool
+    token: int
+    shared: dict[int, object]
+
+
+# The state a worker process works with: set by the main process just before it forks.
+_WORKER: _Worker | None = None
+# The shared objects of each running parallel audit, by token: the main process resolves the
+# references in a worker's results with them.
+_SHARED: dict[int, dict[int, object]] = {}
+_tokens = itertools.count(1)
+_fork_lock = threading.Lock()
+
+
+def can_fork() -> bool:
+    """Whether this platform starts worker processes by forking (Linux and other Unixes)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _shared(token: int, key: int) -> object:
+    return _SHARED[token][key]
+
+
+def _reduce_shared(obj: object) -> Any:
+    worker = _WORKER
+    if worker is not None and worker.shared.get(id(obj)) is obj:
+        return _shared, (worker.token, id(obj))
+    return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+
+def _fields_reducer(cls: type[Any]) -> Callable[[Any], Any]:
+    """A reducer that pickles an object of the slotted attrs class ``cls`` as its field values
+    and a builder that sets them back (faster to load than attrs' ``__setstate__``)."""
+    names = tuple(a.name for a in attrs.fields(cls))
+    values = operator.attrgetter(*names)
+    build = _BUILDERS[cls] = slot_builder(cls)
+
+    def reduce(obj: Any) -> Any:
+        return build_from, (cls, values(obj))
+
+    del build
+    return reduce
+
+
+_BUILDERS: dict[type, Callable[..., Any]] = {}
+
+
+def build_from(cls: type[Any], values: tuple[Any, ...]) -> Any:
+    """An object of ``cls`` with ``values``, set by its builder."""
+    return _BUILDERS[cls](*values)
+
+
+_DISPATCH = {
+    **copyreg.dispatch_table,
+    Citation: _reduce_shared,
+    Evidence: _reduce_shared,
+    Outcome: _reduce_shared,
+    SubjectKind: _reduce_shared,
+    Finding: _fields_reducer(Finding),
+    Subject: _fields_reducer(Subject),
+    Message: _fields_reducer(Message),
+}
+
+
+def _dumps(value: Any) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return out.getvalue()
+
+
+# One result per record line: (line number, offset, child id, findings, None, None) for an
+# accepted child file, or (line number, offset, None, None, rejection, id of the child file
+# when it was structured) for a rejected record.
+_Result = tuple[int, int, str | None, list[Finding] | None, Any, str | None]
+
+
+def _start_worker() -> None:
+    """In a new worker: leave duplicate ids to the main process, which sees every batch."""
+    assert _WORKER is not None, "a worker process runs with the state it forked with"
+    _WORKER.stream._unique_ids = False
+
+
+def _judge(batch: LineBatch) -> bytes:
+    """In a worker: read and judge a batch of lines (see the module's docstring)."""
+    worker = _WORKER
+    assert worker is not None, "a worker process runs with the state it forked with"
+    stream, evaluations, reveal = worker.stream, worker.evaluations, worker.reveal
+    results: list[_Result] = []
+    # Records are numbered within the batch; the main process knows the number before it.
+    for line in batch.lines(0):
+        child = stream._child(_parse_record_line(line))
+        if child is None:
+            rejection = stream.rejections.pop()
+            results.append((line.line, line.at, None, None, rejection, stream._structured_id))
+            continue
+        findings = list(_evaluate(child, evaluations, reveal))
+        results.append((line.line, line.at, child.id, findings, None, None))
+    return _dumps(results)
+
+
+def _shareable(envs: Iterable[Env]) -> dict[int, object]:
+    """The citations and parameter evidence findings refer to, by id."""
+    objects: list[object] = []
+    for env in envs:
+        objects.extend(env.citations)
+        objects.extend(env.engine.parameters.evidence())
+    objects.extend(Outcome)
+    objects.extend(SubjectKind)
+    return {id(o): o for o in objects}
+
+
+class ParallelChildren:
+    """The findings of the child files of ``stream`` (JSON Lines, not read yet), judged by
+    ``jobs`` worker processes; ``evaluations(division)`` gives the rules to apply and their
+    Envs. Iterating counts children in ``summary`` and rejections in ``stream``, as a serial
+    audit does; it does not count findings.
+
+    :meth:`start` forks the workers and hands them the first batches, so that they work while
+    this process judges the reference data; :meth:`close` stops them (call it in any case).
+    """
+
+    def __init__(
+        self,
+        stream: RegistryStream,
+        evaluations: Evaluations,
+        envs: Iterable[Env],
+        summary: Summary,
+        *,
+        jobs: int,
+        reveal: bool,
+    ) -> None:
+        self._stream = stream
+        self._evaluations = evaluations
+        self._summary = summary
+        self._jobs = jobs
+        self._reveal = reveal
+        self._pending, self._feed = stream._take_lines()
+        self._number = self._feed.number  # records before the next batch taken
+        self._token = next(_tokens)
+        self._shared = _shareable(envs)
+        self._executor: ProcessPoolExecutor | None = None
+        self._inflight: deque[tuple[LineBatch, Future[bytes]]] = deque()
+
+    def start(self) -> None:
+        """Fork the workers and give them as many batches as may be in flight."""
+        global _WORKER
+        _SHARED[self._token] = self._shared
+        with _fork_lock:
+            _WORKER = _Worker(
+                self._stream, self._evaluations, self._reveal, self._token, self._shared
+            )
+            try:
+                self._executor = ProcessPoolExecutor(
+                    self._jobs,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_start_worker,
+                )
+                # The workers are forked at the first submission, with the state just set.
+                self._submit()
+            finally:
+                _WORKER = None
+
+    def _submit(self) -> None:
+        assert self._executor is not None
+        while len(self._inflight) < _AHEAD * self._jobs:
+            batch = self._feed.batch(BATCH)
+            if batch is None:
+                return
+            self._inflight.append((batch, self._executor.submit(_judge, batch)))
+
+    def __iter__(self) -> Iterator[Finding]:
+        if self._executor is None:
+            self.start()
+        stream, summary = self._stream, self._summary
+        # The first child file was parsed with the reference data: judge it here.
+        if self._pending is not None:
+            child = stream._child(self._pending)
+            self._pending = None
+            if child is not None:
+                summary.subjects["child"] += 1
+                yield from _evaluate(child, self._evaluations, self._reveal)
+        while self._inflight:
+            batch, future = self._inflight.popleft()
+            self._submit()
+            results: list[_Result] = pickle.loads(future.result())
+            yield from _take(stream, summary, batch, self._number, results)
+            self._number += len(results)
+
+    def close(self) -> None:
+        """Stop the workers (waiting for those at work) and close the registry."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        _SHARED.pop(self._token, None)
+        self._inflight.clear()
+        self._stream._finish_lines()
+
+
+def _evaluate(child: Child, evaluations: Evaluations, reveal: bool) -> Iterator[Finding]:
+    for evaluate, env in evaluations(child.division):
+        for finding in evaluate(child, env):
+            yield revealed(finding, child) if reveal else finding
+
+
+def _take(
+    stream: RegistryStream,
+    summary: Summary,
+    batch: LineBatch,
+    number: int,
+    results: list[_Result],
+) -> Iterator[Finding]:
+    """In the main process: a batch's results, with duplicates rejected, counted. ``number``
+    is the number of records before the batch."""
+    child_ids = stream._child_ids
+    counted = summary.subjects
+    for index, (line_no, at, child_id, findings, rejection, structured_id) in enumerate(results):
+        if child_id is None:
+            problems = rejection.problems
+            if structured_id is not None and child_ids.find(structured_id) is not None:
+                problems = (_duplicate(structured_id), *problems)
+            record = rejection.record + number
+            stream._file_rejection(attrs.evolve(rejection, record=record, problems=problems))
+            continue
+        if child_ids.find(child_id) is not None:
+            raw = _parse_record_line(batch.line_at(number + index + 1, line_no, at))
+            stream._reject(raw, [_duplicate(child_id)], mask_if_id_number(child_id))
+            continue
+        child_ids.add(child_id, at)
+        stream._accept(RecordKind.CHILD)
+        counted["child"] += 1
+        assert findings is not None
+        yield from findings

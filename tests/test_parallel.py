@@ -1,0 +1,224 @@
+"""A parallel audit (``jobs`` above one) gives exactly what a serial audit gives.
+
+Worker processes parse and judge the child files of a JSON Lines registry in batches; the main
+process rejects duplicates, counts and yields in input order. Whatever the input, the findings
+(in order), the summary, the rejections (record and line numbers, kinds, ids, problems and raw
+records) and the counts must be those of ``jobs=1``. Small batches (``_parallel.BATCH``) make
+every input span many of them, so that duplicates and bad lines fall in other batches than the
+records they clash with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from careprotect import (
+    InvalidValueError,
+    Period,
+    _parallel,
+    load_registry,
+    open_registry,
+    write_registry,
+)
+from careprotect.engine import Engine
+from careprotect.findings import Finding
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
+AS_OF = dt.date(2024, 12, 31)
+
+if not _parallel.can_fork():  # pragma: no cover - the project's machines are Linux
+    pytest.skip("a parallel audit needs a platform that forks", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_entry_points()
+
+
+def _sample_lines() -> tuple[list[bytes], list[bytes]]:
+    """The sample registry's reference lines and child lines."""
+    reference: list[bytes] = []
+    children: list[bytes] = []
+    for line in SAMPLE.read_bytes().splitlines(keepends=True):
+        (children if json.loads(line)["record"] == "child" else reference).append(line)
+    return reference, children
+
+
+REFERENCE, CHILDREN = _sample_lines()
+
+
+def _child(line: bytes, **changes: Any) -> bytes:
+    data = json.loads(line)
+    data.update(changes)
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _run(engine: Engine, path: Path, jobs: int, **options: Any) -> dict[str, Any]:
+    """Everything an audit tells: findings, summary, rejections (with raw records), counts."""
+    if "period" not in options:
+        options["as_of"] = AS_OF
+    with open_registry(path) as stream:
+        run = engine.audit(stream, jobs=jobs, **options)
+        assert run._parallel() is (jobs > 1 and path.suffix == ".jsonl")
+        findings = list(run)
+        return {
+            "findings": findings,
+            "subjects": dict(run.summary.subjects),
+            "by_rule": run.summary.by_rule,
+            "rejections": stream.rejections,
+            "raw": [r.raw for r in stream.rejections],
+            "counts": stream.counts,
+        }
+
+
+def _same(engine: Engine, path: Path, **options: Any) -> dict[str, Any]:
+    serial = _run(engine, path, 1, **options)
+    parallel = _run(engine, path, 2, **options)
+    for key, value in serial.items():
+        assert parallel[key] == value, key
+    return serial
+
+
+def _write(tmp_path: Path, lines: list[bytes], name: str = "registry.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_parallel, "BATCH", 700)
+
+
+# -- example-based -------------------------------------------------------------------------------
+
+
+def test_the_sample_registry_audits_the_same_in_parallel(engine: Engine) -> None:
+    result = _same(engine, SAMPLE)
+    # The sample is meant to break rules of every plugin: the comparison is not of nothing.
+    assert result["subjects"]["child"] == len(CHILDREN)
+    assert len(result["findings"]) > len(CHILDREN)
+    assert result["rejections"] == []
+
+
+def test_small_batches_and_a_period_audit_agree(engine: Engine, small_batches: None) -> None:
+    _same(engine, SAMPLE)
+    _same(engine, SAMPLE, period=Period.parse("2024-06"))
+
+
+def test_revealed_findings_agree(engine: Engine, small_batches: None) -> None:
+    result = _same(engine, SAMPLE, reveal=True)
+    assert any(f.subject.name for f in result["findings"])
+
+
+def test_bad_lines_duplicates_and_late_records_agree(
+    engine: Engine, small_batches: None, tmp_path: Path
+) -> None:
+    first, second, third = CHILDREN[0], CHILDREN[1], CHILDREN[2]
+    lines = [
+        b"\xef\xbb\xbf" + REFERENCE[0],
+        *REFERENCE[1:],
+        *CHILDREN,
+        first,  # a duplicate of an accepted child file, many batches later
+        _child(second, division="110101001001"),  # rejected, and a duplicate
+        b"\n",
+        b"  \t\r\n",
+        b'{"record": "child", "id": \n',  # not JSON
+        b"[1, 2]\n",  # not an object
+        b'{"id": "x"}\n',  # no kind
+        b'{"record": "parcel"}\n',  # an unknown kind
+        b"\xff\xfe\n",  # not UTF-8
+        REFERENCE[-1],  # reference data after the child files
+        third.rstrip(b"\n") + b"\r\n",  # CRLF: a duplicate too
+        _child(third, id="NEW-1", division="110101001001"),  # rejected, not a duplicate
+        _child(third, id="NEW-1"),  # so this one is accepted
+        _child(third, id="NEW-1"),  # and this one is a duplicate, in the same batch
+        _child(third, id="NEW-2").rstrip(b"\n"),  # the last line has no line end
+    ]
+    result = _same(engine, _write(tmp_path, lines))
+    rejections = result["rejections"]
+    records = result["counts"]
+    assert records.read == len(lines) - 2  # the blank lines are not records
+    assert records.rejected == len(rejections) == 11
+    duplicates = [r for r in rejections if any("duplicate" in p.message for p in r.problems)]
+    assert len(duplicates) == 4
+    assert result["subjects"]["child"] == len(CHILDREN) + 2
+
+
+def test_every_line_is_a_batch_of_its_own(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(_parallel, "BATCH", 1)
+    lines = [*REFERENCE, *CHILDREN[:20], CHILDREN[5], b"\n", b"nonsense\n", *CHILDREN[20:40]]
+    _same(engine, _write(tmp_path, lines))
+
+
+def test_reference_data_only(engine: Engine, tmp_path: Path) -> None:
+    result = _same(engine, _write(tmp_path, REFERENCE))
+    assert result["subjects"].get("child", 0) == 0
+    assert result["subjects"]["division"] > 0
+
+
+def test_a_document_registry_is_audited_serially(engine: Engine, tmp_path: Path) -> None:
+    registry = load_registry(SAMPLE).registry
+    document = tmp_path / "registry.json"
+    write_registry(document, registry.reference, registry.children, layout="document")
+    _same(engine, document)
+
+
+def test_jobs_must_be_a_whole_number_of_at_least_one(engine: Engine) -> None:
+    with open_registry(SAMPLE) as stream:
+        for jobs in (0, -1, True, 1.5, "2"):
+            with pytest.raises(InvalidValueError, match="'jobs'"):
+                engine.audit(stream, as_of=AS_OF, jobs=jobs)  # type: ignore[arg-type]
+
+
+def test_abandoning_a_parallel_audit_stops_its_workers(engine: Engine, small_batches: None) -> None:
+    with open_registry(SAMPLE) as stream:
+        run = iter(engine.audit(stream, as_of=AS_OF, jobs=2))
+        first: Finding = next(run)
+        assert first.rule
+        run.close()  # type: ignore[attr-defined]
+        assert stream._file is None  # the workers were shut down and the registry closed
+    assert _parallel._SHARED == {}
+
+
+# -- property-based ------------------------------------------------------------------------------
+
+_EXTRA = st.one_of(
+    st.sampled_from(CHILDREN),
+    st.sampled_from(CHILDREN).map(lambda line: _child(line, division="110101001001")),
+    st.sampled_from([b"\n", b"{\n", b"[]\n", b'{"record": "child"}\n', REFERENCE[-1]]),
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    children=st.lists(st.sampled_from(CHILDREN), max_size=40),
+    extra=st.lists(st.tuples(st.integers(0, 60), _EXTRA), max_size=8),
+    batch=st.integers(1, 4000),
+)
+def test_any_mix_of_lines_agrees(
+    engine: Engine,
+    tmp_path_factory: pytest.TempPathFactory,
+    children: list[bytes],
+    extra: list[tuple[int, bytes]],
+    batch: int,
+) -> None:
+    lines = list(children)
+    for at, line in extra:
+        lines.insert(min(at, len(lines)), line)
+    path = _write(tmp_path_factory.mktemp("mix"), [*REFERENCE, *lines])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_parallel, "BATCH", batch)
+        result = _same(engine, path)
+    assert result["counts"].read == len(REFERENCE) + sum(1 for line in lines if line.strip())
