@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 from careprotect import synth
+from careprotect.cli import usable_cpus
 from careprotect.engine import Engine
 from careprotect.io import open_registry
 
@@ -192,13 +193,6 @@ def cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def cli_audit(path: Path) -> tuple[float, float] | None:

@@ -95,12 +95,11 @@ def _fields_reducer(cls: type[Any]) -> Callable[[Any], Any]:
     and a builder that sets them back (faster to load than attrs' ``__setstate__``)."""
     names = tuple(a.name for a in attrs.fields(cls))
     values = operator.attrgetter(*names)
-    build = _BUILDERS[cls] = slot_builder(cls)
+    _BUILDERS[cls] = slot_builder(cls)
 
     def reduce(obj: Any) -> Any:
         return build_from, (cls, values(obj))
 
-    del build
     return reduce
 
 
