@@ -204,24 +204,20 @@ def cli_audit(path: Path) -> tuple[float, float] | None:
     probe = subprocess.run([command, "audit", "--help"], capture_output=True, check=False)
     if probe.returncode != 0:
         return None
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
     # The report goes to stdout, thrown away here. Not "-o /dev/null": the CLI writes a
     # temporary file beside the target and moves it into place, which must not happen to
     # /dev/null. Exit status 1 means a non-compliant finding, expected here.
-    done = subprocess.run(
-        [command, "audit", str(path), "--as-of", synth.AS_OF.isoformat(), "--format", "json"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        check=False,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with Timed() as timed:
+        done = subprocess.run(
+            [command, "audit", str(path), "--as-of", synth.AS_OF.isoformat(), "--format", "json"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
     if done.returncode not in (0, 1):
         print(f"  careprotect audit failed ({done.returncode}): {done.stderr.decode()[-300:]}")
         return None
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return timed.wall, timed.cpu
 
 
 def mib(size: int) -> str:

@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from careprotect.convert import slot_builder
+from careprotect.engine import Evaluations, judged
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LineBatch, RecordKind, RegistryStream, _duplicate, _parse_record_line
 from careprotect.masking import mask_if_id_number
-from careprotect.model import Child
 from careprotect.params import Citation, Evidence
-from careprotect.rules.base import Env, revealed
+from careprotect.rules.base import Env
 
 if TYPE_CHECKING:
     from careprotect.findings import Summary
@@ -50,8 +50,6 @@ BATCH = 1 << 20
 _AHEAD = 8
 """Batches in flight per worker: enough to keep each busy while this process judges the
 reference data and takes results, few enough to bound memory."""
-
-Evaluations = Callable[[Any], list[tuple[Callable[..., Iterable[Finding]], Env]]]
 
 
 @attrs.define
@@ -156,7 +154,7 @@ def _judge(batch: LineBatch) -> bytes:
             rejection = stream.rejections.pop()
             results.append((line.line, line.at, None, None, rejection, stream._structured_id))
             continue
-        findings = list(_evaluate(child, evaluations, reveal))
+        findings = list(judged(child, child.division, evaluations, reveal))
         results.append((line.line, line.at, child.id, findings, None, None))
     return _dumps(results)
 
@@ -241,7 +239,7 @@ class ParallelChildren:
             self._pending = None
             if child is not None:
                 summary.subjects["child"] += 1
-                yield from _evaluate(child, self._evaluations, self._reveal)
+                yield from judged(child, child.division, self._evaluations, self._reveal)
         while self._inflight:
             batch, future = self._inflight.popleft()
             self._submit()
@@ -257,12 +255,6 @@ class ParallelChildren:
         _SHARED.pop(self._token, None)
         self._inflight.clear()
         self._stream._finish_lines()
-
-
-def _evaluate(child: Child, evaluations: Evaluations, reveal: bool) -> Iterator[Finding]:
-    for evaluate, env in evaluations(child.division):
-        for finding in evaluate(child, env):
-            yield revealed(finding, child) if reveal else finding
 
 
 def _take(

@@ -99,9 +99,11 @@ def _sources(
     return source.reference, source.children() if read else ()
 
 
-def _applicable(
-    rules: list[Registered], envs: Mapping[str, Env]
-) -> Callable[[Division], list[tuple[Callable[..., Iterable[Finding]], Env]]]:
+Evaluations = Callable[[Division], list[tuple[Callable[..., Iterable[Finding]], Env]]]
+"""The compliance rules in scope of a division, each as its ``evaluate`` and its Env."""
+
+
+def _applicable(rules: list[Registered], envs: Mapping[str, Env]) -> Evaluations:
     """The rules of ``rules`` whose scope holds a division, with their Envs, found once per
     division (a village's children share it)."""
     cache: dict[Division, list[tuple[Callable[..., Iterable[Finding]], Env]]] = {}
@@ -117,6 +119,16 @@ def _applicable(
         return found
 
     return evaluations
+
+
+def judged(
+    item: Any, division: Division, evaluations: Evaluations, reveal: bool
+) -> Iterator[Finding]:
+    """The findings of the rules in scope of ``division`` about ``item``, with its subject
+    unmasked when ``reveal``."""
+    for evaluate, env in evaluations(division):
+        for finding in evaluate(item, env):
+            yield revealed(finding, item) if reveal else finding
 
 
 class Audit:
@@ -210,7 +222,7 @@ class Audit:
         self,
         kind: SubjectKind,
         items: Iterable[Any],
-        evaluations_in: Callable[[Division], list[tuple[Callable[..., Iterable[Finding]], Env]]],
+        evaluations: Evaluations,
     ) -> Iterator[Finding]:
         """The findings about ``items``, subjects of one kind, counted."""
         reveal = self.reveal
@@ -220,12 +232,9 @@ class Audit:
         for item in items:
             counted[key] += 1
             division = item if isinstance(item, Division) else item.division
-            for evaluate, env in evaluations_in(division):
-                for finding in evaluate(item, env):
-                    if reveal:
-                        finding = revealed(finding, item)
-                    add(finding)
-                    yield finding
+            for finding in judged(item, division, evaluations, reveal):
+                add(finding)
+                yield finding
 
 
 class Engine:

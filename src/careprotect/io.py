@@ -676,17 +676,7 @@ class LineBatch(NamedTuple):
 
     def lines(self, number: int) -> Iterator[RawLine]:
         """The lines that hold a record, numbered from ``number + 1``."""
-        line_no, at = self.line, self.at
-        for raw in io.BytesIO(self.text):
-            line_no += 1
-            start = at
-            at += len(raw)
-            if line_no == 1:
-                raw = raw.removeprefix(_BOM)
-            if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
-                continue
-            number += 1
-            yield RawLine(number, line_no, start, raw)
+        return LineFeed(io.BytesIO(self.text), line=self.line, at=self.at, number=number).lines()
 
     def line_at(self, number: int, line: int, at: int) -> RawLine:
         """Record ``number``, the line ``line`` of this batch, at byte offset ``at``."""
@@ -700,12 +690,13 @@ class LineFeed:
     """The lines of a JSON Lines file, read one at a time (:meth:`lines`) or in batches
     (:meth:`batch`)."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], *, line: int = 0, at: int = 0, number: int = 0) -> None:
+        """``handle`` starts after ``line`` lines, ``at`` bytes and ``number`` records."""
         self._handle = handle
-        self.number = 0
+        self.number = number
         """Records read by :meth:`lines` (a batch's records are not counted)."""
-        self._line = 0
-        self._at = 0
+        self._line = line
+        self._at = at
 
     def lines(self) -> Iterator[RawLine]:
         """The lines that hold a record, with their numbers and offsets."""
