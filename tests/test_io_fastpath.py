@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from careprotect import (
@@ -528,6 +528,65 @@ def test_every_change_to_a_full_child_file_is_handled_the_same_way(tmp_path: Pat
     assert result.registry.children[0].id == "C0"
     assert 5 not in declined
     assert len(lines) > 5000
+
+
+# The fast path takes a contact's worker, mode and topics to be as good as the last
+# contact's when they are equal to them: lists of contacts drawn from a few values, good and
+# bad, repeated in every order.
+_GOOD_CONTACT_VALUES: dict[str, list[Any]] = {
+    "date": ["2020-01-05", "2020-03-01"],
+    "worker": ["W0001"],
+    "mode": ["phone", "home_visit"],
+    "topics": [["study"], ["study", "safety"], []],
+}
+_BAD_CONTACT_VALUES: dict[str, list[Any]] = {
+    "date": ["2020-02-30", None],
+    "worker": ["W0003", "W9", None, "", ["W0001"]],
+    "mode": ["Phone", None, ["phone"]],
+    "topics": [["nope"], [["study"]], None, "study"],
+}
+
+
+@st.composite
+def _contact(draw: st.DrawFn) -> dict[str, Any]:
+    """A contact, mostly good: a field is bad, missing or extra now and then."""
+    fields = ["date", "worker", "mode"]
+    if draw(st.booleans()):
+        fields.append("topics")
+    contact = {}
+    for f in fields:
+        bad = draw(st.integers(0, 9)) == 0
+        pool = (_BAD_CONTACT_VALUES if bad else _GOOD_CONTACT_VALUES)[f]
+        contact[f] = copy.deepcopy(draw(st.sampled_from(pool)))
+    if draw(st.integers(0, 19)) == 0:
+        del contact[draw(st.sampled_from(fields))]
+    if draw(st.integers(0, 19)) == 0:
+        contact["extra"] = 1
+    return contact
+
+
+_PHONE_CALL = {"date": "2020-01-05", "worker": "W0001", "mode": "phone"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(files=st.lists(st.lists(_contact(), max_size=6), min_size=1, max_size=6))
+@example(files=[[{**_PHONE_CALL, "worker": None}]])
+@example(files=[[{**_PHONE_CALL, "mode": None}]])
+@example(files=[[{**_PHONE_CALL, "topics": None}]])
+@example(files=[[_PHONE_CALL, {**_PHONE_CALL, "topics": None}]])
+@example(files=[[{**_PHONE_CALL, "topics": []}, {**_PHONE_CALL, "topics": "study"}]])
+def test_runs_of_equal_contact_values_are_read_the_same_either_way(
+    files: list[list[dict[str, Any]]],
+) -> None:
+    """Child files with contacts whose values repeat the last contact's, or differ from it
+    only by being bad (null, the wrong type, an unknown worker or mode), give the same
+    objects and rejections on both paths."""
+    lines: list[dict[str, Any]] = [*FULL_REFERENCE]
+    for number, contacts in enumerate(files):
+        child = {k: v for k, v in FULL_CHILD.items() if k != "contacts"}
+        lines.append({"record": "child", **child, "id": f"C{number}", "contacts": contacts})
+    with tempfile.TemporaryDirectory() as tmp:
+        _same_either_way(_write(Path(tmp), lines))
 
 
 # -- mutated records --------------------------------------------------------------------------

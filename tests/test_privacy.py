@@ -85,6 +85,23 @@ def _secrets_of(child: Child) -> list[str]:
 # -- repr and str ----------------------------------------------------------------------------
 
 
+@given(st.text())
+def test_mask_name_keeps_the_first_character_and_the_spaces(name: str) -> None:
+    masked = mask_name(name)
+    assert len(masked) == len(name)
+    assert masked[:1] == name[:1]
+    for original, shown in zip(name[1:], masked[1:], strict=True):
+        assert shown == (" " if original.isspace() else "*")
+
+
+def test_mask_name_examples() -> None:
+    assert mask_name("张三丰") == "张**"
+    assert mask_name("Li Hua") == "L* ***"
+    assert mask_name("李\u3000华") == "李 *"
+    assert mask_name("王") == "王"
+    assert mask_name("") == ""
+
+
 @settings(max_examples=60)
 @given(child=strategies.children(with_citizen_id=True))
 def test_child_repr_and_str_mask_names_and_id(child: Child) -> None:

@@ -558,29 +558,44 @@ def fast_child_structurer(
             raise FastPathDeclined
         out: list[Contact] = []
         append = out.append
-        topic_set: frozenset[Topic] | None
+        # A file's contacts are mostly by one worker, in a few modes, about the same topics:
+        # a value equal to the last one's is the last one's (an equal list is a list).
+        last_worker: Any = missing  # equal to no JSON value
+        last_topics: Any = missing
+        last_mode: Any = missing
+        topic_set: frozenset[Topic] = no_topics
+        mode: ContactMode | None = None
         for item in value:
             worker = item["worker"]  # a TypeError unless item is an object
-            if worker not in workers:
-                raise FastPathDeclined
-            topics = item.get("topics", missing)
-            if topics is missing:
+            if worker != last_worker:
+                if worker not in workers:
+                    raise FastPathDeclined
+                last_worker = worker
+            # date, worker, mode and topics, or the first three: each is read below, so a
+            # file of that size has those fields and nothing else.
+            size = len(item)
+            if size == 4:
+                topics = item["topics"]
+                if topics != last_topics:
+                    if topics.__class__ is not list:
+                        raise FastPathDeclined
+                    found = topic_sets_get(tuple(topics))  # the empty set is falsy: no "or"
+                    topic_set = new_topic_set(topics) if found is None else found
+                    last_topics = topics
+            elif size == 3:
                 topic_set = no_topics
-                size = 3
-            elif topics.__class__ is list:
-                topic_set = topic_sets_get(tuple(topics))  # the empty set is falsy: no "or"
-                if topic_set is None:
-                    topic_set = new_topic_set(topics)
-                size = 4
+                last_topics = missing
             else:
                 raise FastPathDeclined
-            if len(item) != size:  # date, worker, mode (and topics) and nothing else
-                raise FastPathDeclined
+            text = item["mode"]
+            if text != last_mode:
+                mode = modes[text]
+                last_mode = text
             day = item["date"]
             contact = new(Contact)
             set_date(contact, dates_get(day) or new_date(day))
-            set_worker(contact, worker)
-            set_mode(contact, modes[item["mode"]])
+            set_worker(contact, last_worker)
+            set_mode(contact, mode)
             set_topics(contact, topic_set)
             append(contact)
         return tuple(out)

@@ -302,6 +302,7 @@ class Engine:
         self.categories: tuple[Registered, ...] = self._collect(ordered, "careprotect_categories")
         self.rules: tuple[Registered, ...] = self._collect(ordered, "careprotect_rules")
         self._category_by_id = {c.id: c for c in self.categories}
+        self._category_envs: dict[str, Env] = {}
         from careprotect.rules.entitlements import check_rules
 
         check_rules(self)
@@ -391,9 +392,15 @@ class Engine:
             ) from None
 
     def _env(self, registered: Registered, reference: ReferenceData) -> Env:
-        return Env(
-            self, reference=reference, citations=registered.citations, plugin=registered.plugin
-        )
+        """The Env of a category for ``reference``: the last one made for the category is
+        kept, as an audit asks about one reference data after another."""
+        made = self._category_envs.get(registered.id)
+        if made is None or made.reference is not reference:
+            made = Env(
+                self, reference=reference, citations=registered.citations, plugin=registered.plugin
+            )
+            self._category_envs[registered.id] = made
+        return made
 
     def membership(
         self, child: Child, category: str, day: dt.date, reference: ReferenceData | None = None

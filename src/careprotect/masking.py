@@ -20,7 +20,10 @@ def mask_name(name: str) -> str:
     """
     if not name:
         return name
-    return name[0] + "".join(" " if ch.isspace() else "*" for ch in name[1:])
+    head, rest = name[0], name[1:]
+    if rest.split() == [rest]:  # no whitespace: the usual name
+        return head + "*" * len(rest)
+    return head + "".join(" " if ch.isspace() else "*" for ch in rest)
 
 
 def mask_id_number(text: str) -> str:

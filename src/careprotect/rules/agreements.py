@@ -33,7 +33,13 @@ from careprotect.enums import AgreementKind, ServicePointKind
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import mask_name
-from careprotect.model import Child, Guardianship, ReferenceData, ServicePoint
+from careprotect.model import (
+    Child,
+    Guardianship,
+    ReferenceData,
+    ServiceAgreement,
+    ServicePoint,
+)
 from careprotect.params import Evidence
 from careprotect.rules.base import Env, Rule, RuleKind
 from careprotect.rules.common import judged_day
@@ -78,10 +84,11 @@ def _gate(
     rule: Rule, child: Child, env: Env, day: dt.date, required: str, categories: tuple[str, ...]
 ) -> _Gate:
     """Check the ``required`` flag and the categories (the child must be in any of them)."""
-    division = str(child.division)
     flag = env.find(required, child.division, day)
     if flag is None:
-        message = _NO_FLAG.format(day=day.isoformat(), division=division, parameter=required)
+        message = _NO_FLAG.format(
+            day=day.isoformat(), division=str(child.division), parameter=required
+        )
         return _Gate(
             env.finding(
                 rule,
@@ -141,7 +148,8 @@ _NO_GUARDIAN = Message(
 
 
 def _guardian(g: Guardianship) -> str:
-    return f"entrusted guardian {mask_name(g.guardian)} ({g.relation.value}) since {g.start}"
+    since = g.start.isoformat()
+    return f"entrusted guardian {mask_name(g.guardian)} ({g.relation.value}) since {since}"
 
 
 @attrs.frozen(kw_only=True)
@@ -206,11 +214,11 @@ class EntrustedGuardianshipConfirmation:
         for g in entrusted:
             facts.append(_guardian(g))
             if g.confirmation_signed_on is not None and g.confirmation_signed_on <= day:
-                facts.append(f"confirmation signed {g.confirmation_signed_on}")
+                facts.append(f"confirmation signed {g.confirmation_signed_on.isoformat()}")
                 continue
             signed = sorted(a.signed_on for a in confirmations if a.signed_on >= g.start)
             if signed:
-                facts.append(f"confirmation agreement signed {signed[0]}")
+                facts.append(f"confirmation agreement signed {signed[0].isoformat()}")
                 continue
             missing.append(g)
             older = sorted(a.signed_on for a in confirmations if a.signed_on < g.start)
@@ -258,59 +266,104 @@ _UNKNOWN_OPENING = Message(
 )
 
 
-@attrs.frozen
 class _Homes:
-    """A village's children's homes on a day: those open, those whose opening is unknown,
-    and a fact about each of either."""
+    """A village's children's homes on a day: those open, those whose opening is unknown, a
+    fact about each of either, and the messages about them, made once for the village's
+    children."""
 
-    open: tuple[ServicePoint, ...]
-    unknown: tuple[ServicePoint, ...]
-    facts: tuple[str, ...]
+    __slots__ = ("_missing", "candidates", "day", "facts", "ids", "open", "served", "unknown")
+
+    def __init__(self, homes: tuple[ServicePoint, ...], day: dt.date) -> None:
+        self.day = day
+        self.open = tuple(h for h in homes if h.open_on(day))
+        self.unknown = tuple(h for h in homes if h.open_on(day) is None)
+        self.candidates = self.open + self.unknown
+        self.ids = frozenset(h.id for h in self.candidates)
+        facts = []
+        for h in self.candidates:
+            opened = f"open since {h.opened_on}" if h.opened_on else "opening date not recorded"
+            facts.append(f"children's home {h.id} in {h.division}, {opened}")
+        self.facts = tuple(facts)
+        self.served: dict[str, Message] = {}
+        self._missing: Message | None = None
+
+    def served_by(self, home: ServicePoint) -> Message:
+        """The message of a child with an agreement with ``home``."""
+        message = self.served.get(home.id)
+        if message is None:
+            message = self.served[home.id] = _HAS_AGREEMENT.format(home=home.name)
+        return message
+
+    def missing(self) -> Message:
+        """The message of a child with no agreement with any of the homes."""
+        if self._missing is None:
+            day = self.day.isoformat()
+            if self.open:
+                names = ", ".join(h.name for h in self.open)
+                self._missing = _NO_AGREEMENT.format(home=names, day=day)
+            else:
+                names = ", ".join(h.name for h in self.candidates)
+                self._missing = _UNKNOWN_OPENING.format(home=names, day=day)
+        return self._missing
 
 
-_NO_HOMES = _Homes((), (), ())
+_HomeAgreement = tuple[ServicePoint, ServiceAgreement]
 
 
 @attrs.define
 class _HomeIndex:
-    """Children's homes by division, built once per reference data (kept by identity), and
-    what they are on a day, found once per division and day (a village's children share it).
-    """
+    """Children's homes by division, and the agreements on their records by child, built once
+    per reference data (kept by identity); and what the homes are on a day, found once per
+    division and day (a village's children share it)."""
 
     reference: ReferenceData | None = None
     homes: dict[Division, tuple[ServicePoint, ...]] = attrs.field(factory=dict)
-    on_day: dict[tuple[Division, dt.date], _Homes] = attrs.field(factory=dict)
+    signed: dict[str, tuple[_HomeAgreement, ...]] = attrs.field(factory=dict)
+    on_day: dict[tuple[Division, dt.date], _Homes | None] = attrs.field(factory=dict)
 
-    def get(self, reference: ReferenceData, division: Division) -> tuple[ServicePoint, ...]:
+    def _index(self, reference: ReferenceData) -> None:
+        grouped: dict[Division, list[ServicePoint]] = {}
+        signed: dict[str, list[_HomeAgreement]] = {}
+        for p in reference.service_points:
+            if p.kind is ServicePointKind.CHILDRENS_HOME:
+                grouped.setdefault(p.division, []).append(p)
+                for a in p.agreements:
+                    signed.setdefault(a.child, []).append((p, a))
+        self.homes = {d: tuple(sorted(ps, key=lambda p: p.id)) for d, ps in grouped.items()}
+        self.signed = {child: tuple(pairs) for child, pairs in signed.items()}
+        self.on_day = {}
+        self.reference = reference
+
+    def on(self, reference: ReferenceData, division: Division, day: dt.date) -> _Homes | None:
+        """The homes of ``division`` open or perhaps open on ``day``; None when there are none."""
         if self.reference is not reference:
-            grouped: dict[Division, list[ServicePoint]] = {}
-            for p in reference.service_points:
-                if p.kind is ServicePointKind.CHILDRENS_HOME:
-                    grouped.setdefault(p.division, []).append(p)
-            self.homes = {d: tuple(sorted(ps, key=lambda p: p.id)) for d, ps in grouped.items()}
-            self.on_day = {}
-            self.reference = reference
-        return self.homes.get(division, ())
-
-    def on(self, reference: ReferenceData, division: Division, day: dt.date) -> _Homes:
-        homes = self.get(reference, division)
-        if not homes:
-            return _NO_HOMES
-        found = self.on_day.get((division, day))
-        if found is None:
-            if len(self.on_day) >= _CACHE_SIZE:
-                self.on_day.clear()
-            open_homes = tuple(h for h in homes if h.open_on(day))
-            unknown = tuple(h for h in homes if h.open_on(day) is None)
-            facts = []
-            for h in open_homes + unknown:
-                opened = f"open since {h.opened_on}" if h.opened_on else "opening date not recorded"
-                facts.append(f"children's home {h.id} in {h.division}, {opened}")
-            found = self.on_day[division, day] = _Homes(open_homes, unknown, tuple(facts))
+            self._index(reference)
+        key = (division, day)
+        try:
+            return self.on_day[key]
+        except KeyError:
+            pass
+        homes = self.homes.get(division, ())
+        found = _Homes(homes, day) if homes else None
+        if found is not None and not found.candidates:
+            found = None
+        if len(self.on_day) >= _CACHE_SIZE:
+            self.on_day.clear()
+        self.on_day[key] = found
         return found
+
+    def on_record(self, child: Child, homes: _Homes, day: dt.date) -> list[tuple[dt.date, str]]:
+        """The agreements with ``child`` in force on ``day`` on the records of ``homes``, as
+        (signing day, home id), sorted."""
+        return sorted(
+            (a.signed_on, h.id)
+            for h, a in self.signed.get(child.id, ())
+            if h.id in homes.ids and a.in_force_on(day)
+        )
 
 
 _CACHE_SIZE = 4096
+_SERVICE_AGREEMENT = AgreementKind.SERVICE_AGREEMENT
 
 
 @attrs.frozen(kw_only=True)
@@ -354,62 +407,37 @@ class ServiceAgreementPerChild:
         if day < subject.birth_date:
             return
         homes = self._index.on(env.reference, subject.division, day)
-        open_homes, unknown = homes.open, homes.unknown
-        if not open_homes and not unknown:
+        if homes is None:
             return
         gate = _gate(self, subject, env, day, self.required, self.categories)
         if gate.finding is not None:
             yield gate.finding
         if gate.finding is not None or gate.skip:
             return
-        candidates = open_homes + unknown
         facts = [*gate.facts, *homes.facts]
-        ids = {h.id for h in candidates}
+        ids = homes.ids
         on_file = sorted(
             (a.signed_on, a.service_point or "")
-            for a in subject.agreements_on(day)
-            if a.kind is AgreementKind.SERVICE_AGREEMENT and a.service_point in ids
+            for a in subject.agreements
+            if a.kind is _SERVICE_AGREEMENT and a.service_point in ids and a.in_force_on(day)
         )
-        on_home = sorted(
-            (a.signed_on, h.id)
-            for h in candidates
-            for a in h.agreements
-            if a.child == subject.id and a.in_force_on(day)
-        )
+        on_home = self._index.on_record(subject, homes, day)
         for signed, home in on_file:
-            facts.append(f"service agreement with {home} signed {signed} (child's file)")
+            facts.append(
+                f"service agreement with {home} signed {signed.isoformat()} (child's file)"
+            )
         for signed, home in on_home:
-            facts.append(f"service agreement with {home} signed {signed} (home's record)")
-        found = [home for _, home in on_file + on_home]
-        names = ", ".join(h.name for h in candidates)
-        if found:
-            served = next(h for h in candidates if h.id in found)
-            yield env.finding(
-                self,
-                subject,
-                Outcome.COMPLIANT,
-                _HAS_AGREEMENT.format(home=served.name),
-                evidence=gate.evidence,
-                day=day,
-                facts=facts,
+            facts.append(
+                f"service agreement with {home} signed {signed.isoformat()} (home's record)"
             )
-        elif not open_homes:
-            yield env.finding(
-                self,
-                subject,
-                Outcome.MISSING_INPUT,
-                _UNKNOWN_OPENING.format(home=names, day=day.isoformat()),
-                evidence=gate.evidence,
-                day=day,
-                facts=facts,
-            )
+        if on_file or on_home:
+            found = {home for _, home in on_file + on_home}
+            served = next(h for h in homes.candidates if h.id in found)
+            outcome, message = Outcome.COMPLIANT, homes.served_by(served)
+        elif homes.open:
+            outcome, message = Outcome.NON_COMPLIANT, homes.missing()
         else:
-            yield env.finding(
-                self,
-                subject,
-                Outcome.NON_COMPLIANT,
-                _NO_AGREEMENT.format(home=", ".join(h.name for h in open_homes), day=day),
-                evidence=gate.evidence,
-                day=day,
-                facts=facts,
-            )
+            outcome, message = Outcome.MISSING_INPUT, homes.missing()
+        yield env.finding(
+            self, subject, outcome, message, evidence=gate.evidence, day=day, facts=facts
+        )
