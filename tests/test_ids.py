@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -75,6 +76,37 @@ def test_a_zero_hash_is_stored() -> None:
     store.add(index, "zero")
     store.add(index, "one")
     assert (index.find("zero"), index.find("one"), index.find("two")) == (0, 1, None)
+
+
+def test_ids_told_apart_by_the_upper_hash_bits_are_not_read_back() -> None:
+    """Two ids whose hashes share the low 32 bits but not the next 16 sit side by side and
+    cost no read; a hash equal in all 48 bits costs one read, which tells them apart."""
+    hashes = {"a": 5, "b": 5 | 7 << 32, "c": 5 | 7 << 32 | 1 << 50, "d": -3}
+    store = Store()
+    index = IdIndex(store.recall, hash_id=hashes.__getitem__)
+    store.add(index, "a")
+    store.add(index, "d")
+    assert index.find("b") is None
+    assert store.reads == 0
+    store.add(index, "b")
+    assert index.find("c") is None  # bits above the 48th are not kept: "b" is read back
+    assert store.reads == 1
+    assert [index.find(i) for i in "abd"] == [0, 2, 1]
+
+
+@pytest.mark.parametrize("where", [-1, 2**47])
+def test_a_place_out_of_range_is_refused(where: int) -> None:
+    index = IdIndex(Store().recall)
+    with pytest.raises(ValueError, match="where must be from 0 to 2\\*\\*47 - 1"):
+        index.add("C1", where)
+    assert len(index) == 0
+
+
+def test_the_largest_place_is_kept_whole() -> None:
+    """Where a record is keeps all of its 47 bits beside the hash bits above them."""
+    index = IdIndex(lambda where: "C1" if where == 2**47 - 1 else None, hash_id=lambda s: -1)
+    index.add("C1", 2**47 - 1)
+    assert index.find("C1") == 2**47 - 1
 
 
 def _child(child_id: str) -> dict[str, object]:

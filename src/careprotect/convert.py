@@ -133,10 +133,22 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     return number
 
 
+# The dates read lately, by their text: the records of a registry share a few hundred days,
+# and a day read again is the same object (a date is immutable), not another 32 bytes.
+_DATES: dict[str, dt.date] = {}
+
+
 def _structure_date(value: Any, _: type) -> dt.date:
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        day = _DATES.get(value)
+        if day is not None:
+            return day
         with contextlib.suppress(ValueError):  # 2019-02-30 falls through to the message
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
+            if len(_DATES) >= _CACHE_SIZE:
+                _DATES.clear()
+            _DATES[value] = day
+            return day
     raise InvalidValueError(f"must be a real date YYYY-MM-DD (got {describe_value(value)})")
 
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["Audit", "Classification", "Engine", "Registered"]
 
 # At most this many divisions' applicable rules are kept by an audit at a time.
-_DIVISION_CACHE_SIZE = 4096
+_DIVISION_CACHE_SIZE = 1024
 
 ENTRY_POINT_GROUP = "careprotect"
 

@@ -65,7 +65,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_CACHE_SIZE = 4096
+_CACHE_SIZE = 1024
 
 
 class RecordKind(enum.StrEnum):

@@ -269,7 +269,7 @@ def _evidence(spec: ParameterSpec, v: ParameterValue) -> Evidence:
 
 
 _MISS = object()
-_CACHE_LIMIT = 16_384
+_CACHE_LIMIT = 4096
 """Resolved answers kept per table (keyed by parameter, division and day); an audit asks the
 same question for every child of a village, so nearly every lookup is a hit."""
 

@@ -338,13 +338,15 @@ class _HomeIndex:
         """The homes of ``division`` open or perhaps open on ``day``; None when there are none."""
         if self.reference is not reference:
             self._index(reference)
+        homes = self.homes.get(division)
+        if homes is None:
+            return None
         key = (division, day)
         try:
             return self.on_day[key]
         except KeyError:
             pass
-        homes = self.homes.get(division, ())
-        found = _Homes(homes, day) if homes else None
+        found: _Homes | None = _Homes(homes, day)
         if found is not None and not found.candidates:
             found = None
         if len(self.on_day) >= _CACHE_SIZE:
@@ -362,7 +364,9 @@ class _HomeIndex:
         )
 
 
-_CACHE_SIZE = 4096
+# The villages' homes on a day kept at a time: enough for the children of a village, who
+# usually come together, and those of its neighbours.
+_CACHE_SIZE = 256
 _SERVICE_AGREEMENT = AgreementKind.SERVICE_AGREEMENT
 
 
