@@ -1,11 +1,13 @@
 """A parallel audit (``jobs`` above one) gives exactly what a serial audit gives.
 
-Worker processes parse and judge the child files of a JSON Lines registry in batches; the main
-process rejects duplicates, counts and yields in input order. Whatever the input, the findings
+Worker processes judge the reference subjects in runs and parse and judge the child files of a
+JSON Lines registry in batches; the main process rejects duplicates, counts and yields in input
+order. Whatever the input, the findings
 (in order), the summary, the rejections (record and line numbers, kinds, ids, problems and raw
 records) and the counts must be those of ``jobs=1``. Small batches (``_parallel.BATCH``) make
 every input span many of them, so that duplicates and bad lines fall in other batches than the
-records they clash with.
+records they clash with; small runs of subjects (``_parallel.SUBJECTS``) split the divisions,
+workers and service points among the workers.
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ def _write(tmp_path: Path, lines: list[bytes], name: str = "registry.jsonl") -> 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_parallel, "BATCH", 700)
+    monkeypatch.setattr(_parallel, "SUBJECTS", 3)
 
 
 # -- example-based -------------------------------------------------------------------------------
@@ -156,11 +159,12 @@ def test_every_line_is_a_batch_of_its_own(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(_parallel, "BATCH", 1)
+    monkeypatch.setattr(_parallel, "SUBJECTS", 1)
     lines = [*REFERENCE, *CHILDREN[:20], CHILDREN[5], b"\n", b"nonsense\n", *CHILDREN[20:40]]
     _same(engine, _write(tmp_path, lines))
 
 
-def test_reference_data_only(engine: Engine, tmp_path: Path) -> None:
+def test_reference_data_only(engine: Engine, tmp_path: Path, small_batches: None) -> None:
     result = _same(engine, _write(tmp_path, REFERENCE))
     assert result["subjects"].get("child", 0) == 0
     assert result["subjects"]["division"] > 0
@@ -206,6 +210,7 @@ _EXTRA = st.one_of(
     children=st.lists(st.sampled_from(CHILDREN), max_size=40),
     extra=st.lists(st.tuples(st.integers(0, 60), _EXTRA), max_size=8),
     batch=st.integers(1, 4000),
+    subjects=st.integers(1, 50),
 )
 def test_any_mix_of_lines_agrees(
     engine: Engine,
@@ -213,6 +218,7 @@ def test_any_mix_of_lines_agrees(
     children: list[bytes],
     extra: list[tuple[int, bytes]],
     batch: int,
+    subjects: int,
 ) -> None:
     lines = list(children)
     for at, line in extra:
@@ -220,5 +226,6 @@ def test_any_mix_of_lines_agrees(
     path = _write(tmp_path_factory.mktemp("mix"), [*REFERENCE, *lines])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_parallel, "BATCH", batch)
+        patch.setattr(_parallel, "SUBJECTS", subjects)
         result = _same(engine, path)
     assert result["counts"].read == len(REFERENCE) + sum(1 for line in lines if line.strip())

@@ -1,10 +1,11 @@
 """The child files of a JSON Lines registry read and judged by worker processes.
 
 :meth:`Engine.audit` with ``jobs`` above one uses this for a :class:`RegistryStream` of JSON
-Lines on a platform that can fork. The main process reads the reference data, judges the
-divisions, workers and service points, then forks ``jobs`` workers, which inherit the engine,
-the reference data and the reader. It reads the remaining lines in batches without parsing
-them and hands each batch to a worker, which parses and checks every record, judges every
+Lines on a platform that can fork. The main process reads the reference data, then forks
+``jobs`` workers, which inherit the engine, the reference data and the reader. It hands them
+the divisions, workers and service points to judge, in runs of :data:`SUBJECTS` by their
+place in the reference data, then reads the remaining lines in batches without parsing them
+and hands each batch to a worker, which parses and checks every record, judges every
 accepted child file by the rules in scope and sends back, per record, the findings or the
 rejection. The main process takes the results in input order and does what needs the whole
 input: it rejects duplicate child ids (the first record with an id wins, as in a serial
@@ -25,13 +26,14 @@ import operator
 import pickle
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from careprotect.convert import slot_builder
+from careprotect.divisions import Division
 from careprotect.engine import Evaluations, judged
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LineBatch, RecordKind, RegistryStream, _duplicate, _parse_record_line
@@ -42,14 +44,21 @@ from careprotect.rules.base import Env
 if TYPE_CHECKING:
     from careprotect.findings import Summary
 
-__all__ = ["BATCH", "ParallelChildren", "can_fork"]
+__all__ = ["BATCH", "SUBJECTS", "ParallelAudit", "can_fork"]
 
 BATCH = 1 << 20
 """Bytes of lines a worker is given at a time (at least one line)."""
 
+SUBJECTS = 256
+"""Divisions, workers or service points a worker is given at a time."""
+
 _AHEAD = 8
 """Batches in flight per worker: enough to keep each busy while this process judges the
 reference data and takes results, few enough to bound memory."""
+
+
+Subjects = dict[SubjectKind, tuple[Sequence[Any], Evaluations]]
+"""The reference subjects of each kind, in order, and the rules in scope of a division."""
 
 
 @attrs.define
@@ -58,6 +67,7 @@ class _Worker:
 
     stream: RegistryStream
     evaluations: Evaluations
+    subjects: Subjects
     reveal: bool
     token: int
     shared: dict[int, object]
@@ -159,6 +169,20 @@ def _judge(batch: LineBatch) -> bytes:
     return _dumps(results)
 
 
+def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
+    """In a worker: the findings about the reference subjects of ``kind`` from ``start`` to
+    ``stop`` (their places in the reference data)."""
+    worker = _WORKER
+    assert worker is not None, "a worker process runs with the state it forked with"
+    items, evaluations = worker.subjects[kind]
+    reveal = worker.reveal
+    findings: list[Finding] = []
+    for item in items[start:stop]:
+        division = item if isinstance(item, Division) else item.division
+        findings.extend(judged(item, division, evaluations, reveal))
+    return _dumps(findings)
+
+
 def _shareable(envs: Iterable[Env]) -> dict[int, object]:
     """The citations and parameter evidence findings refer to, by id."""
     objects: list[object] = []
@@ -170,19 +194,22 @@ def _shareable(envs: Iterable[Env]) -> dict[int, object]:
     return {id(o): o for o in objects}
 
 
-class ParallelChildren:
-    """The findings of the child files of ``stream`` (JSON Lines, not read yet), judged by
-    ``jobs`` worker processes; ``evaluations(division)`` gives the rules to apply and their
-    Envs. Iterating counts children in ``summary`` and rejections in ``stream``, as a serial
-    audit does; it does not count findings.
+class ParallelAudit:
+    """The findings about the reference subjects and the child files of ``stream`` (JSON
+    Lines, its child files not read yet), judged by ``jobs`` worker processes.
+    ``subjects`` holds the reference subjects by kind with the rules to apply to them,
+    ``evaluations(division)`` the rules to apply to a child file, with their Envs.
+    :meth:`reference` and iterating count subjects in ``summary`` and rejections in
+    ``stream``, as a serial audit does; they do not count findings.
 
-    :meth:`start` forks the workers and hands them the first batches, so that they work while
-    this process judges the reference data; :meth:`close` stops them (call it in any case).
+    :meth:`start` forks the workers and hands them the reference subjects and the first
+    batches of lines; :meth:`close` stops them (call it in any case).
     """
 
     def __init__(
         self,
         stream: RegistryStream,
+        subjects: Subjects,
         evaluations: Evaluations,
         envs: Iterable[Env],
         summary: Summary,
@@ -191,6 +218,7 @@ class ParallelChildren:
         reveal: bool,
     ) -> None:
         self._stream = stream
+        self._subjects = subjects
         self._evaluations = evaluations
         self._summary = summary
         self._jobs = jobs
@@ -200,26 +228,52 @@ class ParallelChildren:
         self._token = next(_tokens)
         self._shared = _shareable(envs)
         self._executor: ProcessPoolExecutor | None = None
+        self._runs: dict[SubjectKind, deque[tuple[int, Future[bytes]]]] = {}
         self._inflight: deque[tuple[LineBatch, Future[bytes]]] = deque()
 
     def start(self) -> None:
-        """Fork the workers and give them as many batches as may be in flight."""
+        """Fork the workers and give them the reference subjects, then as many batches of
+        lines as may be in flight."""
         global _WORKER
         _SHARED[self._token] = self._shared
         with _fork_lock:
             _WORKER = _Worker(
-                self._stream, self._evaluations, self._reveal, self._token, self._shared
+                self._stream,
+                self._evaluations,
+                self._subjects,
+                self._reveal,
+                self._token,
+                self._shared,
             )
             try:
-                self._executor = ProcessPoolExecutor(
+                self._executor = executor = ProcessPoolExecutor(
                     self._jobs,
                     mp_context=multiprocessing.get_context("fork"),
                     initializer=_start_worker,
                 )
                 # The workers are forked at the first submission, with the state just set.
+                for kind, (items, _) in self._subjects.items():
+                    runs = self._runs[kind] = deque()
+                    for start in range(0, len(items), SUBJECTS):
+                        stop = min(start + SUBJECTS, len(items))
+                        runs.append(
+                            (stop - start, executor.submit(_judge_subjects, kind, start, stop))
+                        )
                 self._submit()
             finally:
                 _WORKER = None
+
+    def reference(self, kind: SubjectKind) -> Iterator[Finding]:
+        """The findings about the reference subjects of ``kind``, in order."""
+        if self._executor is None:
+            self.start()
+        runs = self._runs.pop(kind, deque())
+        counted = self._summary.subjects
+        while runs:
+            size, future = runs.popleft()
+            findings: list[Finding] = pickle.loads(future.result())
+            counted[kind.value] += size
+            yield from findings
 
     def _submit(self) -> None:
         assert self._executor is not None
@@ -253,6 +307,7 @@ class ParallelChildren:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
         _SHARED.pop(self._token, None)
+        self._runs.clear()
         self._inflight.clear()
         self._stream._finish_lines()
 

@@ -192,11 +192,16 @@ class Audit:
         add = self.summary.add
         workers = None
         if parallel:
-            from careprotect._parallel import ParallelChildren
+            from careprotect._parallel import ParallelAudit
 
             assert isinstance(self._source, RegistryStream)
-            workers = ParallelChildren(
+            workers = ParallelAudit(
                 self._source,
+                {
+                    kind: (list(items), _applicable(by_kind.get(kind, []), envs))
+                    for kind, items in subjects
+                    if kind is not SubjectKind.CHILD
+                },
                 _applicable(by_kind.get(SubjectKind.CHILD, []), envs),
                 envs.values(),
                 self.summary,
@@ -204,15 +209,16 @@ class Audit:
                 reveal=self.reveal,
             )
         try:
-            # The workers judge the first child files while this process judges the rest.
             if workers is not None:
+                # The workers judge the reference subjects, then the child files.
                 workers.start()
-            for kind, items in subjects:
-                if kind is SubjectKind.CHILD and workers is not None:
-                    for finding in workers:
+                for kind, _ in subjects:
+                    found = workers if kind is SubjectKind.CHILD else workers.reference(kind)
+                    for finding in found:
                         add(finding)
                         yield finding
-                    continue
+                return
+            for kind, items in subjects:
                 yield from self._judge(kind, items, _applicable(by_kind.get(kind, []), envs))
         finally:
             if workers is not None:
