@@ -342,10 +342,9 @@ class _HomeIndex:
         if homes is None:
             return None
         key = (division, day)
-        try:
-            return self.on_day[key]
-        except KeyError:
-            pass
+        cached = self.on_day.get(key, _UNSEEN)
+        if cached is not _UNSEEN:
+            return cached  # type: ignore[return-value]
         found: _Homes | None = _Homes(homes, day)
         if found is not None and not found.candidates:
             found = None
@@ -367,6 +366,7 @@ class _HomeIndex:
 # The villages' homes on a day kept at a time: enough for the children of a village, who
 # usually come together, and those of its neighbours.
 _CACHE_SIZE = 256
+_UNSEEN = object()
 _SERVICE_AGREEMENT = AgreementKind.SERVICE_AGREEMENT
 
 
