@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from careprotect.convert import slot_builder
-from careprotect.divisions import Division
 from careprotect.engine import Evaluations, judged
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LineBatch, RecordKind, RegistryStream, _duplicate, _parse_record_line
@@ -145,16 +144,20 @@ def _dumps(value: Any) -> bytes:
 _Result = tuple[int, int, str | None, list[Finding] | None, Any, str | None]
 
 
+def _worker() -> _Worker:
+    """In a worker: the state it forked with."""
+    assert _WORKER is not None, "a worker process runs with the state it forked with"
+    return _WORKER
+
+
 def _start_worker() -> None:
     """In a new worker: leave duplicate ids to the main process, which sees every batch."""
-    assert _WORKER is not None, "a worker process runs with the state it forked with"
-    _WORKER.stream._unique_ids = False
+    _worker().stream._unique_ids = False
 
 
 def _judge(batch: LineBatch) -> bytes:
     """In a worker: read and judge a batch of lines (see the module's docstring)."""
-    worker = _WORKER
-    assert worker is not None, "a worker process runs with the state it forked with"
+    worker = _worker()
     stream, evaluations, reveal = worker.stream, worker.evaluations, worker.reveal
     results: list[_Result] = []
     # Records are numbered within the batch; the main process knows the number before it.
@@ -164,7 +167,7 @@ def _judge(batch: LineBatch) -> bytes:
             rejection = stream.rejections.pop()
             results.append((line.line, line.at, None, None, rejection, stream._structured_id))
             continue
-        findings = list(judged(child, child.division, evaluations, reveal))
+        findings = list(judged(child, evaluations, reveal))
         results.append((line.line, line.at, child.id, findings, None, None))
     return _dumps(results)
 
@@ -172,14 +175,11 @@ def _judge(batch: LineBatch) -> bytes:
 def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
     """In a worker: the findings about the reference subjects of ``kind`` from ``start`` to
     ``stop`` (their places in the reference data)."""
-    worker = _WORKER
-    assert worker is not None, "a worker process runs with the state it forked with"
+    worker = _worker()
     items, evaluations = worker.subjects[kind]
-    reveal = worker.reveal
     findings: list[Finding] = []
     for item in items[start:stop]:
-        division = item if isinstance(item, Division) else item.division
-        findings.extend(judged(item, division, evaluations, reveal))
+        findings.extend(judged(item, evaluations, worker.reveal))
     return _dumps(findings)
 
 
@@ -293,7 +293,7 @@ class ParallelAudit:
             self._pending = None
             if child is not None:
                 summary.subjects["child"] += 1
-                yield from judged(child, child.division, self._evaluations, self._reveal)
+                yield from judged(child, self._evaluations, self._reveal)
         while self._inflight:
             batch, future = self._inflight.popleft()
             self._submit()

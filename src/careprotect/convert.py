@@ -444,7 +444,7 @@ def fast_child_structurer(
     service points: every id in them is a valid identifier. A child file whose references are
     not all among them is declined, so a child file this function returns also passes the
     reader's reference checks. Its caches belong to the returned function, which serves one
-    registry at a time (one thread).
+    registry at a time (one thread), except the dates it shares with the strict converter.
     """
     build = _builders()
     new_child = build[Child]
@@ -495,20 +495,15 @@ def fast_child_structurer(
     # Caches of values the strict hooks accepted, keyed by the JSON value. JSON gives no value
     # other than a string that equals a string key, nor one other than a list that turns into
     # a tuple key (a list is checked before it is turned into one), so a hit is a value the
-    # strict hook would take, giving an equal result.
-    dates: dict[str, dt.date] = {}
-    dates_get = dates.get
+    # strict hook would take, giving an equal result. Dates share the strict hook's cache.
+    dates_get = _DATES.get
     topic_sets: dict[tuple[str, ...], frozenset[Topic]] = {}
     topic_sets_get = topic_sets.get
     villages: dict[str, Division] = {}
     villages_get = villages.get
 
     def new_date(value: Any) -> dt.date:
-        day = _structure_date(value, dt.date)
-        if len(dates) >= _CACHE_SIZE:
-            dates.clear()
-        dates[value] = day
-        return day
+        return _structure_date(value, dt.date)
 
     def optional_date(value: Any) -> dt.date | None:
         if value is None:

@@ -121,11 +121,10 @@ def _applicable(rules: list[Registered], envs: Mapping[str, Env]) -> Evaluations
     return evaluations
 
 
-def judged(
-    item: Any, division: Division, evaluations: Evaluations, reveal: bool
-) -> Iterator[Finding]:
-    """The findings of the rules in scope of ``division`` about ``item``, with its subject
-    unmasked when ``reveal``."""
+def judged(item: Any, evaluations: Evaluations, reveal: bool) -> Iterator[Finding]:
+    """The findings of the rules in scope of ``item``'s division (``item`` itself for a
+    division) about ``item``, with its subject unmasked when ``reveal``."""
+    division = item if isinstance(item, Division) else item.division
     for evaluate, env in evaluations(division):
         for finding in evaluate(item, env):
             yield revealed(finding, item) if reveal else finding
@@ -237,8 +236,7 @@ class Audit:
         key = kind.value
         for item in items:
             counted[key] += 1
-            division = item if isinstance(item, Division) else item.division
-            for finding in judged(item, division, evaluations, reveal):
+            for finding in judged(item, evaluations, reveal):
                 add(finding)
                 yield finding
 

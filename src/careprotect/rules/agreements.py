@@ -267,31 +267,30 @@ _UNKNOWN_OPENING = Message(
 
 
 class _Homes:
-    """A village's children's homes on a day: those open, those whose opening is unknown, a
-    fact about each of either, and the messages about them, made once for the village's
-    children."""
+    """A village's children's homes on a day: those open, the candidates (those open and those
+    whose opening is unknown), a fact about each candidate, and the messages about them, made
+    once for the village's children."""
 
-    __slots__ = ("_missing", "candidates", "day", "facts", "ids", "open", "served", "unknown")
+    __slots__ = ("_missing", "_served", "candidates", "day", "facts", "ids", "open")
 
     def __init__(self, homes: tuple[ServicePoint, ...], day: dt.date) -> None:
         self.day = day
         self.open = tuple(h for h in homes if h.open_on(day))
-        self.unknown = tuple(h for h in homes if h.open_on(day) is None)
-        self.candidates = self.open + self.unknown
+        self.candidates = self.open + tuple(h for h in homes if h.open_on(day) is None)
         self.ids = frozenset(h.id for h in self.candidates)
         facts = []
         for h in self.candidates:
             opened = f"open since {h.opened_on}" if h.opened_on else "opening date not recorded"
             facts.append(f"children's home {h.id} in {h.division}, {opened}")
         self.facts = tuple(facts)
-        self.served: dict[str, Message] = {}
+        self._served: dict[str, Message] = {}
         self._missing: Message | None = None
 
     def served_by(self, home: ServicePoint) -> Message:
         """The message of a child with an agreement with ``home``."""
-        message = self.served.get(home.id)
+        message = self._served.get(home.id)
         if message is None:
-            message = self.served[home.id] = _HAS_AGREEMENT.format(home=home.name)
+            message = self._served[home.id] = _HAS_AGREEMENT.format(home=home.name)
         return message
 
     def missing(self) -> Message:
@@ -319,7 +318,7 @@ class _HomeIndex:
     reference: ReferenceData | None = None
     homes: dict[Division, tuple[ServicePoint, ...]] = attrs.field(factory=dict)
     signed: dict[str, tuple[_HomeAgreement, ...]] = attrs.field(factory=dict)
-    on_day: dict[tuple[Division, dt.date], _Homes | None] = attrs.field(factory=dict)
+    on_day: dict[tuple[Division, dt.date], _Homes] = attrs.field(factory=dict)
 
     def _index(self, reference: ReferenceData) -> None:
         grouped: dict[Division, list[ServicePoint]] = {}
@@ -342,16 +341,12 @@ class _HomeIndex:
         if homes is None:
             return None
         key = (division, day)
-        cached = self.on_day.get(key, _UNSEEN)
-        if cached is not _UNSEEN:
-            return cached  # type: ignore[return-value]
-        found: _Homes | None = _Homes(homes, day)
-        if found is not None and not found.candidates:
-            found = None
-        if len(self.on_day) >= _CACHE_SIZE:
-            self.on_day.clear()
-        self.on_day[key] = found
-        return found
+        found = self.on_day.get(key)
+        if found is None:
+            if len(self.on_day) >= _CACHE_SIZE:
+                self.on_day.clear()
+            found = self.on_day[key] = _Homes(homes, day)
+        return found if found.candidates else None
 
     def on_record(self, child: Child, homes: _Homes, day: dt.date) -> list[tuple[dt.date, str]]:
         """The agreements with ``child`` in force on ``day`` on the records of ``homes``, as
@@ -366,7 +361,6 @@ class _HomeIndex:
 # The villages' homes on a day kept at a time: enough for the children of a village, who
 # usually come together, and those of its neighbours.
 _CACHE_SIZE = 256
-_UNSEEN = object()
 _SERVICE_AGREEMENT = AgreementKind.SERVICE_AGREEMENT
 
 
