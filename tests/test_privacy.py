@@ -187,7 +187,9 @@ def test_wrong_citizen_id_is_reported_masked(case: tuple[Child, str]) -> None:
         ("citizen_id", "must have 18 characters (got {n})"),
     ],
 )
-@settings(max_examples=20)
+# No deadline: each example builds a converter, whose first hooks take half a second to
+# generate on a busy machine.
+@settings(max_examples=20, deadline=None)
 @given(name=strategies.names())
 def test_name_in_a_wrong_field_is_not_echoed(field: str, message: str, name: str) -> None:
     """A name put in an enum, date or ID field gives a problem that describes it by length."""
