@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from careprotect import (
     Child,
@@ -333,3 +335,60 @@ def test_decimals_are_written_with_exactly_their_digits() -> None:
     text = dumps(data)
     assert text == '{"a": 12345678901234567890.5, "b": 0.10, "c": [-1E+3]}'
     assert json.loads(text, parse_float=Decimal) == data
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_lone_surrogate_escape_is_rejected_where_it_is(tmp_path: Path, suffix: str) -> None:
+    """JSON can escape half of a UTF-16 pair (\\ud800), which is no character: such text
+    cannot be written as UTF-8, so the record is rejected with the field's path, in either
+    layout, and a whole pair (an emoji) is read as its character."""
+    records = [
+        child_record(id="C1", name="\ud800某"),
+        child_record(id="C2", guardianships=[{"relation": "grandparent", "note": "x\udfff"}]),
+        child_record(id="C3", name="小\U0001f600"),
+        {**child_record(id="C4"), "\udc00key": 1},
+    ]
+    path = tmp_path / f"r{suffix}"
+    if suffix == ".jsonl":
+        write_lines(path, [HUNAN, *records])
+    else:
+        children = [{k: v for k, v in r.items() if k != "record"} for r in records]
+        document = {"divisions": [{"code": "43", "name": "湖南省"}], "children": children}
+        path.write_text(json.dumps(document), encoding="utf-8")
+    assert b"\\ud800" in path.read_bytes()  # json.dumps escapes them
+    result = load_registry(path)
+    assert [(r.record, r.path) for r in result.rejections] == [
+        (2, "$.name"),
+        (3, "$.guardianships[0].note"),
+        (5, "$"),
+    ]
+    assert all("lone UTF-16 surrogate" in r.message for r in result.rejections)
+    assert [(c.id, c.name) for c in result.registry.children] == [("C3", "小\U0001f600")]
+
+
+@settings(max_examples=60, deadline=None)
+@example(name="\ud800")
+@example(name="ok\ud7ff\ue000")
+@example(name="\ud800\udc00")
+@given(
+    name=st.text(
+        st.characters(min_codepoint=0xD7F0, max_codepoint=0xE010, exclude_categories=()),
+        min_size=1,
+    )
+)
+def test_a_name_is_read_exactly_when_it_is_valid_unicode(name: str) -> None:
+    """A name near and among the surrogates: read as JSON decodes it when that holds none
+    (a pair is one character), rejected at $.name when it holds one; never an error that
+    stops the stream."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_lines(Path(tmp) / "r.jsonl", [HUNAN, child_record(name=name)])
+        result = load_registry(path)
+    # JSON reads an escaped high and low surrogate in a row as the one character they encode.
+    read = json.loads(json.dumps(name))
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in read) or not read.strip():
+        assert [r.path for r in result.rejections] == ["$.name"]
+    else:
+        assert [c.name for c in result.registry.children] == [read]
+    assert result.counts.read == 2

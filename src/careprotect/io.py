@@ -264,8 +264,9 @@ class RegistryStream:
         return self._document(handle)
 
     def _document(self, handle: IO[bytes]) -> Iterator[_Raw]:
+        content = handle.read()
         try:
-            document = json.loads(handle.read().decode("utf-8-sig"), parse_float=Decimal)
+            document = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
         except UnicodeDecodeError:
             raise RegistryReadError(f"registry file is not UTF-8 text: {self.path}") from None
         except json.JSONDecodeError as exc:
@@ -281,9 +282,11 @@ class RegistryStream:
                 f"registry document has unknown key(s) {', '.join(map(repr, unknown))}; "
                 f"expected {', '.join(_SECTIONS.values())}: {self.path}"
             )
-        return self._document_records(document)
+        return self._document_records(document, bool(_SURROGATE_ESCAPE.search(content)))
 
-    def _document_records(self, document: dict[str, Any]) -> Iterator[_Raw]:
+    def _document_records(self, document: dict[str, Any], surrogates: bool) -> Iterator[_Raw]:
+        """The document's records; strings are checked for lone surrogates when
+        ``surrogates`` (the file has an escape that could make one)."""
         number = 0
         for kind, section in _SECTIONS.items():
             records = document.get(section, [])
@@ -294,11 +297,12 @@ class RegistryStream:
             for index, data in enumerate(records):
                 number += 1
                 location = f"$.{section}[{index}]"
+                problem: FieldProblem | None = None
                 if not isinstance(data, dict):
                     problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
-                    yield _Raw(number, None, location, kind, data, problem, index)
-                else:
-                    yield _Raw(number, None, location, kind, data, None, index)
+                elif surrogates:
+                    problem = _lone_surrogate(data)
+                yield _Raw(number, None, location, kind, data, problem, index)
 
     def _read_reference(self) -> ReferenceData:
         divisions: dict[Division, DivisionRecord] = {}
@@ -725,6 +729,31 @@ class LineFeed:
         return batch
 
 
+# A JSON escape of a UTF-16 surrogate: a pair of them is one character, a lone one is no
+# character at all, and text holding it can be neither compared safely nor written as UTF-8.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(data: Any, path: str = "$") -> FieldProblem | None:
+    """The problem of the first string (or key) in ``data`` that holds a lone surrogate."""
+    if isinstance(data, str):
+        if _SURROGATE.search(data):
+            return FieldProblem(path, "holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape)")
+        return None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            problem = _lone_surrogate(key, path) or _lone_surrogate(value, f"{path}.{key}")
+            if problem is not None:
+                return problem
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            problem = _lone_surrogate(value, f"{path}[{index}]")
+            if problem is not None:
+                return problem
+    return None
+
+
 def _parse_record_line(line: RawLine) -> _Raw:
     """A line's record, parsed, with its kind taken out; or the problem that stops it."""
     number, line_no, at, raw = line
@@ -745,6 +774,8 @@ def _parse_record_line(line: RawLine) -> _Raw:
         got = "missing" if tag is None else f"got {describe_value(tag)}"
         problem = FieldProblem("$.record", f"must be one of {_KIND_CHOICES} ({got})")
         return _Raw(number, line_no, None, None, data, problem, at)
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+        return _Raw(number, line_no, None, kind, data, _lone_surrogate(data), at)
     return _Raw(number, line_no, None, kind, data, None, at)
 
 
