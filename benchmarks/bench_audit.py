@@ -20,13 +20,14 @@ with a year of contacts) to a temporary file, then, in one run:
   also the largest worker's peak and the sampled peak of all the processes' proportional set
   size (forked workers share pages, so the sum of their RSS overstates what they use), by
   which its ratio is judged;
-* the command line: ``careprotect audit FILE --as-of ... --format json`` with its output
-  thrown away, when the ``careprotect`` command has an ``audit`` verb (``--jobs auto``).
+* the command line: ``careprotect audit FILE --as-of ... --format F`` (``--jobs auto``), in
+  the same rounds, for each format of ``--formats`` (default: table, json and csv), with
+  its report thrown away; its rate and its ratio to the raw parse's, as for the audits.
 
 Run on demand, not in CI:
 
     .venv/bin/python benchmarks/bench_audit.py [--children N] [--province 43] [--seed 1]
-        [--jobs J] [--rounds R] [--no-cli]
+        [--jobs J] [--rounds R] [--formats table,json,csv | --no-cli]
 """
 
 from __future__ import annotations
@@ -198,29 +199,30 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def cli_audit(path: Path) -> tuple[float, float] | None:
-    """Wall and CPU seconds of ``careprotect audit PATH --as-of ... --format json`` (output
-    discarded), or None when the command or its audit verb is not available."""
+def cli_command() -> str | None:
+    """The ``careprotect`` command beside this Python, when it has an ``audit`` verb."""
     command = shutil.which("careprotect", path=str(Path(sys.executable).parent))
     if command is None:
         return None
     probe = subprocess.run([command, "audit", "--help"], capture_output=True, check=False)
-    if probe.returncode != 0:
-        return None
+    return command if probe.returncode == 0 else None
+
+
+def cli_audit(command: str, path: Path, fmt: str) -> Timed:
+    """Run ``careprotect audit PATH --as-of ... --format FMT``, its report thrown away."""
     # The report goes to stdout, thrown away here. Not "-o /dev/null": the CLI writes a
     # temporary file beside the target and moves it into place, which must not happen to
     # /dev/null. Exit status 1 means a non-compliant finding, expected here.
     with Timed() as timed:
         done = subprocess.run(
-            [command, "audit", str(path), "--as-of", synth.AS_OF.isoformat(), "--format", "json"],
+            [command, "audit", str(path), "--as-of", synth.AS_OF.isoformat(), "--format", fmt],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             check=False,
         )
     if done.returncode not in (0, 1):
-        print(f"  careprotect audit failed ({done.returncode}): {done.stderr.decode()[-300:]}")
-        return None
-    return timed.wall, timed.cpu
+        sys.exit(f"careprotect audit failed ({done.returncode}): {done.stderr.decode()[-300:]}")
+    return timed
 
 
 def mib(size: int) -> str:
@@ -238,6 +240,11 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=2, help="rounds of a raw parse and each audit (default 2)"
     )
+    parser.add_argument(
+        "--formats",
+        default="table,json,csv",
+        help="report formats of the command line to time (default table,json,csv)",
+    )
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line timing")
     parser.add_argument("--audit-rss", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -247,6 +254,10 @@ def main() -> None:
 
     n = args.children
     jobs = sorted({1, args.jobs})
+    command = None if args.no_cli else cli_command()
+    formats = [f for f in args.formats.split(",") if f] if command else []
+    if not args.no_cli and command is None:
+        print("careprotect audit: not available")
     print(
         f"Python {platform.python_version()} ({platform.python_implementation()}), "
         f"{os.cpu_count()} CPUs ({usable_cpus()} usable), {platform.system()} "
@@ -264,6 +275,7 @@ def main() -> None:
         # meets the same spells of a busy machine; the fastest of each is compared.
         raws: list[Timed] = []
         audits: dict[int, list[Timed]] = {j: [] for j in jobs}
+        clis: dict[str, list[Timed]] = {f: [] for f in formats}
         for round_ in range(1, args.rounds + 1):
             with Timed() as parsed:
                 lines, raw_children = raw_parse(path)
@@ -275,6 +287,12 @@ def main() -> None:
                 audits[j].append(audited)
                 ratio = (children / audited.wall) / (raw_children / parsed.wall)
                 told.append(f"audit jobs={j} {audited.wall:.1f} s (ratio {ratio:.3f})")
+            for fmt in formats:
+                assert command is not None
+                ran = cli_audit(command, path, fmt)
+                clis[fmt].append(ran)
+                ratio = (children / ran.wall) / (raw_children / parsed.wall)
+                told.append(f"CLI {fmt} {ran.wall:.1f} s (ratio {ratio:.3f})")
             print(f"round {round_}: raw parse {parsed.wall:.1f} s, {', '.join(told)}")
 
         parsed = min(raws, key=lambda t: t.wall)
@@ -296,6 +314,14 @@ def main() -> None:
             print(
                 f"audit jobs={j} / raw, fastest of each: {wall_ratio:.3f} by wall clock "
                 f"(aim: at least 0.333), {cpu_ratio:.3f} by CPU time"
+            )
+        for fmt, runs in clis.items():
+            ran = min(runs, key=lambda t: t.wall)
+            wall_ratio = (children / ran.wall) / (raw_children / parsed.wall)
+            print(
+                f"careprotect audit FILE --format {fmt} (--jobs auto, report discarded), "
+                f"fastest of {args.rounds}: {ran}, {ran.rates(children, 'child files')}; "
+                f"/ raw: {wall_ratio:.3f} by wall clock (aim: at least 0.333)"
             )
 
         sizes = sorted({*MEMORY_SIZES, n})
@@ -326,18 +352,6 @@ def main() -> None:
                 f"peak {what}, jobs={j}, {MEMORY_SIZES[1]:,} / {MEMORY_SIZES[0]:,} children: "
                 f"{large / small:.2f} (aim: at most 1.5)"
             )
-
-        if not args.no_cli:
-            cli = cli_audit(path)
-            if cli is None:
-                print("careprotect audit: not available")
-            else:
-                wall, cpu = cli
-                print(
-                    f"careprotect audit FILE --format json (--jobs auto, output discarded): "
-                    f"{wall:.1f} s (CPU {cpu:.1f} s), {children / wall:,.0f} child files/s "
-                    f"({children / cpu:,.0f} per CPU second)"
-                )
 
 
 if __name__ == "__main__":

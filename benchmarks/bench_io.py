@@ -29,7 +29,7 @@ from pathlib import Path
 import careprotect as cp
 from careprotect import io as cp_io
 
-TOPIC_SETS = (
+TOPIC_SETS: tuple[frozenset[cp.Topic], ...] = (
     frozenset({cp.Topic.STUDY, cp.Topic.DAILY_LIFE}),
     frozenset({cp.Topic.SAFETY}),
     frozenset(),

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from careprotect import Division, Engine, Message, PluginLoadError, SubjectKind
+from careprotect.engine import Rendered
 from careprotect.findings import Finding, Outcome
 from careprotect.rules import Env, RuleKind
 from careprotect.testing import consistent_registries, stub_plugin
@@ -209,3 +210,12 @@ def test_audit_counts_add_up_and_evidence_was_in_force(registry: Any, day: dt.da
                 :1
             ] == [str(ev.value) if not isinstance(ev.value, tuple) else ev.value], f.rule
     assert findings == list(engine.audit(registry, as_of=day))
+    # Rendered, the same findings in the same order, counted the same.
+    rendered = engine.audit(registry, as_of=day)
+    got = list(rendered.rendered(lambda f: f))
+    assert got == [Rendered(f.rule, f.outcome, f.division, f) for f in findings]
+    assert rendered.summary == audit.summary
+    with pytest.raises(RuntimeError, match="only once"):
+        iter(rendered)
+    with pytest.raises(RuntimeError, match="only once"):
+        audit.rendered(str)

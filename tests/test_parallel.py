@@ -29,7 +29,8 @@ from careprotect import (
     open_registry,
     write_registry,
 )
-from careprotect.engine import Engine
+from careprotect.divisions import Division
+from careprotect.engine import Engine, Rendered
 from careprotect.findings import Finding
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
@@ -62,14 +63,17 @@ def _child(line: bytes, **changes: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _run(engine: Engine, path: Path, jobs: int, **options: Any) -> dict[str, Any]:
-    """Everything an audit tells: findings, summary, rejections (with raw records), counts."""
+def _run(
+    engine: Engine, path: Path, jobs: int, *, rendered: bool = False, **options: Any
+) -> dict[str, Any]:
+    """Everything an audit tells: findings (or rendered findings), summary, rejections (with
+    raw records), counts."""
     if "period" not in options:
         options["as_of"] = AS_OF
     with open_registry(path) as stream:
         run = engine.audit(stream, jobs=jobs, **options)
         assert run._parallel() is (jobs > 1 and path.suffix == ".jsonl")
-        findings = list(run)
+        findings = list(run.rendered(Finding.as_dict) if rendered else run)
         return {
             "findings": findings,
             "subjects": dict(run.summary.subjects),
@@ -81,10 +85,21 @@ def _run(engine: Engine, path: Path, jobs: int, **options: Any) -> dict[str, Any
 
 
 def _same(engine: Engine, path: Path, **options: Any) -> dict[str, Any]:
+    """Audits ``path`` with one and two processes, for findings and for rendered findings,
+    and checks that all four agree."""
     serial = _run(engine, path, 1, **options)
     parallel = _run(engine, path, 2, **options)
     for key, value in serial.items():
         assert parallel[key] == value, key
+    rendered = _run(engine, path, 2, rendered=True, **options)
+    expected = [Rendered(f.rule, f.outcome, f.division, f.as_dict()) for f in serial["findings"]]
+    assert rendered["findings"] == expected
+    # Each division the workers sent is a Division, equal to the finding's.
+    assert all(type(r.division) is Division for r in rendered["findings"])
+    for key, value in serial.items():
+        if key != "findings":
+            assert rendered[key] == value, key
+    assert _run(engine, path, 1, rendered=True, **options)["findings"] == expected
     return serial
 
 

@@ -7,6 +7,7 @@ that the table spools and groups, and the engine's ``reveal`` option the reports
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import itertools
@@ -17,7 +18,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from careprotect import (
@@ -54,7 +55,7 @@ from careprotect.report import (
     run_entitlements,
     township_of,
 )
-from careprotect.report._base import FindingJson
+from careprotect.report._base import FindingJson, console_for, csv_line, show, show_plain
 from careprotect.report.entitlements import JsonEntitlementsWriter
 from careprotect.rules.base import revealed, subject_of
 
@@ -212,9 +213,13 @@ class Spy:
     def start(self, header: AuditHeader) -> None:
         self.writer.start(header)
 
-    def finding(self, finding: Finding) -> None:
+    def render(self, finding: Finding) -> bytes | None:
+        data: bytes | None = self.writer.render(finding)
+        return data
+
+    def write(self, data: bytes) -> None:
         self.seen.append((self.stream.counts.read, len(self.out.getvalue())))
-        self.writer.finding(finding)
+        self.writer.write(data)
 
     def finish(self, end: AuditEnd) -> None:
         self.writer.finish(end)
@@ -284,8 +289,8 @@ def test_table_spools_to_a_temporary_file_and_groups_by_division(
     during: list[list[str]] = []
 
     class Watch(TableAuditWriter):
-        def finding(self, finding: Finding) -> None:
-            super().finding(finding)
+        def write(self, data: bytes) -> None:
+            super().write(data)
             during.append(sorted(p.name for p in spool.glob("careprotect-*/*")))
 
     out = io.StringIO()
@@ -480,6 +485,59 @@ def test_finding_json_escapes_every_string_as_json_does(
     )
     assert json.loads(FindingJson()(finding)) == finding.as_dict()
     assert FindingJson()(finding) == dumps(finding.as_dict())
+    assert FindingJson.facts(finding) == dumps(list(facts))  # the CSV's facts column
 
 
 _ONE_FINDING = next(f for f in Engine().audit(SAMPLE, as_of=JUNE_30) if f.evidence and f.citations)
+
+
+_CSV_TEXT = st.text(st.sampled_from('a,"\r\n \t\x00中\u2028x'), max_size=8) | st.text(max_size=8)
+
+
+@given(st.lists(_CSV_TEXT, max_size=5))
+@example([""])
+@example(["", ""])
+@example(['a "quoted", text', "two\r\nlines", "\r", " padded "])
+def test_csv_lines_are_what_the_csv_module_writes(row: list[str]) -> None:
+    """The audit's CSV rows, made without the csv module, are byte for byte what
+    ``csv.writer`` writes, and read back as the same fields."""
+    out = io.StringIO(newline="")
+    csv.writer(out).writerow(row)
+    assert csv_line(row) == out.getvalue()
+    assert list(csv.reader(io.StringIO(csv_line(row), newline=""))) == ([row] if row else [[]])
+
+
+@given(st.text(st.sampled_from("ab 中·[]\n\t\r\x1b\x07\u3000\u2028"), max_size=30) | st.text())
+@example("  [non-compliant] rule · child 1\n    message \n    source: x")
+@example("trailing   \n\n  \n")
+def test_plain_blocks_are_what_rich_writes(text: str) -> None:
+    """A finding's block is written without rich only where rich would write the same."""
+    plain, rich = io.StringIO(), io.StringIO()
+    if show_plain(console_for(plain), text):
+        from rich.text import Text
+
+        show(console_for(rich), Text(text, style="red"), soft_wrap=True)
+        assert plain.getvalue() == rich.getvalue()
+    else:
+        assert plain.getvalue() == ""
+        assert not text.replace("\n", "").isprintable()
+
+
+@pytest.mark.parametrize("make", [JsonAuditWriter, CsvAuditWriter])
+def test_reports_are_the_same_text_whatever_the_output(make: Any) -> None:
+    """The findings' UTF-8 goes straight to a UTF-8 output's binary buffer; to any other
+    output (a StringIO, a UTF-16 file) it is written as text. Each holds the same report."""
+    texts = []
+    for encoding in (None, "utf-8", "utf-16"):
+        raw = io.BytesIO()
+        out: Any = (
+            io.StringIO(newline="")
+            if encoding is None
+            else io.TextIOWrapper(raw, encoding=encoding, newline="")
+        )
+        with open_registry(SAMPLE_PATH) as stream:
+            run_audit(Engine().audit(stream, as_of=JUNE_30), stream, make(out))
+        out.flush()
+        texts.append(out.getvalue() if encoding is None else raw.getvalue().decode(encoding))
+    assert texts[0] == texts[1] == texts[2]
+    assert any(ord(c) > 127 for c in texts[0])  # Chinese messages: the encodings differ

@@ -13,12 +13,15 @@ audit), counts, and yields the findings. So the findings, rejections and counts 
 a serial audit, in the same order.
 
 Results travel pickled. Citations and parameter evidence, shared by many findings, travel as
-a reference to the object both processes hold since the fork.
+a reference to the object both processes hold since the fork. For :meth:`Audit.rendered`,
+the workers render each finding and send what :class:`~careprotect.engine.Rendered` holds
+instead of the finding.
 """
 
 from __future__ import annotations
 
 import copyreg
+import functools
 import io
 import itertools
 import multiprocessing
@@ -33,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from careprotect.convert import slot_builder
-from careprotect.engine import Evaluations, judged
+from careprotect.divisions import Division, _trusted
+from careprotect.engine import Evaluations, Rendered, judged
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LineBatch, RecordKind, RegistryStream, _duplicate, _parse_record_line
 from careprotect.masking import mask_if_id_number
@@ -68,8 +72,16 @@ class _Worker:
     evaluations: Evaluations
     subjects: Subjects
     reveal: bool
+    render: Callable[[Finding], Any] | None
     token: int
     shared: dict[int, object]
+
+    def out(self, findings: Iterable[Finding]) -> list[Any]:
+        """What is sent of ``findings``: themselves, or rendered."""
+        render = self.render
+        if render is None:
+            return list(findings)
+        return [Rendered(f.rule, f.outcome, f.division, render(f)) for f in findings]
 
 
 # The state a worker process works with: set by the main process just before it forks.
@@ -113,6 +125,16 @@ def _fields_reducer(cls: type[Any]) -> Callable[[Any], Any]:
 _BUILDERS: dict[type, Callable[..., Any]] = {}
 
 
+@functools.lru_cache(maxsize=4096)
+def division_of(code: str) -> Division:
+    """The division of a normalised ``code``, one object for the many findings of a village."""
+    return _trusted(code)
+
+
+def _reduce_division(division: Division) -> Any:
+    return division_of, (division.code,)
+
+
 def build_from(cls: type[Any], values: tuple[Any, ...]) -> Any:
     """An object of ``cls`` with ``values``, set by its builder."""
     return _BUILDERS[cls](*values)
@@ -127,6 +149,7 @@ _DISPATCH = {
     Finding: _fields_reducer(Finding),
     Subject: _fields_reducer(Subject),
     Message: _fields_reducer(Message),
+    Division: _reduce_division,
 }
 
 
@@ -140,8 +163,9 @@ def _dumps(value: Any) -> bytes:
 
 # One result per record line: (line number, offset, child id, findings, None, None) for an
 # accepted child file, or (line number, offset, None, None, rejection, id of the child file
-# when it was structured) for a rejected record.
-_Result = tuple[int, int, str | None, list[Finding] | None, Any, str | None]
+# when it was structured) for a rejected record. The findings are rendered when the audit
+# renders them.
+_Result = tuple[int, int, str | None, list[Any] | None, Any, str | None]
 
 
 def _worker() -> _Worker:
@@ -158,7 +182,7 @@ def _start_worker() -> None:
 def _judge(batch: LineBatch) -> bytes:
     """In a worker: read and judge a batch of lines (see the module's docstring)."""
     worker = _worker()
-    stream, evaluations, reveal = worker.stream, worker.evaluations, worker.reveal
+    stream, evaluations, reveal, out = worker.stream, worker.evaluations, worker.reveal, worker.out
     results: list[_Result] = []
     # Records are numbered within the batch; the main process knows the number before it.
     for line in batch.lines(0):
@@ -167,7 +191,7 @@ def _judge(batch: LineBatch) -> bytes:
             rejection = stream.rejections.pop()
             results.append((line.line, line.at, None, None, rejection, stream._structured_id))
             continue
-        findings = list(judged(child, evaluations, reveal))
+        findings = out(judged(child, evaluations, reveal))
         results.append((line.line, line.at, child.id, findings, None, None))
     return _dumps(results)
 
@@ -177,9 +201,9 @@ def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
     ``stop`` (their places in the reference data)."""
     worker = _worker()
     items, evaluations = worker.subjects[kind]
-    findings: list[Finding] = []
+    findings: list[Any] = []
     for item in items[start:stop]:
-        findings.extend(judged(item, evaluations, worker.reveal))
+        findings.extend(worker.out(judged(item, evaluations, worker.reveal)))
     return _dumps(findings)
 
 
@@ -199,8 +223,9 @@ class ParallelAudit:
     Lines, its child files not read yet), judged by ``jobs`` worker processes.
     ``subjects`` holds the reference subjects by kind with the rules to apply to them,
     ``evaluations(division)`` the rules to apply to a child file, with their Envs.
-    :meth:`reference` and iterating count subjects in ``summary`` and rejections in
-    ``stream``, as a serial audit does; they do not count findings.
+    :meth:`reference` and iterating count subjects and findings in ``summary`` and
+    rejections in ``stream``, as a serial audit does. With ``render``, they yield each
+    finding as :class:`~careprotect.engine.Rendered`, rendered by the workers.
 
     :meth:`start` forks the workers and hands them the reference subjects and the first
     batches of lines; :meth:`close` stops them (call it in any case).
@@ -216,6 +241,7 @@ class ParallelAudit:
         *,
         jobs: int,
         reveal: bool,
+        render: Callable[[Finding], Any] | None = None,
     ) -> None:
         self._stream = stream
         self._subjects = subjects
@@ -223,6 +249,7 @@ class ParallelAudit:
         self._summary = summary
         self._jobs = jobs
         self._reveal = reveal
+        self._render = render
         self._pending, self._feed = stream._take_lines()
         self._number = self._feed.number  # records before the next batch taken
         self._token = next(_tokens)
@@ -242,6 +269,7 @@ class ParallelAudit:
                 self._evaluations,
                 self._subjects,
                 self._reveal,
+                self._render,
                 self._token,
                 self._shared,
             )
@@ -269,11 +297,22 @@ class ParallelAudit:
             self.start()
         runs = self._runs.pop(kind, deque())
         counted = self._summary.subjects
+        count = self._counter()
         while runs:
             size, future = runs.popleft()
-            findings: list[Finding] = pickle.loads(future.result())
+            findings: list[Any] = pickle.loads(future.result())
             counted[kind.value] += size
-            yield from findings
+            for finding in findings:
+                count(finding)
+                yield finding
+
+    def _counter(self) -> Callable[[Any], None]:
+        """Counts a finding, or a rendered one, in the summary."""
+        summary = self._summary
+        if self._render is None:
+            return summary.add
+        count = summary.count
+        return lambda rendered: count(rendered.rule, rendered.outcome)
 
     def _submit(self) -> None:
         assert self._executor is not None
@@ -283,23 +322,34 @@ class ParallelAudit:
                 return
             self._inflight.append((batch, self._executor.submit(_judge, batch)))
 
-    def __iter__(self) -> Iterator[Finding]:
+    def __iter__(self) -> Iterator[Any]:
         if self._executor is None:
             self.start()
-        stream, summary = self._stream, self._summary
+        stream, summary, count = self._stream, self._summary, self._counter()
         # The first child file was parsed with the reference data: judge it here.
         if self._pending is not None:
             child = stream._child(self._pending)
             self._pending = None
             if child is not None:
                 summary.subjects["child"] += 1
-                yield from judged(child, self._evaluations, self._reveal)
+                findings = judged(child, self._evaluations, self._reveal)
+                for finding in findings if self._render is None else self._rendered(findings):
+                    count(finding)
+                    yield finding
         while self._inflight:
             batch, future = self._inflight.popleft()
             self._submit()
             results: list[_Result] = pickle.loads(future.result())
-            yield from _take(stream, summary, batch, self._number, results)
+            for finding in _take(stream, summary, batch, self._number, results):
+                count(finding)
+                yield finding
             self._number += len(results)
+
+    def _rendered(self, findings: Iterable[Finding]) -> Iterator[Rendered[Any]]:
+        render = self._render
+        assert render is not None
+        for f in findings:
+            yield Rendered(f.rule, f.outcome, f.division, render(f))
 
     def close(self) -> None:
         """Stop the workers (waiting for those at work) and close the registry."""
@@ -318,7 +368,7 @@ def _take(
     batch: LineBatch,
     number: int,
     results: list[_Result],
-) -> Iterator[Finding]:
+) -> Iterator[Any]:
     """In the main process: a batch's results, with duplicates rejected, counted. ``number``
     is the number of records before the batch."""
     child_ids = stream._child_ids

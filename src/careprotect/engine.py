@@ -12,7 +12,7 @@ import datetime as dt
 import importlib.metadata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import attrs
 import pluggy
@@ -20,7 +20,7 @@ import pluggy
 from careprotect import hookspecs
 from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError, PluginLoadError
-from careprotect.findings import Finding, SubjectKind, Summary
+from careprotect.findings import Finding, Outcome, SubjectKind, Summary
 from careprotect.io import RegistryStream
 from careprotect.model import Child, ReferenceData, Registry
 from careprotect.params import (
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from careprotect.planning import WorkerPlan
     from careprotect.rules.entitlements import Amount
 
-__all__ = ["Audit", "Classification", "Engine", "Registered"]
+__all__ = ["Audit", "Classification", "Engine", "Registered", "Rendered"]
 
 # At most this many divisions' applicable rules are kept by an audit at a time.
 _DIVISION_CACHE_SIZE = 1024
@@ -130,9 +130,23 @@ def judged(item: Any, evaluations: Evaluations, reveal: bool) -> Iterator[Findin
             yield revealed(finding, item) if reveal else finding
 
 
+T = TypeVar("T")
+
+
+class Rendered(NamedTuple, Generic[T]):
+    """What :meth:`Audit.rendered` yields for a finding: what it is counted under (its rule,
+    outcome and division) and what the render function made of it."""
+
+    rule: str
+    outcome: Outcome
+    division: Division
+    value: T
+
+
 class Audit:
-    """A running audit: iterate it for findings as they are made; once it is exhausted,
-    :attr:`summary` holds the counts (subjects by kind, findings by rule and outcome)."""
+    """A running audit: iterate it for findings as they are made, or call :meth:`rendered`
+    once instead; once it is exhausted, :attr:`summary` holds the counts (subjects by kind,
+    findings by rule and outcome)."""
 
     def __init__(
         self,
@@ -162,9 +176,25 @@ class Audit:
         return self._source.lines and can_fork()
 
     def __iter__(self) -> Iterator[Finding]:
+        return self._run(None)
+
+    def rendered(self, render: Callable[[Finding], T]) -> Iterator[Rendered[T]]:
+        """The findings, each as :class:`Rendered`: its rule, outcome and division, and
+        ``render(finding)``. In a parallel audit the worker processes call ``render``, so
+        the findings themselves never travel between processes: give a function that makes
+        what is kept or written of a finding (a report's text, say). It must not depend on
+        state this process changes during the audit, and what it returns must pickle. Call
+        it once, instead of iterating the audit."""
+        return self._run(render)
+
+    def _run(self, render: Callable[[Finding], Any] | None) -> Iterator[Any]:
         if self._started:
             raise RuntimeError("an Audit can be iterated only once")
         self._started = True
+        return self._findings(render)
+
+    def _findings(self, render: Callable[[Finding], Any] | None) -> Iterator[Any]:
+        """The findings, or with ``render`` what :meth:`rendered` yields; counted."""
         parallel = self._parallel()
         reference, children = _sources(self._source, read=not parallel)
         rules = [r for r in self.engine.rules if r.item.kind is RuleKind.COMPLIANCE]
@@ -188,40 +218,40 @@ class Audit:
             (SubjectKind.SERVICE_POINT, reference.service_points),
             (SubjectKind.CHILD, children),
         ]
-        add = self.summary.add
-        workers = None
-        if parallel:
-            from careprotect._parallel import ParallelAudit
-
-            assert isinstance(self._source, RegistryStream)
-            workers = ParallelAudit(
-                self._source,
-                {
-                    kind: (list(items), _applicable(by_kind.get(kind, []), envs))
-                    for kind, items in subjects
-                    if kind is not SubjectKind.CHILD
-                },
-                _applicable(by_kind.get(SubjectKind.CHILD, []), envs),
-                envs.values(),
-                self.summary,
-                jobs=self.jobs,
-                reveal=self.reveal,
-            )
-        try:
-            if workers is not None:
-                # The workers judge the reference subjects, then the child files.
-                workers.start()
-                for kind, _ in subjects:
-                    found = workers if kind is SubjectKind.CHILD else workers.reference(kind)
-                    for finding in found:
-                        add(finding)
-                        yield finding
-                return
+        if not parallel:
             for kind, items in subjects:
-                yield from self._judge(kind, items, _applicable(by_kind.get(kind, []), envs))
+                found = self._judge(kind, items, _applicable(by_kind.get(kind, []), envs))
+                if render is None:
+                    yield from found
+                else:
+                    for f in found:
+                        yield Rendered(f.rule, f.outcome, f.division, render(f))
+            return
+        from careprotect._parallel import ParallelAudit
+
+        assert isinstance(self._source, RegistryStream)
+        workers = ParallelAudit(
+            self._source,
+            {
+                kind: (list(items), _applicable(by_kind.get(kind, []), envs))
+                for kind, items in subjects
+                if kind is not SubjectKind.CHILD
+            },
+            _applicable(by_kind.get(SubjectKind.CHILD, []), envs),
+            envs.values(),
+            self.summary,
+            jobs=self.jobs,
+            reveal=self.reveal,
+            render=render,
+        )
+        try:
+            # The workers judge the reference subjects, then the child files; they count
+            # the findings they yield.
+            workers.start()
+            for kind, _ in subjects:
+                yield from workers if kind is SubjectKind.CHILD else workers.reference(kind)
         finally:
-            if workers is not None:
-                workers.close()
+            workers.close()
 
     def _judge(
         self,

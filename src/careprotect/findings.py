@@ -112,10 +112,14 @@ class Summary:
 
     def add(self, finding: Finding) -> None:
         """Count one finding."""
-        counts = self.by_rule.get(finding.rule)
+        self.count(finding.rule, finding.outcome)
+
+    def count(self, rule: str, outcome: Outcome) -> None:
+        """Count one finding of ``rule`` with ``outcome``."""
+        counts = self.by_rule.get(rule)
         if counts is None:
-            counts = self.by_rule[finding.rule] = Counter()
-        counts[finding.outcome.value] += 1
+            counts = self.by_rule[rule] = Counter()
+        counts[outcome.value] += 1
 
     @property
     def by_outcome(self) -> Mapping[str, int]:

@@ -3,7 +3,9 @@ counts, places, and rich consoles and tables (rich imported only when a table is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import codecs
+import os
+from collections.abc import Callable, Iterable, Mapping
 from json.encoder import encode_basestring as _string  # what json.dumps uses for a str
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
@@ -203,6 +205,11 @@ class FindingJson:
         """The JSON array of the finding's evidence."""
         return "[" + ", ".join(map(self._cached, finding.evidence)) + "]"
 
+    @staticmethod
+    def facts(finding: Finding) -> str:
+        """The JSON array of the finding's facts."""
+        return "[" + ", ".join(map(_string, finding.facts)) + "]"
+
     def __call__(self, finding: Finding) -> str:
         subject = finding.subject
         name = f', "name": {_string(subject.name)}' if subject.name else ""
@@ -219,9 +226,28 @@ class FindingJson:
         if finding.period is not None:
             parts.append(f', "period": {_string(str(finding.period))}')
         if finding.facts:
-            parts.append(f', "facts": [{", ".join(map(_string, finding.facts))}]')
+            parts.append(f', "facts": {self.facts(finding)}')
         parts.append("}")
         return "".join(parts)
+
+
+def _csv_field(value: str) -> str:
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
+
+
+def csv_line(values: Iterable[str]) -> str:
+    """One CSV row with its line ending, as :func:`csv.writer` writes it in its default
+    (Excel) dialect: a field is quoted, its quotes doubled, when it holds a comma, a quote or
+    a line break; a row of one empty field is ``""``. Faster than the csv module for the long
+    texts of a report's rows."""
+    fields = list(map(_csv_field, values))
+    if fields == [""]:
+        return '""\r\n'
+    return ",".join(fields) + "\r\n"
 
 
 def township_of(division: Division) -> Division:
@@ -271,6 +297,20 @@ def show(console: Console, *renderables: Any, **options: Any) -> None:
     console.file.write("".join(line.rstrip() + "\n" for line in lines))
 
 
+def show_plain(console: Console, text_: str) -> bool:
+    """Write ``text_`` as :func:`show` writes a rich ``Text`` of it without styles, when
+    rich would write it unchanged: to a file or a pipe, in no colour, every line printable.
+    Returns whether it was written (else show it with rich). Rich takes ~100 µs a block,
+    which a report of many thousand findings feels."""
+    if console.is_terminal or console.color_system is not None:
+        return False
+    if not text_.replace("\n", "").isprintable():
+        return False
+    lines = text_.split("\n")
+    console.file.write("".join(line.rstrip() + "\n" for line in lines))
+    return True
+
+
 def new_table(*columns: str, right: Iterable[int] = (), title: str | None = None) -> Table:
     """A table whose first column (an id or a code) is never wrapped, and whose columns
     ``right`` are right-aligned (numbers)."""
@@ -291,6 +331,24 @@ def open_json(head: Mapping[str, Any]) -> str:
     return dumps(dict(head))[:-1]
 
 
+def byte_writer(out: TextIO) -> Callable[[bytes], object]:
+    """A function that writes UTF-8 text, given as bytes, to ``out``: straight to its binary
+    buffer when it has one and writes UTF-8 without translating line ends, else decoded.
+    What was written to ``out`` before is flushed first; text written to ``out`` after
+    the bytes follows them."""
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None) or ""
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    if buffer is None or not utf8 or os.linesep != "\n":
+        return lambda data: out.write(data.decode("utf-8"))
+    out.flush()
+    write: Callable[[bytes], object] = buffer.write
+    return write
+
+
 class JsonStream:
     """One JSON document written as it goes: the ``head`` keys, then ``key`` as an array of
     items one per line, then the ``tail`` keys. Memory does not grow with the items."""
@@ -309,6 +367,18 @@ class JsonStream:
         """An item already written as JSON text (on one line)."""
         self.out.write(("\n" if self._first else ",\n") + text_)
         self._first = False
+
+    def item_bytes(self, data: bytes) -> None:
+        """An item already written as JSON text (on one line) and encoded as UTF-8. Items
+        given as bytes go straight to the output's binary buffer (see :func:`byte_writer`):
+        give them all after :meth:`start` and before :meth:`finish`, never mixed with
+        :meth:`item_text`."""
+        if self._first:
+            self._write_bytes = byte_writer(self.out)
+            self._write_bytes(b"\n" + data)
+            self._first = False
+        else:
+            self._write_bytes(b",\n" + data)
 
     def finish(self, tail: Mapping[str, Any]) -> None:
         self.out.write("]" if self._first else "\n]")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
@@ -16,7 +15,7 @@ import attrs
 
 from careprotect.divisions import Division
 from careprotect.findings import Finding, Outcome, SubjectKind, Summary
-from careprotect.io import LoadCounts, RegistryStream, Rejection, dumps
+from careprotect.io import LoadCounts, RegistryStream, Rejection
 from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo
 from careprotect.periods import Period
@@ -25,13 +24,16 @@ from careprotect.report._base import (
     JsonStream,
     Lang,
     Progress,
+    byte_writer,
     console_for,
+    csv_line,
     new_table,
     place,
     plugins_json,
     records_json,
     rejection_json,
     show,
+    show_plain,
     text,
     township_of,
 )
@@ -110,13 +112,21 @@ def _outcomes(counts: Mapping[str, int]) -> dict[str, int]:
 
 
 class AuditWriter(Protocol):
-    """Writes an audit report as it runs."""
+    """Writes an audit report as it runs. Each finding is rendered to text by
+    :meth:`render`, which a parallel audit calls in its worker processes (so it must depend
+    on nothing but the finding and what the writer held when the audit started), and the
+    text handed to :meth:`write` in this process, in the order of the findings."""
 
     def start(self, header: AuditHeader) -> None:
         """Write the opening."""
 
-    def finding(self, finding: Finding) -> None:
-        """Write (or keep) one finding."""
+    def render(self, finding: Finding) -> bytes | None:
+        """The text (UTF-8) :meth:`write` takes for ``finding``, or None when nothing is
+        written. Bytes travel between processes faster than text, and are written as they
+        are to a UTF-8 output."""
+
+    def write(self, data: bytes) -> None:
+        """Write (or keep) the text of one finding."""
 
     def finish(self, end: AuditEnd) -> None:
         """Write what is known at the end."""
@@ -138,19 +148,21 @@ def run_audit(
     # The township counts of each division of a finding (a village's findings share them).
     counts_of: dict[Division, Counter[str]] = {}
     subjects = audit.summary.subjects
+    write = writer.write
     try:
         writer.start(header)
-        for n, finding in enumerate(audit, start=1):
-            counts = counts_of.get(finding.division)
+        for n, (_, outcome, division, text_) in enumerate(audit.rendered(writer.render), 1):
+            counts = counts_of.get(division)
             if counts is None:
                 if len(counts_of) >= _DIVISIONS_CACHED:
                     counts_of.clear()
-                counts = by_township.get(township := township_of(finding.division))
+                counts = by_township.get(township := township_of(division))
                 if counts is None:
                     counts = by_township[township] = Counter()
-                counts_of[finding.division] = counts
-            counts[finding.outcome.value] += 1
-            writer.finding(finding)
+                counts_of[division] = counts
+            counts[outcome.value] += 1
+            if text_ is not None:
+                write(text_)
             if progress is not None and not n % 64:
                 progress(subjects.total())
         if progress is not None:
@@ -180,8 +192,12 @@ class JsonAuditWriter:
     def start(self, header: AuditHeader) -> None:
         self._json.start(header.as_dict(), "findings")
 
-    def finding(self, finding: Finding) -> None:
-        self._json.item_text(self._finding_json(finding))
+    def render(self, finding: Finding) -> bytes:
+        """The finding's JSON text."""
+        return self._finding_json(finding).encode()
+
+    def write(self, data: bytes) -> None:
+        self._json.item_bytes(data)
 
     def finish(self, end: AuditEnd) -> None:
         self._json.finish(
@@ -218,15 +234,17 @@ class CsvAuditWriter:
     """The audit as CSV, one finding per row, written as they come."""
 
     def __init__(self, out: TextIO) -> None:
-        self._csv = csv.writer(out)
+        self._out = out
+        self._write_bytes: Callable[[bytes], object] | None = None
         self._json = FindingJson()
 
     def start(self, header: AuditHeader) -> None:
-        self._csv.writerow(AUDIT_CSV_COLUMNS)
+        self._out.write(csv_line(AUDIT_CSV_COLUMNS))
 
-    def finding(self, finding: Finding) -> None:
+    def render(self, finding: Finding) -> bytes:
+        """The finding's row, with its line ending."""
         subject = finding.subject
-        self._csv.writerow(
+        return csv_line(
             (
                 finding.rule,
                 finding.outcome.value,
@@ -240,9 +258,14 @@ class CsvAuditWriter:
                 finding.message.en,
                 self._json.citations(finding),
                 self._json.evidence(finding),
-                dumps(list(finding.facts)),
+                self._json.facts(finding),
             )
-        )
+        ).encode()
+
+    def write(self, data: bytes) -> None:
+        if self._write_bytes is None:
+            self._write_bytes = byte_writer(self._out)
+        self._write_bytes(data)
 
     def finish(self, end: AuditEnd) -> None:
         pass
@@ -280,14 +303,18 @@ class TableAuditWriter:
     def start(self, header: AuditHeader) -> None:
         self._header = header
 
-    def finding(self, finding: Finding) -> None:
+    def render(self, finding: Finding) -> bytes | None:
+        """For a finding shown: its division's sort key and its JSON text, split by a tab
+        (which JSON text holds only escaped)."""
         if finding.outcome not in self.SHOWN:
-            return
+            return None
+        division = finding.division
+        return f"{division.code12}:{len(division.code):02d}\t{self._finding_json(finding)}".encode()
+
+    def write(self, data: bytes) -> None:
+        key, text_ = data.decode().split("\t", 1)
         self._seq += 1
-        key = f"{finding.division.code12}:{len(str(finding.division)):02d}"
-        self._db.execute(
-            "INSERT INTO finding VALUES (?, ?, ?)", (key, self._seq, self._finding_json(finding))
-        )
+        self._db.execute("INSERT INTO finding VALUES (?, ?, ?)", (key, self._seq, text_))
 
     def finish(self, end: AuditEnd) -> None:
         self._db.commit()
@@ -383,19 +410,22 @@ class TableAuditWriter:
                 show(console, place(Division(division), self.reference), style="bold")
             outcome = Outcome(d["outcome"])
             subject = d["subject"]
-            block = Text("  ")
-            block.append(
-                f"[{text(outcome, lang)}]",
-                style="red" if outcome is Outcome.NON_COMPLIANT else "yellow",
-            )
+            label = f"[{text(outcome, lang)}]"
             who = " ".join(
                 x for x in (text(subject["kind"], lang), subject["id"], subject.get("name")) if x
             )
             when = d.get("date") or d.get("period") or ""
-            block.append(f" {d['rule']} · {who}" + (f" · {when}" if when else ""))
-            block.append(f"\n    {d['message'][lang]}")
-            for citation in d["citations"]:
-                block.append(f"\n    {text('source', lang)}: {citation}", style="dim")
+            line = f" {d['rule']} · {who}" + (f" · {when}" if when else "")
+            message = f"\n    {d['message'][lang]}"
+            sources = [f"\n    {text('source', lang)}: {c}" for c in d["citations"]]
+            if show_plain(console, "".join(("  ", label, line, message, *sources))):
+                continue
+            block = Text("  ")
+            block.append(label, style="red" if outcome is Outcome.NON_COMPLIANT else "yellow")
+            block.append(line)
+            block.append(message)
+            for source in sources:
+                block.append(source, style="dim")
             show(console, block, soft_wrap=True)
         if division is None:
             show(console, text("none_to_act", lang), soft_wrap=True)
