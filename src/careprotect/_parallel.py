@@ -37,7 +37,7 @@ import attrs
 
 from careprotect.convert import slot_builder
 from careprotect.divisions import Division, _trusted
-from careprotect.engine import Evaluations, Rendered, judged
+from careprotect.engine import Evaluations, judged, rendered
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LineBatch, RecordKind, RegistryStream, _duplicate, _parse_record_line
 from careprotect.masking import mask_if_id_number
@@ -78,10 +78,7 @@ class _Worker:
 
     def out(self, findings: Iterable[Finding]) -> list[Any]:
         """What is sent of ``findings``: themselves, or rendered."""
-        render = self.render
-        if render is None:
-            return list(findings)
-        return [Rendered(f.rule, f.outcome, f.division, render(f)) for f in findings]
+        return list(findings if self.render is None else rendered(findings, self.render))
 
 
 # The state a worker process works with: set by the main process just before it forks.
@@ -291,7 +288,7 @@ class ParallelAudit:
             finally:
                 _WORKER = None
 
-    def reference(self, kind: SubjectKind) -> Iterator[Finding]:
+    def reference(self, kind: SubjectKind) -> Iterator[Any]:
         """The findings about the reference subjects of ``kind``, in order."""
         if self._executor is None:
             self.start()
@@ -333,7 +330,8 @@ class ParallelAudit:
             if child is not None:
                 summary.subjects["child"] += 1
                 findings = judged(child, self._evaluations, self._reveal)
-                for finding in findings if self._render is None else self._rendered(findings):
+                render = self._render
+                for finding in findings if render is None else rendered(findings, render):
                     count(finding)
                     yield finding
         while self._inflight:
@@ -344,12 +342,6 @@ class ParallelAudit:
                 count(finding)
                 yield finding
             self._number += len(results)
-
-    def _rendered(self, findings: Iterable[Finding]) -> Iterator[Rendered[Any]]:
-        render = self._render
-        assert render is not None
-        for f in findings:
-            yield Rendered(f.rule, f.outcome, f.division, render(f))
 
     def close(self) -> None:
         """Stop the workers (waiting for those at work) and close the registry."""

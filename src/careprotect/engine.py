@@ -143,6 +143,12 @@ class Rendered(NamedTuple, Generic[T]):
     value: T
 
 
+def rendered(findings: Iterable[Finding], render: Callable[[Finding], T]) -> Iterator[Rendered[T]]:
+    """Each of ``findings`` as :class:`Rendered` by ``render``."""
+    for f in findings:
+        yield Rendered(f.rule, f.outcome, f.division, render(f))
+
+
 class Audit:
     """A running audit: iterate it for findings as they are made, or call :meth:`rendered`
     once instead; once it is exhausted, :attr:`summary` holds the counts (subjects by kind,
@@ -221,11 +227,7 @@ class Audit:
         if not parallel:
             for kind, items in subjects:
                 found = self._judge(kind, items, _applicable(by_kind.get(kind, []), envs))
-                if render is None:
-                    yield from found
-                else:
-                    for f in found:
-                        yield Rendered(f.rule, f.outcome, f.division, render(f))
+                yield from found if render is None else rendered(found, render)
             return
         from careprotect._parallel import ParallelAudit
 
