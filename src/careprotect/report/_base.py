@@ -293,7 +293,11 @@ def show(console: Console, *renderables: Any, **options: Any) -> None:
         return
     with console.capture() as captured:
         console.print(*renderables, **options)
-    lines = captured.get().splitlines()
+    _write_lines(console, captured.get().splitlines())
+
+
+def _write_lines(console: Console, lines: Iterable[str]) -> None:
+    """``lines`` to the console's file, each without trailing spaces."""
     console.file.write("".join(line.rstrip() + "\n" for line in lines))
 
 
@@ -306,8 +310,7 @@ def show_plain(console: Console, text_: str) -> bool:
         return False
     if not text_.replace("\n", "").isprintable():
         return False
-    lines = text_.split("\n")
-    console.file.write("".join(line.rstrip() + "\n" for line in lines))
+    _write_lines(console, text_.split("\n"))
     return True
 
 

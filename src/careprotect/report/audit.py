@@ -235,11 +235,12 @@ class CsvAuditWriter:
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
-        self._write_bytes: Callable[[bytes], object] | None = None
+        self._write_bytes: Callable[[bytes], object]  # set by start()
         self._json = FindingJson()
 
     def start(self, header: AuditHeader) -> None:
-        self._out.write(csv_line(AUDIT_CSV_COLUMNS))
+        self._write_bytes = byte_writer(self._out)
+        self._write_bytes(csv_line(AUDIT_CSV_COLUMNS).encode())
 
     def render(self, finding: Finding) -> bytes:
         """The finding's row, with its line ending."""
@@ -263,8 +264,6 @@ class CsvAuditWriter:
         ).encode()
 
     def write(self, data: bytes) -> None:
-        if self._write_bytes is None:
-            self._write_bytes = byte_writer(self._out)
         self._write_bytes(data)
 
     def finish(self, end: AuditEnd) -> None:
