@@ -25,7 +25,7 @@ from careprotect import (
     open_registry,
     write_registry,
 )
-from careprotect.io import dumps
+from careprotect.io import LineFeed, RawLine, dumps, span_lines
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent / "data" / "small-registry.jsonl"
@@ -392,3 +392,49 @@ def test_a_name_is_read_exactly_when_it_is_valid_unicode(name: str) -> None:
     else:
         assert [c.name for c in result.registry.children] == [read]
     assert result.counts.read == 2
+
+
+# -- spans of lines, for the workers of a parallel audit -----------------------------------------
+
+_LINES = st.lists(
+    st.sampled_from([b"{}", b"", b" ", b"\r", b'{"a": 1}', b"x" * 40, b"\xef\xbb\xbf{}"]),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=_LINES, end=st.booleans(), skip=st.integers(0, 5), size=st.integers(0, 120))
+def test_spans_cover_the_lines_a_feed_reads(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes], end: bool, skip: int, size: int
+) -> None:
+    """Spans are whole lines, at least one each, one after another to the end of the file;
+    their lines, numbered within each span, are the lines a feed reads, numbered from the
+    start (a byte order mark is taken off the file's first line only)."""
+    text = b"\n".join(lines) + (b"\n" if end and lines else b"")
+    path = tmp_path_factory.mktemp("spans") / "lines.jsonl"
+    path.write_bytes(text)
+    with path.open("rb") as handle:
+        expected = list(LineFeed(handle).lines())
+    skip = min(skip, len(expected))
+    start = expected[skip].at if skip < len(expected) else len(text)
+    line, number = (expected[skip].line - 1, skip) if skip < len(expected) else (0, 0)
+    got: list[RawLine] = []
+    with path.open("rb") as handle:
+        handle.seek(start)
+        feed = LineFeed(handle, line=line, at=start, number=number)
+        at = start
+        while (span := feed.span(size)) is not None:
+            first, stop = span
+            assert first == at < stop <= len(text)
+            # the span ends with the line that holds the byte ``size`` bytes on (at least one)
+            probe = first + max(size, 1) - 1
+            ends = len(text) if probe >= len(text) else text.find(b"\n", probe) + 1 or len(text)
+            assert stop == ends
+            records, span_feed = span_lines(feed.fileno(), first, stop)
+            for record in records:
+                got.append(record._replace(number=record.number + number, line=record.line + line))
+            number += span_feed.number
+            line += span_feed.line
+            at = stop
+        assert at == max(start, len(text))
+    assert got == expected[skip:]

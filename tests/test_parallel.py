@@ -1,11 +1,11 @@
 """A parallel audit (``jobs`` above one) gives exactly what a serial audit gives.
 
-Worker processes judge the reference subjects in runs and parse and judge the child files of a
-JSON Lines registry in batches; the main process rejects duplicates, counts and yields in input
-order. Whatever the input, the findings
+Worker processes judge the reference subjects in runs, and read, parse and judge the child
+files of a JSON Lines registry in spans of lines; the main process numbers the records and
+lines, rejects duplicates, counts and yields in input order. Whatever the input, the findings
 (in order), the summary, the rejections (record and line numbers, kinds, ids, problems and raw
-records) and the counts must be those of ``jobs=1``. Small batches (``_parallel.BATCH``) make
-every input span many of them, so that duplicates and bad lines fall in other batches than the
+records) and the counts must be those of ``jobs=1``. Small spans (``_parallel.BATCH``) make
+every input many of them, so that duplicates and bad lines fall in other spans than the
 records they clash with; small runs of subjects (``_parallel.SUBJECTS``) split the divisions,
 workers and service points among the workers.
 """
@@ -179,6 +179,15 @@ def test_every_line_is_a_batch_of_its_own(
     _same(engine, _write(tmp_path, lines))
 
 
+def test_a_last_line_without_its_line_end(
+    engine: Engine, tmp_path: Path, small_batches: None
+) -> None:
+    lines = [*REFERENCE, *CHILDREN[:10], CHILDREN[3], CHILDREN[10].rstrip(b"\n")]
+    result = _same(engine, _write(tmp_path, lines))
+    assert result["subjects"]["child"] == 11  # the last line is read, the duplicate rejected
+    assert [r.line for r in result["rejections"]] == [len(REFERENCE) + 11]
+
+
 def test_reference_data_only(engine: Engine, tmp_path: Path, small_batches: None) -> None:
     result = _same(engine, _write(tmp_path, REFERENCE))
     assert result["subjects"].get("child", 0) == 0
@@ -215,6 +224,8 @@ _EXTRA = st.one_of(
     st.sampled_from(CHILDREN),
     st.sampled_from(CHILDREN).map(lambda line: _child(line, division="110101001001")),
     st.sampled_from([b"\n", b"{\n", b"[]\n", b'{"record": "child"}\n', REFERENCE[-1]]),
+    # a byte order mark is taken off the file's first line only: elsewhere it is not JSON
+    st.sampled_from(CHILDREN).map(lambda line: b"\xef\xbb\xbf" + line),
 )
 
 

@@ -4,12 +4,15 @@
 Lines on a platform that can fork. The main process reads the reference data, then forks
 ``jobs`` workers, which inherit the engine, the reference data and the reader. It hands them
 the divisions, workers and service points to judge, in runs of :data:`SUBJECTS` by their
-place in the reference data, then reads the remaining lines in batches without parsing them
-and hands each batch to a worker, which parses and checks every record, judges every
-accepted child file by the rules in scope and sends back, per record, the findings or the
-rejection. The main process takes the results in input order and does what needs the whole
-input: it rejects duplicate child ids (the first record with an id wins, as in a serial
-audit), counts, and yields the findings. So the findings, rejections and counts are those of
+place in the reference data, then marks out the remaining lines in spans of about
+:data:`BATCH` bytes, looking only for the end of each span's last line, and hands each span
+to a worker. The worker reads the span from the file itself, parses and checks every
+record, judges every accepted child file by the rules in scope and sends back, per record,
+the findings or the rejection, numbered within the span, and the number of lines read. The
+main process never reads the child files' lines: it takes the results in input order and
+does what needs the whole input. It numbers the records and lines, rejects duplicate child
+ids (the first record with an id wins, as in a serial audit), counts, and yields the
+findings. So the findings, rejections and counts are those of
 a serial audit, in the same order.
 
 Results travel pickled. Citations and parameter evidence, shared by many findings, travel as
@@ -39,7 +42,14 @@ from careprotect.convert import slot_builder
 from careprotect.divisions import Division, _trusted
 from careprotect.engine import Evaluations, judged, rendered
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
-from careprotect.io import LineBatch, RecordKind, RegistryStream, _duplicate, _parse_record_line
+from careprotect.io import (
+    RawLine,
+    RecordKind,
+    RegistryStream,
+    _duplicate,
+    _parse_record_line,
+    span_lines,
+)
 from careprotect.masking import mask_if_id_number
 from careprotect.params import Citation, Evidence
 from careprotect.rules.base import Env
@@ -50,13 +60,14 @@ if TYPE_CHECKING:
 __all__ = ["BATCH", "SUBJECTS", "ParallelAudit", "can_fork"]
 
 BATCH = 1 << 20
-"""Bytes of lines a worker is given at a time (at least one line)."""
+"""Bytes of lines a worker is given at a time (at least one line): a span, which it reads
+from the file itself."""
 
 SUBJECTS = 256
 """Divisions, workers or service points a worker is given at a time."""
 
 _AHEAD = 8
-"""Batches in flight per worker: enough to keep each busy while this process judges the
+"""Spans in flight per worker: enough to keep each busy while this process judges the
 reference data and takes results, few enough to bound memory."""
 
 
@@ -75,6 +86,7 @@ class _Worker:
     render: Callable[[Finding], Any] | None
     token: int
     shared: dict[int, object]
+    fd: int  # the registry file's descriptor
 
     def out(self, findings: Iterable[Finding]) -> list[Any]:
         """What is sent of ``findings``: themselves, or rendered."""
@@ -172,17 +184,20 @@ def _worker() -> _Worker:
 
 
 def _start_worker() -> None:
-    """In a new worker: leave duplicate ids to the main process, which sees every batch."""
+    """In a new worker: leave duplicate ids to the main process, which sees every span."""
     _worker().stream._unique_ids = False
 
 
-def _judge(batch: LineBatch) -> bytes:
-    """In a worker: read and judge a batch of lines (see the module's docstring)."""
+def _judge(start: int, stop: int) -> bytes:
+    """In a worker: read and judge the lines from byte ``start`` to ``stop`` (see the
+    module's docstring)."""
     worker = _worker()
     stream, evaluations, reveal, out = worker.stream, worker.evaluations, worker.reveal, worker.out
     results: list[_Result] = []
-    # Records are numbered within the batch; the main process knows the number before it.
-    for line in batch.lines(0):
+    # Lines and records are numbered within the span; the main process knows how many come
+    # before it.
+    lines, feed = span_lines(worker.fd, start, stop)
+    for line in lines:
         child = stream._child(_parse_record_line(line))
         if child is None:
             rejection = stream.rejections.pop()
@@ -190,7 +205,7 @@ def _judge(batch: LineBatch) -> bytes:
             continue
         findings = out(judged(child, evaluations, reveal))
         results.append((line.line, line.at, child.id, findings, None, None))
-    return _dumps(results)
+    return _dumps((feed.line, results))
 
 
 def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
@@ -248,15 +263,16 @@ class ParallelAudit:
         self._reveal = reveal
         self._render = render
         self._pending, self._feed = stream._take_lines()
-        self._number = self._feed.number  # records before the next batch taken
+        self._number = self._feed.number  # records before the next span taken
+        self._line = self._feed.line  # lines before it
         self._token = next(_tokens)
         self._shared = _shareable(envs)
         self._executor: ProcessPoolExecutor | None = None
         self._runs: dict[SubjectKind, deque[tuple[int, Future[bytes]]]] = {}
-        self._inflight: deque[tuple[LineBatch, Future[bytes]]] = deque()
+        self._inflight: deque[Future[bytes]] = deque()
 
     def start(self) -> None:
-        """Fork the workers and give them the reference subjects, then as many batches of
+        """Fork the workers and give them the reference subjects, then as many spans of
         lines as may be in flight."""
         global _WORKER
         _SHARED[self._token] = self._shared
@@ -269,6 +285,7 @@ class ParallelAudit:
                 self._render,
                 self._token,
                 self._shared,
+                self._feed.fileno(),
             )
             try:
                 self._executor = executor = ProcessPoolExecutor(
@@ -314,10 +331,10 @@ class ParallelAudit:
     def _submit(self) -> None:
         assert self._executor is not None
         while len(self._inflight) < _AHEAD * self._jobs:
-            batch = self._feed.batch(BATCH)
-            if batch is None:
+            span = self._feed.span(BATCH)
+            if span is None:
                 return
-            self._inflight.append((batch, self._executor.submit(_judge, batch)))
+            self._inflight.append(self._executor.submit(_judge, *span))
 
     def __iter__(self) -> Iterator[Any]:
         if self._executor is None:
@@ -335,13 +352,16 @@ class ParallelAudit:
                     count(finding)
                     yield finding
         while self._inflight:
-            batch, future = self._inflight.popleft()
+            future = self._inflight.popleft()
             self._submit()
-            results: list[_Result] = pickle.loads(future.result())
-            for finding in _take(stream, summary, batch, self._number, results):
+            lines: int
+            results: list[_Result]
+            lines, results = pickle.loads(future.result())
+            for finding in _take(stream, summary, self._number, self._line, results):
                 count(finding)
                 yield finding
             self._number += len(results)
+            self._line += lines
 
     def close(self) -> None:
         """Stop the workers (waiting for those at work) and close the registry."""
@@ -357,12 +377,12 @@ class ParallelAudit:
 def _take(
     stream: RegistryStream,
     summary: Summary,
-    batch: LineBatch,
     number: int,
+    line: int,
     results: list[_Result],
 ) -> Iterator[Any]:
-    """In the main process: a batch's results, with duplicates rejected, counted. ``number``
-    is the number of records before the batch."""
+    """In the main process: a span's results, with duplicates rejected, counted. ``number``
+    and ``line`` are the numbers of records and lines before the span."""
     child_ids = stream._child_ids
     counted = summary.subjects
     for index, (line_no, at, child_id, findings, rejection, structured_id) in enumerate(results):
@@ -370,11 +390,18 @@ def _take(
             problems = rejection.problems
             if structured_id is not None and child_ids.find(structured_id) is not None:
                 problems = (_duplicate(structured_id), *problems)
-            record = rejection.record + number
-            stream._file_rejection(attrs.evolve(rejection, record=record, problems=problems))
+            stream._file_rejection(
+                attrs.evolve(
+                    rejection,
+                    record=rejection.record + number,
+                    line=rejection.line + line,
+                    problems=problems,
+                )
+            )
             continue
         if child_ids.find(child_id) is not None:
-            raw = _parse_record_line(batch.line_at(number + index + 1, line_no, at))
+            raw_line = RawLine(number + index + 1, line + line_no, at, stream._line_at(at))
+            raw = _parse_record_line(raw_line)
             stream._reject(raw, [_duplicate(child_id)], mask_if_id_number(child_id))
             continue
         child_ids.add(child_id, at)

@@ -23,6 +23,7 @@ import enum
 import io
 import json
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -49,7 +50,6 @@ from careprotect.model import Child, DivisionRecord, ReferenceData, Registry, Se
 
 __all__ = [
     "KindCounts",
-    "LineBatch",
     "LineFeed",
     "LoadCounts",
     "LoadResult",
@@ -609,10 +609,16 @@ class RegistryStream:
     def _recall_line(self, offset: int) -> Any:
         """The JSON value of the line at ``offset``, read through a second handle so that the
         reading of the input goes on undisturbed."""
+        return json.loads(self._line_at(offset), parse_float=Decimal)
+
+    def _line_at(self, offset: int) -> bytes:
+        """The line at byte ``offset``, read again through a second handle (without the
+        file's byte order mark)."""
         if self._recall_file is None:
             self._recall_file = self.path.open("rb")
         self._recall_file.seek(offset)
-        return json.loads(self._recall_file.readline().decode("utf-8-sig"), parse_float=Decimal)
+        raw = self._recall_file.readline()
+        return raw.removeprefix(_BOM) if offset == 0 else raw
 
     def close(self) -> None:
         """Close the file. Child files not read yet are not read."""
@@ -670,37 +676,22 @@ class RawLine(NamedTuple):
 _BOM = b"\xef\xbb\xbf"
 
 
-class LineBatch(NamedTuple):
-    """Whole lines read together, unparsed: the number of lines and the byte offset before
-    them, and their text."""
-
-    line: int
-    at: int
-    text: bytes
-
-    def lines(self, number: int) -> Iterator[RawLine]:
-        """The lines that hold a record, numbered from ``number + 1``."""
-        return LineFeed(io.BytesIO(self.text), line=self.line, at=self.at, number=number).lines()
-
-    def line_at(self, number: int, line: int, at: int) -> RawLine:
-        """Record ``number``, the line ``line`` of this batch, at byte offset ``at``."""
-        start = at - self.at
-        end = self.text.find(b"\n", start) + 1 or len(self.text)
-        raw = self.text[start:end]
-        return RawLine(number, line, at, raw.removeprefix(_BOM) if line == 1 else raw)
-
-
 class LineFeed:
-    """The lines of a JSON Lines file, read one at a time (:meth:`lines`) or in batches
-    (:meth:`batch`)."""
+    """The lines of a JSON Lines file, read one at a time (:meth:`lines`), or marked out in
+    spans for others to read (:meth:`span`)."""
 
     def __init__(self, handle: IO[bytes], *, line: int = 0, at: int = 0, number: int = 0) -> None:
         """``handle`` starts after ``line`` lines, ``at`` bytes and ``number`` records."""
         self._handle = handle
         self.number = number
-        """Records read by :meth:`lines` (a batch's records are not counted)."""
+        """Records read by :meth:`lines` (a span's records are not counted)."""
         self._line = line
         self._at = at
+
+    @property
+    def line(self) -> int:
+        """Lines read by :meth:`lines` (blank ones too), with those before the handle's start."""
+        return self._line
 
     def lines(self) -> Iterator[RawLine]:
         """The lines that hold a record, with their numbers and offsets."""
@@ -708,25 +699,66 @@ class LineFeed:
             self._line += 1
             at = self._at
             self._at += len(raw)
-            if self._line == 1:
+            if at == 0:
                 raw = raw.removeprefix(_BOM)
             if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
                 continue
             self.number += 1
             yield RawLine(self.number, self._line, at, raw)
 
-    def batch(self, size: int) -> LineBatch | None:
-        """The next whole lines, about ``size`` bytes of them (at least one line), or None at
-        the end of the file."""
-        text = self._handle.read(size)
-        if not text:
+    def span(self, size: int) -> tuple[int, int] | None:
+        """The byte offsets ``(start, stop)`` of the next whole lines, about ``size`` bytes of
+        them (at least one line), or None at the end of the file.
+
+        The lines are not read: only the end of the last one is looked for, from the byte
+        ``size`` bytes on. For a parallel audit, whose workers read the spans themselves
+        (:func:`span_lines`). The handle must be a regular file's; the lines a span holds are
+        not counted in :attr:`line` or :attr:`number`.
+        """
+        fd = self._handle.fileno()
+        start = self._at
+        end = os.fstat(fd).st_size
+        if start >= end:
             return None
-        if not text.endswith(b"\n"):
-            text += self._handle.readline()
-        batch = LineBatch(self._line, self._at, text)
-        self._line += text.count(b"\n") + (not text.endswith(b"\n"))
-        self._at += len(text)
-        return batch
+        at = start + max(size, 1) - 1  # the span ends with the line holding this byte
+        stop = end
+        while at < end:
+            probe = os.pread(fd, _PROBE, at)
+            if not probe:
+                break
+            found = probe.find(b"\n")
+            if found >= 0:
+                stop = at + found + 1
+                break
+            at += len(probe)
+        self._at = stop
+        return start, stop
+
+    def fileno(self) -> int:
+        """The file descriptor of the handle."""
+        return self._handle.fileno()
+
+
+_PROBE = 1 << 14
+"""Bytes read at a time while looking for the end of a span's last line."""
+
+
+def span_lines(fd: int, start: int, stop: int) -> tuple[Iterator[RawLine], LineFeed]:
+    """The lines that hold a record in the bytes ``start`` to ``stop`` of the file ``fd``
+    (whole lines: a span of :meth:`LineFeed.span`), read with ``os.pread``, which leaves the
+    file's offset alone. Lines and records are numbered from 1 within the span; the feed
+    returned counts them (:attr:`LineFeed.line`, :attr:`LineFeed.number`) as they are read."""
+    parts = []
+    at = start
+    while at < stop:
+        part = os.pread(fd, stop - at, at)
+        if not part:  # the file was cut short: its end is the span's
+            break
+        parts.append(part)
+        at += len(part)
+    text = parts[0] if len(parts) == 1 else b"".join(parts)
+    feed = LineFeed(io.BytesIO(text), at=start)
+    return feed.lines(), feed
 
 
 # A JSON escape of a UTF-16 surrogate: a pair of them is one character, a lone one is no
