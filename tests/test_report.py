@@ -456,6 +456,36 @@ def test_finding_json_is_the_text_of_as_dict() -> None:
     for _ in range(2):
         for finding in findings:
             assert finding_json(finding) == dumps(finding.as_dict())
+            assert finding_json.encoded(finding) == dumps(finding.as_dict()).encode()
+
+
+def test_a_csv_row_is_what_the_csv_module_writes_of_its_columns() -> None:
+    """The audit's CSV row of each finding of the example registry's audits, quoting the
+    shared citation and evidence columns once, is the csv module's row of its columns."""
+    findings = _findings_of_the_example_registry()
+    writer = CsvAuditWriter(io.StringIO())
+    for _ in range(2):
+        for finding in findings:
+            subject = finding.subject
+            columns = [
+                finding.rule,
+                finding.outcome.value,
+                subject.kind.value,
+                subject.id,
+                subject.name,
+                str(finding.division),
+                "" if finding.day is None else finding.day.isoformat(),
+                "" if finding.period is None else str(finding.period),
+                finding.message.zh,
+                finding.message.en,
+                dumps([str(c) for c in finding.citations]),
+                dumps([e.as_dict() for e in finding.evidence]),
+                dumps(list(finding.facts)),
+            ]
+            assert len(columns) == len(AUDIT_CSV_COLUMNS)
+            out = io.StringIO(newline="")
+            csv.writer(out).writerow(columns)
+            assert writer.render(finding) == out.getvalue().encode()
 
 
 @given(
@@ -485,6 +515,7 @@ def test_finding_json_escapes_every_string_as_json_does(
     )
     assert json.loads(FindingJson()(finding)) == finding.as_dict()
     assert FindingJson()(finding) == dumps(finding.as_dict())
+    assert FindingJson().encoded(finding) == dumps(finding.as_dict()).encode()
     assert FindingJson.facts(finding) == dumps(list(facts))  # the CSV's facts column
 
 

@@ -7,7 +7,7 @@ import codecs
 import os
 from collections.abc import Callable, Iterable, Mapping
 from json.encoder import encode_basestring as _string  # what json.dumps uses for a str
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TextIO
 
 from careprotect.divisions import Division, Level
 from careprotect.findings import Finding, Outcome, SubjectKind
@@ -179,13 +179,15 @@ def records_json(counts: LoadCounts) -> dict[str, Any]:
 class FindingJson:
     """The JSON text of findings: ``finding_json(finding) == dumps(finding.as_dict())``, made
     faster for a report of many findings. The citations and parameter evidence, shared by
-    many findings, are written once each and their text kept (by identity, at most
-    ``_CACHED`` of them at a time); the rest is assembled from encoded strings."""
+    many findings, are written once each, and so is each array of them a finding holds: as
+    JSON text, as UTF-8 and as a CSV field (:meth:`encoded`, :meth:`csv_fields`). At most
+    ``_CACHED`` of each are kept at a time; the rest is assembled from encoded strings."""
 
     _CACHED = 1 << 16
 
     def __init__(self) -> None:
         self._texts: dict[int, tuple[object, str]] = {}
+        self._arrays: dict[tuple[int, ...], tuple[tuple[object, ...], _Array]] = {}
 
     def _cached(self, obj: Citation | Evidence) -> str:
         hit = self._texts.get(id(obj))
@@ -197,41 +199,107 @@ class FindingJson:
         self._texts[id(obj)] = (obj, made)
         return made
 
+    def _array(self, objects: tuple[Citation, ...] | tuple[Evidence, ...]) -> _Array:
+        """The JSON array of ``objects`` in its forms. It is found by the objects' ids: the
+        cache holds the objects, so while it holds an id no other object can have it."""
+        key = tuple(map(id, objects))
+        hit = self._arrays.get(key)
+        if hit is not None:
+            return hit[1]
+        if len(self._arrays) >= self._CACHED:
+            self._arrays.clear()
+        text_ = "[" + ", ".join(map(self._cached, objects)) + "]"
+        made = _Array(text_, text_.encode(), csv_field(text_).encode())
+        self._arrays[key] = (objects, made)
+        return made
+
     def citations(self, finding: Finding) -> str:
         """The JSON array of the finding's citations."""
-        return "[" + ", ".join(map(self._cached, finding.citations)) + "]"
+        return self._array(finding.citations).text
 
     def evidence(self, finding: Finding) -> str:
         """The JSON array of the finding's evidence."""
-        return "[" + ", ".join(map(self._cached, finding.evidence)) + "]"
+        return self._array(finding.evidence).text
 
     @staticmethod
     def facts(finding: Finding) -> str:
         """The JSON array of the finding's facts."""
         return "[" + ", ".join(map(_string, finding.facts)) + "]"
 
-    def __call__(self, finding: Finding) -> str:
+    @staticmethod
+    def _head(finding: Finding) -> str:
+        """The finding's JSON text up to its citations."""
         subject = finding.subject
         name = f', "name": {_string(subject.name)}' if subject.name else ""
-        parts = [
-            f'{{"rule": {_string(finding.rule)}, "outcome": {_string(finding.outcome.value)}, '
-            f'"subject": {{"kind": {_string(subject.kind.value)}, "id": {_string(subject.id)}'
-            f'{name}}}, "division": {_string(str(finding.division))}, '
+        return (
+            # an enum's _value_ is its value without the descriptor's call
+            f'{{"rule": {_string(finding.rule)}, "outcome": {_string(finding.outcome._value_)}, '
+            f'"subject": {{"kind": {_string(subject.kind._value_)}, "id": {_string(subject.id)}'
+            f'{name}}}, "division": {_string(finding.division.code)}, '
             f'"message": {{"zh": {_string(finding.message.zh)}, '
-            f'"en": {_string(finding.message.en)}}}, '
-            f'"citations": {self.citations(finding)}, "evidence": {self.evidence(finding)}'
-        ]
+            f'"en": {_string(finding.message.en)}}}, "citations": '
+        )
+
+    @classmethod
+    def _tail(cls, finding: Finding) -> str:
+        """The finding's JSON text after its evidence."""
+        parts = []
         if finding.day is not None:
             parts.append(f', "date": "{finding.day.isoformat()}"')
         if finding.period is not None:
             parts.append(f', "period": {_string(str(finding.period))}')
         if finding.facts:
-            parts.append(f', "facts": {self.facts(finding)}')
+            parts.append(f', "facts": {cls.facts(finding)}')
         parts.append("}")
         return "".join(parts)
 
+    def __call__(self, finding: Finding) -> str:
+        return (
+            self._head(finding)
+            + self.citations(finding)
+            + ', "evidence": '
+            + self.evidence(finding)
+            + self._tail(finding)
+        )
 
-def _csv_field(value: str) -> str:
+    def encoded(self, finding: Finding) -> bytes:
+        """The finding's JSON text in UTF-8: ``finding_json(finding).encode()``, with the
+        citations and evidence encoded once."""
+        return b"".join(
+            (
+                self._head(finding).encode(),
+                self._array(finding.citations).data,
+                b', "evidence": ',
+                self._array(finding.evidence).data,
+                self._tail(finding).encode(),
+            )
+        )
+
+    def csv_fields(self, finding: Finding) -> bytes:
+        """The CSV fields of the finding's citations, evidence and facts (JSON arrays), in
+        UTF-8, as :func:`csv_line` writes them, with the first two quoted once."""
+        return b"".join(
+            (
+                self._array(finding.citations).csv,
+                b",",
+                self._array(finding.evidence).csv,
+                b",",
+                csv_field(self.facts(finding)).encode(),
+            )
+        )
+
+
+class _Array(NamedTuple):
+    """A JSON array of citations or evidence: its text, that text in UTF-8, and its CSV
+    field in UTF-8."""
+
+    text: str
+    data: bytes
+    csv: bytes
+
+
+def csv_field(value: str) -> str:
+    """A CSV field as :func:`csv.writer` writes it in its default (Excel) dialect."""
     if '"' in value:
         return '"' + value.replace('"', '""') + '"'
     if "," in value or "\n" in value or "\r" in value:
@@ -244,7 +312,7 @@ def csv_line(values: Iterable[str]) -> str:
     (Excel) dialect: a field is quoted, its quotes doubled, when it holds a comma, a quote or
     a line break; a row of one empty field is ``""``. Faster than the csv module for the long
     texts of a report's rows."""
-    fields = list(map(_csv_field, values))
+    fields = list(map(csv_field, values))
     if fields == [""]:
         return '""\r\n'
     return ",".join(fields) + "\r\n"

@@ -26,6 +26,7 @@ from careprotect.report._base import (
     Progress,
     byte_writer,
     console_for,
+    csv_field,
     csv_line,
     new_table,
     place,
@@ -194,7 +195,7 @@ class JsonAuditWriter:
 
     def render(self, finding: Finding) -> bytes:
         """The finding's JSON text."""
-        return self._finding_json(finding).encode()
+        return self._finding_json.encoded(finding)
 
     def write(self, data: bytes) -> None:
         self._json.item_bytes(data)
@@ -243,25 +244,27 @@ class CsvAuditWriter:
         self._write_bytes(csv_line(AUDIT_CSV_COLUMNS).encode())
 
     def render(self, finding: Finding) -> bytes:
-        """The finding's row, with its line ending."""
+        """The finding's row, with its line ending: :func:`csv_line` of its columns, the
+        citations and evidence quoted once for every finding that shares them."""
         subject = finding.subject
-        return csv_line(
-            (
-                finding.rule,
-                finding.outcome.value,
-                subject.kind.value,
-                subject.id,
-                subject.name,
-                str(finding.division),
-                "" if finding.day is None else finding.day.isoformat(),
-                "" if finding.period is None else str(finding.period),
-                finding.message.zh,
-                finding.message.en,
-                self._json.citations(finding),
-                self._json.evidence(finding),
-                self._json.facts(finding),
+        head = ",".join(
+            map(
+                csv_field,
+                (
+                    finding.rule,
+                    finding.outcome.value,
+                    subject.kind.value,
+                    subject.id,
+                    subject.name,
+                    str(finding.division),
+                    "" if finding.day is None else finding.day.isoformat(),
+                    "" if finding.period is None else str(finding.period),
+                    finding.message.zh,
+                    finding.message.en,
+                ),
             )
-        ).encode()
+        )
+        return b"".join((head.encode(), b",", self._json.csv_fields(finding), b"\r\n"))
 
     def write(self, data: bytes) -> None:
         self._write_bytes(data)
@@ -308,7 +311,8 @@ class TableAuditWriter:
         if finding.outcome not in self.SHOWN:
             return None
         division = finding.division
-        return f"{division.code12}:{len(division.code):02d}\t{self._finding_json(finding)}".encode()
+        key = f"{division.code12}:{len(division.code):02d}\t".encode()
+        return key + self._finding_json.encoded(finding)
 
     def write(self, data: bytes) -> None:
         key, text_ = data.decode().split("\t", 1)
