@@ -12,8 +12,8 @@ the findings or the rejection, numbered within the span, and the number of lines
 main process never reads the child files' lines: it takes the results in input order and
 does what needs the whole input. It numbers the records and lines, rejects duplicate child
 ids (the first record with an id wins, as in a serial audit), counts, and yields the
-findings. So the findings, rejections and counts are those of
-a serial audit, in the same order.
+findings. So the findings, rejections and counts are those of a serial audit, in the same
+order.
 
 Results travel pickled. Citations and parameter evidence, shared by many findings, travel as
 a reference to the object both processes hold since the fork. For :meth:`Audit.rendered`,
