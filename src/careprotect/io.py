@@ -715,7 +715,7 @@ class LineFeed:
         (:func:`span_lines`). The handle must be a regular file's; the lines a span holds are
         not counted in :attr:`line` or :attr:`number`.
         """
-        fd = self._handle.fileno()
+        fd = self.fileno()
         start = self._at
         end = os.fstat(fd).st_size
         if start >= end:
