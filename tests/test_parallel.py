@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,9 @@ from careprotect import (
     write_registry,
 )
 from careprotect.divisions import Division
-from careprotect.engine import Engine, Rendered
+from careprotect.engine import Chunk, Engine, Rendered
 from careprotect.findings import Finding
+from careprotect.io import dumps
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
 AS_OF = dt.date(2024, 12, 31)
@@ -63,17 +65,31 @@ def _child(line: bytes, **changes: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _line(finding: Finding) -> bytes:
+    """A finding as a line of JSON text (what a chunked audit joins)."""
+    return dumps(finding.as_dict()).encode() + b"\n"
+
+
 def _run(
-    engine: Engine, path: Path, jobs: int, *, rendered: bool = False, **options: Any
+    engine: Engine,
+    path: Path,
+    jobs: int,
+    *,
+    rendered: bool = False,
+    chunks: bool = False,
+    **options: Any,
 ) -> dict[str, Any]:
-    """Everything an audit tells: findings (or rendered findings), summary, rejections (with
-    raw records), counts."""
+    """Everything an audit tells: findings (or rendered findings, or chunks), summary,
+    rejections (with raw records), counts."""
     if "period" not in options:
         options["as_of"] = AS_OF
     with open_registry(path) as stream:
         run = engine.audit(stream, jobs=jobs, **options)
         assert run._parallel() is (jobs > 1 and path.suffix == ".jsonl")
-        findings = list(run.rendered(Finding.as_dict) if rendered else run)
+        if chunks:
+            findings: list[Any] = list(run.chunks(_line))
+        else:
+            findings = list(run.rendered(Finding.as_dict) if rendered else run)
         return {
             "findings": findings,
             "subjects": dict(run.summary.subjects),
@@ -100,6 +116,21 @@ def _same(engine: Engine, path: Path, **options: Any) -> dict[str, Any]:
         if key != "findings":
             assert rendered[key] == value, key
     assert _run(engine, path, 1, rendered=True, **options)["findings"] == expected
+    # In chunks: the same texts in the same order, counted the same.
+    text = b"".join(map(_line, serial["findings"]))
+    counts = Counter((f.rule, f.outcome, f.division) for f in serial["findings"])
+    for jobs in (1, 2):
+        chunked = _run(engine, path, jobs, chunks=True, **options)
+        assert all(type(c) is Chunk for c in chunked["findings"])
+        assert b"".join(c.text for c in chunked["findings"]) == text
+        total: Counter[Any] = Counter()
+        for chunk in chunked["findings"]:
+            assert all(n > 0 for n in chunk.counts.values())
+            total.update(chunk.counts)
+        assert total == counts
+        for key, value in serial.items():
+            if key != "findings":
+                assert chunked[key] == value, key
     return serial
 
 

@@ -33,6 +33,7 @@ from careprotect import (
     open_registry,
     write_registry,
 )
+from careprotect import engine as engine_module
 from careprotect.findings import Finding, Outcome, SubjectKind
 from careprotect.io import dumps
 from careprotect.params import Unit
@@ -55,7 +56,14 @@ from careprotect.report import (
     run_entitlements,
     township_of,
 )
-from careprotect.report._base import FindingJson, console_for, csv_line, show, show_plain
+from careprotect.report._base import (
+    FindingJson,
+    JsonStream,
+    console_for,
+    csv_line,
+    show,
+    show_plain,
+)
 from careprotect.report.entitlements import JsonEntitlementsWriter
 from careprotect.rules.base import revealed, subject_of
 
@@ -229,9 +237,14 @@ class Spy:
 
 
 @pytest.mark.parametrize("make", [JsonAuditWriter, CsvAuditWriter])
-def test_json_and_csv_write_each_finding_as_it_comes(make: Any, big_registry: Path) -> None:
-    """Each finding is written before the next one is made, while the registry is still being
-    read: nothing is collected, so memory does not grow with the registry."""
+def test_json_and_csv_write_findings_as_they_come(
+    make: Any, big_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings are written in chunks while the registry is still being read, each chunk as
+    soon as it holds about ``CHUNK_TEXT`` bytes: nothing else is collected, so memory does
+    not grow with the registry. With a chunk size of one byte, each subject's findings are
+    written before the next subject is judged."""
+    monkeypatch.setattr(engine_module, "CHUNK_TEXT", 1)
     out = io.StringIO()
     with open_registry(big_registry) as stream:
         spy = Spy(make(out), out, stream)
@@ -240,13 +253,36 @@ def test_json_and_csv_write_each_finding_as_it_comes(make: Any, big_registry: Pa
     assert total == 28 - 6 + 360
     reads = [read for read, _ in spy.seen]
     written = [size for _, size in spy.seen]
-    assert len(spy.seen) == end.summary.findings == 14 + 120
-    # Written so far grows with every finding: the previous one is already out.
+    assert end.summary.findings == 14 + 120
+    # Written so far grows with every chunk: the previous one is already out.
     assert all(b > a for a, b in itertools.pairwise(written[1:]))
-    # Findings are written while the stream is still reading, at 120 different places.
+    # Findings are written while the stream is still reading, at 120 different places (the
+    # 120 child files with findings).
     assert sorted(reads) == reads
     assert min(reads) < total / 10
     assert len({r for r in reads if r < total}) >= 119
+
+
+def _json_line(finding: Finding) -> bytes:
+    return dumps(finding.as_dict()).encode() + b"\n"
+
+
+def test_serial_chunks_are_bounded(big_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A serial audit's chunk ends with the first subject that takes its text to
+    ``CHUNK_TEXT`` bytes: it never holds more than one subject's text beyond that."""
+    monkeypatch.setattr(engine_module, "CHUNK_TEXT", 2000)
+    by_subject: dict[tuple[str, str], int] = {}
+    for f in Engine().audit(load_registry(big_registry).registry, as_of=JUNE_30):
+        key = (f.subject.kind.value, f.subject.id)
+        by_subject[key] = by_subject.get(key, 0) + len(_json_line(f))
+    with open_registry(big_registry) as stream:
+        chunks = list(Engine().audit(stream, as_of=JUNE_30).chunks(_json_line))
+    sizes = [len(c.text) for c in chunks]
+    assert len(chunks) > 5
+    assert max(sizes) < 2000 + max(by_subject.values())
+    assert all(size >= 2000 for size in sizes[:-1])
+    assert sum(sizes) == sum(by_subject.values())
+    assert sum(n for c in chunks for n in c.counts.values()) == 14 + 120
 
 
 def test_json_document_with_no_findings_is_valid() -> None:
@@ -567,3 +603,21 @@ def test_reports_are_the_same_text_whatever_the_output(make: Any) -> None:
         texts.append(out.getvalue() if encoding is None else raw.getvalue().decode(encoding))
     assert texts[0] == texts[1] == texts[2]
     assert any(ord(c) > 127 for c in texts[0])  # Chinese messages: the encodings differ
+
+
+def test_json_items_given_as_bytes_must_start_with_the_separator() -> None:
+    """Joined items are written as they are, so each must bring its own separator."""
+    out = io.StringIO()
+    stream = JsonStream(out)
+    stream.start({"as_of": "2020-06-30"}, "findings")
+    with pytest.raises(ValueError, match="SEPARATOR"):
+        stream.items_bytes(b'{"a": 1}')
+    stream.items_bytes(b"")
+    stream.items_bytes(b',\n{"a": 1},\n{"a": 2}')
+    stream.items_bytes(b',\n{"a": 3}')
+    stream.finish({"records": 3})
+    assert json.loads(out.getvalue()) == {
+        "as_of": "2020-06-30",
+        "findings": [{"a": 1}, {"a": 2}, {"a": 3}],
+        "records": 3,
+    }

@@ -18,7 +18,10 @@ order.
 Results travel pickled. Citations and parameter evidence, shared by many findings, travel as
 a reference to the object both processes hold since the fork. For :meth:`Audit.rendered`,
 the workers render each finding and send what :class:`~careprotect.engine.Rendered` holds
-instead of the finding.
+instead of the finding. For :meth:`Audit.chunks`, they send the texts of a span's findings
+joined and the span's counts of findings by rule, outcome and division, with the place of
+each child file's text and counts, so that the main process can leave out a duplicate's; it
+then handles no single finding.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ import attrs
 
 from careprotect.convert import slot_builder
 from careprotect.divisions import Division, _trusted
-from careprotect.engine import Evaluations, judged, rendered
+from careprotect.engine import Chunk, Evaluations, Joiner, joined, judged, rendered
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import (
     RawLine,
@@ -84,6 +87,7 @@ class _Worker:
     subjects: Subjects
     reveal: bool
     render: Callable[[Finding], Any] | None
+    chunks: bool
     token: int
     shared: dict[int, object]
     fd: int  # the registry file's descriptor
@@ -173,8 +177,11 @@ def _dumps(value: Any) -> bytes:
 # One result per record line: (line number, offset, child id, findings, None, None) for an
 # accepted child file, or (line number, offset, None, None, rejection, id of the child file
 # when it was structured) for a rejected record. The findings are rendered when the audit
-# renders them.
-_Result = tuple[int, int, str | None, list[Any] | None, Any, str | None]
+# renders them; in chunks, they are the end of the child file's text in the span's and the
+# places of its findings' count keys (see Joiner.add).
+_Result = tuple[int, int, str | None, Any, Any, str | None]
+# A span's joined texts, count keys and counts (see Joiner).
+_Joined = tuple[bytes, list[Any], list[int]]
 
 
 def _worker() -> _Worker:
@@ -197,15 +204,19 @@ def _judge(start: int, stop: int) -> bytes:
     # Lines and records are numbered within the span; the main process knows how many come
     # before it.
     lines, feed = span_lines(worker.fd, start, stop)
+    joiner = Joiner(worker.render) if worker.chunks else None  # type: ignore[arg-type]
     for line in lines:
         child = stream._child(_parse_record_line(line))
         if child is None:
             rejection = stream.rejections.pop()
             results.append((line.line, line.at, None, None, rejection, stream._structured_id))
             continue
-        findings = out(judged(child, evaluations, reveal))
+        found = judged(child, evaluations, reveal)
+        findings = out(found) if joiner is None else joiner.add(found)
         results.append((line.line, line.at, child.id, findings, None, None))
-    return _dumps((feed.line, results))
+    if joiner is None:
+        return _dumps((feed.line, results, None))
+    return _dumps((feed.line, results, (b"".join(joiner.texts), joiner.keys, joiner.counts)))
 
 
 def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
@@ -213,6 +224,11 @@ def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
     ``stop`` (their places in the reference data)."""
     worker = _worker()
     items, evaluations = worker.subjects[kind]
+    if worker.chunks:
+        joiner = Joiner(worker.render)  # type: ignore[arg-type]
+        for item in items[start:stop]:
+            joiner.add(judged(item, evaluations, worker.reveal))
+        return _dumps(joiner.chunk())
     findings: list[Any] = []
     for item in items[start:stop]:
         findings.extend(worker.out(judged(item, evaluations, worker.reveal)))
@@ -237,7 +253,8 @@ class ParallelAudit:
     ``evaluations(division)`` the rules to apply to a child file, with their Envs.
     :meth:`reference` and iterating count subjects and findings in ``summary`` and
     rejections in ``stream``, as a serial audit does. With ``render``, they yield each
-    finding as :class:`~careprotect.engine.Rendered`, rendered by the workers.
+    finding as :class:`~careprotect.engine.Rendered`, rendered by the workers; with
+    ``chunks`` too, they yield :class:`~careprotect.engine.Chunk` objects instead.
 
     :meth:`start` forks the workers and hands them the reference subjects and the first
     batches of lines; :meth:`close` stops them (call it in any case).
@@ -254,6 +271,7 @@ class ParallelAudit:
         jobs: int,
         reveal: bool,
         render: Callable[[Finding], Any] | None = None,
+        chunks: bool = False,
     ) -> None:
         self._stream = stream
         self._subjects = subjects
@@ -262,6 +280,7 @@ class ParallelAudit:
         self._jobs = jobs
         self._reveal = reveal
         self._render = render
+        self._chunks = chunks
         self._pending, self._feed = stream._take_lines()
         self._number = self._feed.number  # records before the next span taken
         self._line = self._feed.line  # lines before it
@@ -283,6 +302,7 @@ class ParallelAudit:
                 self._subjects,
                 self._reveal,
                 self._render,
+                self._chunks,
                 self._token,
                 self._shared,
                 self._feed.fileno(),
@@ -314,11 +334,21 @@ class ParallelAudit:
         count = self._counter()
         while runs:
             size, future = runs.popleft()
-            findings: list[Any] = pickle.loads(future.result())
             counted[kind.value] += size
+            if self._chunks:
+                chunk: Chunk = pickle.loads(future.result())
+                self._count_chunk(chunk)
+                yield chunk
+                continue
+            findings: list[Any] = pickle.loads(future.result())
             for finding in findings:
                 count(finding)
                 yield finding
+
+    def _count_chunk(self, chunk: Chunk) -> None:
+        count = self._summary.count
+        for (rule, outcome, _), n in chunk.counts.items():
+            count(rule, outcome, n)
 
     def _counter(self) -> Callable[[Any], None]:
         """Counts a finding, or a rendered one, in the summary."""
@@ -348,20 +378,35 @@ class ParallelAudit:
                 summary.subjects["child"] += 1
                 findings = judged(child, self._evaluations, self._reveal)
                 render = self._render
-                for finding in findings if render is None else rendered(findings, render):
-                    count(finding)
-                    yield finding
+                if self._chunks:
+                    assert render is not None
+                    for chunk in joined([findings], render):
+                        self._count_chunk(chunk)
+                        yield chunk
+                else:
+                    for finding in findings if render is None else rendered(findings, render):
+                        count(finding)
+                        yield finding
         while self._inflight:
             future = self._inflight.popleft()
             self._submit()
             lines: int
             results: list[_Result]
-            lines, results = pickle.loads(future.result())
-            for finding in _take(stream, summary, self._number, self._line, results):
-                count(finding)
-                yield finding
+            span: _Joined | None
+            lines, results, span = pickle.loads(future.result())
+            duplicates = _take(stream, summary, self._number, self._line, results)
             self._number += len(results)
             self._line += lines
+            if span is None:
+                for index, result in enumerate(results):
+                    if result[2] is not None and index not in duplicates:
+                        for finding in result[3]:
+                            count(finding)
+                            yield finding
+                continue
+            chunk = _chunk(span, results, duplicates)
+            self._count_chunk(chunk)
+            yield chunk
 
     def close(self) -> None:
         """Stop the workers (waiting for those at work) and close the registry."""
@@ -380,12 +425,15 @@ def _take(
     number: int,
     line: int,
     results: list[_Result],
-) -> Iterator[Any]:
-    """In the main process: a span's results, with duplicates rejected, counted. ``number``
-    and ``line`` are the numbers of records and lines before the span."""
+) -> set[int]:
+    """In the main process: take a span's results. Files its rejections and the duplicates
+    it rejects, counts its child files, and returns the places of the duplicates in
+    ``results`` (their findings are left out). ``number`` and ``line`` are the numbers of
+    records and lines before the span."""
     child_ids = stream._child_ids
     counted = summary.subjects
-    for index, (line_no, at, child_id, findings, rejection, structured_id) in enumerate(results):
+    duplicates = set()
+    for index, (line_no, at, child_id, _, rejection, structured_id) in enumerate(results):
         if child_id is None:
             problems = rejection.problems
             if structured_id is not None and child_ids.find(structured_id) is not None:
@@ -403,9 +451,33 @@ def _take(
             raw_line = RawLine(number + index + 1, line + line_no, at, stream._line_at(at))
             raw = _parse_record_line(raw_line)
             stream._reject(raw, [_duplicate(child_id)], mask_if_id_number(child_id))
+            duplicates.add(index)
             continue
         child_ids.add(child_id, at)
         stream._accept(RecordKind.CHILD)
         counted["child"] += 1
-        assert findings is not None
-        yield from findings
+    return duplicates
+
+
+def _chunk(span: _Joined, results: list[_Result], duplicates: set[int]) -> Chunk:
+    """In the main process: the chunk of a span's joined texts and counts, less those of
+    the child files at ``duplicates`` in ``results``."""
+    text, keys, counts = span
+    if duplicates:
+        kept: list[bytes] = []
+        view = memoryview(text)
+        start = 0  # where the text of the next child file starts
+        kept_from = 0  # where the text not yet left out starts
+        for index, result in enumerate(results):
+            if result[2] is None:
+                continue
+            end, places = result[3]
+            if index in duplicates:
+                kept.append(view[kept_from:start].tobytes())
+                kept_from = end
+                for place in places:
+                    counts[place] -= 1
+            start = end
+        kept.append(view[kept_from:].tobytes())
+        text = b"".join(kept)
+    return Chunk.of(text, keys, counts)

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from careprotect.planning import WorkerPlan
     from careprotect.rules.entitlements import Amount
 
-__all__ = ["Audit", "Classification", "Engine", "Registered", "Rendered"]
+__all__ = ["Audit", "Chunk", "Classification", "Engine", "Registered", "Rendered"]
 
 # At most this many divisions' applicable rules are kept by an audit at a time.
 _DIVISION_CACHE_SIZE = 1024
@@ -149,6 +149,82 @@ def rendered(findings: Iterable[Finding], render: Callable[[Finding], T]) -> Ite
         yield Rendered(f.rule, f.outcome, f.division, render(f))
 
 
+CountKey = tuple[str, Outcome, Division]
+"""What a finding is counted under: its rule, outcome and division."""
+
+
+class Chunk(NamedTuple):
+    """What :meth:`Audit.chunks` yields for a run of consecutive findings: their texts
+    joined, in order, and how many of them there are under each rule, outcome and division
+    (only those with at least one)."""
+
+    text: bytes
+    counts: dict[CountKey, int]
+
+    @classmethod
+    def of(cls, text: bytes, keys: Sequence[CountKey], counts: Sequence[int]) -> Chunk:
+        """The chunk of ``text`` with ``counts[i]`` findings under ``keys[i]``."""
+        return cls(text, {key: n for key, n in zip(keys, counts, strict=True) if n})
+
+
+CHUNK_TEXT = 1 << 20
+"""About how many bytes of text a chunk of a serial audit holds (at least one subject's)."""
+
+
+class Joiner:
+    """Joins the rendered texts of findings, subject by subject, and counts the findings
+    under their rule, outcome and division. :meth:`add` tells where a subject's text ends
+    and under which keys (places in :attr:`keys`) its findings are counted, so that a
+    subject can be taken out again (the parallel audit's duplicates)."""
+
+    def __init__(self, render: Callable[[Finding], bytes | None]) -> None:
+        self.render = render
+        self.texts: list[bytes] = []
+        self.size = 0
+        self.keys: list[CountKey] = []
+        self.counts: list[int] = []
+        self._index: dict[tuple[str, Outcome, str], int] = {}
+
+    def add(self, findings: Iterable[Finding]) -> tuple[int, tuple[int, ...]]:
+        """Render and count one subject's findings; returns the size of the text so far
+        and the places of the findings' keys."""
+        render, texts, index, counts = self.render, self.texts, self._index, self.counts
+        places = []
+        for finding in findings:
+            text = render(finding)
+            if text:
+                texts.append(text)
+                self.size += len(text)
+            # Keyed by the division's code: its str hash is cached, a Division's is not.
+            rule, outcome, division = finding.rule, finding.outcome, finding.division
+            place = index.get((rule, outcome, division.code))
+            if place is None:
+                place = index[rule, outcome, division.code] = len(self.keys)
+                self.keys.append((rule, outcome, division))
+                counts.append(0)
+            counts[place] += 1
+            places.append(place)
+        return self.size, tuple(places)
+
+    def chunk(self) -> Chunk:
+        """The chunk of everything added."""
+        return Chunk.of(b"".join(self.texts), self.keys, self.counts)
+
+
+def joined(
+    subjects: Iterable[Iterable[Finding]], render: Callable[[Finding], bytes | None]
+) -> Iterator[Chunk]:
+    """The findings of ``subjects`` (each an iterable of one subject's findings) in chunks of
+    about :data:`CHUNK_TEXT` bytes of text."""
+    joiner = Joiner(render)
+    for findings in subjects:
+        if joiner.add(findings)[0] >= CHUNK_TEXT:
+            yield joiner.chunk()
+            joiner = Joiner(render)
+    if joiner.keys:
+        yield joiner.chunk()
+
+
 class Audit:
     """A running audit: iterate it for findings as they are made, or call :meth:`rendered`
     once instead; once it is exhausted, :attr:`summary` holds the counts (subjects by kind,
@@ -193,14 +269,30 @@ class Audit:
         it once, instead of iterating the audit."""
         return self._run(render)
 
-    def _run(self, render: Callable[[Finding], Any] | None) -> Iterator[Any]:
+    def chunks(self, render: Callable[[Finding], bytes | None]) -> Iterator[Chunk]:
+        """The findings in :class:`Chunk` objects: each holds the texts ``render`` makes of a run
+        of consecutive findings (None for no text), joined in order, and how many findings
+        of the run there are under each rule, outcome and division. The chunks hold every
+        finding once, in order; where one chunk ends is not part of the contract.
+
+        The cheapest way to write a report: in a parallel audit the worker processes render
+        the findings and join the texts of each span of lines, and this process neither
+        sees nor counts single findings. ``render`` must make self-contained texts (a line
+        with its line end, say) and must not depend on state this process changes during the
+        audit. Call it once, instead of iterating the audit."""
+        return self._run(render, chunks=True)
+
+    def _run(
+        self, render: Callable[[Finding], Any] | None, *, chunks: bool = False
+    ) -> Iterator[Any]:
         if self._started:
             raise RuntimeError("an Audit can be iterated only once")
         self._started = True
-        return self._findings(render)
+        return self._findings(render, chunks)
 
-    def _findings(self, render: Callable[[Finding], Any] | None) -> Iterator[Any]:
-        """The findings, or with ``render`` what :meth:`rendered` yields; counted."""
+    def _findings(self, render: Callable[[Finding], Any] | None, chunks: bool) -> Iterator[Any]:
+        """The findings, or with ``render`` what :meth:`rendered` yields (or with ``chunks``
+        what :meth:`chunks` yields); counted."""
         parallel = self._parallel()
         reference, children = _sources(self._source, read=not parallel)
         rules = [r for r in self.engine.rules if r.item.kind is RuleKind.COMPLIANCE]
@@ -226,7 +318,12 @@ class Audit:
         ]
         if not parallel:
             for kind, items in subjects:
-                found = self._judge(kind, items, _applicable(by_kind.get(kind, []), envs))
+                evaluations = _applicable(by_kind.get(kind, []), envs)
+                if chunks:
+                    assert render is not None
+                    yield from joined(self._each(kind, items, evaluations), render)
+                    continue
+                found = self._judge(kind, items, evaluations)
                 yield from found if render is None else rendered(found, render)
             return
         from careprotect._parallel import ParallelAudit
@@ -245,6 +342,7 @@ class Audit:
             jobs=self.jobs,
             reveal=self.reveal,
             render=render,
+            chunks=chunks,
         )
         try:
             # The workers judge the reference subjects, then the child files; they count
@@ -262,15 +360,26 @@ class Audit:
         evaluations: Evaluations,
     ) -> Iterator[Finding]:
         """The findings about ``items``, subjects of one kind, counted."""
+        for findings in self._each(kind, items, evaluations):
+            yield from findings
+
+    def _each(
+        self,
+        kind: SubjectKind,
+        items: Iterable[Any],
+        evaluations: Evaluations,
+    ) -> Iterator[list[Finding]]:
+        """The findings about each of ``items``, subjects of one kind, counted."""
         reveal = self.reveal
         add = self.summary.add
         counted = self.summary.subjects
         key = kind.value
         for item in items:
             counted[key] += 1
-            for finding in judged(item, evaluations, reveal):
+            findings = list(judged(item, evaluations, reveal))
+            for finding in findings:
                 add(finding)
-                yield finding
+            yield findings
 
 
 class Engine:

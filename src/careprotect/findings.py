@@ -114,12 +114,12 @@ class Summary:
         """Count one finding."""
         self.count(finding.rule, finding.outcome)
 
-    def count(self, rule: str, outcome: Outcome) -> None:
-        """Count one finding of ``rule`` with ``outcome``."""
+    def count(self, rule: str, outcome: Outcome, n: int = 1) -> None:
+        """Count ``n`` findings (one by default) of ``rule`` with ``outcome``."""
         counts = self.by_rule.get(rule)
         if counts is None:
             counts = self.by_rule[rule] = Counter()
-        counts[outcome.value] += 1
+        counts[outcome.value] += n
 
     @property
     def by_outcome(self) -> Mapping[str, int]:

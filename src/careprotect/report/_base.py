@@ -402,7 +402,7 @@ def open_json(head: Mapping[str, Any]) -> str:
     return dumps(dict(head))[:-1]
 
 
-def byte_writer(out: TextIO) -> Callable[[bytes], object]:
+def byte_writer(out: TextIO) -> Callable[[bytes | memoryview], object]:
     """A function that writes UTF-8 text, given as bytes, to ``out``: straight to its binary
     buffer when it has one and writes UTF-8 without translating line ends, else decoded.
     What was written to ``out`` before is flushed first; text written to ``out`` after
@@ -414,9 +414,9 @@ def byte_writer(out: TextIO) -> Callable[[bytes], object]:
     except LookupError:
         utf8 = False
     if buffer is None or not utf8 or os.linesep != "\n":
-        return lambda data: out.write(data.decode("utf-8"))
+        return lambda data: out.write(bytes(data).decode("utf-8"))
     out.flush()
-    write: Callable[[bytes], object] = buffer.write
+    write: Callable[[bytes | memoryview], object] = buffer.write
     return write
 
 
@@ -439,17 +439,24 @@ class JsonStream:
         self.out.write(("\n" if self._first else ",\n") + text_)
         self._first = False
 
-    def item_bytes(self, data: bytes) -> None:
-        """An item already written as JSON text (on one line) and encoded as UTF-8. Items
-        given as bytes go straight to the output's binary buffer (see :func:`byte_writer`):
-        give them all after :meth:`start` and before :meth:`finish`, never mixed with
-        :meth:`item_text`."""
+    SEPARATOR = b",\n"
+    """What comes before each item given to :meth:`items_bytes`."""
+
+    def items_bytes(self, data: bytes) -> None:
+        """Items already written as JSON text (each on one line, after :attr:`SEPARATOR`)
+        and encoded as UTF-8, any number of them. Items given as bytes go straight to the
+        output's binary buffer (see :func:`byte_writer`): give them all after :meth:`start`
+        and before :meth:`finish`, never mixed with :meth:`item_text`."""
+        if not data:
+            return
+        if not data.startswith(self.SEPARATOR):
+            raise ValueError("JSON items given as bytes must each start with JsonStream.SEPARATOR")
         if self._first:
             self._write_bytes = byte_writer(self.out)
-            self._write_bytes(b"\n" + data)
+            self._write_bytes(memoryview(data)[1:])  # the first item follows no comma
             self._first = False
         else:
-            self._write_bytes(b",\n" + data)
+            self._write_bytes(data)
 
     def finish(self, tail: Mapping[str, Any]) -> None:
         self.out.write("]" if self._first else "\n]")

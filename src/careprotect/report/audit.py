@@ -115,19 +115,21 @@ def _outcomes(counts: Mapping[str, int]) -> dict[str, int]:
 class AuditWriter(Protocol):
     """Writes an audit report as it runs. Each finding is rendered to text by
     :meth:`render`, which a parallel audit calls in its worker processes (so it must depend
-    on nothing but the finding and what the writer held when the audit started), and the
-    text handed to :meth:`write` in this process, in the order of the findings."""
+    on nothing but the finding and what the writer held when the audit started). The texts
+    of runs of consecutive findings, joined, are handed to :meth:`write` in this process,
+    in the order of the findings (see :meth:`Audit.chunks`)."""
 
     def start(self, header: AuditHeader) -> None:
         """Write the opening."""
 
     def render(self, finding: Finding) -> bytes | None:
-        """The text (UTF-8) :meth:`write` takes for ``finding``, or None when nothing is
-        written. Bytes travel between processes faster than text, and are written as they
+        """The text (UTF-8) of ``finding`` for :meth:`write`, or None when nothing is
+        written. Texts are joined, so each must be complete in itself (a line with its line
+        end, say). Bytes travel between processes faster than text, and are written as they
         are to a UTF-8 output."""
 
     def write(self, data: bytes) -> None:
-        """Write (or keep) the text of one finding."""
+        """Write (or keep) the texts of a run of findings, joined."""
 
     def finish(self, end: AuditEnd) -> None:
         """Write what is known at the end."""
@@ -142,8 +144,9 @@ _DIVISIONS_CACHED = 1 << 16
 def run_audit(
     audit: Audit, stream: RegistryStream, writer: AuditWriter, progress: Progress | None = None
 ) -> AuditEnd:
-    """Run ``audit`` over ``stream`` and write its report with ``writer``, finding by
-    finding; returns the end state (summary, townships, rejections, counts)."""
+    """Run ``audit`` over ``stream`` and write its report with ``writer``, chunk by chunk
+    (see :meth:`Audit.chunks`); returns the end state (summary, townships, rejections,
+    counts)."""
     header = AuditHeader(as_of=audit.as_of, period=audit.period, plugins=audit.engine.plugins)
     by_township: dict[Division, Counter[str]] = {}
     # The township counts of each division of a finding (a village's findings share them).
@@ -152,19 +155,20 @@ def run_audit(
     write = writer.write
     try:
         writer.start(header)
-        for n, (_, outcome, division, text_) in enumerate(audit.rendered(writer.render), 1):
-            counts = counts_of.get(division)
-            if counts is None:
-                if len(counts_of) >= _DIVISIONS_CACHED:
-                    counts_of.clear()
-                counts = by_township.get(township := township_of(division))
+        for chunk in audit.chunks(writer.render):
+            for (_, outcome, division), n in chunk.counts.items():
+                counts = counts_of.get(division)
                 if counts is None:
-                    counts = by_township[township] = Counter()
-                counts_of[division] = counts
-            counts[outcome.value] += 1
-            if text_ is not None:
-                write(text_)
-            if progress is not None and not n % 64:
+                    if len(counts_of) >= _DIVISIONS_CACHED:
+                        counts_of.clear()
+                    counts = by_township.get(township := township_of(division))
+                    if counts is None:
+                        counts = by_township[township] = Counter()
+                    counts_of[division] = counts
+                counts[outcome.value] += n
+            if chunk.text:
+                write(chunk.text)
+            if progress is not None:
                 progress(subjects.total())
         if progress is not None:
             progress(subjects.total())
@@ -194,11 +198,11 @@ class JsonAuditWriter:
         self._json.start(header.as_dict(), "findings")
 
     def render(self, finding: Finding) -> bytes:
-        """The finding's JSON text."""
-        return self._finding_json.encoded(finding)
+        """The finding's JSON text, after the items' separator."""
+        return JsonStream.SEPARATOR + self._finding_json.encoded(finding)
 
     def write(self, data: bytes) -> None:
-        self._json.item_bytes(data)
+        self._json.items_bytes(data)
 
     def finish(self, end: AuditEnd) -> None:
         self._json.finish(
@@ -306,18 +310,23 @@ class TableAuditWriter:
         self._header = header
 
     def render(self, finding: Finding) -> bytes | None:
-        """For a finding shown: its division's sort key and its JSON text, split by a tab
-        (which JSON text holds only escaped)."""
+        """For a finding shown: a line of its division's sort key and its JSON text, split by
+        a tab (JSON text holds tabs and line ends only escaped)."""
         if finding.outcome not in self.SHOWN:
             return None
         division = finding.division
         key = f"{division.code12}:{len(division.code):02d}\t".encode()
-        return key + self._finding_json.encoded(finding)
+        return key + self._finding_json.encoded(finding) + b"\n"
 
     def write(self, data: bytes) -> None:
-        key, text_ = data.decode().split("\t", 1)
-        self._seq += 1
-        self._db.execute("INSERT INTO finding VALUES (?, ?, ?)", (key, self._seq, text_))
+        rows = []
+        # Split at line ends only (str.splitlines would also split at U+2028 and others,
+        # which JSON text may hold as they are).
+        for line in data.decode().split("\n")[:-1]:
+            key, text_ = line.split("\t", 1)
+            self._seq += 1
+            rows.append((key, self._seq, text_))
+        self._db.executemany("INSERT INTO finding VALUES (?, ?, ?)", rows)
 
     def finish(self, end: AuditEnd) -> None:
         self._db.commit()
