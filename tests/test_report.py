@@ -57,7 +57,7 @@ from careprotect.report import (
     township_of,
 )
 from careprotect.report._base import (
-    FindingJson,
+    FindingText,
     JsonStream,
     console_for,
     csv_line,
@@ -479,7 +479,7 @@ def _findings_of_the_example_registry() -> list[Finding]:
     return masked + revealed_
 
 
-def test_finding_json_is_the_text_of_as_dict() -> None:
+def test_finding_text_is_the_text_of_as_dict() -> None:
     """The report's fast JSON text equals ``dumps(as_dict())`` for every finding of the
     example registry's audits (every plugin's rules, by day and over a period, masked and
     revealed), with the shared citations and evidence written from the cache the second time."""
@@ -488,35 +488,39 @@ def test_finding_json_is_the_text_of_as_dict() -> None:
     assert any(f.facts for f in findings)
     assert any(f.period for f in findings)
     assert any(f.subject.name for f in findings)
-    finding_json = FindingJson()
+    finding_text = FindingText()
     for _ in range(2):
         for finding in findings:
-            assert finding_json(finding) == dumps(finding.as_dict())
-            assert finding_json.encoded(finding) == dumps(finding.as_dict()).encode()
+            assert finding_text(finding) == dumps(finding.as_dict()).encode()
+
+
+def _csv_row_of(finding: Finding) -> bytes:
+    """The csv module's row of the finding's CSV columns: each the documented JSON form's
+    field of the same name (flattened with "_"), its arrays written as JSON text; absent is
+    empty."""
+    data = finding.as_dict()
+    flat = {
+        **{k: v for k, v in data.items() if not isinstance(v, dict)},
+        **{f"{k}_{sub}": v for k in ("subject", "message") for sub, v in data[k].items()},
+    }
+    columns = [
+        dumps(value) if isinstance(value, list) else (value or "")
+        for value in (flat.get(name) for name in AUDIT_CSV_COLUMNS)
+    ]
+    columns[-1] = columns[-1] or "[]"  # facts: an empty array, never an empty field
+    out = io.StringIO(newline="")
+    csv.writer(out).writerow(columns)
+    return out.getvalue().encode()
 
 
 def test_a_csv_row_is_what_the_csv_module_writes_of_its_columns() -> None:
-    """The audit's CSV row of each finding of the example registry's audits, quoting the
-    shared citation and evidence columns once, is the csv module's row of its columns."""
+    """The audit's CSV row of each finding of the example registry's audits, made of the
+    pieces findings share, is the csv module's row of its columns."""
     findings = _findings_of_the_example_registry()
     writer = CsvAuditWriter(io.StringIO())
     for _ in range(2):
         for finding in findings:
-            # Each column is the documented JSON form's field of the same name (flattened
-            # with "_"), its arrays written as JSON text; absent is empty.
-            data = finding.as_dict()
-            flat = {
-                **{k: v for k, v in data.items() if not isinstance(v, dict)},
-                **{f"{k}_{sub}": v for k in ("subject", "message") for sub, v in data[k].items()},
-            }
-            columns = [
-                dumps(value) if isinstance(value, list) else (value or "")
-                for value in (flat.get(name) for name in AUDIT_CSV_COLUMNS)
-            ]
-            columns[-1] = columns[-1] or "[]"  # facts: an empty array, never an empty field
-            out = io.StringIO(newline="")
-            csv.writer(out).writerow(columns)
-            assert writer.render(finding) == out.getvalue().encode()
+            assert writer.render(finding) == _csv_row_of(finding)
 
 
 @given(
@@ -527,7 +531,7 @@ def test_a_csv_row_is_what_the_csv_module_writes_of_its_columns() -> None:
     facts=st.lists(_TEXT, max_size=3),
     outcome=st.sampled_from(Outcome),
 )
-def test_finding_json_escapes_every_string_as_json_does(
+def test_finding_text_escapes_every_string_as_json_does(
     rule: str,
     subject: tuple[SubjectKind, str, str],
     message: tuple[str, str],
@@ -544,10 +548,11 @@ def test_finding_json_escapes_every_string_as_json_does(
         facts=tuple(facts),
         outcome=outcome,
     )
-    assert json.loads(FindingJson()(finding)) == finding.as_dict()
-    assert FindingJson()(finding) == dumps(finding.as_dict())
-    assert FindingJson().encoded(finding) == dumps(finding.as_dict()).encode()
-    assert FindingJson.facts(finding) == dumps(list(facts))  # the CSV's facts column
+    assert json.loads(FindingText()(finding)) == finding.as_dict()
+    assert FindingText()(finding) == dumps(finding.as_dict()).encode()
+    assert FindingText.facts(finding) == dumps(list(facts))  # the CSV's facts column
+    # The CSV row: the columns of the documented JSON form, as the csv module writes them.
+    assert FindingText(csv=True)(finding) == _csv_row_of(finding)
 
 
 _ONE_FINDING = next(f for f in Engine().audit(SAMPLE, as_of=JUNE_30) if f.evidence and f.citations)

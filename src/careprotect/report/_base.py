@@ -4,13 +4,14 @@ counts, places, and rich consoles and tables (rich imported only when a table is
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping
 from json.encoder import encode_basestring as _string  # what json.dumps uses for a str
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from careprotect.divisions import Division, Level
-from careprotect.findings import Finding, Outcome, SubjectKind
+from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LoadCounts, Rejection, dumps
 from careprotect.model import ReferenceData
 from careprotect.params import Citation, Evidence, PluginInfo, scope_label
@@ -176,18 +177,27 @@ def records_json(counts: LoadCounts) -> dict[str, Any]:
     }
 
 
-class FindingJson:
-    """The JSON text of findings: ``finding_json(finding) == dumps(finding.as_dict())``, made
-    faster for a report of many findings. The citations and parameter evidence, shared by
-    many findings, are written once each, and so is each array of them a finding holds: as
-    JSON text, as UTF-8 and as a CSV field (:meth:`encoded`, :meth:`csv_fields`). At most
-    ``_CACHED`` of each are kept at a time; the rest is assembled from encoded strings."""
+class FindingText:
+    """The JSON text or the CSV row of findings: ``finding_json.encoded(finding) ==
+    dumps(finding.as_dict()).encode()``, made faster for a report of many findings.
+
+    What findings share is written once, as UTF-8 JSON text or CSV fields (``csv``): each
+    citation and parameter evidence and each array of them, each rule and outcome, each
+    message (the findings of a village's children share many), the subject of the findings
+    before (a subject's findings come together) and each day. At most ``_CACHED`` of each
+    kind are kept at a time; a cache of objects is found by their ids and holds the objects,
+    so while it holds an id no other object can have it."""
 
     _CACHED = 1 << 16
 
-    def __init__(self) -> None:
+    def __init__(self, *, csv: bool = False) -> None:
+        self.csv = csv
         self._texts: dict[int, tuple[object, str]] = {}
-        self._arrays: dict[tuple[int, ...], tuple[tuple[object, ...], _Array]] = {}
+        self._arrays: dict[tuple[int, ...], tuple[tuple[object, ...], bytes]] = {}
+        self._heads: dict[tuple[str, Outcome], bytes] = {}
+        self._messages: dict[int, tuple[Message, bytes]] = {}
+        self._days: dict[dt.date | None, bytes] = {}
+        self._subject: tuple[Subject | None, Division | None, bytes] = (None, None, b"")
 
     def _cached(self, obj: Citation | Evidence) -> str:
         hit = self._texts.get(id(obj))
@@ -199,9 +209,8 @@ class FindingJson:
         self._texts[id(obj)] = (obj, made)
         return made
 
-    def _array(self, objects: tuple[Citation, ...] | tuple[Evidence, ...]) -> _Array:
-        """The JSON array of ``objects`` in its forms. It is found by the objects' ids: the
-        cache holds the objects, so while it holds an id no other object can have it."""
+    def _array(self, objects: tuple[Citation, ...] | tuple[Evidence, ...]) -> bytes:
+        """The JSON array of ``objects`` (as a CSV field for CSV)."""
         key = tuple(map(id, objects))
         hit = self._arrays.get(key)
         if hit is not None:
@@ -209,93 +218,111 @@ class FindingJson:
         if len(self._arrays) >= self._CACHED:
             self._arrays.clear()
         text_ = "[" + ", ".join(map(self._cached, objects)) + "]"
-        made = _Array(text_, text_.encode(), csv_field(text_).encode())
+        made = (csv_field(text_) if self.csv else text_).encode()
         self._arrays[key] = (objects, made)
         return made
-
-    def citations(self, finding: Finding) -> str:
-        """The JSON array of the finding's citations."""
-        return self._array(finding.citations).text
-
-    def evidence(self, finding: Finding) -> str:
-        """The JSON array of the finding's evidence."""
-        return self._array(finding.evidence).text
 
     @staticmethod
     def facts(finding: Finding) -> str:
         """The JSON array of the finding's facts."""
         return "[" + ", ".join(map(_string, finding.facts)) + "]"
 
-    @staticmethod
-    def _head(finding: Finding) -> str:
-        """The finding's JSON text up to its citations."""
-        subject = finding.subject
-        name = f', "name": {_string(subject.name)}' if subject.name else ""
-        return (
-            # an enum's _value_ is its value without the descriptor's call
-            f'{{"rule": {_string(finding.rule)}, "outcome": {_string(finding.outcome._value_)}, '
-            f'"subject": {{"kind": {_string(subject.kind._value_)}, "id": {_string(subject.id)}'
-            f'{name}}}, "division": {_string(finding.division.code)}, '
-            f'"message": {{"zh": {_string(finding.message.zh)}, '
-            f'"en": {_string(finding.message.en)}}}, "citations": '
-        )
+    def _head(self, finding: Finding) -> bytes:
+        """The rule and the outcome: the start of the JSON object, or their CSV fields."""
+        key = (finding.rule, finding.outcome)
+        made = self._heads.get(key)
+        if made is None:
+            if len(self._heads) >= self._CACHED:
+                self._heads.clear()
+            rule, outcome = finding.rule, finding.outcome.value
+            made = self._heads[key] = (
+                f"{csv_field(rule)},{csv_field(outcome)},"
+                if self.csv
+                else f'{{"rule": {_string(rule)}, "outcome": {_string(outcome)}, '
+            ).encode()
+        return made
 
-    @classmethod
-    def _tail(cls, finding: Finding) -> str:
-        """The finding's JSON text after its evidence."""
-        parts = []
-        if finding.day is not None:
-            parts.append(f', "date": "{finding.day.isoformat()}"')
-        if finding.period is not None:
-            parts.append(f', "period": {_string(str(finding.period))}')
-        if finding.facts:
-            parts.append(f', "facts": {cls.facts(finding)}')
-        parts.append("}")
-        return "".join(parts)
+    def _subject_of(self, finding: Finding) -> bytes:
+        """The subject and the division: JSON members, or CSV fields."""
+        subject, division = finding.subject, finding.division
+        last_subject, last_division, made = self._subject
+        if subject is last_subject and division is last_division:
+            return made
+        kind = subject.kind.value
+        if self.csv:
+            text_ = f"{csv_field(kind)},{csv_field(subject.id)},{csv_field(subject.name)},"
+            text_ += f"{csv_field(division.code)},"
+        else:
+            name = f', "name": {_string(subject.name)}' if subject.name else ""
+            text_ = f'"subject": {{"kind": {_string(kind)}, "id": {_string(subject.id)}{name}}}, '
+            text_ += f'"division": {_string(division.code)}, '
+        made = text_.encode()
+        self._subject = (subject, division, made)
+        return made
 
-    def __call__(self, finding: Finding) -> str:
-        return (
-            self._head(finding)
-            + self.citations(finding)
-            + ', "evidence": '
-            + self.evidence(finding)
-            + self._tail(finding)
-        )
+    def _message(self, message: Message) -> bytes:
+        """The message as JSON (up to the citations' key), or as CSV fields."""
+        hit = self._messages.get(id(message))
+        if hit is not None and hit[0] is message:
+            return hit[1]
+        if len(self._messages) >= self._CACHED:
+            self._messages.clear()
+        zh, en = message.zh, message.en
+        made = (
+            f"{csv_field(zh)},{csv_field(en)},"
+            if self.csv
+            else f'"message": {{"zh": {_string(zh)}, "en": {_string(en)}}}, "citations": '
+        ).encode()
+        self._messages[id(message)] = (message, made)
+        return made
 
-    def encoded(self, finding: Finding) -> bytes:
-        """The finding's JSON text in UTF-8: ``finding_json(finding).encode()``, with the
-        citations and evidence encoded once."""
+    def _day(self, day: dt.date | None) -> bytes:
+        """The day: its JSON member (after a comma), or its CSV field."""
+        made = self._days.get(day)
+        if made is None:
+            if len(self._days) >= self._CACHED:
+                self._days.clear()
+            text_ = "" if day is None else day.isoformat()
+            made = self._days[day] = (
+                f"{text_}," if self.csv else f', "date": "{text_}"' if text_ else ""
+            ).encode()
+        return made
+
+    def __call__(self, finding: Finding) -> bytes:
+        """The finding's JSON text in UTF-8 (``dumps(finding.as_dict()).encode()``), or its
+        CSV row with its line end (:func:`csv_line` of the columns of ``AUDIT_CSV_COLUMNS``,
+        the list-valued ones as JSON arrays)."""
+        period = finding.period
+        if self.csv:
+            return b"".join(
+                (
+                    self._head(finding),
+                    self._subject_of(finding),
+                    self._day(finding.day),
+                    b"" if period is None else csv_field(str(period)).encode(),
+                    b",",
+                    self._message(finding.message),
+                    self._array(finding.citations),
+                    b",",
+                    self._array(finding.evidence),
+                    b",",
+                    csv_field(self.facts(finding)).encode(),
+                    b"\r\n",
+                )
+            )
         return b"".join(
             (
-                self._head(finding).encode(),
-                self._array(finding.citations).data,
+                self._head(finding),
+                self._subject_of(finding),
+                self._message(finding.message),
+                self._array(finding.citations),
                 b', "evidence": ',
-                self._array(finding.evidence).data,
-                self._tail(finding).encode(),
+                self._array(finding.evidence),
+                self._day(finding.day),
+                b"" if period is None else f', "period": {_string(str(period))}'.encode(),
+                f', "facts": {self.facts(finding)}}}'.encode() if finding.facts else b"}",
             )
         )
-
-    def csv_fields(self, finding: Finding) -> bytes:
-        """The CSV fields of the finding's citations, evidence and facts (JSON arrays), in
-        UTF-8, as :func:`csv_line` writes them, with the first two quoted once."""
-        return b"".join(
-            (
-                self._array(finding.citations).csv,
-                b",",
-                self._array(finding.evidence).csv,
-                b",",
-                csv_field(self.facts(finding)).encode(),
-            )
-        )
-
-
-class _Array(NamedTuple):
-    """A JSON array of citations or evidence: its text, that text in UTF-8, and its CSV
-    field in UTF-8."""
-
-    text: str
-    data: bytes
-    csv: bytes
 
 
 def csv_field(value: str) -> str:

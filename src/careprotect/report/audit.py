@@ -20,13 +20,12 @@ from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo
 from careprotect.periods import Period
 from careprotect.report._base import (
-    FindingJson,
+    FindingText,
     JsonStream,
     Lang,
     Progress,
     byte_writer,
     console_for,
-    csv_field,
     csv_line,
     new_table,
     place,
@@ -192,14 +191,14 @@ class JsonAuditWriter:
 
     def __init__(self, out: TextIO) -> None:
         self._json = JsonStream(out)
-        self._finding_json = FindingJson()
+        self._finding_text = FindingText()
 
     def start(self, header: AuditHeader) -> None:
         self._json.start(header.as_dict(), "findings")
 
     def render(self, finding: Finding) -> bytes:
         """The finding's JSON text, after the items' separator."""
-        return JsonStream.SEPARATOR + self._finding_json.encoded(finding)
+        return JsonStream.SEPARATOR + self._finding_text(finding)
 
     def write(self, data: bytes) -> None:
         self._json.items_bytes(data)
@@ -241,34 +240,16 @@ class CsvAuditWriter:
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._write_bytes: Callable[[bytes], object]  # set by start()
-        self._json = FindingJson()
+        self._json = FindingText(csv=True)
 
     def start(self, header: AuditHeader) -> None:
         self._write_bytes = byte_writer(self._out)
         self._write_bytes(csv_line(AUDIT_CSV_COLUMNS).encode())
 
     def render(self, finding: Finding) -> bytes:
-        """The finding's row, with its line ending: :func:`csv_line` of its columns, the
-        citations and evidence quoted once for every finding that shares them."""
-        subject = finding.subject
-        head = ",".join(
-            map(
-                csv_field,
-                (
-                    finding.rule,
-                    finding.outcome.value,
-                    subject.kind.value,
-                    subject.id,
-                    subject.name,
-                    str(finding.division),
-                    "" if finding.day is None else finding.day.isoformat(),
-                    "" if finding.period is None else str(finding.period),
-                    finding.message.zh,
-                    finding.message.en,
-                ),
-            )
-        )
-        return b"".join((head.encode(), b",", self._json.csv_fields(finding), b"\r\n"))
+        """The finding's row, with its line ending: :func:`csv_line` of its columns, made
+        of the pieces findings share (see :class:`FindingText`)."""
+        return self._json(finding)
 
     def write(self, data: bytes) -> None:
         self._write_bytes(data)
@@ -304,7 +285,7 @@ class TableAuditWriter:
         )
         self._seq = 0
         self._header = AuditHeader()
-        self._finding_json = FindingJson()
+        self._finding_text = FindingText()
 
     def start(self, header: AuditHeader) -> None:
         self._header = header
@@ -316,7 +297,7 @@ class TableAuditWriter:
             return None
         division = finding.division
         key = f"{division.code12}:{len(division.code):02d}\t".encode()
-        return key + self._finding_json.encoded(finding) + b"\n"
+        return key + self._finding_text(finding) + b"\n"
 
     def write(self, data: bytes) -> None:
         rows = []
