@@ -92,6 +92,13 @@ class _Worker:
     shared: dict[int, object]
     fd: int  # the registry file's descriptor
 
+    def joiner(self) -> Joiner | None:
+        """What joins the findings' texts when the audit yields chunks, else None."""
+        if not self.chunks:
+            return None
+        assert self.render is not None, "chunks are of rendered findings"
+        return Joiner(self.render)
+
     def out(self, findings: Iterable[Finding]) -> list[Any]:
         """What is sent of ``findings``: themselves, or rendered."""
         return list(findings if self.render is None else rendered(findings, self.render))
@@ -204,7 +211,7 @@ def _judge(start: int, stop: int) -> bytes:
     # Lines and records are numbered within the span; the main process knows how many come
     # before it.
     lines, feed = span_lines(worker.fd, start, stop)
-    joiner = Joiner(worker.render) if worker.chunks else None  # type: ignore[arg-type]
+    joiner = worker.joiner()
     for line in lines:
         child = stream._child(_parse_record_line(line))
         if child is None:
@@ -214,9 +221,7 @@ def _judge(start: int, stop: int) -> bytes:
         found = judged(child, evaluations, reveal)
         findings = out(found) if joiner is None else joiner.add(found)
         results.append((line.line, line.at, child.id, findings, None, None))
-    if joiner is None:
-        return _dumps((feed.line, results, None))
-    return _dumps((feed.line, results, (b"".join(joiner.texts), joiner.keys, joiner.counts)))
+    return _dumps((feed.line, results, None if joiner is None else joiner.parts()))
 
 
 def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
@@ -224,8 +229,8 @@ def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
     ``stop`` (their places in the reference data)."""
     worker = _worker()
     items, evaluations = worker.subjects[kind]
-    if worker.chunks:
-        joiner = Joiner(worker.render)  # type: ignore[arg-type]
+    joiner = worker.joiner()
+    if joiner is not None:
         for item in items[start:stop]:
             joiner.add(judged(item, evaluations, worker.reveal))
         return _dumps(joiner.chunk())

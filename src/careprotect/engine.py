@@ -206,9 +206,13 @@ class Joiner:
             places.append(place)
         return self.size, tuple(places)
 
+    def parts(self) -> tuple[bytes, list[CountKey], list[int]]:
+        """The texts of everything added, joined, the keys and the counts under them."""
+        return b"".join(self.texts), self.keys, self.counts
+
     def chunk(self) -> Chunk:
         """The chunk of everything added."""
-        return Chunk.of(b"".join(self.texts), self.keys, self.counts)
+        return Chunk.of(*self.parts())
 
 
 def joined(

@@ -178,7 +178,7 @@ def records_json(counts: LoadCounts) -> dict[str, Any]:
 
 
 class FindingText:
-    """The JSON text or the CSV row of findings: ``finding_json.encoded(finding) ==
+    """The JSON text or the CSV row of findings: ``FindingText()(finding) ==
     dumps(finding.as_dict()).encode()``, made faster for a report of many findings.
 
     What findings share is written once, as UTF-8 JSON text or CSV fields (``csv``): each
@@ -283,9 +283,11 @@ class FindingText:
             if len(self._days) >= self._CACHED:
                 self._days.clear()
             text_ = "" if day is None else day.isoformat()
-            made = self._days[day] = (
-                f"{text_}," if self.csv else f', "date": "{text_}"' if text_ else ""
-            ).encode()
+            if self.csv:
+                made = f"{text_},".encode()
+            else:
+                made = f', "date": "{text_}"'.encode() if text_ else b""
+            self._days[day] = made
         return made
 
     def __call__(self, finding: Finding) -> bytes:
