@@ -469,7 +469,7 @@ def _chunk(span: _Joined, results: list[_Result], duplicates: set[int]) -> Chunk
     the child files at ``duplicates`` in ``results``."""
     text, keys, counts = span
     if duplicates:
-        kept: list[bytes] = []
+        kept: list[memoryview] = []  # bytes.join takes them as they are
         view = memoryview(text)
         start = 0  # where the text of the next child file starts
         kept_from = 0  # where the text not yet left out starts
@@ -478,11 +478,11 @@ def _chunk(span: _Joined, results: list[_Result], duplicates: set[int]) -> Chunk
                 continue
             end, places = result[3]
             if index in duplicates:
-                kept.append(view[kept_from:start].tobytes())
+                kept.append(view[kept_from:start])
                 kept_from = end
                 for place in places:
                     counts[place] -= 1
             start = end
-        kept.append(view[kept_from:].tobytes())
+        kept.append(view[kept_from:])
         text = b"".join(kept)
     return Chunk.of(text, keys, counts)
