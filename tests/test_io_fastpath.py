@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import pickle
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -39,6 +40,7 @@ from careprotect import testing as strategies
 from careprotect.citizen_id import _WEIGHTS, check_character
 from careprotect.convert import _FAST_FIELDS, _builders
 from careprotect.io import RegistryStream, dumps
+from careprotect.model._base import Deferred, defer_field
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent / "data" / "small-registry.jsonl"
@@ -60,9 +62,12 @@ def _shape(value: Any) -> Any:
     return (type(value), value)
 
 
-def _load(path: Path, *, fast: bool, converter: Any = None) -> tuple[LoadResult, list[int]]:
+def _load(
+    path: Path, *, fast: bool, converter: Any = None, defer: bool = False
+) -> tuple[LoadResult, list[int]]:
     """Load ``path`` on one path; also the record numbers of the child files the strict
-    converter structured."""
+    converter structured. With ``defer``, the child files are read with their contacts
+    built when first read."""
     strict_children: list[int] = []
     structure = RegistryStream._structure
 
@@ -74,20 +79,33 @@ def _load(path: Path, *, fast: bool, converter: Any = None) -> tuple[LoadResult,
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cp_io, "_FAST_PATH", fast)
         patch.setattr(RegistryStream, "_structure", spy)
-        return load_registry(path, converter=converter), strict_children
+        if not defer:
+            return load_registry(path, converter=converter), strict_children
+        with open_registry(path, converter=converter) as stream:
+            children = tuple(stream.children(defer_contacts=True))
+            loaded = LoadResult(
+                registry=Registry(reference=stream.reference, children=children),
+                rejections=tuple(stream.rejections),
+                counts=stream.counts,
+            )
+        return loaded, strict_children
 
 
 def _same_either_way(path: Path) -> tuple[LoadResult, list[int]]:
-    """Load ``path`` on both paths, check that they agree in every respect, and return the
-    fast path's result and the child files it left to the strict converter."""
+    """Load ``path`` on both paths (the fast one with contacts built at once and when first
+    read), check that they agree in every respect, and return the fast path's result and the
+    child files it left to the strict converter."""
     fast, declined = _load(path, fast=True)
+    deferred, declined_deferred = _load(path, fast=True, defer=True)
+    assert declined_deferred == declined
     strict, _ = _load(path, fast=False)
-    assert _shape(fast.registry) == _shape(strict.registry)
-    assert fast.registry == strict.registry
-    assert fast.rejections == strict.rejections
-    assert [str(r) for r in fast.rejections] == [str(r) for r in strict.rejections]
-    assert [r.raw for r in fast.rejections] == [r.raw for r in strict.rejections]
-    assert fast.counts == strict.counts
+    for read in (fast, deferred):
+        assert _shape(read.registry) == _shape(strict.registry)
+        assert read.registry == strict.registry
+        assert read.rejections == strict.rejections
+        assert [str(r) for r in read.rejections] == [str(r) for r in strict.rejections]
+        assert [r.raw for r in read.rejections] == [r.raw for r in strict.rejections]
+        assert read.counts == strict.counts
     return fast, declined
 
 
@@ -846,3 +864,92 @@ def test_stream_counts_are_the_same_either_way_while_reading(tmp_path: Path) -> 
                 next(children)
                 seen.append(stream.counts)
     assert seen[0] == seen[1]
+
+
+# -- contacts built when first read -----------------------------------------------------------
+
+
+def _held(child: Child) -> Any:
+    """What a child's ``contacts`` slot holds, read below the field."""
+    return Child.__dict__["contacts"]._slot.__get__(child)
+
+
+def _read(path: Path, *, fast: bool, defer: bool = True) -> tuple[Child, ...]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cp_io, "_FAST_PATH", fast)
+        with open_registry(path) as stream:
+            return tuple(stream.children(defer_contacts=defer))
+
+
+def _with_contacts(registry: Registry) -> bool:
+    return any(c.contacts for c in registry.children)
+
+
+# Everything that reads a child's fields, each given a child whose contacts are not built.
+_READERS: dict[str, Any] = {
+    "eq": lambda c: c.contacts == c.contacts and c == attrs.evolve(c),
+    "hash": hash,
+    "repr": repr,
+    "pickle": lambda c: pickle.loads(pickle.dumps(c)),
+    "copy": copy.copy,
+    "deepcopy": copy.deepcopy,
+    "evolve": lambda c: attrs.evolve(c, name="某某"),
+    "asdict": attrs.asdict,
+    "astuple": attrs.astuple,
+    "unstructure": lambda c: make_converter().unstructure(c),
+    "contacts_between": lambda c: tuple(
+        c.contacts_between(dt.date(1900, 1, 1), dt.date(2100, 1, 1))
+    ),
+}
+
+
+@settings(max_examples=25, deadline=None)
+@given(registry=strategies.consistent_registries(max_children=3).filter(_with_contacts))
+def test_contacts_the_fast_path_read_are_built_when_first_read(registry: Registry) -> None:
+    """A child file the fast path read with ``defer_contacts`` holds its contacts unbuilt
+    until they are read; then they are those the strict path gives, built once and kept.
+    Whatever reads the child's fields (equality, hash, repr, pickle, copies, evolve, asdict,
+    cattrs) sees the built contacts and gives what it gives for the strictly read child.
+    Without ``defer_contacts``, the contacts are built at once."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "r.jsonl"
+        write_registry(path, registry.reference, registry.children)
+        strict = _read(path, fast=False)
+        assert all(isinstance(_held(c), tuple) for c in strict)
+        assert all(isinstance(_held(c), tuple) for c in _read(path, fast=True, defer=False))
+        for name, reader in _READERS.items():
+            fresh = _read(path, fast=True)
+            assert [isinstance(_held(c), Deferred) for c in fresh] == [
+                bool(c.contacts) for c in strict
+            ], name
+            for child, expected in zip(fresh, strict, strict=True):
+                assert reader(child) == reader(expected), name
+                assert isinstance(_held(child), tuple), name
+        unread = _read(path, fast=True)
+        assert unread == strict
+        unread = _read(path, fast=True)
+        assert strict == unread
+        for child, expected in zip(_read(path, fast=True), strict, strict=True):
+            first = child.contacts
+            assert _shape(first) == _shape(expected.contacts)
+            assert child.contacts is first
+            assert _held(child) is first
+
+
+def test_a_deferred_field_must_be_a_slot() -> None:
+    """defer_field takes only a slot of a slotted class."""
+
+    class Plain:
+        contacts: tuple[int, ...] = ()
+
+    with pytest.raises(TypeError, match=r"Plain\.contacts is not a slot"):
+        defer_field(Plain, "contacts")
+
+
+def test_the_deferred_slot_is_set_through_the_field() -> None:
+    """Child's constructor sets the contacts slot through the deferred field, and the class
+    attribute is the field itself."""
+    child = load_registry(SAMPLE).registry.children[0]
+    built = attrs.evolve(child, contacts=())
+    assert _held(built) == ()
+    assert Child.contacts is Child.__dict__["contacts"]

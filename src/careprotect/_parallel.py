@@ -286,7 +286,7 @@ class ParallelAudit:
         self._reveal = reveal
         self._render = render
         self._chunks = chunks
-        self._pending, self._feed = stream._take_lines()
+        self._pending, self._feed = stream._take_lines(defer_contacts=True)
         self._number = self._feed.number  # records before the next span taken
         self._line = self._feed.line  # lines before it
         self._token = next(_tokens)

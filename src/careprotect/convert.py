@@ -49,6 +49,7 @@ from careprotect.enums import (
 )
 from careprotect.errors import InvalidValueError
 from careprotect.masking import looks_like_id_number, mask_id_number
+from careprotect.model._base import Deferred
 from careprotect.model.child import (
     DISABILITY_GRADES,
     Agreement,
@@ -438,7 +439,7 @@ def _keys(cls: type) -> frozenset[str]:
 
 
 def fast_child_structurer(
-    workers: Container[str], service_points: Container[str]
+    workers: Container[str], service_points: Container[str], *, defer_contacts: bool = False
 ) -> Callable[[Any], Child]:
     """A function that structures a child file (a dict) well formed in every respect, or
     raises (:class:`FastPathDeclined` or any other exception) for the strict converter to
@@ -449,6 +450,9 @@ def fast_child_structurer(
     not all among them is declined, so a child file this function returns also passes the
     reader's reference checks. Its caches belong to the returned function, which serves one
     registry at a time (one thread), except the dates it shares with the strict converter.
+
+    With ``defer_contacts``, a child file's contacts are checked but built only when first
+    read (see :class:`~careprotect.model._base.Deferred`).
     """
     build = _builders()
     new_child = build[Child]
@@ -500,7 +504,8 @@ def fast_child_structurer(
     # other than a string that equals a string key, nor one other than a list that turns into
     # a tuple key (a list is checked before it is turned into one), so a hit is a value the
     # strict hook would take, giving an equal result. Dates share the strict hook's cache.
-    dates_get = _DATES.get
+    dates = _DATES
+    dates_get = dates.get
     topic_sets: dict[tuple[str, ...], frozenset[Topic]] = {}
     topic_sets_get = topic_sets.get
     villages: dict[str, Division] = {}
@@ -564,18 +569,14 @@ def fast_child_structurer(
         return _trusted_citizen_id(value)
 
     # Each list: a JSON array of objects, each with its required fields and no unknown one.
-    def contacts(value: Any) -> tuple[Contact, ...]:
+    def check_contacts(value: Any) -> None:
         if value.__class__ is not list:
             raise FastPathDeclined
-        out: list[Contact] = []
-        append = out.append
         # A file's contacts are mostly by one worker, in a few modes, about the same topics:
-        # a value equal to the last one's is the last one's (an equal list is a list).
+        # a value equal to the last one's was checked with it (an equal list is a list).
         last_worker: Any = missing  # equal to no JSON value
         last_topics: Any = missing
         last_mode: Any = missing
-        topic_set: frozenset[Topic] = no_topics
-        mode: ContactMode | None = None
         for item in value:
             worker = item["worker"]  # a TypeError unless item is an object
             if worker != last_worker:
@@ -590,14 +591,52 @@ def fast_child_structurer(
                 if topics != last_topics:
                     if topics.__class__ is not list:
                         raise FastPathDeclined
-                    found = topic_sets_get(tuple(topics))  # the empty set is falsy: no "or"
-                    topic_set = new_topic_set(topics) if found is None else found
+                    if topic_sets_get(tuple(topics)) is None:
+                        new_topic_set(topics)
                     last_topics = topics
             elif size == 3:
-                topic_set = no_topics
                 last_topics = missing
             else:
                 raise FastPathDeclined
+            mode = item["mode"]
+            if mode != last_mode:
+                if mode not in modes:
+                    raise FastPathDeclined
+                last_mode = mode
+            day = item["date"]
+            if day not in dates:
+                new_date(day)
+
+    def contacts(value: Any) -> tuple[Contact, ...]:
+        check_contacts(value)
+        return built_contacts(value)
+
+    def deferred_contacts(value: Any) -> tuple[Contact, ...] | Deferred:
+        """The contacts, checked now and built when first read (see Child)."""
+        check_contacts(value)
+        return Deferred(built_contacts, value) if value else ()
+
+    def built_contacts(value: list[Any]) -> tuple[Contact, ...]:
+        """The contacts of a list :func:`check_contacts` checked."""
+        out: list[Contact] = []
+        append = out.append
+        last_worker: Any = missing
+        last_topics: Any = missing
+        last_mode: Any = missing
+        topic_set: frozenset[Topic] = no_topics
+        mode: ContactMode | None = None
+        for item in value:
+            worker = item["worker"]
+            if worker != last_worker:  # the contacts share one string
+                last_worker = worker
+            topics = item.get("topics", missing)
+            if topics is missing:
+                topic_set = no_topics
+                last_topics = missing
+            elif topics != last_topics:
+                found = topic_sets_get(tuple(topics))  # the empty set is falsy: no "or"
+                topic_set = new_topic_set(topics) if found is None else found
+                last_topics = topics
             text = item["mode"]
             if text != last_mode:
                 mode = modes[text]
@@ -835,11 +874,12 @@ def fast_child_structurer(
             () if hardships_ is missing else hardships(hardships_),
             () if enrolments_ is missing else enrolments(enrolments_),
             () if pairings_ is missing else pairings(pairings_),
-            () if contacts_ is missing else contacts(contacts_),
+            () if contacts_ is missing else read_contacts(contacts_),
             () if agreements_ is missing else agreements(agreements_),
             () if reports_ is missing else reports(reports_),
             () if referrals_ is missing else referrals(referrals_),
         )
         return built
 
+    read_contacts = deferred_contacts if defer_contacts else contacts
     return child

@@ -96,7 +96,7 @@ def _sources(
     unread for a parallel audit)."""
     if isinstance(source, Registry):
         return source.reference, source.children
-    return source.reference, source.children() if read else ()
+    return source.reference, source.children(defer_contacts=True) if read else ()
 
 
 Evaluations = Callable[[Division], list[tuple[Callable[..., Iterable[Finding]], Env]]]

@@ -228,15 +228,17 @@ class RegistryStream:
         self._file: IO[bytes] | None = None
         self._pending: _Raw | None = None
         self._fast: Callable[[Any], Child] | None = None
+        self._reference_ids: tuple[set[str], set[str]] = (set(), set())
         try:
             self._records = self._open()
             self.reference = self._read_reference()
             # The fast path mirrors the default converter only: a caller's may differ.
             if converter is None and _FAST_PATH:
-                self._fast = fast_child_structurer(
+                self._reference_ids = (
                     {w.id for w in self.reference.workers},
                     {p.id for p in self.reference.service_points},
                 )
+                self._fast = fast_child_structurer(*self._reference_ids)
         except BaseException:
             self.close()
             raise
@@ -335,11 +337,19 @@ class RegistryStream:
             service_points=tuple(points.values()),
         )
 
-    def children(self) -> Iterator[Child]:
-        """Each accepted child file, in input order. Rejections are collected as it goes."""
+    def children(self, *, defer_contacts: bool = False) -> Iterator[Child]:
+        """Each accepted child file, in input order. Rejections are collected as it goes.
+
+        With ``defer_contacts``, each child file's contacts are checked as it is read but
+        built only when first read: faster for a caller that does not read them (an audit),
+        but a child file kept with its contacts unread holds them as parsed, about five
+        times the memory.
+        """
         if self._consumed:
             raise RuntimeError("the child files of a RegistryStream can be read only once")
         self._consumed = True
+        if defer_contacts:
+            self._defer_contacts()
         try:
             if self._pending is not None:
                 child = self._child(self._pending)
@@ -394,7 +404,12 @@ class RegistryStream:
         """Whether the registry is a JSON Lines stream (else a JSON document)."""
         return self._line_feed is not None
 
-    def _take_lines(self) -> tuple[_Raw | None, LineFeed]:
+    def _defer_contacts(self) -> None:
+        """Structure child files with their contacts built when first read."""
+        if self._fast is not None:
+            self._fast = fast_child_structurer(*self._reference_ids, defer_contacts=True)
+
+    def _take_lines(self, *, defer_contacts: bool = False) -> tuple[_Raw | None, LineFeed]:
         """For a parallel audit (:mod:`careprotect._parallel`), instead of :meth:`children`:
         the first child file's record, parsed with the reference data, and the lines after
         it, unparsed. Call :meth:`_finish_lines` once they are read."""
@@ -403,6 +418,8 @@ class RegistryStream:
         if self._line_feed is None:
             raise RuntimeError("only a JSON Lines registry can be read in parallel")
         self._consumed = True
+        if defer_contacts:
+            self._defer_contacts()
         pending, self._pending = self._pending, None
         return pending, self._line_feed
 

@@ -33,6 +33,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.masking import mask_if_id_number, mask_name
 from careprotect.model._base import (
     Dated,
+    defer_field,
     end_after_signing,
     end_after_start,
     non_empty,
@@ -231,6 +232,9 @@ class Child:
     ``name`` and ``citizen_id`` are masked in ``repr``, and so is ``id`` if it looks like an
     ID number. The facts are kept in the order given;
     the methods below select those that hold on a day or in a range.
+
+    A child file read from a registry has its ``contacts`` checked as it is read but built
+    only when first read: most rules never read them, and they are most of a file.
     """
 
     id: str = attrs.field(validator=non_empty, repr=lambda v: repr(mask_if_id_number(v)))
@@ -312,3 +316,6 @@ class Child:
         """The latest contact strictly before ``day``, or None."""
         earlier = [c for c in self.contacts if c.date < day]
         return max(earlier, key=lambda c: c.date) if earlier else None
+
+
+defer_field(Child, "contacts")
