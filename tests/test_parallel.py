@@ -31,6 +31,7 @@ from careprotect import (
     write_registry,
 )
 from careprotect import io as cp_io
+from careprotect.convert import fast_child_structurer
 from careprotect.divisions import Division
 from careprotect.engine import Chunk, Engine, Rendered
 from careprotect.findings import Finding
@@ -172,6 +173,8 @@ def test_bad_lines_duplicates_and_late_records_agree(
     engine: Engine, small_batches: None, tmp_path: Path
 ) -> None:
     first, second, third = CHILDREN[0], CHILDREN[1], CHILDREN[2]
+    _with_x = next(c for c in CHILDREN if json.loads(c).get("citizen_id", "").endswith("X"))
+    _lower_x = json.loads(_with_x)["citizen_id"].lower()
     lines = [
         b"\xef\xbb\xbf" + REFERENCE[0],
         *REFERENCE[1:],
@@ -190,16 +193,43 @@ def test_bad_lines_duplicates_and_late_records_agree(
         _child(third, id="NEW-1", division="110101001001"),  # rejected, not a duplicate
         _child(third, id="NEW-1"),  # so this one is accepted
         _child(third, id="NEW-1"),  # and this one is a duplicate, in the same batch
+        # Lines a worker leaves to the general path: escapes, more than one value, blanks
+        # before the line end, a citizen ID the fast path declines and the strict one takes.
+        _child(third, id="NEW-3").replace(b'"id": "NEW-3"', b'"id": "NEW-\\u0034"'),
+        _child(third, id="NEW-5", name="S").replace(b'"name": "S"', b'"name": "\\ud800"'),
+        _child(third, id="NEW-6").rstrip(b"\n") + b' {"record": "child"}\n',
+        _child(third, id="NEW-7").rstrip(b"\n") + b" \t \n",
+        _child(_with_x, id="NEW-8", citizen_id=_lower_x),
         _child(third, id="NEW-2").rstrip(b"\n"),  # the last line has no line end
     ]
     result = _same(engine, _write(tmp_path, lines))
     rejections = result["rejections"]
     records = result["counts"]
     assert records.read == len(lines) - 2  # the blank lines are not records
-    assert records.rejected == len(rejections) == 11
+    assert records.rejected == len(rejections) == 13
+    accepted = {f.subject.id for f in result["findings"]}
+    assert {"NEW-4", "NEW-7", "NEW-8"} <= accepted
+    assert not {"NEW-5", "NEW-6"} & accepted
     duplicates = [r for r in rejections if any("duplicate" in p.message for p in r.problems)]
     assert len(duplicates) == 4
-    assert result["subjects"]["child"] == len(CHILDREN) + 2
+    assert result["subjects"]["child"] == len(CHILDREN) + 5
+
+
+def test_a_rejection_names_no_id_of_the_record_before(engine: Engine, tmp_path: Path) -> None:
+    """A child file the strict path cannot structure, right after one it structured and
+    rejected (outside every division, and a duplicate), is not taken for a duplicate: in one
+    span, the worker forgets the id of the record before."""
+    second, third = CHILDREN[1], CHILDREN[2]
+    lines = [
+        *REFERENCE,
+        *CHILDREN[:3],
+        _child(second, division="110101001001"),
+        _child(third, birth_date="2020-13-01"),
+    ]
+    result = _same(engine, _write(tmp_path, lines))
+    *_, outside, unstructured = result["rejections"]
+    assert any("duplicate" in p.message for p in outside.problems)
+    assert not any("duplicate" in p.message for p in unstructured.problems)
 
 
 def test_every_line_is_a_batch_of_its_own(
@@ -297,7 +327,7 @@ def test_an_audit_reads_child_files_with_their_contacts_deferred(
     when first read (a rule that reads them builds them; the findings are compared with
     those of a serial audit above)."""
     made: list[bool] = []
-    structurer = cp_io.fast_child_structurer
+    structurer = fast_child_structurer
 
     def spy(*args: Any, defer_contacts: bool = False) -> Any:
         made.append(defer_contacts)

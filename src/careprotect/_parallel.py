@@ -212,8 +212,7 @@ def _judge(start: int, stop: int) -> bytes:
     # before it.
     lines, feed = span_lines(worker.fd, start, stop)
     joiner = worker.joiner()
-    for line in lines:
-        child = stream._child(_parse_record_line(line))
+    for line, child in stream._span_children(lines):
         if child is None:
             rejection = stream.rejections.pop()
             results.append((line.line, line.at, None, None, rejection, stream._structured_id))

@@ -103,6 +103,9 @@ it off to compare with the strict path, which gives the same results."""
 
 # One decoder for every line: json.loads would build a new one per call for parse_float.
 _DECODER = json.JSONDecoder(parse_float=Decimal)
+# Its scanner, which decode() calls after skipping leading whitespace: the JSON value at an
+# index and the index after it (StopIteration or JSONDecodeError when there is none).
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
 @attrs.frozen(kw_only=True)
@@ -398,6 +401,51 @@ class RegistryStream:
                 child = self._child(raw)
             if child is not None:
                 yield child
+
+    def _span_children(self, lines: Iterable[RawLine]) -> Iterator[tuple[RawLine, Child | None]]:
+        """Each of ``lines`` (a span of a parallel audit) with its accepted child file, or
+        None when its record was rejected (the rejection is the last of :attr:`rejections`):
+        what :meth:`_child` does with :func:`_parse_record_line`, with the common case
+        inlined: a line that is a child file's JSON object and a line end, without escapes
+        of surrogates, that the fast path takes, in a known division. Duplicate ids are not
+        looked for (a worker leaves them to the main process)."""
+        fast = self._fast
+        if fast is None or self._unique_ids:
+            for line in lines:
+                yield line, self._child(_parse_record_line(line))
+            return
+        scan = _SCAN
+        known_get = self._known_divisions.get
+        counts = self._counts
+        read, accepted = _COUNT_KEYS[RecordKind.CHILD]
+        for line in lines:
+            raw = line.text
+            data = None
+            if raw[-1:] == b"\n" and raw[:1] == b"{" and b"\\u" not in raw:
+                try:
+                    text = raw.decode("utf-8")
+                    data, end = scan(text, 0)
+                except Exception:  # not UTF-8 or not JSON: the general path explains
+                    data = None
+                else:
+                    if end != len(text) - 1 or data.pop("record", None) != "child":
+                        data = None
+            if data is None:  # anything but a child file's object and a line end
+                yield line, self._child(_parse_record_line(line))
+                continue
+            try:
+                child = fast(data)
+            except Exception:  # anything unusual: the strict path decides and explains
+                child = None
+            if child is not None and known_get(child.division.code):
+                counts[read] += 1
+                counts[accepted] += 1
+                yield line, child
+                continue
+            number, line_no, at, _ = line
+            self._structured_id = None
+            raw_record = _Raw(number, line_no, None, RecordKind.CHILD, data, None, at)
+            yield line, self._child_file(raw_record, child)
 
     @property
     def lines(self) -> bool:
