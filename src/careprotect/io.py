@@ -406,8 +406,8 @@ class RegistryStream:
         """Each of ``lines`` (a span of a parallel audit) with its accepted child file, or
         None when its record was rejected (the rejection is the last of :attr:`rejections`):
         what :meth:`_child` does with :func:`_parse_record_line`, with the common case
-        inlined: a line that is a child file's JSON object and a line end, without escapes
-        of surrogates, that the fast path takes, in a known division. Duplicate ids are not
+        inlined: a line that is a child file's JSON object and a line end, without escapes,
+        that the fast path takes, in a known division. Duplicate ids are not
         looked for (a worker leaves them to the main process)."""
         fast = self._fast
         if fast is None or self._unique_ids:
@@ -421,7 +421,9 @@ class RegistryStream:
         for line in lines:
             raw = line.text
             data = None
-            if raw[-1:] == b"\n" and raw[:1] == b"{" and b"\\u" not in raw:
+            # No backslash: no escape, of a surrogate or anything else (memchr finds one
+            # byte faster than a search finds two).
+            if raw[-1:] == b"\n" and raw[:1] == b"{" and b"\\" not in raw:
                 try:
                     text = raw.decode("utf-8")
                     data, end = scan(text, 0)
