@@ -575,8 +575,10 @@ def fast_child_structurer(
         # A file's contacts are mostly by one worker, in a few modes, about the same topics:
         # a value equal to the last one's was checked with it (an equal list is a list).
         last_worker: Any = missing  # equal to no JSON value
-        last_topics: Any = missing
         last_mode: Any = missing
+        # The lists of topics checked so far: a few, which the contacts take turns at. A list
+        # is compared with them, not hashed (its strings are new, their hashes not made).
+        checked_topics: list[list[Any]] = []
         for item in value:
             worker = item["worker"]  # a TypeError unless item is an object
             if worker != last_worker:
@@ -588,15 +590,13 @@ def fast_child_structurer(
             size = len(item)
             if size == 4:
                 topics = item["topics"]
-                if topics != last_topics:
+                if topics not in checked_topics:
                     if topics.__class__ is not list:
                         raise FastPathDeclined
                     if topic_sets_get(tuple(topics)) is None:
                         new_topic_set(topics)
-                    last_topics = topics
-            elif size == 3:
-                last_topics = missing
-            else:
+                    checked_topics.append(topics)
+            elif size != 3:
                 raise FastPathDeclined
             mode = item["mode"]
             if mode != last_mode:
