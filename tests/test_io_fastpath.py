@@ -593,6 +593,14 @@ _PHONE_CALL = {"date": "2020-01-05", "worker": "W0001", "mode": "phone"}
 @example(files=[[{**_PHONE_CALL, "topics": None}]])
 @example(files=[[_PHONE_CALL, {**_PHONE_CALL, "topics": None}]])
 @example(files=[[{**_PHONE_CALL, "topics": []}, {**_PHONE_CALL, "topics": "study"}]])
+@example(  # lists of topics met before, not just the last one's
+    files=[
+        [
+            {**_PHONE_CALL, "topics": topics}
+            for topics in (["study"], ["safety"], [], ["safety"], ["study"], [], ["safety"])
+        ]
+    ]
+)
 def test_runs_of_equal_contact_values_are_read_the_same_either_way(
     files: list[list[dict[str, Any]]],
 ) -> None:

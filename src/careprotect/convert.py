@@ -504,8 +504,7 @@ def fast_child_structurer(
     # other than a string that equals a string key, nor one other than a list that turns into
     # a tuple key (a list is checked before it is turned into one), so a hit is a value the
     # strict hook would take, giving an equal result. Dates share the strict hook's cache.
-    dates = _DATES
-    dates_get = dates.get
+    dates_get = _DATES.get
     topic_sets: dict[tuple[str, ...], frozenset[Topic]] = {}
     topic_sets_get = topic_sets.get
     villages: dict[str, Division] = {}
@@ -569,16 +568,23 @@ def fast_child_structurer(
         return _trusted_citizen_id(value)
 
     # Each list: a JSON array of objects, each with its required fields and no unknown one.
-    def check_contacts(value: Any) -> None:
+    def contacts(value: Any, build: bool = True) -> tuple[Contact, ...]:
+        """The contacts, checked and, when ``build``, built (else none are returned)."""
         if value.__class__ is not list:
             raise FastPathDeclined
+        out: list[Contact] = []
+        append = out.append
         # A file's contacts are mostly by one worker, in a few modes, about the same topics:
-        # a value equal to the last one's was checked with it (an equal list is a list).
+        # a value equal to the last one's is the last one's (an equal list is a list).
         last_worker: Any = missing  # equal to no JSON value
+        last_topics: Any = missing
         last_mode: Any = missing
-        # The lists of topics checked so far: a few, which the contacts take turns at. A list
-        # is compared with them, not hashed (its strings are new, their hashes not made).
-        checked_topics: list[list[Any]] = []
+        topic_set: frozenset[Topic] = no_topics
+        mode: ContactMode | None = None
+        # The lists of topics met so far, and their sets: a few, which the contacts take
+        # turns at. A list is compared with them, not hashed (its strings are new).
+        topic_lists: list[list[Any]] = []
+        topic_lists_sets: list[frozenset[Topic]] = []
         for item in value:
             worker = item["worker"]  # a TypeError unless item is an object
             if worker != last_worker:
@@ -590,65 +596,41 @@ def fast_child_structurer(
             size = len(item)
             if size == 4:
                 topics = item["topics"]
-                if topics not in checked_topics:
-                    if topics.__class__ is not list:
-                        raise FastPathDeclined
-                    if topic_sets_get(tuple(topics)) is None:
-                        new_topic_set(topics)
-                    checked_topics.append(topics)
-            elif size != 3:
-                raise FastPathDeclined
-            mode = item["mode"]
-            if mode != last_mode:
-                if mode not in modes:
-                    raise FastPathDeclined
-                last_mode = mode
-            day = item["date"]
-            if day not in dates:
-                new_date(day)
-
-    def contacts(value: Any) -> tuple[Contact, ...]:
-        check_contacts(value)
-        return built_contacts(value)
-
-    def deferred_contacts(value: Any) -> tuple[Contact, ...] | Deferred:
-        """The contacts, checked now and built when first read (see Child)."""
-        check_contacts(value)
-        return Deferred(built_contacts, value) if value else ()
-
-    def built_contacts(value: list[Any]) -> tuple[Contact, ...]:
-        """The contacts of a list :func:`check_contacts` checked."""
-        out: list[Contact] = []
-        append = out.append
-        last_worker: Any = missing
-        last_topics: Any = missing
-        last_mode: Any = missing
-        topic_set: frozenset[Topic] = no_topics
-        mode: ContactMode | None = None
-        for item in value:
-            worker = item["worker"]
-            if worker != last_worker:  # the contacts share one string
-                last_worker = worker
-            topics = item.get("topics", missing)
-            if topics is missing:
+                if topics != last_topics:
+                    if topics in topic_lists:
+                        topic_set = topic_lists_sets[topic_lists.index(topics)]
+                    else:
+                        if topics.__class__ is not list:
+                            raise FastPathDeclined
+                        found = topic_sets_get(tuple(topics))  # the empty set is falsy
+                        topic_set = new_topic_set(topics) if found is None else found
+                        topic_lists.append(topics)
+                        topic_lists_sets.append(topic_set)
+                    last_topics = topics
+            elif size == 3:
                 topic_set = no_topics
                 last_topics = missing
-            elif topics != last_topics:
-                found = topic_sets_get(tuple(topics))  # the empty set is falsy: no "or"
-                topic_set = new_topic_set(topics) if found is None else found
-                last_topics = topics
+            else:
+                raise FastPathDeclined
             text = item["mode"]
             if text != last_mode:
                 mode = modes[text]
                 last_mode = text
             day = item["date"]
-            contact = new(Contact)
-            set_date(contact, dates_get(day) or new_date(day))
-            set_worker(contact, last_worker)
-            set_mode(contact, mode)
-            set_topics(contact, topic_set)
-            append(contact)
+            date = dates_get(day) or new_date(day)
+            if build:
+                contact = new(Contact)
+                set_date(contact, date)
+                set_worker(contact, last_worker)
+                set_mode(contact, mode)
+                set_topics(contact, topic_set)
+                append(contact)
         return tuple(out)
+
+    def deferred_contacts(value: Any) -> tuple[Contact, ...] | Deferred:
+        """The contacts, checked now and built when first read (see Child)."""
+        contacts(value, False)
+        return Deferred(contacts, value) if value else ()
 
     def parent_situations(value: Any) -> tuple[ParentSituation, ...]:
         if value.__class__ is not list:
