@@ -173,8 +173,8 @@ def test_bad_lines_duplicates_and_late_records_agree(
     engine: Engine, small_batches: None, tmp_path: Path
 ) -> None:
     first, second, third = CHILDREN[0], CHILDREN[1], CHILDREN[2]
-    _with_x = next(c for c in CHILDREN if json.loads(c).get("citizen_id", "").endswith("X"))
-    _lower_x = json.loads(_with_x)["citizen_id"].lower()
+    with_x = next(c for c in CHILDREN if json.loads(c).get("citizen_id", "").endswith("X"))
+    lower_x = json.loads(with_x)["citizen_id"].lower()
     lines = [
         b"\xef\xbb\xbf" + REFERENCE[0],
         *REFERENCE[1:],
@@ -199,7 +199,7 @@ def test_bad_lines_duplicates_and_late_records_agree(
         _child(third, id="NEW-5", name="S").replace(b'"name": "S"', b'"name": "\\ud800"'),
         _child(third, id="NEW-6").rstrip(b"\n") + b' {"record": "child"}\n',
         _child(third, id="NEW-7").rstrip(b"\n") + b" \t \n",
-        _child(_with_x, id="NEW-8", citizen_id=_lower_x),
+        _child(with_x, id="NEW-8", citizen_id=lower_x),
         _child(third, id="NEW-2").rstrip(b"\n"),  # the last line has no line end
     ]
     result = _same(engine, _write(tmp_path, lines))

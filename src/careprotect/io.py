@@ -407,8 +407,8 @@ class RegistryStream:
         None when its record was rejected (the rejection is the last of :attr:`rejections`):
         what :meth:`_child` does with :func:`_parse_record_line`, with the common case
         inlined: a line that is a child file's JSON object and a line end, without escapes,
-        that the fast path takes, in a known division. Duplicate ids are not
-        looked for (a worker leaves them to the main process)."""
+        that the fast path takes, in a known division. Duplicate ids are not looked for (a
+        worker leaves them to the main process)."""
         fast = self._fast
         if fast is None or self._unique_ids:
             for line in lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import types
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -124,6 +125,6 @@ class _DeferredSlot:
 def defer_field(cls: type, name: str) -> None:
     """Let the slotted attrs class ``cls`` hold a :class:`Deferred` value in field ``name``."""
     slot = cls.__dict__[name]
-    if slot.__class__.__name__ != "member_descriptor":
+    if not isinstance(slot, types.MemberDescriptorType):
         raise TypeError(f"{cls.__name__}.{name} is not a slot")
     setattr(cls, name, _DeferredSlot(slot))

@@ -233,8 +233,9 @@ class Child:
     ID number. The facts are kept in the order given;
     the methods below select those that hold on a day or in a range.
 
-    A child file read from a registry has its ``contacts`` checked as it is read but built
-    only when first read: most rules never read them, and they are most of a file.
+    A child file an audit reads (``RegistryStream.children(defer_contacts=True)``) has its
+    ``contacts`` checked as it is read but built only when first read: most rules never read
+    them, and they are most of a file.
     """
 
     id: str = attrs.field(validator=non_empty, repr=lambda v: repr(mask_if_id_number(v)))
