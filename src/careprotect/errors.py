@@ -12,11 +12,13 @@ from __future__ import annotations
 
 __all__ = [
     "CareProtectError",
+    "EvaluationError",
     "InvalidCitizenIdError",
     "InvalidDivisionError",
     "InvalidPeriodError",
     "InvalidValueError",
     "ParameterError",
+    "PluginError",
     "PluginLoadError",
     "RegistryReadError",
 ]
@@ -82,3 +84,14 @@ class PluginLoadError(CareProtectError):
 class ParameterError(CareProtectError, LookupError):
     """A parameter asked for that is not declared, or has no value in force for the division
     and date asked about."""
+
+
+class PluginError(PluginLoadError):
+    """A plugin that cannot be used at all: it fails to import, one of its hooks raises, or it
+    registers something that is not a category or rule. The message names the plugin (its
+    distribution, version and entry point) and what went wrong."""
+
+
+class EvaluationError(CareProtectError, RuntimeError):
+    """A run that could not judge every record it read: a worker process died or stopped
+    answering. The message says which records were not judged. No report is written."""

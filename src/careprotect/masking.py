@@ -7,7 +7,9 @@ unless a caller asks for it explicitly.
 
 from __future__ import annotations
 
-__all__ = ["looks_like_id_number", "mask_id_number", "mask_if_id_number", "mask_name"]
+import re
+
+__all__ = ["looks_like_id_number", "mask_id_number", "mask_if_id_number", "mask_name", "scrub"]
 
 
 def mask_name(name: str) -> str:
@@ -55,3 +57,24 @@ def mask_if_id_number(text: str) -> str:
     carry an ID number when a registry uses one as the child's id.
     """
     return mask_id_number(text) if looks_like_id_number(text) else text
+
+
+_ID_RUN = re.compile(r"(?<!\d)\d{15,}(?:[Xx](?![0-9A-Za-z]))?")
+"""A run of 15 or more digits (of any script, full-width included), with the 18-character
+form's check character X: what could be a citizen ID number wherever it appears in a text."""
+
+
+def scrub(text: str) -> str:
+    """``text`` with every run of 15 or more digits that could be a citizen ID number masked,
+    whatever it came from (a number, a key, a reference, a record id).
+
+    The last line of defence where text leaves the library (messages on stderr, log records,
+    exception texts, rejected records): names cannot be recognised in free text, so they are
+    masked where they are read; ID numbers are masked here too, however they were spelt.
+
+    >>> scrub("refers to no worker (got '433122201204180021')")
+    "refers to no worker (got '433122********0021')"
+    """
+    if len(text) < 15:
+        return text
+    return _ID_RUN.sub(lambda m: mask_id_number(m.group()), text)
