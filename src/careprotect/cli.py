@@ -2,9 +2,14 @@
 
 Verbs: ``audit``, ``validate``, ``entitlements``, ``plan``, ``rules``, ``parameters``,
 ``plugins`` and ``synth``; see docs/cli.md. Results go to stdout (or ``-o FILE``), messages to
-stderr. Exit status: 0 on success (an audit that found nothing non-compliant, a registry
-with no rejected record); 1 when an audit found non-compliance or ``validate`` rejected
-records; 2 for bad usage or input that cannot be read, with one line on stderr.
+stderr. Each exit status means one thing (docs/cli.md): 0 the verb ran and found nothing
+non-compliant; 1 non-compliance found (or, for ``validate``, rejected records); 2 bad usage,
+input that cannot be read, output that cannot be written, or plugins or parameter files that
+fail to load; 3 the run finished but some evaluations failed, or could not judge every record;
+70 careprotect itself failed (a bug); 130 and 143 interrupted (SIGINT, SIGTERM); 141 the reader
+of stdout went away. On 2, 3 and 70 the last line on stderr starts with ``careprotect:``; a
+traceback is shown only with ``--debug``. Every line written to stderr passes through
+:func:`careprotect.masking.scrub`.
 
 Importing ``careprotect`` never imports this module, so the library needs neither click nor
 rich.
@@ -14,12 +19,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import importlib
+import logging
 import os
 import re
+import shutil
+import signal
+import sqlite3
+import stat
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -30,8 +42,15 @@ import click
 
 from careprotect import report as rp
 from careprotect.divisions import Division
-from careprotect.errors import CareProtectError, InvalidValueError
+from careprotect.errors import (
+    CareProtectError,
+    EvaluationError,
+    InvalidValueError,
+    PluginError,
+    RegistryReadError,
+)
 from careprotect.io import RegistryStream, open_registry
+from careprotect.masking import scrub
 from careprotect.periods import Period, PeriodKind, parse_period_range
 
 if TYPE_CHECKING:
@@ -42,8 +61,26 @@ if TYPE_CHECKING:
 __all__ = ["cli", "main"]
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_ERRORS = 3
+"""The run finished, but some evaluations failed (``error`` findings), or it could not judge
+every record (a worker process died)."""
+EXIT_INTERNAL = 70
+"""careprotect itself failed: a bug (sysexits' EX_SOFTWARE)."""
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT."""
+EXIT_TERMINATED = 143
+"""128 + SIGTERM."""
 EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE, as a shell reports a command whose reader went away."""
+
+EARLIEST = dt.date(1949, 10, 1)
+"""The first day a date or period given on the command line may reach: the founding of the
+People's Republic, before any rule careprotect encodes."""
+LATEST = dt.date(2100, 12, 31)
+"""The last day a date or period given on the command line may reach."""
+MAX_RANGE_YEARS = 50
+"""The longest ``entitlements --period`` range, in years: longer than any child's claim
+(birth to 18) many times over, short enough that a typo cannot write gigabytes."""
 PROGRESS_DELAY = 2.0
 """Seconds a run must last before a progress display appears (on a terminal only)."""
 
@@ -57,6 +94,20 @@ class CommandError(click.ClickException):
 class _ReaderGoneError(Exception):
     """stdout's reader went away (``careprotect ... | head``). Not an OSError, so that click
     does not turn it into exit status 1, which would claim non-compliance."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: raised in the main thread so that every ``finally`` runs (partial
+    output removed, worker processes ended) before the command exits with 143. A
+    BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it."""
+
+
+def _in_range(day: dt.date, what: str, value: object) -> str | None:
+    """Why ``day`` (from option text ``value``) is outside the range a command-line date or
+    period may reach, or None."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{what} must lie between {EARLIEST} and {LATEST} (got {value!r})"
 
 
 def _today() -> dt.date:
@@ -86,11 +137,15 @@ class _DateType(_ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            if _DATE_RE.fullmatch(value):
-                return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value) if _DATE_RE.fullmatch(value) else None
         except ValueError:
-            pass
-        self.fail(f"must be a date YYYY-MM-DD (got {value!r})", param, ctx)
+            day = None
+        if day is None:
+            self.fail(f"must be a date YYYY-MM-DD (got {value!r})", param, ctx)
+        problem = _in_range(day, "the date", value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return day
 
 
 class _PeriodType(_ParamType):
@@ -107,6 +162,11 @@ class _PeriodType(_ParamType):
             self.fail(exc.problem, param, ctx)
         if self.kind is not None and period.kind is not self.kind:
             self.fail(f"must be a {self.kind.value} such as 2020-07 (got {value!r})", param, ctx)
+        problem = _in_range(period.start, "the period", value) or _in_range(
+            period.end, "the period", value
+        )
+        if problem is not None:
+            self.fail(problem, param, ctx)
         return period
 
 
@@ -122,6 +182,13 @@ class _RangeType(_ParamType):
             self.fail(exc.problem, param, ctx)
         if first.kind is PeriodKind.WEEK:
             self.fail(f"must be months, quarters or years (got {value!r})", param, ctx)
+        problem = _in_range(first.start, "the range", value) or _in_range(
+            last.end, "the range", value
+        )
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        if last.end.year - first.start.year >= MAX_RANGE_YEARS:
+            self.fail(f"must span at most {MAX_RANGE_YEARS} years (got {value!r})", param, ctx)
         return first, last
 
 
@@ -251,8 +318,9 @@ def _lang(lang: str | None) -> rp.Lang:
 @contextlib.contextmanager
 def _output(path: Path | None, *, csv: bool = False) -> Iterator[TextIO]:
     """stdout, or a file written beside ``path`` and moved into place once complete (so a
-    failed run leaves no half-written report). The file is readable by its owner only:
-    reports hold personal data."""
+    failed or interrupted run leaves no half-written report). The file is readable by its
+    owner only: reports hold personal data. A write that fails (a full disk) ends the command
+    with one line, the partial file removed."""
     if path is None:
         try:
             yield sys.stdout
@@ -260,12 +328,20 @@ def _output(path: Path | None, *, csv: bool = False) -> Iterator[TextIO]:
         except BrokenPipeError:
             raise _ReaderGoneError from None
         return
-    if path.exists() and not path.is_file():
+    try:
+        special = path.exists() and not path.is_file()
+    except OSError as exc:  # a name too long, a component that is not a directory
+        raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+    if special:
         # A device or a pipe (-o /dev/null, a FIFO): write to it directly; never replace it.
         try:
             with path.open("w", encoding="utf-8", newline="" if csv else None) as handle:
                 yield handle
+        except BrokenPipeError:
+            raise _ReaderGoneError from None
         except OSError as exc:
+            if not _written(exc, path):
+                raise
             raise CommandError(f"cannot write {path}: {exc.strerror}") from None
         return
     try:
@@ -276,10 +352,89 @@ def _output(path: Path | None, *, csv: bool = False) -> Iterator[TextIO]:
         with os.fdopen(fd, "w", encoding="utf-8", newline="" if csv else None) as handle:
             yield handle
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if not _written(exc, path, tmp):
+            raise
+        raise CommandError(f"cannot write {path}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _written(exc: OSError, *names: str | Path) -> bool:
+    """Whether ``exc`` arose writing the output named ``names`` (a write error has no file
+    name; an error reading the registry is not the output's)."""
+    if isinstance(exc, CareProtectError):
+        return False
+    return exc.filename is None or exc.filename in {str(n) for n in names}
+
+
+STDIN = Path("-")
+"""The registry argument that reads standard input."""
+
+
+@contextlib.contextmanager
+def _registry_file(registry: Path, output: Path | None = None) -> Iterator[Path]:
+    """The file to read ``registry`` from. A regular file is read where it is. Standard input
+    (``-``) and a named pipe are streams that can be read only once, while a registry is read
+    in passes (and by worker processes at offsets): they are first copied into a file of a
+    private temporary directory, removed when the command ends. A directory, a device or a
+    socket is refused. So is ``output`` when it names the registry: writing the report would
+    replace the registry."""
+    if registry != STDIN:
+        try:
+            mode = registry.stat().st_mode
+        except OSError:
+            mode = None  # open_registry says why it cannot be read
+        if mode is not None and stat.S_ISDIR(mode):
+            raise CommandError(f"the registry is a directory, not a file: {registry}")
+        if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise CommandError(
+                f"the registry is not a regular file (a device or a socket): {registry}; "
+                "give a file, or '-' to read standard input"
+            )
+        if output is not None and _same_file(registry, output):
+            raise CommandError(
+                f"-o {output} names the registry being read; write the report to another file"
+            )
+        if mode is None or stat.S_ISREG(mode):
+            yield registry
+            return
+    spool = Path(tempfile.mkdtemp(prefix="careprotect-"))
+    try:
+        copy = spool / "standard-input"
+        try:
+            with contextlib.ExitStack() as stack:
+                source = (
+                    sys.stdin.buffer
+                    if registry == STDIN
+                    else stack.enter_context(registry.open("rb"))
+                )
+                with copy.open("wb") as sink:
+                    shutil.copyfileobj(source, sink, 1 << 20)
+        except OSError as exc:
+            name = "standard input" if registry == STDIN else str(registry)
+            raise CommandError(f"cannot read {name}: {exc.strerror}") from None
+        try:
+            yield copy
+        except RegistryReadError as exc:
+            # Name the registry as given, not the private copy.
+            raise RegistryReadError(str(exc).replace(str(copy), str(registry))) from None
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (the same path, or links to one file)."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 class _Progress:
@@ -351,8 +506,14 @@ def _progress(description: str, unit: str, out: TextIO) -> _Progress:
     return _Progress(description, unit, enabled=sys.stderr.isatty() and not out.isatty())
 
 
+def _err(line: str) -> None:
+    """Write ``line`` on stderr: the one way the command writes there, so that every line
+    passes through :func:`~careprotect.masking.scrub`."""
+    click.echo(scrub(line), err=True)
+
+
 def _note(message: str) -> None:
-    click.echo(f"careprotect: {message}", err=True)
+    _err(f"careprotect: {message}")
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -366,7 +527,12 @@ def _note(message: str) -> None:
     ),
 )
 @click.version_option(version("careprotect"), prog_name="careprotect")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an error, show its traceback; show the library's log records on stderr.",
+)
+def cli(debug: bool) -> None:
     """Child protection policy as code: check a registry of child files against the rules
     of the national baseline and the installed province plugins."""
 
@@ -436,7 +602,11 @@ def audit(
         as_of = default_as_of(_today())
     language = _lang(lang)
     engine = _engine(plugins)
-    with open_registry(registry) as stream, _output(output, csv=fmt == "csv") as out:
+    with (
+        _registry_file(registry, output) as source,
+        open_registry(source) as stream,
+        _output(output, csv=fmt == "csv") as out,
+    ):
         writer: rp.AuditWriter
         if fmt == "json":
             writer = rp.JsonAuditWriter(out)
@@ -445,12 +615,14 @@ def audit(
         else:
             writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
         run = engine.audit(
-            stream, as_of=as_of, period=period, reveal=reveal, jobs=_jobs(jobs, registry)
+            stream, as_of=as_of, period=period, reveal=reveal, jobs=_jobs(jobs, source)
         )
         with _progress("audit", "subjects", out) as progress:
             end = rp.run_audit(run, stream, writer, progress)
     if end.rejections and fmt != "table":
         _note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    if end.errors:
+        return EXIT_ERRORS
     return EXIT_FOUND if end.non_compliant else EXIT_OK
 
 
@@ -467,7 +639,7 @@ def validate(registry: Path, lang: str | None, as_of: dt.date | None) -> int:
     Exit status 1 when a record was rejected, 0 otherwise."""
     if as_of is not None:
         _note("validate no longer uses --as-of; it is ignored")
-    with open_registry(registry) as stream:
+    with _registry_file(registry) as source, open_registry(source) as stream:
         for _ in stream.children(defer_contacts=True):  # contacts checked, never built
             pass
         with _output(None) as out:
@@ -514,11 +686,30 @@ def entitlements(
     first, last = period_range
     language = _lang(lang)
     engine = _engine(plugins)
-    opened = [open_registry(registry)]
+    with _registry_file(registry, output) as source:
+        opened = [open_registry(source)]
 
-    def open_stream() -> RegistryStream:
-        return opened.pop() if opened else open_registry(registry)
+        def open_stream() -> RegistryStream:
+            return opened.pop() if opened else open_registry(source)
 
+        end = _entitlements(opened, open_stream, engine, first, last, fmt, language, reveal, output)
+    if end.rejections and fmt != "table":
+        _note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    return EXIT_ERRORS if end.errors else EXIT_OK
+
+
+def _entitlements(
+    opened: list[RegistryStream],
+    open_stream: Callable[[], RegistryStream],
+    engine: Engine,
+    first: Period,
+    last: Period,
+    fmt: str,
+    language: rp.Lang,
+    reveal: bool,
+    output: Path | None,
+) -> rp.EntitlementsEnd:
+    """Write the entitlements report; ``opened`` holds the stream already open."""
     reference = opened[0].reference
     try:
         with _output(output, csv=fmt == "csv") as out:
@@ -536,9 +727,7 @@ def entitlements(
     finally:
         for stream in opened:
             stream.close()
-    if end.rejections and fmt != "table":
-        _note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
-    return EXIT_OK
+    return end
 
 
 @cli.command(
@@ -569,7 +758,11 @@ def plan(
     of the worker's villages; children with no responsible worker come last."""
     language = _lang(lang)
     engine = _engine(plugins)
-    with open_registry(registry) as stream, _output(output, csv=fmt == "csv") as out:
+    with (
+        _registry_file(registry, output) as source,
+        open_registry(source) as stream,
+        _output(output, csv=fmt == "csv") as out,
+    ):
         rp.write_plan(
             engine.plan(stream, month, reveal=reveal),
             out,
@@ -678,42 +871,143 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status.
+_HINTS: tuple[tuple[type[BaseException], str], ...] = (
+    (EvaluationError, ""),
+    (PluginError, " (fix or uninstall the plugin, or leave it out with --plugins)"),
+    (RegistryReadError, ""),
+)
+"""What to do, added to the line of each kind of error (those whose message says it already
+add nothing)."""
 
-    Usage errors and input that cannot be read give status 2 and one line on stderr, never a
-    traceback.
-    """
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _signals() -> Iterator[None]:
+    """SIGTERM raises :class:`_Terminated` in the main thread while the command runs (SIGINT
+    raises KeyboardInterrupt already), so that partial output is removed and worker
+    processes are ended before the command exits."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        result = cli.main(
-            args=list(argv) if argv is not None else None,
-            prog_name="careprotect",
-            standalone_mode=False,
-        )
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _debug_logging(debug: bool) -> Iterator[None]:
+    """With ``debug``: the library's log records on stderr while the command runs, scrubbed
+    like every line."""
+    if not debug:
+        yield
+        return
+
+    class Scrubbed(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return scrub(super().format(record))
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(Scrubbed("careprotect: %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("careprotect")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see the module's docstring).
+
+    Errors give one line on stderr starting ``careprotect:``, never a traceback unless
+    ``--debug`` is given (before or after the verb).
+    """
+    args = list(argv) if argv is not None else sys.argv[1:]
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    try:
+        with _signals(), _debug_logging(debug):
+            return _run(args, debug)
+    except _Terminated:
+        _err("careprotect: terminated (SIGTERM); partial output removed")
+        return EXIT_TERMINATED
+
+
+def _run(args: list[str], debug: bool) -> int:
+    """:func:`main` less the signals: the status, with every error as one line."""
+    try:
+        result = cli.main(args=args, prog_name="careprotect", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
         exc.show()
+        _err("careprotect: give a command (see the list above)")
         return EXIT_USAGE
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "careprotect"
-        help_hint = f" (see '{where} --help')"
-        click.echo(f"{where}: {_one_line(exc.format_message())}{help_hint}", err=True)
+        verb = where.removeprefix("careprotect").strip()
+        _err(
+            f"careprotect: {verb + ': ' if verb else ''}{_one_line(exc.format_message())}"
+            f" (see '{where} --help')"
+        )
         return EXIT_USAGE
     except click.ClickException as exc:
-        click.echo(f"careprotect: {_one_line(exc.format_message())}", err=True)
+        _err(f"careprotect: {_one_line(exc.format_message())}")
         return exc.exit_code
-    except CareProtectError as exc:
-        click.echo(f"careprotect: {_one_line(str(exc))}", err=True)
-        return EXIT_USAGE
     except click.Abort:
-        click.echo("careprotect: interrupted", err=True)
-        return 130
+        _err("careprotect: interrupted; partial output removed")
+        return EXIT_INTERRUPTED
     except (_ReaderGoneError, BrokenPipeError):
         # The reader went away (careprotect ... | head): stop quietly.
         with contextlib.suppress(OSError, ValueError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except Exception as exc:  # every error becomes one line and a status
+        return _failed(exc, debug)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _failed(exc: Exception, debug: bool) -> int:
+    """Report ``exc`` on stderr (its traceback first with ``debug``); returns the status."""
+    if debug:
+        _err("".join(traceback.format_exception(exc)).rstrip("\n"))
+    if isinstance(exc, CareProtectError):
+        hint = next((h for kind, h in _HINTS if isinstance(exc, kind)), "")
+        _err(f"careprotect: {_one_line(str(exc))}{hint}")
+        return EXIT_ERRORS if isinstance(exc, EvaluationError) else EXIT_USAGE
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        where = f": {exc.filename}" if exc.filename else ""
+        _err(f"careprotect: cannot write{where}: {exc.strerror} (free some space, or use -o)")
+        return EXIT_USAGE
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        _err(f"careprotect: input or output failed{where}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    if isinstance(exc, sqlite3.OperationalError):
+        # The audit table's spool of findings (a temporary SQLite file) could not be written.
+        _err(
+            f"careprotect: cannot write the table's temporary file: {exc} (free some space "
+            "where TMPDIR points, or use --format json or csv)"
+        )
+        return EXIT_USAGE
+    if isinstance(exc, MemoryError):
+        _err("careprotect: out of memory; give the command more memory, or a smaller registry")
+        return EXIT_INTERNAL
+    _err(
+        f"careprotect: internal error ({type(exc).__name__}: {_one_line(str(exc))}); this is a "
+        "bug in careprotect or a plugin: please report it with the output of the same command "
+        "run with --debug"
+    )
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover
