@@ -763,7 +763,7 @@ def plan(
         open_registry(source) as stream,
         _output(output, csv=fmt == "csv") as out,
     ):
-        rp.write_plan(
+        end = rp.write_plan(
             engine.plan(stream, month, reveal=reveal),
             out,
             month=month,
@@ -772,7 +772,7 @@ def plan(
             fmt=cast(rp.Format, fmt),
             lang=language,
         )
-    return EXIT_OK
+    return EXIT_ERRORS if end.errors else EXIT_OK
 
 
 @cli.command(
@@ -880,7 +880,15 @@ _HINTS: tuple[tuple[type[BaseException], str], ...] = (
 add nothing)."""
 
 
+_MAIN_PID = os.getpid()
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
+    if os.getpid() != _MAIN_PID:
+        # A forked worker inherited this handler: die of the signal, as a worker should.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
     raise _Terminated
 
 
@@ -894,6 +902,8 @@ def _signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
