@@ -243,3 +243,28 @@ def test_the_module_runs_as_a_command(tmp_path: Path) -> None:
     module = load(tmp_path / "careprotect-tplexample")
     assert module.TITLE == "tplexample 43"
     assert conformance_problems(module, others=[], checks=["loads", "cited", "titles"]) == []
+
+
+def test_the_generator_without_hypothesis_says_what_to_install(tmp_path: Path) -> None:
+    """Installed without the testing extra, the generator gives one line saying what to
+    install, not a ModuleNotFoundError traceback (runpy prints it and exits with 1)."""
+    code = (
+        "import runpy, sys; sys.modules['hypothesis'] = None; "
+        "sys.argv = ['template', 'fujian', '35', sys.argv[1]]; "
+        "runpy._run_module_as_main('careprotect.testing.template')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.endswith(
+        "(ModuleNotFoundError: careprotect.testing needs careprotect's testing extra "
+        "(hypothesis): pip install -e '.[testing]' in a checkout of careprotect)\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -2,8 +2,20 @@
 
 Hypothesis strategies for every model class, for plugin authors and for careprotect's own
 tests; the plugin conformance suite (:mod:`careprotect.testing.conformance`); and the plugin
-template (:func:`new_plugin`). Needs the ``testing`` extra (``pip install careprotect[testing]``).
+template (:func:`new_plugin`). Needs the ``testing`` extra (``pip install -e '.[testing]'`` in
+a checkout of careprotect).
 """
+
+import importlib.util
+
+if importlib.util.find_spec("hypothesis") is None:
+    # One clear line, also for ``python -m careprotect.testing.template`` (runpy shows an
+    # import error of the package it runs from as a line, not a traceback).
+    raise ModuleNotFoundError(
+        "careprotect.testing needs careprotect's testing extra (hypothesis): "
+        "pip install -e '.[testing]' in a checkout of careprotect",
+        name=__name__,
+    )
 
 from careprotect.testing._codes import citizen_ids, division_codes, divisions
 from careprotect.testing._model import (
