@@ -335,7 +335,8 @@ def test_table_spools_to_a_temporary_file_and_groups_by_division(
         run_audit(Engine().audit(stream, as_of=dt.date(2018, 1, 31)), stream, writer)
     assert "findings.sqlite" in during[0]
     assert list(spool.iterdir()) == []
-    listed = out.getvalue().split("Non-compliant and missing-input findings, by division\n")[1]
+    heading = "Non-compliant, missing-input and error findings, by division\n"
+    listed = out.getvalue().split(heading)[1]
     headers = [line for line in listed.splitlines() if line[:1].isdigit()]
     assert [h.split()[0] for h in headers] == [
         "421281101",

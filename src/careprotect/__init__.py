@@ -35,6 +35,7 @@ from careprotect.errors import (
     InvalidPeriodError,
     InvalidValueError,
     ParameterError,
+    PluginError,
     PluginLoadError,
     RegistryReadError,
 )
@@ -139,6 +140,7 @@ __all__ = [
     "ParentSituationKind",
     "Period",
     "PeriodKind",
+    "PluginError",
     "PluginInfo",
     "PluginLoadError",
     "Post",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
@@ -19,7 +20,17 @@ import pluggy
 
 from careprotect import hookspecs
 from careprotect.divisions import Division
-from careprotect.errors import InvalidValueError, PluginLoadError
+from careprotect.errors import InvalidValueError, PluginError, PluginLoadError
+from careprotect.faults import (
+    category_problem,
+    describe,
+    failed,
+    failure,
+    not_a_finding,
+    plugin_name,
+    rule_problem,
+    type_name,
+)
 from careprotect.findings import Finding, Outcome, SubjectKind, Summary
 from careprotect.io import RegistryStream
 from careprotect.model import Child, ReferenceData, Registry
@@ -99,35 +110,68 @@ def _sources(
     return source.reference, source.children(defer_contacts=True) if read else ()
 
 
-Evaluations = Callable[[Division], list[tuple[Callable[..., Iterable[Finding]], Env]]]
-"""The compliance rules in scope of a division, each as its ``evaluate`` and its Env."""
+Evaluation = tuple[Callable[..., Iterable[Finding]], Env, str]
+"""A compliance rule as its ``evaluate``, its Env and its id."""
+Evaluations = Callable[[Division], list[Evaluation]]
+"""The compliance rules in scope of a division."""
 
 
 def _applicable(rules: list[Registered], envs: Mapping[str, Env]) -> Evaluations:
     """The rules of ``rules`` whose scope holds a division, with their Envs, found once per
     division (a village's children share it)."""
-    cache: dict[Division, list[tuple[Callable[..., Iterable[Finding]], Env]]] = {}
+    cache: dict[Division, list[Evaluation]] = {}
 
-    def evaluations(division: Division) -> list[tuple[Callable[..., Iterable[Finding]], Env]]:
+    def evaluations(division: Division) -> list[Evaluation]:
         found = cache.get(division)
         if found is None:
             if len(cache) >= _DIVISION_CACHE_SIZE:
                 cache.clear()
             found = cache[division] = [
-                (r.item.evaluate, envs[r.id]) for r in rules if r.applies_to(division)
+                (r.item.evaluate, envs[r.id], r.id) for r in rules if r.applies_to(division)
             ]
         return found
 
     return evaluations
 
 
-def judged(item: Any, evaluations: Evaluations, reveal: bool) -> Iterator[Finding]:
+def judged(item: Any, evaluations: Evaluations, reveal: bool) -> list[Finding]:
     """The findings of the rules in scope of ``item``'s division (``item`` itself for a
-    division) about ``item``, with its subject unmasked when ``reveal``."""
+    division) about ``item``, with its subject unmasked when ``reveal``.
+
+    A rule that raises (an ``Exception``), or gives something that is not a Finding, gives
+    instead of its findings about ``item`` one finding with outcome error
+    (:func:`careprotect.faults.failed`); the other rules are not affected. Every executor
+    judges a subject here, so a parallel audit contains faults as a serial one does."""
     division = item if isinstance(item, Division) else item.division
-    for evaluate, env in evaluations(division):
-        for finding in evaluate(item, env):
-            yield revealed(finding, item) if reveal else finding
+    found: list[Finding] = []
+    for evaluate, env, rule in evaluations(division):
+        start = len(found)
+        try:
+            found.extend(evaluate(item, env))
+        except Exception as exc:
+            del found[start:]
+            found.append(_failed(rule, item, env, failure(exc, reveal=reveal), reveal))
+            continue
+        for finding in found[start:]:
+            if finding.__class__ is not Finding and not isinstance(finding, Finding):
+                del found[start:]
+                found.append(_failed(rule, item, env, not_a_finding(finding), reveal))
+                break
+    if reveal:
+        return [revealed(finding, item) for finding in found]
+    return found
+
+
+def _failed(rule: str, item: Any, env: Env, what: str, reveal: bool) -> Finding:
+    return failed(
+        rule,
+        item,
+        what,
+        citations=env.citations,
+        as_of=env.as_of,
+        period=env.period,
+        reveal=reveal,
+    )
 
 
 T = TypeVar("T")
@@ -380,10 +424,36 @@ class Audit:
         key = kind.value
         for item in items:
             counted[key] += 1
-            findings = list(judged(item, evaluations, reveal))
+            findings = judged(item, evaluations, reveal)
             for finding in findings:
                 add(finding)
             yield findings
+
+
+def _entry_point_text(entry_point: Any) -> str:
+    """An entry point as text: its name and target, and its distribution and version when
+    known (``entry point hunan = careprotect_hunan, distribution careprotect-hunan 0.1.0``)."""
+    text = f"entry point {entry_point.name}"
+    target = getattr(entry_point, "value", None)
+    if target:
+        text += f" = {target}"
+    dist = getattr(entry_point, "dist", None)
+    if dist is not None:
+        text += f", distribution {dist.name} {dist.version}"
+    return text
+
+
+def _info_problem(info: object) -> str | None:
+    """Why ``info`` is not a usable PluginInfo, or None."""
+    if not isinstance(info, PluginInfo):
+        return f"got {type_name(info)}"
+    if not isinstance(info.name, str) or not info.name:
+        return f"its name is {info.name!r}"
+    if not isinstance(info.version, str):
+        return f"its version is {info.version!r}, not a text"
+    if info.scope is not None and not isinstance(info.scope, Division):
+        return f"its scope is {type_name(info.scope)}, not a Division or None"
+    return None
 
 
 class Engine:
@@ -393,32 +463,47 @@ class Engine:
     :param national: add the built-in national baseline first (default True).
     :raises PluginLoadError: on any conflict, floor violation, uncited or out-of-scope
         contribution, or a bad parameter file, naming the plugins and sources involved.
+    :raises PluginError: (a PluginLoadError) for a plugin that cannot be used at all: it
+        fails to import, one of its hooks raises, or it registers something that is not a
+        category, rule or parameter file. The message names the plugin, and its entry point
+        and distribution when it came from one.
     """
 
     def __init__(self, plugins: Sequence[object] = (), *, national: bool = True) -> None:
-        manager = pluggy.PluginManager(hookspecs.PROJECT)
+        self._load(plugins, national=national, origins={})
+
+    def _load(
+        self, plugins: Sequence[object], *, national: bool, origins: Mapping[int, tuple[str, str]]
+    ) -> None:
+        """Load ``plugins``; ``origins`` names the entry point and distribution of each plugin
+        that came from one, by the plugin's id."""
+        self._origins = origins
+        self._info: dict[int, PluginInfo] = {}
+        self._manager = manager = pluggy.PluginManager(hookspecs.PROJECT)
         manager.add_hookspecs(hookspecs)
         if national:
             from careprotect import national as national_plugin
 
             plugins = [national_plugin, *plugins]
         infos: dict[str, PluginInfo] = {}
-        self._info: dict[int, PluginInfo] = {}
         for plugin in plugins:
             try:
                 manager.register(plugin)
-            except ValueError as exc:
-                raise PluginLoadError(f"plugin {plugin!r} cannot be registered: {exc}") from None
-            info = self._call_for(manager, plugin, "careprotect_plugin_info")
-            if not isinstance(info, PluginInfo):
-                raise PluginLoadError(
-                    f"plugin {plugin!r} must implement careprotect_plugin_info returning PluginInfo"
+            except Exception as exc:  # pluggy's ValueError, PluginValidationError, ...
+                raise PluginError(
+                    f"{self._who(plugin)} cannot be registered: {describe(exc)}"
+                ) from exc
+            info = self._call_for(plugin, "careprotect_plugin_info")
+            problem = _info_problem(info)
+            if problem is not None:
+                raise PluginError(
+                    f"{self._who(plugin)} must implement careprotect_plugin_info returning a "
+                    f"PluginInfo; {problem}"
                 )
             if info.name in infos:
                 raise PluginLoadError(f"two plugins are named {info.name!r}")
             infos[info.name] = info
             self._info[id(plugin)] = info
-        self._manager = manager
         ordered = sorted(plugins, key=lambda p: (self._scope_depth(p), self._info[id(p)].name))
         self.plugins: tuple[PluginInfo, ...] = tuple(self._info[id(p)] for p in ordered)
 
@@ -428,7 +513,18 @@ class Engine:
         for plugin in ordered:
             info = self._info[id(plugin)]
             files: list[Path] = []
-            self._call_for(manager, plugin, "careprotect_parameter_files", register=files.append)
+
+            def register_file(
+                path: Path, who: str = self._who(plugin), files: list[Path] = files
+            ) -> None:
+                if not isinstance(path, str | os.PathLike):
+                    raise PluginError(
+                        f"{who}: careprotect_parameter_files registered {type_name(path)}, "
+                        "not the path of a file"
+                    )
+                files.append(Path(path))
+
+            self._call_for(plugin, "careprotect_parameter_files", register=register_file)
             table: dict[str, Citation] = {}
             for path in files:
                 file_citations, file_specs, file_values = load_parameter_file(
@@ -473,7 +569,22 @@ class Engine:
                 f"no installed careprotect plugin named {', '.join(map(repr, missing))}; "
                 f"installed: {', '.join(sorted(found)) or 'none'}"
             )
-        return cls([found[n].load() for n in names], national=national)
+        plugins: list[object] = []
+        origins: dict[int, tuple[str, str]] = {}
+        for name in names:
+            entry_point = found[name]
+            origin = (name, _entry_point_text(entry_point))
+            try:
+                plugin = entry_point.load()
+            except Exception as exc:  # ImportError, or whatever the module raises on import
+                raise PluginError(
+                    f"plugin {name} [{origin[1]}] cannot be imported: {describe(exc)}"
+                ) from exc
+            plugins.append(plugin)
+            origins[id(plugin)] = origin
+        engine = cls.__new__(cls)
+        engine._load(plugins, national=national, origins=origins)
+        return engine
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -481,27 +592,63 @@ class Engine:
         scope = self._info[id(plugin)].scope
         return 0 if scope is None else int(scope.level)
 
-    @staticmethod
-    def _call_for(manager: pluggy.PluginManager, plugin: object, hook: str, **kwargs: Any) -> Any:
-        """Call one plugin's implementation of ``hook`` (None if it has none)."""
-        for impl in getattr(manager.hook, hook).get_hookimpls():
+    def _who(self, plugin: object) -> str:
+        """The plugin, named by what it says it is and where it came from (entry point and
+        distribution), as far as they are known."""
+        info = self._info.get(id(plugin))
+        origin = self._origins.get(id(plugin))
+        if info is not None:
+            name = f"plugin {info}"
+        elif origin is not None:
+            name = f"plugin {origin[0]}"
+        else:
+            name = f"plugin {plugin_name(plugin)}"
+        return name if origin is None else f"{name} [{origin[1]}]"
+
+    def _call_for(self, plugin: object, hook: str, **kwargs: Any) -> Any:
+        """Call one plugin's implementation of ``hook`` (None if it has none). An exception
+        it raises becomes a PluginError naming the plugin, unless it is a PluginLoadError
+        already (one raised by a ``register`` callback names the plugin itself)."""
+        for impl in getattr(self._manager.hook, hook).get_hookimpls():
             if impl.plugin is plugin:
-                return impl.function(**kwargs)
+                try:
+                    return impl.function(**kwargs)
+                except PluginLoadError:
+                    raise
+                except Exception as exc:
+                    raise PluginError(
+                        f"{self._who(plugin)}: its {hook} hook raised {describe(exc)}"
+                    ) from exc
         return None
 
     def _collect(self, plugins: Sequence[object], hook: str) -> tuple[Registered, ...]:
         collected: dict[str, Registered] = {}
+        rules = hook == "careprotect_rules"
+        what, problem_of = ("rule", rule_problem) if rules else ("category", category_problem)
         for plugin in plugins:
             info = self._info[id(plugin)]
             table = self._citations[info.name]
+            who = self._who(plugin)
 
             def register(
                 item: Any,
                 scope: Division | None = None,
                 info: PluginInfo = info,
                 table: dict[str, Citation] = table,
+                who: str = who,
             ) -> None:
                 where = f"{hook} of plugin {info}"
+                problem = problem_of(item)
+                if problem is not None:
+                    raise PluginError(
+                        f"{who}: {hook} registered {type_name(item)}, which is not a {what}: "
+                        f"{problem}"
+                    )
+                if scope is not None and not isinstance(scope, Division):
+                    raise PluginError(
+                        f"{who}: {hook} registered {item.id!r} with scope {type_name(scope)}, "
+                        "not a Division or None"
+                    )
                 if scope is None:
                     scope = info.scope
                 elif not scope_contains(info.scope, scope):
@@ -526,7 +673,7 @@ class Engine:
                     item, info, scope, tuple(table[k] for k in item.citations)
                 )
 
-            self._call_for(self._manager, plugin, hook, register=register)
+            self._call_for(plugin, hook, register=register)
         return tuple(sorted(collected.values(), key=lambda r: r.id))
 
     # -- classification --------------------------------------------------------------------

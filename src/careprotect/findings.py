@@ -23,13 +23,16 @@ __all__ = ["Finding", "Message", "Outcome", "Subject", "SubjectKind", "Summary"]
 
 
 class Outcome(enum.StrEnum):
-    """What a rule found. Missing input is never read as compliant or non-compliant."""
+    """What a rule found. Missing input is never read as compliant or non-compliant; an
+    error is the rule itself failing for the subject (it raised, or gave something that is
+    not a finding), never a judgement of the subject."""
 
     COMPLIANT = "compliant"
     NON_COMPLIANT = "non_compliant"
     NOT_APPLICABLE = "not_applicable"
     MISSING_INPUT = "missing_input"
     ADVISORY = "advisory"
+    ERROR = "error"
 
 
 class SubjectKind(enum.StrEnum):
@@ -133,3 +136,8 @@ class Summary:
     def findings(self) -> int:
         """All findings."""
         return sum(self.by_outcome.values())
+
+    @property
+    def errors(self) -> int:
+        """Findings with outcome error: evaluations of a rule for a subject that failed."""
+        return sum(counts[Outcome.ERROR.value] for counts in self.by_rule.values())

@@ -205,6 +205,9 @@ class ParameterValue:
     floor: bool = False
     citation: Citation
     plugin: PluginInfo
+    source: str = attrs.field(default="", eq=False, repr=False)
+    """Where the value was read (``parameters.toml values[3]``), for messages; empty when it
+    was not read from a file."""
 
     def describe(self) -> str:
         """The value with its scope, date, plugin and citation, for load-error messages."""
@@ -411,6 +414,41 @@ def _date(raw: Any, where: str) -> dt.date:
     raise PluginLoadError(f"{where} must be a TOML date like 2020-01-01 (got {raw!r})")
 
 
+_TOML_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "a boolean"),
+    (str, "a string"),
+    (int, "an integer"),
+    (float, "a float"),
+    (dt.datetime, "a date-time"),
+    ((dt.date, dt.time), "a date"),
+    (list, "an array"),
+    (dict, "a table"),
+)
+
+
+def _kind(raw: object) -> str:
+    """What a TOML value is, as a phrase (``a table``, ``an integer``)."""
+    return next((name for types, name in _TOML_KINDS if isinstance(raw, types)), "a value")
+
+
+def _table(raw: object, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise PluginLoadError(f"{where} must be a table (got {_kind(raw)})")
+    return raw
+
+
+def _text(table: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    """``table[key]``, a string (``default`` when absent; required when None)."""
+    if key not in table:
+        if default is None:
+            raise PluginLoadError(f"{where} needs {key!r}")
+        return default
+    raw = table[key]
+    if not isinstance(raw, str):
+        raise PluginLoadError(f"{where}: {key!r} must be a string (got {_kind(raw)} {raw!r})")
+    return raw
+
+
 def load_parameter_file(
     path: Path, plugin: PluginInfo, known: Mapping[str, Citation] | None = None
 ) -> tuple[dict[str, Citation], list[ParameterSpec], list[ParameterValue]]:
@@ -419,65 +457,98 @@ def load_parameter_file(
     A value's ``citation`` names one of the file's own citations or one of ``known`` (the
     citations of the plugin's files registered before this one), so a plugin can keep its
     citations in one file registered first. Every problem raises
-    :class:`~careprotect.errors.PluginLoadError` naming the file, the plugin and the entry.
+    :class:`~careprotect.errors.PluginLoadError` in one line naming the file, the plugin, the
+    table and the key: a file that cannot be read, is not UTF-8 or not TOML, a table where a
+    value is expected or the other way round, a value of the wrong type.
     """
     where = f"{path.name} of plugin {plugin.name}"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PluginLoadError(f"cannot read {where}: {exc}") from None
+        raw_text = path.read_bytes()
+    except OSError as exc:
+        raise PluginLoadError(f"cannot read {where}: {exc.strerror or exc}") from None
+    try:
+        text = raw_text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_text[: exc.start].count(b"\n") + 1
+        raise PluginLoadError(
+            f"cannot read {where}: not UTF-8 text (byte 0x{raw_text[exc.start]:02x} on line {line})"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PluginLoadError(f"cannot read {where}: not TOML: {exc}") from None
     unknown = set(data) - {"citations", "parameters", "values"}
     if unknown:
         raise PluginLoadError(f"{where} has unknown table(s) {sorted(unknown)}")
     citations: dict[str, Citation] = {}
-    for key, c in data.get("citations", {}).items():
-        try:
-            citations[key] = Citation(
-                key=key,
-                issuer=c["issuer"],
-                document=c["document"],
-                title=c["title"],
-                clause=c.get("clause", ""),
-                date=_date(c["date"], f"{where}: citation {key!r} date") if "date" in c else None,
-                verified=_date(c["verified"], f"{where}: citation {key!r} verified"),
-                url=c.get("url", ""),
-            )
-        except KeyError as exc:
-            raise PluginLoadError(f"{where}: citation {key!r} needs {exc.args[0]!r}") from None
+    for key, raw in _table(data.get("citations", {}), f"{where}: citations").items():
+        entry = f"{where}: citation {key!r}"
+        c = _table(raw, entry)
+        for required in ("issuer", "document", "title", "verified"):
+            if required not in c:
+                raise PluginLoadError(f"{entry} needs {required!r}")
+        citations[key] = Citation(
+            key=key,
+            issuer=_text(c, "issuer", entry),
+            document=_text(c, "document", entry),
+            title=_text(c, "title", entry),
+            clause=_text(c, "clause", entry, ""),
+            date=_date(c["date"], f"{entry} date") if "date" in c else None,
+            verified=_date(c["verified"], f"{entry} verified"),
+            url=_text(c, "url", entry, ""),
+        )
     specs: list[ParameterSpec] = []
-    for name, p in data.get("parameters", {}).items():
-        try:
-            specs.append(
-                ParameterSpec(
-                    name=name,
-                    unit=Unit(p["unit"]),
-                    zh=p["zh"],
-                    en=p["en"],
-                    choices=tuple(p.get("choices", ())),
-                    plugin=plugin,
-                )
-            )
-        except KeyError as exc:
-            raise PluginLoadError(f"{where}: parameter {name!r} needs {exc.args[0]!r}") from None
-        except ValueError:
+    for name, raw in _table(data.get("parameters", {}), f"{where}: parameters").items():
+        entry = f"{where}: parameter {name!r}"
+        p = _table(raw, entry)
+        for required in ("unit", "zh", "en"):
+            if required not in p:
+                raise PluginLoadError(f"{entry} needs {required!r}")
+        unit = _text(p, "unit", entry)
+        if unit not in Unit.__members__.values():
             raise PluginLoadError(
-                f"{where}: parameter {name!r} has unit {p['unit']!r}; "
-                f"expected one of {', '.join(u.value for u in Unit)}"
-            ) from None
-    raw_values: list[dict[str, Any]] = data.get("values", [])
+                f"{entry} has unit {unit!r}; expected one of {', '.join(u.value for u in Unit)}"
+            )
+        choices = p.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+            raise PluginLoadError(
+                f"{entry}: 'choices' must be an array of strings (got {_kind(choices)} {choices!r})"
+            )
+        specs.append(
+            ParameterSpec(
+                name=name,
+                unit=Unit(unit),
+                zh=_text(p, "zh", entry),
+                en=_text(p, "en", entry),
+                choices=tuple(choices),
+                plugin=plugin,
+            )
+        )
+    raw_values = data.get("values", [])
+    if not isinstance(raw_values, list):
+        raise PluginLoadError(
+            f"{where}: values must be an array of tables, [[values]] (got {_kind(raw_values)})"
+        )
     values: list[ParameterValue] = []
-    for index, v in enumerate(raw_values):
+    for index, raw in enumerate(raw_values):
         entry = f"{where}: values[{index}]"
-        key = v.get("citation")
-        citation = (citations.get(key) or (known or {}).get(key)) if isinstance(key, str) else None
+        v = _table(raw, entry)
+        cited = v.get("citation")
+        citation = (
+            (citations.get(cited) or (known or {}).get(cited)) if isinstance(cited, str) else None
+        )
         if citation is None:
             raise PluginLoadError(
                 f"{entry} needs a 'citation' naming one of the file's citations or of the "
-                f"plugin's files registered before it; got {key!r}"
+                f"plugin's files registered before it; got {cited!r}"
             )
         scope: Scope = plugin.scope
         if "scope" in v:
-            scope = Division(v["scope"]) if v["scope"] else None
+            code = _text(v, "scope", entry)
+            try:
+                scope = Division(code) if code else None
+            except InvalidValueError as exc:
+                raise PluginLoadError(f"{entry}: 'scope' {exc.problem}") from None
             if not scope_contains(plugin.scope, scope):
                 raise PluginLoadError(
                     f"{entry} has scope {scope_label(scope)}, outside the plugin's scope "
@@ -486,15 +557,21 @@ def load_parameter_file(
         for required in ("parameter", "effective", "value"):
             if required not in v:
                 raise PluginLoadError(f"{entry} needs {required!r}")
+        floor = v.get("floor", False)
+        if not isinstance(floor, bool):
+            raise PluginLoadError(
+                f"{entry}: 'floor' must be true or false (got {_kind(floor)} {floor!r})"
+            )
         values.append(
             ParameterValue(
-                parameter=v["parameter"],
+                parameter=_text(v, "parameter", entry),
                 value=v["value"],
                 effective=_date(v["effective"], f"{entry} effective"),
                 scope=scope,
-                floor=bool(v.get("floor", False)),
+                floor=floor,
                 citation=citation,
                 plugin=plugin,
+                source=f"{path.name} values[{index}]",
             )
         )
     return citations, specs, values
@@ -514,9 +591,10 @@ def coerce_values(
         try:
             value = spec.coerce(v.value)
         except InvalidValueError as exc:
+            source = f"{v.source}: " if v.source else ""
             raise PluginLoadError(
-                f"plugin {v.plugin}: value of {v.parameter!r} from {v.effective.isoformat()} "
-                f"{exc.problem}"
+                f"plugin {v.plugin}: {source}value of {v.parameter!r} from "
+                f"{v.effective.isoformat()} {exc.problem}"
             ) from None
         if v.floor and not spec.unit.numeric:
             raise PluginLoadError(

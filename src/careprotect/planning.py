@@ -36,6 +36,7 @@ from careprotect.divisions import Division
 from careprotect.engine import Engine, Registered
 from careprotect.enums import WorkerRole
 from careprotect.errors import InvalidValueError
+from careprotect.faults import failure
 from careprotect.findings import Outcome
 from careprotect.io import RegistryStream
 from careprotect.masking import mask_if_id_number, mask_name
@@ -57,7 +58,9 @@ class DueContact:
     ``required`` and ``still_due`` are None when the requirement cannot be computed (missing
     input); ``counted`` are the contacts that count so far (up to the month's end);
     ``last_contact`` is the child's latest recorded contact before the month's end, whoever
-    made it and however.
+    made it and however. ``error`` says how the rule failed for the child (it raised): the
+    entry is then for the whole month, with ``required`` and ``still_due`` None, and listed
+    under no worker (see :mod:`careprotect.faults`).
     """
 
     child_id: str
@@ -69,6 +72,7 @@ class DueContact:
     counted: int
     still_due: int | None
     last_contact: dt.date | None
+    error: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -136,39 +140,71 @@ def _due(
     last = child.last_contact_before(month.end)
     child_id = child.id if reveal else mask_if_id_number(child.id)
     child_name = child.name if reveal else mask_name(child.name)
+    last_day = last.date if last is not None else None
     for registered, rule, env in rules:
         if not registered.applies_to(child.division):
             continue
-        periods = list(iter_periods(rule.period, month.start, month.last_day))
-        standing = rule.standing(child, periods[0].start, periods[-1].end, env)
-        for period in periods:
-            a = rule.assess(child, period, env, until=month.end, standing=standing)
-            lo, hi = max(period.start, month.start), min(period.end, month.end)
-            here = [c for s in a.spans if (c := s.clip(lo, hi)) is not None]
-            if not any(s.qualifies or s.undecided for s in here):
-                continue
-            if a.outcome is Outcome.NOT_APPLICABLE:
-                continue
-            still: int | None = None
-            if a.required is not None:
-                still = max(0, a.required - len(a.counted))
-                if still == 0:
-                    continue
+        try:
+            due = list(_rule_due(child, rule, env, month, directors))
+        except Exception as exc:  # a rule that fails for one child: the others go on
+            failed = DueContact(
+                child_id=child_id,
+                child_name=child_name,
+                village=child.division,
+                rule=registered.id,
+                period=month,
+                required=None,
+                counted=0,
+                still_due=None,
+                last_contact=last_day,
+                error=failure(exc, reveal=reveal),
+            )
+            yield None, failed
+            continue
+        for workers, period, required, counted, still in due:
             entry = DueContact(
                 child_id=child_id,
                 child_name=child_name,
                 village=child.division,
                 rule=rule.id,
                 period=period,
-                required=a.required,
-                counted=len(a.counted),
+                required=required,
+                counted=counted,
                 still_due=still,
-                last_contact=last.date if last is not None else None,
+                last_contact=last_day,
             )
-            workers = _responsible(a.spans, lo, hi, child, directors)
             responsible: list[str | None] = [*sorted(workers)] or [None]
             for worker in responsible:
                 yield worker, entry
+
+
+def _rule_due(
+    child: Child, rule: ContactFrequency, env: Env, month: Period, directors: _Directors
+) -> Iterator[tuple[set[str], Period, int | None, int, int | None]]:
+    """For each period of ``rule`` in which ``child`` is due a contact in ``month``: who is
+    responsible, the period, the contacts required, counted and still due."""
+    periods = list(iter_periods(rule.period, month.start, month.last_day))
+    standing = rule.standing(child, periods[0].start, periods[-1].end, env)
+    for period in periods:
+        a = rule.assess(child, period, env, until=month.end, standing=standing)
+        lo, hi = max(period.start, month.start), min(period.end, month.end)
+        here = [c for s in a.spans if (c := s.clip(lo, hi)) is not None]
+        if not any(s.qualifies or s.undecided for s in here):
+            continue
+        if a.outcome is Outcome.NOT_APPLICABLE:
+            continue
+        still: int | None = None
+        if a.required is not None:
+            still = max(0, a.required - len(a.counted))
+            if still == 0:
+                continue
+        yield (
+            _responsible(a.spans, lo, hi, child, directors),
+            period,
+            a.required,
+            len(a.counted),
+            still,
+        )
 
 
 def plan(

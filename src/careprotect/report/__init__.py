@@ -58,7 +58,7 @@ from careprotect.report.entitlements import (
     range_text,
     run_entitlements,
 )
-from careprotect.report.plan import PLAN_CSV_COLUMNS, write_plan
+from careprotect.report.plan import PLAN_CSV_COLUMNS, PlanEnd, write_plan
 
 __all__ = [
     "AUDIT_CSV_COLUMNS",
@@ -78,6 +78,7 @@ __all__ = [
     "JsonAuditWriter",
     "JsonEntitlementsWriter",
     "Lang",
+    "PlanEnd",
     "Progress",
     "TableAuditWriter",
     "TableEntitlementsWriter",

@@ -57,6 +57,7 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     Outcome.NOT_APPLICABLE: ("不适用", "not applicable"),
     Outcome.MISSING_INPUT: ("缺少输入", "missing input"),
     Outcome.ADVISORY: ("提示", "advisory"),
+    Outcome.ERROR: ("错误", "error"),
     SubjectKind.CHILD: ("儿童", "child"),
     SubjectKind.WORKER: ("工作人员", "worker"),
     SubjectKind.SERVICE_POINT: ("服务阵地", "service point"),
@@ -83,10 +84,13 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     "name": ("名称", "name"),
     "total": ("合计", "total"),
     "to_act": (
-        "不合规和缺少输入的结论（按区划）",
-        "Non-compliant and missing-input findings, by division",
+        "不合规、缺少输入和错误的结论（按区划）",
+        "Non-compliant, missing-input and error findings, by division",
     ),
-    "none_to_act": ("没有不合规或缺少输入的结论。", "No non-compliant or missing-input findings."),
+    "none_to_act": (
+        "没有不合规、缺少输入或错误的结论。",
+        "No non-compliant, missing-input or error findings.",
+    ),
     "source": ("依据", "source"),
     "rejected": ("被拒绝的记录", "Rejected records"),
     "rejected_note": (

@@ -92,6 +92,11 @@ class AuditEnd:
         """How many findings are non-compliant."""
         return self.summary.by_outcome.get(Outcome.NON_COMPLIANT.value, 0)
 
+    @property
+    def errors(self) -> int:
+        """How many findings are errors: evaluations of a rule for a subject that failed."""
+        return self.summary.errors
+
     def summary_json(self) -> dict[str, Any]:
         """The summary: subjects by kind, findings in all, by outcome, by rule and by township
         (every outcome present, zeros included)."""
@@ -263,15 +268,15 @@ class CsvAuditWriter:
 
 class TableAuditWriter:
     """The audit for people: a summary (records, subjects, findings by rule and outcome and
-    by township), then the non-compliant and missing-input findings grouped by division, each
-    with its message and citations, then the rejected records.
+    by township), then the non-compliant, missing-input and error findings grouped by
+    division, each with its message and citations, then the rejected records.
 
     Grouping needs every finding before the first division can be printed, so the findings
     shown are spooled to a temporary SQLite file (deleted afterwards) and read back sorted by
     division; memory holds none of them. Findings of other outcomes are only counted.
     """
 
-    SHOWN = frozenset({Outcome.NON_COMPLIANT, Outcome.MISSING_INPUT})
+    SHOWN = frozenset({Outcome.NON_COMPLIANT, Outcome.MISSING_INPUT, Outcome.ERROR})
 
     def __init__(self, out: TextIO, *, lang: Lang, reference: ReferenceData) -> None:
         self.out = out
@@ -414,7 +419,7 @@ class TableAuditWriter:
             if show_plain(console, "".join(("  ", label, line, message, *sources))):
                 continue
             block = Text("  ")
-            block.append(label, style="red" if outcome is Outcome.NON_COMPLIANT else "yellow")
+            block.append(label, style="yellow" if outcome is Outcome.MISSING_INPUT else "red")
             block.append(line)
             block.append(message)
             for source in sources:

@@ -105,6 +105,11 @@ class EntitlementsEnd:
     rejections: tuple[Rejection, ...]
     counts: LoadCounts
 
+    @property
+    def errors(self) -> int:
+        """How many amounts could not be computed because their rule failed."""
+        return self.totals.errors.total()
+
 
 class EntitlementsWriter(Protocol):
     """Writes an entitlements report as it runs."""
@@ -296,7 +301,8 @@ class TableEntitlementsWriter:
         self._rule_width = max(self._rule_width, len(amount.rule))
         head = f"  {when:<10} {amount.rule:<{self._rule_width}}"
         if amount.amount is None:
-            write_line(f"{head} {'-':>10}  {text('missing', lang)}: {amount.missing}", out)
+            label = text("error" if amount.failed else "missing", lang)
+            write_line(f"{head} {'-':>10}  {label}: {amount.missing}", out)
             return
         used = [e for e in amount.evidence if e.unit in (Unit.YUAN, Unit.YUAN_PER_MONTH)]
         why = "; ".join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from careprotect.io import RegistryStream, dumps
 from careprotect.params import PluginInfo
@@ -24,9 +24,9 @@ from careprotect.report._base import (
 )
 
 if TYPE_CHECKING:
-    from careprotect.planning import WorkerPlan
+    from careprotect.planning import DueContact, WorkerPlan
 
-__all__ = ["PLAN_CSV_COLUMNS", "write_plan"]
+__all__ = ["PLAN_CSV_COLUMNS", "PlanEnd", "write_plan"]
 
 
 PLAN_CSV_COLUMNS = (
@@ -45,6 +45,30 @@ PLAN_CSV_COLUMNS = (
 """The columns of the plan's CSV form, one row per child, rule and rule period."""
 
 
+class PlanEnd(NamedTuple):
+    """What :func:`write_plan` wrote: how many workers it listed, and how many entries are
+    of a rule that failed for the child (their ``error`` says how)."""
+
+    workers: int
+    errors: int
+
+
+def _entry_json(d: DueContact) -> dict[str, Any]:
+    entry = {
+        "child": {"id": d.child_id, "name": d.child_name},
+        "village": str(d.village),
+        "rule": d.rule,
+        "period": str(d.period),
+        "required": d.required,
+        "counted": d.counted,
+        "still_due": d.still_due,
+        "last_contact": d.last_contact.isoformat() if d.last_contact else None,
+    }
+    if d.error:
+        entry["error"] = d.error
+    return entry
+
+
 def _due_json(plan: WorkerPlan) -> dict[str, Any]:
     known = [d.still_due for d in plan.due if d.still_due is not None]
     return {
@@ -52,20 +76,12 @@ def _due_json(plan: WorkerPlan) -> dict[str, Any]:
         "children": len({d.child_id for d in plan.due}),
         "still_due": sum(known),
         "unknown": len(plan.due) - len(known),
-        "due": [
-            {
-                "child": {"id": d.child_id, "name": d.child_name},
-                "village": str(d.village),
-                "rule": d.rule,
-                "period": str(d.period),
-                "required": d.required,
-                "counted": d.counted,
-                "still_due": d.still_due,
-                "last_contact": d.last_contact.isoformat() if d.last_contact else None,
-            }
-            for d in plan.due
-        ],
+        "due": [_entry_json(d) for d in plan.due],
     }
+
+
+def _failed(plan: WorkerPlan) -> int:
+    return sum(1 for d in plan.due if d.error)
 
 
 def write_plan(
@@ -77,15 +93,18 @@ def write_plan(
     stream: RegistryStream,
     fmt: Format,
     lang: Lang,
-) -> int:
-    """Write the contact plans of ``month``; returns the number of workers listed. The
-    rejected records and counts of ``stream`` are read once ``plans`` is exhausted."""
+) -> PlanEnd:
+    """Write the contact plans of ``month``; returns the number of workers listed and of
+    entries whose rule failed. The rejected records and counts of ``stream`` are read once
+    ``plans`` is exhausted."""
+    errors = 0
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(PLAN_CSV_COLUMNS)
         n = 0
         for plan in plans:
             n += 1
+            errors += _failed(plan)
             for d in _due_json(plan)["due"]:
                 writer.writerow(
                     (
@@ -102,7 +121,7 @@ def write_plan(
                         d["last_contact"] or "",
                     )
                 )
-        return n
+        return PlanEnd(n, errors)
     if fmt == "json":
         out.write(
             open_json({"month": str(month), "plugins": plugins_json(plugins)}) + ', "workers": ['
@@ -112,13 +131,14 @@ def write_plan(
             out.write(",\n" if n else "\n")
             out.write(dumps(_due_json(plan)))
             n += 1
+            errors += _failed(plan)
         tail = {
             "rejected": [rejection_json(r) for r in stream.rejections],
             "records": records_json(stream.counts),
         }
         out.write("\n]" if n else "]")
         out.write(", " + dumps(tail)[1:] + "\n")
-        return n
+        return PlanEnd(n, errors)
     console = console_for(out)
     show(
         console,
@@ -131,6 +151,7 @@ def write_plan(
     n = 0
     for plan in plans:
         n += 1
+        errors += _failed(plan)
         data = _due_json(plan)
         unknown = text("worker_unknown", lang).format(data["unknown"]) if data["unknown"] else ""
         who = (
@@ -167,8 +188,11 @@ def write_plan(
                 d.last_contact.isoformat() if d.last_contact else "-",
             )
         show(console, table)
+        for d in plan.due:
+            if d.error:
+                show(console, f"  {text('error', lang)}: {d.rule} · {d.child_id}: {d.error}")
     if not n:
         show(console, text("no_plan", lang), soft_wrap=True)
     if stream.rejections:
         show(console, text("rejected_note", lang).format(n=len(stream.rejections)))
-    return n
+    return PlanEnd(n, errors)

@@ -44,7 +44,8 @@ import attrs
 
 from careprotect.divisions import Division, Level
 from careprotect.enums import ResidenceKind, ServicePointKind, WorkerRole
-from careprotect.errors import InvalidValueError, ParameterError, PluginLoadError
+from careprotect.errors import InvalidValueError, ParameterError, PluginError, PluginLoadError
+from careprotect.faults import describe, failure, not_a_finding
 from careprotect.findings import Finding, Message, Subject, SubjectKind
 from careprotect.io import RegistryStream
 from careprotect.model import Child, ReferenceData, Registry, ServicePoint, Worker
@@ -149,7 +150,9 @@ class Amount:
     missing input, and then ``missing`` says why. ``payer`` is the level of government that
     pays a share of a split grant (``province``, ``prefecture_county``, ...), or ``""`` when
     the amount is not split. ``evidence`` lists every parameter used; ``facts`` why the
-    subject is eligible.
+    subject is eligible. ``failed`` marks the amount of a rule that failed for the subject (it
+    raised, or gave something that is not an Amount): ``amount`` is then None and ``missing``
+    starts with ``the rule failed:`` and names the exception (see :mod:`careprotect.faults`).
     """
 
     rule: str
@@ -163,6 +166,7 @@ class Amount:
     evidence: tuple[Evidence, ...] = ()
     citations: tuple[Citation, ...] = ()
     facts: tuple[str, ...] = ()
+    failed: bool = False
 
     @property
     def is_missing(self) -> bool:
@@ -201,6 +205,7 @@ def _record(
     payer: str = "",
     evidence: Iterable[Evidence] = (),
     facts: Iterable[str] = (),
+    failed: bool = False,
 ) -> Amount:
     """An Amount of ``rule`` about ``item``: masked subject, the rule's citations."""
     subject, division = subject_of(item)
@@ -216,6 +221,7 @@ def _record(
         evidence=tuple(evidence),
         citations=env.citations,
         facts=tuple(facts),
+        failed=failed,
     )
 
 
@@ -891,6 +897,10 @@ def check_rules(engine: Engine) -> None:
             registered.item.check(engine)
         except PluginLoadError as exc:
             raise PluginLoadError(f"{exc} (registered by {registered.plugin})") from None
+        except Exception as exc:  # a plugin's own check that fails
+            raise PluginError(
+                f"plugin {registered.plugin}: the check of {registered.id!r} raised {describe(exc)}"
+            ) from exc
 
 
 def _entitlement_rules(engine: Engine) -> list[Registered]:
@@ -943,8 +953,33 @@ def _run(
         for item in items:
             for r in kind_rules:
                 if r.applies_to(item.division):
-                    for amount in r.item.amounts(item, period, envs[r.id]):
+                    for amount in _amounts(r.item, item, period, envs[r.id], reveal):
                         yield revealed(amount, item) if reveal else amount
+
+
+FAILED = "the rule failed: "
+"""How the ``missing`` reason of a failed Amount starts."""
+
+
+def _amounts(
+    rule: Any,
+    item: Child | Worker | ServicePoint,
+    period: Period,
+    env: Env,
+    reveal: bool,
+) -> list[Amount]:
+    """The amounts of ``rule`` for ``item``; if the rule raises or gives something that is
+    not an Amount, one failed Amount instead (the other rules and subjects go on)."""
+    try:
+        found = list(rule.amounts(item, period, env))
+    except Exception as exc:
+        what = failure(exc, reveal=reveal)
+    else:
+        wrong = next((a for a in found if not isinstance(a, Amount)), None)
+        if wrong is None:
+            return found
+        what = not_a_finding(wrong, "an Amount")
+    return [_record(rule, item, env, amount=None, missing=FAILED + what, failed=True)]
 
 
 def _county(division: Division) -> Division:
@@ -959,7 +994,9 @@ class Totals:
     """Amounts added up: by county, by payer level, by rule, and in all.
 
     Missing-input amounts are counted by rule in ``missing`` (never added as zero); a total
-    is therefore a sum of what is known, and ``missing`` says how much is unknown.
+    is therefore a sum of what is known, and ``missing`` says how much is unknown. The
+    amounts of a rule that failed (:attr:`Amount.failed`) are unknown too, counted in
+    ``missing`` and also in ``errors``.
     """
 
     total: Decimal = _ZERO
@@ -968,11 +1005,14 @@ class Totals:
     by_payer: dict[str, Decimal] = attrs.field(factory=dict)
     by_rule: dict[str, Decimal] = attrs.field(factory=dict)
     missing: Counter[str] = attrs.field(factory=Counter)
+    errors: Counter[str] = attrs.field(factory=Counter)
 
     def add(self, amount: Amount) -> None:
         """Count one amount."""
         if amount.amount is None:
             self.missing[amount.rule] += 1
+            if amount.failed:
+                self.errors[amount.rule] += 1
             return
         value = amount.amount
         self.count += 1

@@ -51,7 +51,8 @@ from careprotect.docgen import catalogue
 from careprotect.engine import ENTRY_POINT_GROUP, Engine, Registered
 from careprotect.enums import ParentSituationKind
 from careprotect.errors import PluginLoadError
-from careprotect.findings import Finding, Message
+from careprotect.faults import FAILED
+from careprotect.findings import Finding, Message, Outcome
 from careprotect.model import DivisionRecord, ReferenceData, Registry
 from careprotect.params import (
     Citation,
@@ -63,6 +64,7 @@ from careprotect.params import (
     scope_label,
 )
 from careprotect.periods import Period, PeriodKind
+from careprotect.rules import entitlements as entitlement_rules
 from careprotect.rules.entitlements import Amount
 from careprotect.testing._codes import divisions
 from careprotect.testing._model import children, service_points, workers
@@ -412,6 +414,8 @@ def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
 def _culprit(exc: BaseException, engine: Engine) -> str:
     """``rule 'x' raised ...``: the innermost registered rule or category in whose code
     ``exc`` arose (``the engine`` when none)."""
+    if isinstance(exc, _RuleFailedError):
+        return str(exc)
     items = {id(r.item): f"rule {r.id!r}" for r in engine.rules}
     items.update({id(c.item): f"category {c.id!r}" for c in engine.categories})
     tb = exc.__traceback__
@@ -423,10 +427,21 @@ def _culprit(exc: BaseException, engine: Engine) -> str:
     return f"{culprit} raised {_describe(exc)}"
 
 
+class _RuleFailedError(Exception):
+    """An audit gave an error finding: a rule failed for a subject (the audit went on)."""
+
+
 def _audit(engine: Engine, registry: Registry, when: When) -> list[Finding]:
+    """The findings of an audit; raises _RuleFailedError at its first error finding."""
     if isinstance(when, Period):
-        return list(engine.audit(registry, period=when))
-    return list(engine.audit(registry, as_of=when))
+        findings = list(engine.audit(registry, period=when))
+    else:
+        findings = list(engine.audit(registry, as_of=when))
+    failed = next((f for f in findings if f.outcome is Outcome.ERROR), None)
+    if failed is not None:
+        what = failed.message.en.removeprefix(FAILED.en.partition("{")[0])
+        raise _RuleFailedError(f"rule {failed.rule!r} raised {what}")
+    return findings
 
 
 def _when_text(when: When) -> str:
@@ -577,6 +592,10 @@ def _check_amounts(s: _Subject) -> list[str]:
             amounts = list(engine.entitlements(registry, period))
         except Exception as exc:
             return [f"amounts: over {period}, {_culprit(exc, engine)}"]
+        failed = next((a for a in amounts if a.failed), None)
+        if failed is not None:
+            what = failed.missing.removeprefix(entitlement_rules.FAILED)
+            return [f"amounts: over {period}, rule {failed.rule!r} raised {what}"]
         return [p for a in amounts for p in _amount_problems(engine, a)]
 
     return _run_property("amounts", _cases(s.years, st.just([s.info.scope]), _periods), examine)
