@@ -103,15 +103,18 @@ def test_a_directory_or_a_device_is_refused(
 def test_standard_input_is_read_as_a_stream(tmp_path: Path) -> None:
     """'-' reads the registry from a pipe: the report is the one of the file, and the private
     copy is gone afterwards."""
-    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("careprotect-*"))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
     from_file = _python("audit", str(SAMPLE), "--as-of", "2024-12-31", "--format", "json")
     from_pipe = _python(
-        "audit", "-", "--as-of", "2024-12-31", "--format", "json", input=SAMPLE.read_text()
-    )
+        "audit", "-", "--as-of", "2024-12-31", "--format", "json",
+        input=SAMPLE.read_text(encoding="utf-8"), env=env,
+    )  # fmt: skip
     assert from_file.returncode == from_pipe.returncode == 1
     assert from_pipe.stdout == from_file.stdout
     assert from_pipe.stderr == ""
-    assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("careprotect-*")) == before
+    assert list(temp.iterdir()) == []
 
 
 def test_a_named_pipe_is_read_as_a_stream(tmp_path: Path) -> None:
