@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -49,6 +50,8 @@ from careprotect.masking import mask_if_id_number
 from careprotect.model import Child, DivisionRecord, ReferenceData, Registry, ServicePoint, Worker
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_LINE_BYTES",
     "KindCounts",
     "LineFeed",
     "LoadCounts",
@@ -106,6 +109,20 @@ _DECODER = json.JSONDecoder(parse_float=Decimal)
 # Its scanner, which decode() calls after skipping leading whitespace: the JSON value at an
 # index and the index after it (StopIteration or JSONDecodeError when there is none).
 _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+
+MAX_DEPTH = 64
+"""The deepest a record may nest its objects and lists, the record itself being level 1
+(the model's deepest records nest 3 levels). A record nested deeper is rejected before it is
+parsed, so that no later step (the decoder, the converter, pickling) meets absurd depth."""
+
+MAX_LINE_BYTES = 16 << 20
+"""The default longest line of a JSON Lines registry, in bytes, its line end aside: a longer
+line is rejected without being read whole. The environment variable
+``CAREPROTECT_MAX_LINE_BYTES`` or ``open_registry(max_line_bytes=...)`` sets another."""
+
+_MAX_LINE_ENV = "CAREPROTECT_MAX_LINE_BYTES"
+_SKIP = 1 << 20
+"""Bytes read at a time while skipping the rest of a line that is too long."""
 
 
 @attrs.frozen(kw_only=True)
@@ -208,8 +225,16 @@ class RegistryStream:
     :attr:`rejections` and :attr:`counts` are complete once it is exhausted.
     """
 
-    def __init__(self, path: str | Path, *, converter: cattrs.Converter | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        converter: cattrs.Converter | None = None,
+        max_line_bytes: int | None = None,
+    ) -> None:
         self.path = Path(path)
+        self.max_line_bytes = _max_line_bytes(max_line_bytes)
+        """The longest line read (JSON Lines), its line end aside: see :data:`MAX_LINE_BYTES`."""
         self._converter = converter or make_converter()
         # Structure hooks, made when first needed: the fast path may leave the child hook,
         # the costliest to make, unused.
@@ -258,26 +283,43 @@ class RegistryStream:
                 f"registry file cannot be read: {self.path} ({exc.strerror})"
             ) from None
         self._file = handle
-        head = handle.readline().lstrip(b"\xef\xbb\xbf \t\r\n")
+        head = handle.readline(self.max_line_bytes + 1).lstrip(b"\xef\xbb\xbf \t\r\n")
         handle.seek(0)
         if self.path.suffix in (".jsonl", ".ndjson") or (
             self.path.suffix != ".json" and _looks_like_lines(head)
         ):
             self._recall = self._recall_line
-            self._line_feed = LineFeed(handle)
+            self._line_feed = LineFeed(handle, max_line_bytes=self.max_line_bytes)
             return map(_parse_record_line, self._line_feed.lines())
         return self._document(handle)
 
     def _document(self, handle: IO[bytes]) -> Iterator[_Raw]:
         content = handle.read()
+        # Records nest two levels below the document: its object and a section's list.
+        deep = _brackets(content) > MAX_DEPTH + 2 and _nesting(content) > MAX_DEPTH + 2
+        long_ints = False
         try:
-            document = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
+            text = content.decode("utf-8-sig")
+            try:
+                document = json.loads(text, parse_float=Decimal)
+            except ValueError as exc:
+                if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
+                    raise
+                # An integer with more digits than int() converts: read again, marking it,
+                # to reject the record that holds it.
+                document = json.loads(text, parse_float=Decimal, parse_int=_lenient_int)
+                long_ints = True
         except UnicodeDecodeError:
             raise RegistryReadError(f"registry file is not UTF-8 text: {self.path}") from None
         except json.JSONDecodeError as exc:
             raise RegistryReadError(
                 f"registry file is not valid JSON: {self.path} "
                 f"(line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+        except RecursionError:
+            raise RegistryReadError(
+                f"registry file is nested too deeply to be read as a JSON document: {self.path} "
+                f"({_nesting(content)} levels; a record may nest at most {MAX_DEPTH})"
             ) from None
         if not isinstance(document, dict):
             raise RegistryReadError(f"registry document must be a JSON object: {self.path}")
@@ -287,11 +329,15 @@ class RegistryStream:
                 f"registry document has unknown key(s) {', '.join(map(repr, unknown))}; "
                 f"expected {', '.join(_SECTIONS.values())}: {self.path}"
             )
-        return self._document_records(document, bool(_SURROGATE_ESCAPE.search(content)))
+        surrogates = bool(_SURROGATE_ESCAPE.search(content))
+        return self._document_records(document, surrogates, deep or long_ints)
 
-    def _document_records(self, document: dict[str, Any], surrogates: bool) -> Iterator[_Raw]:
+    def _document_records(
+        self, document: dict[str, Any], surrogates: bool, unsafe: bool = False
+    ) -> Iterator[_Raw]:
         """The document's records; strings are checked for lone surrogates when
-        ``surrogates`` (the file has an escape that could make one)."""
+        ``surrogates`` (the file has an escape that could make one), and records for depth
+        and integers too long when ``unsafe`` (the file has some)."""
         number = 0
         for kind, section in _SECTIONS.items():
             records = document.get(section, [])
@@ -303,7 +349,11 @@ class RegistryStream:
                 number += 1
                 location = f"$.{section}[{index}]"
                 problem: FieldProblem | None = None
-                if not isinstance(data, dict):
+                if not isinstance(data, dict | list):
+                    problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
+                elif unsafe and (problem := _unsafe_value(data)) is not None:
+                    data = None  # what later steps (pickling, the converter) must not meet
+                elif not isinstance(data, dict):
                     problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
                 elif surrogates:
                     problem = _lone_surrogate(data)
@@ -529,6 +579,9 @@ class RegistryStream:
 
     def _structure(self, raw: _Raw) -> Any:
         assert raw.kind is not None
+        if (depth := _depth(raw.data)) > MAX_DEPTH:
+            self._reject(_shallow(raw), [_too_deep(depth)])
+            return None
         hook = self._hooks.get(raw.kind)
         if hook is None:
             hook = self._hooks[raw.kind] = self._converter.get_structure_hook(_TYPES[raw.kind])
@@ -631,6 +684,8 @@ class RegistryStream:
     def _reject(
         self, raw: _Raw, problems: list[FieldProblem], record_id: str | None = None
     ) -> None:
+        if isinstance(raw.data, dict | list) and (depth := _depth(raw.data)) > MAX_DEPTH:
+            raw, problems, record_id = _shallow(raw), [_too_deep(depth)], None
         self._file_rejection(
             Rejection(
                 record=raw.number,
@@ -718,17 +773,20 @@ def _outside(code: Division) -> FieldProblem:
     return FieldProblem("$.division", f"is outside every division of the registry (got '{code}')")
 
 
-def _parse_line(raw: bytes) -> Any:
+def _parse_line(raw: bytes, parse_int: Callable[[str], Any] | None = None) -> Any:
     """The JSON value of a line, or the error ``json.loads`` gives for it without its line end.
 
     A line end is whitespace after the value, which changes nothing when the line parses; when
     it does not, the line is parsed again without it, for the error's message and column.
+    ``parse_int`` reads integers instead of ``int``.
     """
     text = raw.decode("utf-8")
     try:
-        return _DECODER.decode(text)
+        if parse_int is None:
+            return _DECODER.decode(text)
+        return json.loads(text, parse_float=Decimal, parse_int=parse_int)
     except json.JSONDecodeError:
-        return json.loads(text.rstrip("\r\n"), parse_float=Decimal)
+        return json.loads(text.rstrip("\r\n"), parse_float=Decimal, parse_int=parse_int)
 
 
 class RawLine(NamedTuple):
@@ -743,17 +801,37 @@ class RawLine(NamedTuple):
 _BOM = b"\xef\xbb\xbf"
 
 
+class _LongLine(bytes):
+    """In place of the text of a line longer than the feed's limit (an empty bytes, so
+    that nothing takes it for JSON): the length of the line, its line end aside, and the
+    limit."""
+
+    length: int
+    limit: int
+
+
 class LineFeed:
     """The lines of a JSON Lines file, read one at a time (:meth:`lines`), or marked out in
     spans for others to read (:meth:`span`)."""
 
-    def __init__(self, handle: IO[bytes], *, line: int = 0, at: int = 0, number: int = 0) -> None:
-        """``handle`` starts after ``line`` lines, ``at`` bytes and ``number`` records."""
+    def __init__(
+        self,
+        handle: IO[bytes],
+        *,
+        line: int = 0,
+        at: int = 0,
+        number: int = 0,
+        max_line_bytes: int | None = None,
+    ) -> None:
+        """``handle`` starts after ``line`` lines, ``at`` bytes and ``number`` records. A
+        line longer than ``max_line_bytes`` (see :data:`MAX_LINE_BYTES`) is not read whole:
+        its text is an empty bytes with its ``length``, and the stream rejects it."""
         self._handle = handle
         self.number = number
         """Records read by :meth:`lines` (a span's records are not counted)."""
         self._line = line
         self._at = at
+        self._max = _max_line_bytes(max_line_bytes)
 
     @property
     def line(self) -> int:
@@ -762,16 +840,36 @@ class LineFeed:
 
     def lines(self) -> Iterator[RawLine]:
         """The lines that hold a record, with their numbers and offsets."""
-        for raw in self._handle:
+        readline = self._handle.readline
+        limit = self._max + 1  # a line end may follow the longest line
+        while raw := readline(limit):
             self._line += 1
             at = self._at
             self._at += len(raw)
-            if at == 0:
-                raw = raw.removeprefix(_BOM)
-            if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
-                continue
+            if len(raw) == limit and raw[-1:] != b"\n":
+                raw = self._skip_rest(raw)
+            else:
+                if at == 0:
+                    raw = raw.removeprefix(_BOM)
+                if not raw or raw.isspace():  # the ASCII whitespace bytes.strip() removes
+                    continue
             self.number += 1
             yield RawLine(self.number, self._line, at, raw)
+
+    def _skip_rest(self, head: bytes) -> bytes:
+        """Read past the rest of a line too long to hold, whose first bytes are ``head``,
+        a chunk at a time; a :class:`_LongLine` in its place."""
+        length = len(head)
+        while not head.endswith(b"\n"):
+            head = self._handle.readline(_SKIP)
+            if not head:
+                break
+            length += len(head)
+            self._at += len(head)
+        skipped = _LongLine()
+        skipped.length = length - head.endswith(b"\n")
+        skipped.limit = self._max
+        return skipped
 
     def span(self, size: int) -> tuple[int, int] | None:
         """The byte offsets ``(start, stop)`` of the next whole lines, about ``size`` bytes of
@@ -810,22 +908,180 @@ _PROBE = 1 << 14
 """Bytes read at a time while looking for the end of a span's last line."""
 
 
-def span_lines(fd: int, start: int, stop: int) -> tuple[Iterator[RawLine], LineFeed]:
+def span_lines(
+    fd: int, start: int, stop: int, *, max_line_bytes: int | None = None
+) -> tuple[Iterator[RawLine], LineFeed]:
     """The lines that hold a record in the bytes ``start`` to ``stop`` of the file ``fd``
     (whole lines: a span of :meth:`LineFeed.span`), read with ``os.pread``, which leaves the
     file's offset alone. Lines and records are numbered from 1 within the span; the feed
-    returned counts them (:attr:`LineFeed.line`, :attr:`LineFeed.number`) as they are read."""
-    parts = []
-    at = start
-    while at < stop:
-        part = os.pread(fd, stop - at, at)
-        if not part:  # the file was cut short: its end is the span's
-            break
-        parts.append(part)
-        at += len(part)
-    text = parts[0] if len(parts) == 1 else b"".join(parts)
-    feed = LineFeed(io.BytesIO(text), at=start)
+    returned counts them (:attr:`LineFeed.line`, :attr:`LineFeed.number`) as they are read.
+    A span longer than ``max_line_bytes`` (it holds a line that long) is read a part at a
+    time, so that a line too long is never held whole."""
+    limit = _max_line_bytes(max_line_bytes)
+    handle: IO[bytes]
+    if stop - start > limit:
+        handle = io.BufferedReader(_Region(fd, start, stop), _SKIP)
+    else:
+        parts = []
+        at = start
+        while at < stop:
+            part = os.pread(fd, stop - at, at)
+            if not part:  # the file was cut short: its end is the span's
+                break
+            parts.append(part)
+            at += len(part)
+        handle = io.BytesIO(parts[0] if len(parts) == 1 else b"".join(parts))
+    feed = LineFeed(handle, at=start, max_line_bytes=limit)
     return feed.lines(), feed
+
+
+class _Region(io.RawIOBase):
+    """The bytes ``start`` to ``stop`` of the file ``fd``, read with ``os.pread``."""
+
+    def __init__(self, fd: int, start: int, stop: int) -> None:
+        super().__init__()
+        self._fd, self._at, self._stop = fd, start, stop
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        part = os.pread(self._fd, min(len(buffer), self._stop - self._at), self._at)
+        buffer[: len(part)] = part
+        self._at += len(part)
+        return len(part)
+
+
+def _max_line_bytes(given: int | None) -> int:
+    """The longest line to read: ``given``, else the environment's, else the default."""
+    if given is None:
+        setting = os.environ.get(_MAX_LINE_ENV)
+        if not setting:
+            return MAX_LINE_BYTES
+        try:
+            given = int(setting)
+        except ValueError:
+            given = 0
+        if given < 1:
+            raise RegistryReadError(
+                f"{_MAX_LINE_ENV} must be a whole number of bytes, at least 1 (got {setting!r})"
+            )
+    if given < 1:
+        raise ValueError(f"'max_line_bytes' must be at least 1 (got {given!r})")
+    return given
+
+
+# -- values that cannot be read safely ------------------------------------------------------------
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_RUN = re.compile(rb"\[+|\]+")
+_PASSES = 8
+
+
+def _brackets(raw: bytes) -> int:
+    """An upper bound on how deeply the JSON text ``raw`` nests: its brackets and braces."""
+    return raw.count(b"[") + raw.count(b"{")
+
+
+def _nesting(raw: bytes) -> int:
+    """How deeply the JSON text ``raw`` nests its objects and lists, read from its brackets
+    and braces outside strings, without parsing it (C-speed passes on the bytes)."""
+    text = _STRING.sub(b"", raw).translate(None, _NOT_BRACKET)
+    text = text.replace(b"{", b"[").replace(b"}", b"]")
+    # Each pass takes off the innermost pairs: one level of every branch.
+    depth = 0
+    for _ in range(_PASSES):
+        shorter = text.replace(b"[]", b"")
+        if len(shorter) == len(text):
+            break
+        text, depth = shorter, depth + 1
+    # What is left nests more than a few levels, with few runs of brackets left to count.
+    level = deepest = 0
+    for run in _RUN.finditer(text):
+        size = run.end() - run.start()
+        if text[run.start()] == 0x5B:  # "["
+            level += size
+            deepest = max(deepest, level)
+        else:
+            level -= size
+    return depth + deepest
+
+
+def _shallow(raw: _Raw) -> _Raw:
+    """``raw`` without its value, nested too deeply to be kept; its kind is not told, as
+    for a line too deep to parse."""
+    return raw._replace(kind=None, data=None)
+
+
+def _too_deep(depth: int) -> FieldProblem:
+    return FieldProblem("$", f"must be nested at most {MAX_DEPTH} levels deep (got {depth})")
+
+
+def _long_line(text: _LongLine) -> FieldProblem:
+    return FieldProblem(
+        "$", f"must be a line of at most {text.limit} bytes (got {text.length} bytes)"
+    )
+
+
+@attrs.frozen
+class _LongInt:
+    """In place of an integer with more digits than ``int()`` converts."""
+
+    digits: int
+
+
+def _lenient_int(text: str) -> Any:
+    """``int(text)``, or a :class:`_LongInt` when it has too many digits."""
+    digits = len(text) - text.startswith("-")
+    limit = sys.get_int_max_str_digits()
+    if limit and digits > limit:
+        return _LongInt(digits)
+    return int(text)
+
+
+def _long_int(data: Any, path: str = "$") -> FieldProblem | None:
+    """The problem of the first :class:`_LongInt` in ``data`` (nested at most MAX_DEPTH)."""
+    if isinstance(data, _LongInt):
+        limit = sys.get_int_max_str_digits()
+        return FieldProblem(
+            path, f"must be an integer of at most {limit} digits (got {data.digits} digits)"
+        )
+    if isinstance(data, dict):
+        for key, value in data.items():
+            problem = _long_int(value, f"{path}.{key}")
+            if problem is not None:
+                return problem
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            problem = _long_int(value, f"{path}[{index}]")
+            if problem is not None:
+                return problem
+    return None
+
+
+def _depth(data: Any) -> int:
+    """How deeply ``data`` nests its objects and lists (walked without recursion)."""
+    if not isinstance(data, dict | list):
+        return 0
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, dict | list):
+                stack.append((item, depth + 1))
+    return deepest
+
+
+def _unsafe_value(data: dict[str, Any] | list[Any]) -> FieldProblem | None:
+    """The problem of a record of a document nested too deeply or holding an integer too
+    long, if it is one."""
+    depth = _depth(data)
+    if depth > MAX_DEPTH:
+        return _too_deep(depth)
+    return _long_int(data)
 
 
 # A JSON escape of a UTF-16 surrogate: a pair of them is one character, a lone one is no
@@ -854,15 +1110,35 @@ def _lone_surrogate(data: Any, path: str = "$") -> FieldProblem | None:
 
 
 def _parse_record_line(line: RawLine) -> _Raw:
-    """A line's record, parsed, with its kind taken out; or the problem that stops it."""
+    """A line's record, parsed, with its kind taken out; or the problem that stops it.
+
+    A line too long to read (see :class:`LineFeed`) or nested too deeply is rejected without
+    being parsed; one holding an integer too long for ``int()`` is parsed again to say where
+    it is. Such records are rejected without their value (``raw`` is None)."""
     number, line_no, at, raw = line
+    if not raw:  # only a line too long has no text
+        assert isinstance(raw, _LongLine)
+        return _Raw(number, line_no, None, None, None, _long_line(raw), at)
     try:
         data = _parse_line(raw)
     except UnicodeDecodeError:
         return _Raw(number, line_no, None, None, None, FieldProblem("$", "is not UTF-8"), at)
     except json.JSONDecodeError as exc:
-        problem = FieldProblem("$", f"is not valid JSON ({exc.msg} at column {exc.colno})")
-        return _Raw(number, line_no, None, None, None, problem, at)
+        return _Raw(number, line_no, None, None, None, _not_json(exc), at)
+    except RecursionError:  # nested too deeply for the decoder
+        return _Raw(number, line_no, None, None, None, _too_deep(_nesting(raw)), at)
+    except ValueError:  # an integer with more digits than int() converts
+        try:
+            data = _parse_line(raw, _lenient_int)
+        except json.JSONDecodeError as exc:
+            return _Raw(number, line_no, None, None, None, _not_json(exc), at)
+        except RecursionError:
+            return _Raw(number, line_no, None, None, None, _too_deep(_nesting(raw)), at)
+        if (depth := _depth(data)) > MAX_DEPTH:
+            return _Raw(number, line_no, None, None, None, _too_deep(depth), at)
+        tag = data.get("record") if isinstance(data, dict) else None
+        kind = _KINDS.get(tag) if isinstance(tag, str) else None
+        return _Raw(number, line_no, None, kind, None, _long_int(data), at)
     if not isinstance(data, dict):
         problem = FieldProblem("$", f"must be an object (got {describe_value(data)})")
         return _Raw(number, line_no, None, None, data, problem, at)
@@ -874,13 +1150,21 @@ def _parse_record_line(line: RawLine) -> _Raw:
         problem = FieldProblem("$.record", f"must be one of {_KIND_CHOICES} ({got})")
         return _Raw(number, line_no, None, None, data, problem, at)
     if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+        if _depth(data) > MAX_DEPTH:  # the stream rejects it as too deep
+            return _Raw(number, line_no, None, kind, data, None, at)
         return _Raw(number, line_no, None, kind, data, _lone_surrogate(data), at)
     return _Raw(number, line_no, None, kind, data, None, at)
+
+
+def _not_json(exc: json.JSONDecodeError) -> FieldProblem:
+    return FieldProblem("$", f"is not valid JSON ({exc.msg} at column {exc.colno})")
 
 
 def _looks_like_lines(first_line: bytes) -> bool:
     try:
         data = json.loads(first_line)
+    except RecursionError:  # a record too deep would be a line of JSON Lines
+        return True
     except ValueError:
         return False
     return isinstance(data, dict) and "record" in data
@@ -898,18 +1182,31 @@ def _record_id(item: Any) -> str:
     return str(item.code) if isinstance(item, DivisionRecord) else mask_if_id_number(item.id)
 
 
-def open_registry(path: str | Path, *, converter: cattrs.Converter | None = None) -> RegistryStream:
+def open_registry(
+    path: str | Path,
+    *,
+    converter: cattrs.Converter | None = None,
+    max_line_bytes: int | None = None,
+) -> RegistryStream:
     """Open a registry for streaming; the reference data is read at once.
 
     Raises :class:`~careprotect.errors.RegistryReadError` when the file cannot be read at all
-    (missing, unreadable, a JSON document that does not parse). Bad records do not raise.
+    (missing, unreadable, a JSON document that does not parse). Bad records do not raise. A
+    line of a JSON Lines registry longer than ``max_line_bytes`` (default: the environment
+    variable ``CAREPROTECT_MAX_LINE_BYTES``, else :data:`MAX_LINE_BYTES`) is rejected
+    without being read whole.
     """
-    return RegistryStream(path, converter=converter)
+    return RegistryStream(path, converter=converter, max_line_bytes=max_line_bytes)
 
 
-def load_registry(path: str | Path, *, converter: cattrs.Converter | None = None) -> LoadResult:
+def load_registry(
+    path: str | Path,
+    *,
+    converter: cattrs.Converter | None = None,
+    max_line_bytes: int | None = None,
+) -> LoadResult:
     """Read a whole registry into memory, with every rejected record and the counts."""
-    with open_registry(path, converter=converter) as stream:
+    with open_registry(path, converter=converter, max_line_bytes=max_line_bytes) as stream:
         children = tuple(stream.children())
         return LoadResult(
             registry=Registry(reference=stream.reference, children=children),
