@@ -130,11 +130,12 @@ def test_validator_errors_point_at_their_field() -> None:
 
 
 def test_unknown_fields_are_refused_one_by_one() -> None:
-    """Each unknown key is its own problem, at its own path."""
-    data = {"date": "2020-01-01", "worker": "W1", "mode": "phone", "note": "x", "by": "y"}
+    """Each unknown key is its own problem. A field name of another class is shown in the
+    path; any other key (which may be a name) is shown masked, at the path ``$.*``."""
+    data = {"date": "2020-01-01", "worker": "W1", "mode": "phone", "note": "x", "guardian": "y"}
     assert problems(data, Contact) == [
-        FieldProblem("$.by", "is not a field of Contact"),
-        FieldProblem("$.note", "is not a field of Contact"),
+        FieldProblem("$.guardian", "is not a field of Contact"),
+        FieldProblem("$.*", "is not a field of Contact (an unknown key: 'n***')"),
     ]
 
 

@@ -110,8 +110,11 @@ def test_division_is_frozen() -> None:
         ("", "division code must have 2, 4, 6, 9 or 12 digits (got 0 digits: '')"),
         ("4301240", "division code must have 2, 4, 6, 9 or 12 digits (got 7 digits: '4301240')"),
         ("43a", "division code must contain only the digits 0-9 (got '43a')"),
-        ("43 01", "division code must contain only the digits 0-9 (got '43 01')"),
-        (" 430000", "division code must contain only the digits 0-9 (got ' 430000')"),
+        ("43 01", "division code must contain only the digits 0-9 (got a string of 5 characters)"),
+        (
+            " 430000",
+            "division code must contain only the digits 0-9 (got a string of 7 characters)",
+        ),
         ("-43", "division code must contain only the digits 0-9 (got '-43')"),
         ("４３", "division code must contain only the digits 0-9 (got a string of 2 characters)"),
         (

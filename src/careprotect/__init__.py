@@ -51,7 +51,7 @@ from careprotect.io import (
     open_registry,
     write_registry,
 )
-from careprotect.masking import mask_id_number, mask_name
+from careprotect.masking import mask_id_number, mask_name, scrub
 from careprotect.model import (
     Agreement,
     Child,
@@ -184,6 +184,7 @@ __all__ = [
     "open_registry",
     "parse_period_range",
     "round_yuan",
+    "scrub",
     "structure_problems",
     "write_registry",
     "yuan",

@@ -28,6 +28,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
+from careprotect import model
 from careprotect.citizen_id import _EARLIEST_BIRTH_YEAR, CitizenId
 from careprotect.citizen_id import _check as _citizen_id_check
 from careprotect.citizen_id import _trusted as _trusted_citizen_id
@@ -48,7 +49,7 @@ from careprotect.enums import (
     Topic,
 )
 from careprotect.errors import InvalidValueError
-from careprotect.masking import looks_like_id_number, mask_id_number
+from careprotect.masking import describe, mask_name, scrub
 from careprotect.model._base import Deferred
 from careprotect.model.child import (
     DISABILITY_GRADES,
@@ -73,10 +74,14 @@ _CITIZEN_ID_EARLIEST_YEAR = str(_EARLIEST_BIRTH_YEAR)
 
 @attrs.frozen
 class FieldProblem:
-    """One thing wrong in an input record: where (a JSON path) and what."""
+    """One thing wrong in an input record: where (a JSON path) and what.
 
-    path: str
-    message: str
+    Both texts are passed through :func:`~careprotect.masking.scrub` when the problem is made,
+    so a run of digits that could be an ID number is masked whatever built the message.
+    """
+
+    path: str = attrs.field(converter=scrub)
+    message: str = attrs.field(converter=scrub)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -85,23 +90,12 @@ class FieldProblem:
 def describe_value(value: Any) -> str:
     """A short description of a bad input value, safe to print.
 
-    Short ASCII values are quoted as given. Anything else (a Chinese string, which may be a
-    name; a long string) is described by its type and length only, and a digit string that
-    looks like an ID number is masked, so an error message never carries personal data.
+    A string as :func:`~careprotect.masking.quote` shows it: quoted when it looks like a
+    code, a date or a number, with any ID number in it masked; anything else (a Chinese
+    string, a string with a space, either of which may be a name; a long string) is
+    described by its length only, so an error message never carries personal data.
     """
-    if isinstance(value, str):
-        if looks_like_id_number(value):
-            return repr(mask_id_number(value))
-        if value.isascii() and len(value) <= 32:
-            return repr(value)
-        return f"a string of {len(value)} characters"
-    if value is None or isinstance(value, bool | int | float | Decimal):
-        return f"{type(value).__name__} {value!r}" if value is not None else "null"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
+    return describe(value)
 
 
 def _structure_str(value: Any, _: type) -> str:
@@ -231,11 +225,27 @@ def _record_hook(
         def structure(value: Any, _: type) -> Any:
             if not isinstance(value, dict):
                 raise InvalidValueError(f"must be an object (got {describe_value(value)})")
-            return generated(value, t)
+            try:
+                return generated(value, t)
+            except ClassValidationError as exc:
+                _mask_extra_keys(exc)
+                raise
 
         return structure
 
     return factory
+
+
+def _mask_extra_keys(exc: ClassValidationError) -> None:
+    """Mask the unknown keys in the text and ``repr`` of each of ``exc``'s
+    ForbiddenExtraKeysError (cattrs lists them): a key that is not a field name may be a name
+    or an ID number. Their ``extra_fields`` keep the keys, for :func:`structure_problems`."""
+    for sub in exc.exceptions:
+        if isinstance(sub, ForbiddenExtraKeysError):
+            keys = {k if path_key(k) != "*" else describe_key(k) for k in sub.extra_fields}
+            sub.message = f"Extra fields in constructor for {sub.cl.__name__}: "
+            sub.message += ", ".join(sorted(keys))
+            sub.args = (sub.message, sub.cl, keys)
 
 
 def _is_frozenset(t: Any) -> bool:
@@ -289,6 +299,34 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
+@functools.cache
+def field_names() -> frozenset[str]:
+    """Every field name of the model's classes, and ``record`` (the kind of a JSON Lines
+    record): the keys a registry may use."""
+    classes = (getattr(model, name) for name in model.__all__)
+    return frozenset(
+        {"record", *(a.name for cls in classes if attrs.has(cls) for a in attrs.fields(cls))}
+    )
+
+
+def path_key(key: str) -> str:
+    """``key`` as a step of a JSON path in a message: itself when it is a field name of the
+    model (:func:`field_names`), else ``*``. Any other key may be a name or an ID number."""
+    return key if key in field_names() else "*"
+
+
+def describe_key(key: str) -> str:
+    """A key that is not a field name, as a message shows it: masked, as a name is
+    (:func:`~careprotect.masking.mask_name`), or as an ID number is when it holds one; a key
+    that is not short ASCII text is described by its length."""
+    scrubbed = scrub(key)
+    if scrubbed != key:
+        return repr(scrubbed)
+    if key.isascii() and len(key) <= 32:
+        return repr(mask_name(key))
+    return f"a string of {len(key)} characters"
+
+
 def structure_problems(exc: BaseException, path: str = "$") -> list[FieldProblem]:
     """Every problem inside a structuring exception, each with its JSON path."""
     problems: list[FieldProblem] = []
@@ -311,16 +349,10 @@ def _walk(exc: BaseException, path: str, out: list[FieldProblem]) -> None:
             _walk(sub, path, out)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for name in sorted(exc.extra_fields):
-            # An unknown key is shown in the path only when it is short ASCII text; anything
-            # else (a name used as a key, an ID number) is described instead.
-            key = (
-                name
-                if name.isascii() and len(name) <= 32 and not looks_like_id_number(name)
-                else "*"
-            )
+            key = path_key(name)
             message = f"is not a field of {exc.cl.__name__}"
             if key == "*":
-                message += f" (an unknown key: {describe_value(name)})"
+                message += f" (an unknown key: {describe_key(name)})"
             out.append(FieldProblem(f"{path}.{key}", message))
     elif isinstance(exc, InvalidValueError):
         where = f"{path}.{exc.field}" if exc.field else path

@@ -25,7 +25,7 @@ from types import MappingProxyType
 import attrs
 
 from careprotect.errors import InvalidDivisionError
-from careprotect.masking import mask_id_number
+from careprotect.masking import describe, mask_id_number, quote
 
 __all__ = ["PROVINCE_CODES", "Division", "Level"]
 
@@ -106,14 +106,15 @@ def _shown(text: str) -> str:
 def _normalise(code: str) -> str:
     """Validate a division code in one pass and return its significant prefix."""
     if not isinstance(code, str):
-        raise InvalidDivisionError(
-            f"must be a string of digits (got {type(code).__name__} {_shown(repr(code))})"
-        )
+        if isinstance(code, list | dict):  # what it holds may be a name
+            got = describe(code)
+        else:
+            got = f"{type(code).__name__} {_shown(repr(code))}"
+        raise InvalidDivisionError(f"must be a string of digits (got {got})")
     n = len(code)
     if code and not (code.isdigit() and code.isascii()):
-        # Non-ASCII text may be a name put in the wrong field: say only how long it is.
-        shown = repr(_shown(code)) if code.isascii() else f"a string of {n} characters"
-        raise InvalidDivisionError(f"must contain only the digits 0-9 (got {shown})")
+        # Text may be a name put in the wrong field: quoted only when it looks like a code.
+        raise InvalidDivisionError(f"must contain only the digits 0-9 (got {quote(code)})")
     top = _LEVEL_BY_LENGTH.get(n)
     if top is None:
         raise InvalidDivisionError(

@@ -5,10 +5,16 @@ builtin it resembles, so ``except ValueError`` still catches a bad value.
 
 Messages follow one pattern: the thing that is wrong, what it must be, and what was given,
 ``'birth_date' must be a date YYYY-MM-DD (got '2019-02-30')``. A message never contains a
-child's name or an unmasked citizen ID number.
+child's name or an unmasked citizen ID number: a name is never quoted, and the base class
+passes every text it is given through :func:`~careprotect.masking.scrub`, so a run of 15 or
+more digits that could be an ID number is masked in every message, whatever built it.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from careprotect.masking import scrub
 
 __all__ = [
     "CareProtectError",
@@ -25,7 +31,11 @@ __all__ = [
 
 
 class CareProtectError(Exception):
-    """Base class of every error careprotect raises."""
+    """Base class of every error careprotect raises. Its text arguments are kept scrubbed
+    (see the module's docstring), so ``str``, ``repr`` and tracebacks show ID numbers masked."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*(scrub(a) if isinstance(a, str) else a for a in args))
 
 
 class InvalidValueError(CareProtectError, ValueError):
@@ -38,7 +48,7 @@ class InvalidValueError(CareProtectError, ValueError):
     subject = "value"
 
     def __init__(self, problem: str, *, field: str | None = None) -> None:
-        self.problem = problem
+        self.problem = scrub(problem)
         self.field = field
         super().__init__(self._message())
 

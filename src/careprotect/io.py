@@ -22,7 +22,6 @@ import datetime as dt
 import enum
 import io
 import json
-import logging
 import os
 import re
 import sys
@@ -42,11 +41,12 @@ from careprotect.convert import (
     describe_value,
     fast_child_structurer,
     make_converter,
+    path_key,
     structure_problems,
 )
 from careprotect.divisions import Division
 from careprotect.errors import RegistryReadError
-from careprotect.masking import mask_if_id_number
+from careprotect.masking import get_logger, mask_if_id_number, scrub
 from careprotect.model import Child, DivisionRecord, ReferenceData, Registry, ServicePoint, Worker
 
 __all__ = [
@@ -66,7 +66,7 @@ __all__ = [
     "write_registry",
 ]
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 _CACHE_SIZE = 1024
 
@@ -131,15 +131,17 @@ class Rejection:
 
     ``record`` is the record's 1-based number in the input; ``line`` its line in a JSON Lines
     stream; ``location`` its place in a JSON document (``$.children[4]``). Each problem's path
-    is relative to the record. ``raw`` is the record as read, so that it can be corrected and
-    sent again; it is unmasked personal data and is left out of ``repr`` and ``str``.
+    is relative to the record. ``record_id`` is the record's id with any ID number in it
+    masked, as the problems' texts are (:class:`~careprotect.convert.FieldProblem`). ``raw`` is
+    the record as read, so that it can be corrected and sent again; it is unmasked personal
+    data and is left out of ``repr`` and ``str``.
     """
 
     record: int
     line: int | None = None
     location: str | None = None
     kind: RecordKind | None = None
-    record_id: str | None = None
+    record_id: str | None = attrs.field(default=None, converter=attrs.converters.optional(scrub))
     problems: tuple[FieldProblem, ...]
     raw: Any = attrs.field(default=None, repr=False, eq=False)
 
@@ -596,8 +598,9 @@ class RegistryStream:
     def _unknown(self, kind: RecordKind, ref: str, what: str) -> str:
         rejected_at = self._rejected_ids[kind].get(ref)
         if rejected_at is not None:
-            return f"refers to {what} '{ref}', which was rejected (record {rejected_at})"
-        return f"refers to no {what} of the registry (got '{ref}')"
+            shown = describe_value(ref)
+            return f"refers to {what} {shown}, which was rejected (record {rejected_at})"
+        return f"refers to no {what} of the registry (got {describe_value(ref)})"
 
     def _check_reference(
         self,
@@ -615,12 +618,12 @@ class RegistryStream:
             problems.append(_outside(item.division))
         if isinstance(item, Worker):
             if item.id in workers:
-                problems.append(FieldProblem("$.id", f"is a duplicate worker id (got '{item.id}')"))
+                problem = f"is a duplicate worker id (got {describe_value(item.id)})"
+                problems.append(FieldProblem("$.id", problem))
             return problems
         if item.id in points:
-            problems.append(
-                FieldProblem("$.id", f"is a duplicate service point id (got '{item.id}')")
-            )
+            problem = f"is a duplicate service point id (got {describe_value(item.id)})"
+            problems.append(FieldProblem("$.id", problem))
         if item.director is not None and item.director not in workers:
             message = self._unknown(RecordKind.WORKER, item.director, "worker")
             problems.append(FieldProblem("$.director", message))
@@ -766,7 +769,7 @@ def _within(code: Division, divisions: Mapping[Division, Any]) -> bool:
 
 
 def _duplicate(child_id: str) -> FieldProblem:
-    return FieldProblem("$.id", f"is a duplicate child id (got '{mask_if_id_number(child_id)}')")
+    return FieldProblem("$.id", f"is a duplicate child id (got {describe_value(child_id)})")
 
 
 def _outside(code: Division) -> FieldProblem:
@@ -1049,7 +1052,7 @@ def _long_int(data: Any, path: str = "$") -> FieldProblem | None:
         )
     if isinstance(data, dict):
         for key, value in data.items():
-            problem = _long_int(value, f"{path}.{key}")
+            problem = _long_int(value, f"{path}.{path_key(key)}")
             if problem is not None:
                 return problem
     elif isinstance(data, list):
@@ -1098,7 +1101,8 @@ def _lone_surrogate(data: Any, path: str = "$") -> FieldProblem | None:
         return None
     if isinstance(data, dict):
         for key, value in data.items():
-            problem = _lone_surrogate(key, path) or _lone_surrogate(value, f"{path}.{key}")
+            step = path_key(key)
+            problem = _lone_surrogate(key, path) or _lone_surrogate(value, f"{path}.{step}")
             if problem is not None:
                 return problem
     elif isinstance(data, list):

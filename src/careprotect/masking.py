@@ -7,9 +7,22 @@ unless a caller asks for it explicitly.
 
 from __future__ import annotations
 
+import logging
 import re
+from decimal import Decimal
+from typing import Any
 
-__all__ = ["looks_like_id_number", "mask_id_number", "mask_if_id_number", "mask_name", "scrub"]
+__all__ = [
+    "ScrubFilter",
+    "describe",
+    "get_logger",
+    "looks_like_id_number",
+    "mask_id_number",
+    "mask_if_id_number",
+    "mask_name",
+    "quote",
+    "scrub",
+]
 
 
 def mask_name(name: str) -> str:
@@ -78,3 +91,73 @@ def scrub(text: str) -> str:
     if len(text) < 15:
         return text
     return _ID_RUN.sub(lambda m: mask_id_number(m.group()), text)
+
+
+# A value a message may quote: short, ASCII, and made of the characters of codes, dates and
+# numbers. A space, a quote or any other character may belong to a name (Li Hua, O'Neil).
+_QUOTABLE = re.compile(r"[\w.:/+-]{1,32}", re.ASCII)
+
+
+def quote(text: str) -> str:
+    """An input value as a message shows it: quoted when it is short ASCII text made of the
+    characters of codes, dates and numbers (letters, digits, ``_ . : / + -``), with any ID
+    number in it masked; else described by its length, as it may be a name (``张三``, ``Li
+    Hua``).
+
+    >>> quote("2019-02-30"), quote("Li Hua"), quote("11010519491231002X")
+    ("'2019-02-30'", 'a string of 6 characters', "'110105********002X'")
+    """
+    if _QUOTABLE.fullmatch(text):
+        return repr(scrub(text))
+    return f"a string of {len(text)} characters"
+
+
+def describe(value: Any) -> str:
+    """A value read from the input (any JSON value) as a message shows it: a string as
+    :func:`quote` shows it, a number with any ID number in it masked, and a list or an object
+    by its kind only (``a list``), so that nothing in it shows."""
+    if isinstance(value, str):
+        return quote(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool | int | float | Decimal):
+        return f"{type(value).__name__} {scrub(repr(value))}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+class ScrubFilter(logging.Filter):
+    """A logging filter that passes a record's texts through :func:`scrub`: its message (with
+    its arguments merged in), the traceback of its exception and its stack. It lets every
+    record pass.
+
+    Installed on every logger of careprotect (see :func:`get_logger`), so that a log line
+    never carries a whole ID number, whatever handler or formatter the application uses.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg, record.args = scrub(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        return True
+
+
+_SCRUB_FILTER = ScrubFilter()
+
+
+def get_logger(name: str) -> logging.Logger:
+    """The logger ``name`` (``careprotect.io``, ...) with a :class:`ScrubFilter` on it: what
+    every module of careprotect logs through. A logger's filters see only the records made
+    on that logger, not those of its children, so each logger needs its own."""
+    logger = logging.getLogger(name)
+    if _SCRUB_FILTER not in logger.filters:
+        logger.addFilter(_SCRUB_FILTER)
+    return logger

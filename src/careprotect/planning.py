@@ -39,7 +39,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.faults import failure
 from careprotect.findings import Outcome
 from careprotect.io import RegistryStream
-from careprotect.masking import mask_if_id_number, mask_name
+from careprotect.masking import mask_name, scrub
 from careprotect.model import Child, ReferenceData, Registry, Worker
 from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.rules.base import Env
@@ -80,6 +80,8 @@ class WorkerPlan:
     """A worker's contacts due in ``month``: children by village code, then child id.
 
     ``worker_id`` None collects the children for whom no responsible worker was found.
+    ``worker_id`` and ``worker_name`` are masked unless the plan was asked to reveal them
+    (the name always, the id when it holds an ID number).
     """
 
     worker_id: str | None
@@ -138,7 +140,7 @@ def _due(
     reveal: bool,
 ) -> Iterator[tuple[str | None, DueContact]]:
     last = child.last_contact_before(month.end)
-    child_id = child.id if reveal else mask_if_id_number(child.id)
+    child_id = child.id if reveal else scrub(child.id)
     child_name = child.name if reveal else mask_name(child.name)
     last_day = last.date if last is not None else None
     for registered, rule, env in rules:
@@ -248,7 +250,7 @@ def plan(
         if known is not None:
             name = known.name if reveal else mask_name(known.name)
         yield WorkerPlan(
-            worker_id=worker_id,
+            worker_id=worker_id if reveal or worker_id is None else scrub(worker_id),
             worker_name=name,
             month=month,
             due=tuple(entry for _, entry in entries),

@@ -1,5 +1,9 @@
-"""The domain model: frozen attrs classes holding observed facts, never derived flags."""
+"""The domain model: frozen attrs classes holding observed facts, never derived flags.
 
+Every class's ``repr`` shows names masked and ID numbers masked, wherever they are held.
+"""
+
+from careprotect.model._base import scrub_repr
 from careprotect.model.child import (
     Agreement,
     Child,
@@ -40,3 +44,7 @@ __all__ = [
     "Training",
     "Worker",
 ]
+
+for _name in __all__:
+    scrub_repr(globals()[_name])
+del _name

@@ -10,6 +10,7 @@ from typing import Any, Final
 import attrs
 
 from careprotect.errors import InvalidValueError
+from careprotect.masking import scrub
 
 __all__ = [
     "Dated",
@@ -21,6 +22,7 @@ __all__ = [
     "non_empty_if_given",
     "non_negative",
     "redacted",
+    "scrub_repr",
 ]
 
 
@@ -81,6 +83,18 @@ def non_empty_if_given(instance: Any, attribute: attrs.Attribute[Any], value: st
 def redacted(value: str | None) -> str:
     """``repr`` of free text that may hold personal data: its length only."""
     return "None" if value is None else f"<{len(value)} characters>"
+
+
+def scrub_repr(cls: type) -> None:
+    """Make ``repr`` (and so ``str``) of ``cls`` pass through
+    :func:`~careprotect.masking.scrub`: an ID number in any field (an id, a reference to a
+    worker) shows masked. Names are masked by their fields' own ``repr``."""
+    plain: Callable[[Any], str] = cls.__repr__  # type: ignore[assignment]  # unbound
+
+    def scrubbed(self: Any) -> str:
+        return scrub(plain(self))
+
+    cls.__repr__ = scrubbed  # type: ignore[assignment, method-assign]
 
 
 def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 from careprotect.divisions import Division, Level
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LoadCounts, Rejection, dumps
+from careprotect.masking import scrub
 from careprotect.model import ReferenceData
 from careprotect.params import Citation, Evidence, PluginInfo, scope_label
 
@@ -362,10 +363,10 @@ def township_of(division: Division) -> Division:
 
 def place(division: Division, reference: ReferenceData) -> str:
     """A division's code with the names the registry gives it and its ancestors from the
-    county down (``421281101201 赤壁市 样板镇 桃园村``)."""
+    county down (``421281101201 赤壁市 样板镇 桃园村``), any ID number in them masked."""
     chain = [d for d in (*division.ancestors, division) if d.level >= Level.COUNTY or d is division]
     names = [n for d in chain if (n := reference.division_name(d))]
-    return " ".join([str(division), *names])
+    return scrub(" ".join([str(division), *names]))
 
 
 def write_line(text_: str, out: TextIO) -> None:

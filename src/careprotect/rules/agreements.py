@@ -32,7 +32,7 @@ from careprotect.divisions import Division
 from careprotect.enums import AgreementKind, ServicePointKind
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
-from careprotect.masking import mask_name
+from careprotect.masking import mask_name, scrub
 from careprotect.model import (
     Child,
     Guardianship,
@@ -281,7 +281,7 @@ class _Homes:
         facts = []
         for h in self.candidates:
             opened = f"open since {h.opened_on}" if h.opened_on else "opening date not recorded"
-            facts.append(f"children's home {h.id} in {h.division}, {opened}")
+            facts.append(f"children's home {scrub(h.id)} in {h.division}, {opened}")
         self.facts = tuple(facts)
         self._served: dict[str, Message] = {}
         self._missing: Message | None = None
@@ -290,7 +290,7 @@ class _Homes:
         """The message of a child with an agreement with ``home``."""
         message = self._served.get(home.id)
         if message is None:
-            message = self._served[home.id] = _HAS_AGREEMENT.format(home=home.name)
+            message = self._served[home.id] = _HAS_AGREEMENT.format(home=scrub(home.name))
         return message
 
     def missing(self) -> Message:
@@ -298,10 +298,10 @@ class _Homes:
         if self._missing is None:
             day = self.day.isoformat()
             if self.open:
-                names = ", ".join(h.name for h in self.open)
+                names = scrub(", ".join(h.name for h in self.open))
                 self._missing = _NO_AGREEMENT.format(home=names, day=day)
             else:
-                names = ", ".join(h.name for h in self.candidates)
+                names = scrub(", ".join(h.name for h in self.candidates))
                 self._missing = _UNKNOWN_OPENING.format(home=names, day=day)
         return self._missing
 
@@ -422,11 +422,11 @@ class ServiceAgreementPerChild:
         on_home = self._index.on_record(subject, homes, day)
         for signed, home in on_file:
             facts.append(
-                f"service agreement with {home} signed {signed.isoformat()} (child's file)"
+                f"service agreement with {scrub(home)} signed {signed.isoformat()} (child's file)"
             )
         for signed, home in on_home:
             facts.append(
-                f"service agreement with {home} signed {signed.isoformat()} (home's record)"
+                f"service agreement with {scrub(home)} signed {signed.isoformat()} (home's record)"
             )
         if on_file or on_home:
             found = {home for _, home in on_file + on_home}

@@ -11,7 +11,7 @@ import attrs
 
 from careprotect.divisions import Division
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
-from careprotect.masking import mask_if_id_number, mask_name
+from careprotect.masking import mask_name, scrub
 from careprotect.model import Child, ReferenceData, ServicePoint, Worker
 from careprotect.params import Citation, Evidence, PluginInfo, Resolved
 from careprotect.periods import Period
@@ -106,20 +106,23 @@ class Rule(Protocol):
 def subject_of(
     item: Child | Worker | ServicePoint | Division, *, reveal: bool = False
 ) -> tuple[Subject, Division]:
-    """The subject of a finding about ``item``, and the division it is judged in. A child's
-    id (when it looks like an ID number) and name, and a worker's name, are masked unless
-    ``reveal`` is true."""
+    """The subject of a finding about ``item``, and the division it is judged in. The names
+    of a child and a worker are masked, and so is any ID number in the id of a child, a
+    worker or a service point (:func:`~careprotect.masking.scrub`), unless ``reveal`` is
+    true. A service point's name is a place's: only an ID number in it is masked."""
     if isinstance(item, Child):
         if reveal:
             return Subject(SubjectKind.CHILD, item.id, item.name), item.division
-        return Subject(
-            SubjectKind.CHILD, mask_if_id_number(item.id), mask_name(item.name)
-        ), item.division
+        return Subject(SubjectKind.CHILD, scrub(item.id), mask_name(item.name)), item.division
     if isinstance(item, Worker):
-        name = item.name if reveal else mask_name(item.name)
-        return Subject(SubjectKind.WORKER, item.id, name), item.division
+        if reveal:
+            return Subject(SubjectKind.WORKER, item.id, item.name), item.division
+        return Subject(SubjectKind.WORKER, scrub(item.id), mask_name(item.name)), item.division
     if isinstance(item, ServicePoint):
-        return Subject(SubjectKind.SERVICE_POINT, item.id, item.name), item.division
+        if reveal:
+            return Subject(SubjectKind.SERVICE_POINT, item.id, item.name), item.division
+        masked = Subject(SubjectKind.SERVICE_POINT, scrub(item.id), scrub(item.name))
+        return masked, item.division
     return Subject(SubjectKind.DIVISION, str(item)), item
 
 
@@ -138,7 +141,7 @@ _Record = TypeVar("_Record", bound=_HasSubject)
 def revealed(record: _Record, item: Child | Worker | ServicePoint | Division) -> _Record:
     """``record`` (a finding or an amount) with its subject shown unmasked, when its subject
     is ``item``'s masked subject; any other record is returned unchanged."""
-    if not isinstance(item, Child | Worker) or record.subject != subject_of(item)[0]:
+    if not isinstance(item, Child | Worker | ServicePoint) or record.subject != subject_of(item)[0]:
         return record
     return attrs.evolve(record, subject=subject_of(item, reveal=True)[0])  # type: ignore[misc]
 

@@ -15,6 +15,7 @@ from careprotect.divisions import Division
 from careprotect.enums import Post, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome
+from careprotect.masking import scrub
 from careprotect.model import ReferenceData, ServicePoint, Worker
 from careprotect.params import Evidence
 from careprotect.periods import Period, PeriodKind, iter_periods
@@ -279,21 +280,22 @@ def reference_index(reference: ReferenceData) -> ReferenceIndex:
 def opening_fact(point: ServicePoint, day: dt.date) -> str:
     state = point.open_on(day)
     if state is None:
-        return f"{point.kind.value} {point.id}: opening date not recorded"
+        return f"{point.kind.value} {scrub(point.id)}: opening date not recorded"
     if state:
         assert point.opened_on is not None
-        return f"{point.kind.value} {point.id} open since {point.opened_on.isoformat()}"
-    return f"{point.kind.value} {point.id} not open on {day.isoformat()}"
+        return f"{point.kind.value} {scrub(point.id)} open since {point.opened_on.isoformat()}"
+    return f"{point.kind.value} {scrub(point.id)} not open on {day.isoformat()}"
 
 
 def service_fact(worker: Worker, day: dt.date) -> str:
     state = worker.in_post_on(day)
     if state is None:
-        return f"{worker.role.value} {worker.id}: appointment date not recorded"
+        return f"{worker.role.value} {scrub(worker.id)}: appointment date not recorded"
     if state:
         assert worker.appointed_on is not None
-        return f"{worker.role.value} {worker.id} in post since {worker.appointed_on.isoformat()}"
-    return f"{worker.role.value} {worker.id} not in post on {day.isoformat()}"
+        since = worker.appointed_on.isoformat()
+        return f"{worker.role.value} {scrub(worker.id)} in post since {since}"
+    return f"{worker.role.value} {scrub(worker.id)} not in post on {day.isoformat()}"
 
 
 def count_outcome(certain: int, possible: int, needed: int) -> Outcome:

@@ -30,6 +30,7 @@ import attrs
 from careprotect.enums import ContactMode, WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.masking import scrub
 from careprotect.model import Child, Contact
 from careprotect.params import Evidence
 from careprotect.periods import Period, PeriodKind
@@ -317,7 +318,7 @@ class ContactFrequency:
             if p.scheme in self.schemes and p.overlaps(start, end):
                 a, b = max(p.start, start), min(p.end or end, end)
                 paired.append((a, b, p.worker))
-                sources.append(_Source(f"scheme {p.scheme} with {p.worker}", a, b))
+                sources.append(_Source(f"scheme {p.scheme} with {scrub(p.worker)}", a, b))
         gates = self._gates(child, start, end, env)
         for a, b, on in gates:
             if on is None:
@@ -401,7 +402,9 @@ class ContactFrequency:
                 dropped.append(f"not counted: {_contact(c)} (mode does not count)")
                 continue
             if not span.open and c.worker not in span.paired:
-                dropped.append(f"not counted: {_contact(c)} (by {c.worker}, not the paired worker)")
+                dropped.append(
+                    f"not counted: {_contact(c)} (by {scrub(c.worker)}, not the paired worker)"
+                )
                 continue
             lacking = sorted(required_topics - {t.value for t in c.topics})
             if lacking:
@@ -412,8 +415,9 @@ class ContactFrequency:
                 if worker is None:
                     if c.date not in counted and c.date not in uncertain:
                         uncertain[c.date] = c
+                    unknown = scrub(c.worker)
                     dropped.append(
-                        f"not counted: {_contact(c)} (worker {c.worker} not in the reference data)"
+                        f"not counted: {_contact(c)} (worker {unknown} not in the reference data)"
                     )
                     continue
                 if worker.role not in self.roles:

@@ -44,6 +44,7 @@ from careprotect.divisions import Division, Level
 from careprotect.enums import OrganiserLevel, Post, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.masking import scrub
 from careprotect.model import ServicePoint
 from careprotect.rules.base import Env, RuleKind
 from careprotect.rules.common import (
@@ -381,7 +382,7 @@ class ModelHomeShare:
         else:
             outcome = Outcome.MISSING_INPUT
         facts = [opening_fact(p, day) for p in points]
-        facts += [f"{p.id} is a model home" for p in points if self.is_model(p, day)]
+        facts += [f"{scrub(p.id)} is a model home" for p in points if self.is_model(p, day)]
         yield env.finding(
             self,
             subject,

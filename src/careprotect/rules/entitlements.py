@@ -48,6 +48,7 @@ from careprotect.errors import InvalidValueError, ParameterError, PluginError, P
 from careprotect.faults import describe, failure, not_a_finding
 from careprotect.findings import Finding, Message, Subject, SubjectKind
 from careprotect.io import RegistryStream
+from careprotect.masking import scrub
 from careprotect.model import Child, ReferenceData, Registry, ServicePoint, Worker
 from careprotect.money import CENT
 from careprotect.params import Citation, Evidence, Resolved, Unit
@@ -461,7 +462,10 @@ def _residence_fact(child: Child, day: dt.date) -> str | None:
     if r is None:
         return None
     if r.kind is ResidenceKind.INSTITUTION:
-        return f"institutional: lives in institution {r.institution} since {r.start.isoformat()}"
+        return (
+            f"institutional: lives in institution {scrub(r.institution or '')} "
+            f"since {r.start.isoformat()}"
+        )
     return f"scattered: lives in a family since {r.start.isoformat()}"
 
 

@@ -29,6 +29,7 @@ from careprotect.divisions import Division, Level
 from careprotect.enums import Post, ServicePointKind, Sex, WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.masking import scrub
 from careprotect.model import ServicePoint, Worker
 from careprotect.rules.base import Env, Rule, RuleKind
 from careprotect.rules.common import (
@@ -186,7 +187,7 @@ def _check_qualifications(instance: object, attribute: object, value: object) ->
 def _worker_facts(worker: Worker) -> tuple[str, ...]:
     posts = ", ".join(sorted(p.value for p in worker.posts)) or "none recorded"
     sex = worker.sex.value if worker.sex is not None else "not recorded"
-    return (f"{worker.role.value} {worker.id}: posts {posts}; sex {sex}",)
+    return (f"{worker.role.value} {scrub(worker.id)}: posts {posts}; sex {sex}",)
 
 
 def _requirement(qualifications: tuple[Qualification, ...]) -> Message:
@@ -329,7 +330,7 @@ class ServicePointDirectorEligibility:
                 self,
                 subject,
                 Outcome.MISSING_INPUT,
-                _NO_DIRECTOR.format(point=subject.id),
+                _NO_DIRECTOR.format(point=scrub(subject.id)),
                 evidence=evidence,
                 day=day,
                 facts=(where,),
@@ -341,7 +342,7 @@ class ServicePointDirectorEligibility:
                 self,
                 subject,
                 Outcome.MISSING_INPUT,
-                _UNKNOWN_DIRECTOR.format(point=subject.id, director=subject.director),
+                _UNKNOWN_DIRECTOR.format(point=scrub(subject.id), director=scrub(subject.director)),
                 evidence=evidence,
                 day=day,
                 facts=(where,),
@@ -354,8 +355,8 @@ class ServicePointDirectorEligibility:
             subject,
             outcome,
             _ELIGIBLE[outcome].format(
-                who=f"director of {subject.id}",
-                who_zh=f"{subject.id}的负责人",
+                who=f"director of {scrub(subject.id)}",
+                who_zh=f"{scrub(subject.id)}的负责人",
                 need_en=need.en,
                 need_zh=need.zh,
             ),

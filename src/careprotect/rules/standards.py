@@ -27,6 +27,7 @@ import attrs
 
 from careprotect.enums import ServicePointKind
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.masking import scrub
 from careprotect.model import ServicePoint
 from careprotect.params import Evidence
 from careprotect.rules.base import Env, RuleKind
@@ -110,7 +111,7 @@ class AreaStandard(_PointRule):
             return
         day = judged_day(env)
         words = {
-            "point": subject.id,
+            "point": scrub(subject.id),
             "area": _AREA_EN[self.area],
             "area_zh": _AREA_ZH[self.area],
         }
@@ -200,14 +201,14 @@ class FacilityStandard(_PointRule):
             subject,
             outcome,
             _FACILITIES[outcome].format(
-                point=subject.id,
+                point=scrub(subject.id),
                 needed=", ".join(needed.value) or "none",
                 absent=", ".join(absent),
             ),
             evidence=evidence,
             day=day,
             facts=(
-                f"{subject.kind.value} {subject.id} facilities: "
+                f"{subject.kind.value} {scrub(subject.id)} facilities: "
                 + (", ".join(sorted(have)) or "none recorded"),
             ),
         )
