@@ -15,6 +15,11 @@ ids (the first record with an id wins, as in a serial audit), counts, and yields
 findings. So the findings, rejections and counts are those of a serial audit, in the same
 order.
 
+The workers are a :class:`~careprotect._pool.Pool`: a worker that dies or stops making
+progress ends the audit with :class:`~careprotect.errors.EvaluationError`, which says from
+which record on nothing was judged, and the workers never outlive the audit or the main
+process (see that module).
+
 Results travel pickled. Citations and parameter evidence, shared by many findings, travel as
 a reference to the object both processes hold since the fork. For :meth:`Audit.rendered`,
 the workers render each finding and send what :class:`~careprotect.engine.Rendered` holds
@@ -32,18 +37,21 @@ import io
 import itertools
 import multiprocessing
 import operator
+import os
 import pickle
+import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from careprotect._pool import Pool, WorkerLostError, step
 from careprotect.convert import slot_builder
 from careprotect.divisions import Division, _trusted
 from careprotect.engine import Chunk, Evaluations, Joiner, joined, judged, rendered
+from careprotect.errors import EvaluationError, InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import (
     RawLine,
@@ -60,11 +68,32 @@ from careprotect.rules.base import Env
 if TYPE_CHECKING:
     from careprotect.findings import Summary
 
-__all__ = ["BATCH", "SUBJECTS", "ParallelAudit", "can_fork"]
+__all__ = [
+    "BATCH",
+    "SPAN_VARIABLE",
+    "STALL_TIMEOUT",
+    "SUBJECTS",
+    "TIMEOUT_VARIABLE",
+    "ParallelAudit",
+    "can_fork",
+]
 
 BATCH = 1 << 20
 """Bytes of lines a worker is given at a time (at least one line): a span, which it reads
-from the file itself."""
+from the file itself. The environment variable :data:`SPAN_VARIABLE` sets another."""
+
+SPAN_VARIABLE = "CAREPROTECT_SPAN_BYTES"
+"""The environment variable that sets the bytes of a span instead of :data:`BATCH` (small
+spans make a small registry many, for tests)."""
+
+STALL_TIMEOUT = 60.0
+"""Seconds the workers may go without progress (a record read or a subject judged, by any of
+them) while the audit waits for a result, before they are taken for stopped and the audit
+ends with :class:`~careprotect.errors.EvaluationError`: a minute for one record, generous
+on a busy machine. The environment variable :data:`TIMEOUT_VARIABLE` sets another."""
+
+TIMEOUT_VARIABLE = "CAREPROTECT_WORKER_TIMEOUT"
+"""The environment variable that sets :data:`STALL_TIMEOUT`, in seconds."""
 
 SUBJECTS = 256
 """Divisions, workers or service points a worker is given at a time."""
@@ -174,6 +203,23 @@ _DISPATCH = {
 
 
 def _dumps(value: Any) -> bytes:
+    """``value`` pickled, in a worker. The pickler recurses once a level of nesting, and gives
+    up at the recursion limit: a value nested deeper (which the reader never makes: it drops
+    a record nested more than :data:`~careprotect.io.MAX_DEPTH` levels from its rejection,
+    but a plugin's finding could hold one) is pickled again with four times the limit, and
+    only deeper still is it an error, raised again in the main process."""
+    try:
+        return _pickled(value)
+    except RecursionError:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(4 * limit)
+        try:
+            return _pickled(value)
+        finally:
+            sys.setrecursionlimit(limit)
+
+
+def _pickled(value: Any) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH
@@ -189,6 +235,20 @@ def _dumps(value: Any) -> bytes:
 _Result = tuple[int, int, str | None, Any, Any, str | None]
 # A span's joined texts, count keys and counts (see Joiner).
 _Joined = tuple[bytes, list[Any], list[int]]
+
+
+def _setting(environ: Mapping[str, str], name: str, default: float, what: str) -> float:
+    """The number the environment variable ``name`` sets (above 0), else ``default``."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise InvalidValueError(f"must be {what} above 0 (got {text!r})", field=name)
+    return value
 
 
 def _worker() -> _Worker:
@@ -213,6 +273,7 @@ def _judge(start: int, stop: int) -> bytes:
     lines, feed = span_lines(worker.fd, start, stop)
     joiner = worker.joiner()
     for line, child in stream._span_children(lines):
+        step()
         if child is None:
             rejection = stream.rejections.pop()
             results.append((line.line, line.at, None, None, rejection, stream._structured_id))
@@ -231,10 +292,12 @@ def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
     joiner = worker.joiner()
     if joiner is not None:
         for item in items[start:stop]:
+            step()
             joiner.add(judged(item, evaluations, worker.reveal))
         return _dumps(joiner.chunk())
     findings: list[Any] = []
     for item in items[start:stop]:
+        step()
         findings.extend(worker.out(judged(item, evaluations, worker.reveal)))
     return _dumps(findings)
 
@@ -277,6 +340,9 @@ class ParallelAudit:
         render: Callable[[Finding], Any] | None = None,
         chunks: bool = False,
     ) -> None:
+        environ = os.environ
+        self._timeout = _setting(environ, TIMEOUT_VARIABLE, STALL_TIMEOUT, "a number of seconds")
+        self._span = int(_setting(environ, SPAN_VARIABLE, BATCH, "a number of bytes"))
         self._stream = stream
         self._subjects = subjects
         self._evaluations = evaluations
@@ -290,9 +356,11 @@ class ParallelAudit:
         self._line = self._feed.line  # lines before it
         self._token = next(_tokens)
         self._shared = _shareable(envs)
-        self._executor: ProcessPoolExecutor | None = None
-        self._runs: dict[SubjectKind, deque[tuple[int, Future[bytes]]]] = {}
-        self._inflight: deque[Future[bytes]] = deque()
+        self._pool: Pool | None = None
+        # The runs of reference subjects of each kind given to the workers, as their start
+        # and size, and the spans of lines given, whose results are not taken yet.
+        self._runs: dict[SubjectKind, deque[tuple[int, int]]] = {}
+        self._spans = 0
 
     def start(self) -> None:
         """Fork the workers and give them the reference subjects, then as many spans of
@@ -312,39 +380,57 @@ class ParallelAudit:
                 self._feed.fileno(),
             )
             try:
-                self._executor = executor = ProcessPoolExecutor(
-                    self._jobs,
-                    mp_context=multiprocessing.get_context("fork"),
-                    initializer=_start_worker,
+                self._pool = pool = Pool(
+                    self._jobs, ahead=_AHEAD, timeout=self._timeout, initializer=_start_worker
                 )
-                # The workers are forked at the first submission, with the state just set.
-                for kind, (items, _) in self._subjects.items():
-                    runs = self._runs[kind] = deque()
-                    for start in range(0, len(items), SUBJECTS):
-                        stop = min(start + SUBJECTS, len(items))
-                        runs.append(
-                            (stop - start, executor.submit(_judge_subjects, kind, start, stop))
-                        )
-                self._submit()
+                pool.start()
+            except OSError as exc:  # fork failed: out of memory or processes
+                raise EvaluationError(
+                    f"could not start {self._jobs} worker processes ({exc}); no record was "
+                    "judged; no report was written"
+                ) from None
             finally:
                 _WORKER = None
+        for kind, (items, _) in self._subjects.items():
+            runs = self._runs[kind] = deque()
+            for start in range(0, len(items), SUBJECTS):
+                stop = min(start + SUBJECTS, len(items))
+                runs.append((start, stop - start))
+                pool.submit(_judge_subjects, kind, start, stop)
+        self._submit()
+
+    def _result(self, not_judged: str) -> bytes:
+        """The result of the oldest task given to the workers. When a worker died or stopped,
+        EvaluationError, which says that ``not_judged`` were not judged."""
+        assert self._pool is not None
+        try:
+            return self._pool.result()
+        except WorkerLostError as exc:
+            hint = f" (the wait {TIMEOUT_VARIABLE} sets)" if exc.stopped else ""
+            raise EvaluationError(
+                f"{exc}{hint}; {not_judged} were not judged; no report was written"
+            ) from None
 
     def reference(self, kind: SubjectKind) -> Iterator[Any]:
         """The findings about the reference subjects of ``kind``, in order."""
-        if self._executor is None:
+        if self._pool is None:
             self.start()
         runs = self._runs.pop(kind, deque())
         counted = self._summary.subjects
         count = self._counter()
+        name = kind.value.replace("_", " ")
         while runs:
-            size, future = runs.popleft()
+            start, size = runs.popleft()
+            payload = self._result(
+                f"the {name} records from number {start + 1} on, and every record after them,"
+            )
             counted[kind.value] += size
             if self._chunks:
-                chunk: Chunk = pickle.loads(future.result())
+                chunk: Chunk = pickle.loads(payload)
                 self._count_chunk(chunk)
                 yield chunk
                 continue
-            findings: list[Any] = pickle.loads(future.result())
+            findings: list[Any] = pickle.loads(payload)
             for finding in findings:
                 count(finding)
                 yield finding
@@ -363,15 +449,17 @@ class ParallelAudit:
         return lambda rendered: count(rendered.rule, rendered.outcome)
 
     def _submit(self) -> None:
-        assert self._executor is not None
-        while len(self._inflight) < _AHEAD * self._jobs:
-            span = self._feed.span(BATCH)
+        pool = self._pool
+        assert pool is not None
+        while self._spans < _AHEAD * self._jobs:
+            span = self._feed.span(self._span)
             if span is None:
                 return
-            self._inflight.append(self._executor.submit(_judge, *span))
+            pool.submit(_judge, *span)
+            self._spans += 1
 
     def __iter__(self) -> Iterator[Any]:
-        if self._executor is None:
+        if self._pool is None:
             self.start()
         stream, summary, count = self._stream, self._summary, self._counter()
         # The first child file was parsed with the reference data: judge it here.
@@ -391,13 +479,14 @@ class ParallelAudit:
                     for finding in findings if render is None else rendered(findings, render):
                         count(finding)
                         yield finding
-        while self._inflight:
-            future = self._inflight.popleft()
+        while self._spans:
+            payload = self._result(f"the records from line {self._line + 1} on")
+            self._spans -= 1
             self._submit()
             lines: int
             results: list[_Result]
             span: _Joined | None
-            lines, results, span = pickle.loads(future.result())
+            lines, results, span = pickle.loads(payload)
             duplicates = _take(stream, summary, self._number, self._line, results)
             self._number += len(results)
             self._line += lines
@@ -413,13 +502,15 @@ class ParallelAudit:
             yield chunk
 
     def close(self) -> None:
-        """Stop the workers (waiting for those at work) and close the registry."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Stop the workers and close the registry. When every result was taken, the workers
+        exit as they are told to; else (an error, an interruption, an abandoned audit) they
+        are killed at once, without waiting for the spans at work."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         _SHARED.pop(self._token, None)
         self._runs.clear()
-        self._inflight.clear()
+        self._spans = 0
         self._stream._finish_lines()
 
 
