@@ -138,14 +138,15 @@ class AreaStandard(_PointRule):
             met = value >= minimum.value
             need, need_zh = f"at least {minimum.value} m²", f"不少于{minimum.value}平方米"
         outcome = Outcome.COMPLIANT if met else Outcome.NON_COMPLIANT
+        shown = scrub(str(value))  # an area of 15 digits or more may be an ID number
         yield env.finding(
             self,
             subject,
             outcome,
-            _AREA[outcome].format(value=value, need=need, need_zh=need_zh, **words),
+            _AREA[outcome].format(value=shown, need=need, need_zh=need_zh, **words),
             evidence=evidence,
             day=day,
-            facts=(f"{self.area.value} {value}",),
+            facts=(f"{self.area.value} {shown}",),
         )
 
 

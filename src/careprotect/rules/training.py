@@ -38,6 +38,7 @@ import attrs
 from careprotect.enums import WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.masking import scrub
 from careprotect.model import Training, Worker
 from careprotect.params import Evidence
 from careprotect.periods import Period
@@ -57,7 +58,7 @@ def _training_fact(t: Training) -> str:
     passed = {True: "passed", False: "failed", None: "result not recorded"}[t.passed]
     return (
         f"training on {t.date.isoformat()} by {t.organiser_level.value} level, "
-        f"{t.days} day(s), {passed}"
+        f"{scrub(str(t.days))} day(s), {passed}"  # 15 digits or more may be an ID number
     )
 
 
