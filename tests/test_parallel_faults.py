@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from careprotect import InvalidValueError, open_registry
+from careprotect import EvaluationError, InvalidValueError, open_registry
 from careprotect.engine import Engine
 from careprotect.report import JsonAuditWriter, run_audit
 from careprotect.synth import write_synthetic
@@ -50,6 +50,9 @@ OTHER_VILLAGE = "110101001001"  # a village of Beijing: outside every division o
 
 def _child_line(data: dict[str, Any], **changes: Any) -> bytes:
     return (json.dumps({**data, **changes}, ensure_ascii=False) + "\n").encode()
+
+
+LATE_CONTACT = {"date": "2024-01-03", "worker": "W-LATE", "mode": "phone", "topics": ["study"]}
 
 
 def _bad_lines(child: bytes, first_child: bytes, n: int) -> list[bytes]:
@@ -73,6 +76,10 @@ def _bad_lines(child: bytes, first_child: bytes, n: int) -> list[bytes]:
         lambda: [_child_line(data, id=tag, birth_date="2020-13-01")],
         lambda: [_child_line(data, id=tag, division=None)],
         lambda: [_child_line(data, id=tag, guardians="none")],
+        # a worker record after the child files (rejected), then, later, a child file whose
+        # contact names it: "which was rejected (record N)", N counted from the file's start
+        lambda: [b'{"record": "worker", "id": "W-LATE", "name": "X"}\n'],
+        lambda: [_child_line(data, id=tag, contacts=[LATE_CONTACT])],
     ]
     return kinds[n % len(kinds)]()
 
@@ -420,6 +427,51 @@ def test_the_corpora_audit_the_same_in_parallel(
             _assert_same(engine, path)
         except AssertionError as exc:
             raise AssertionError(f"{name}: {exc}") from None
+
+
+def test_a_worker_killed_under_the_library_makes_iterating_raise_evaluation_error(
+    engine: Engine, small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAREPROTECT_SPAN_BYTES", "65536")  # some 120 spans
+    workers: list[int] = []
+    try:
+        with open_registry(small) as stream:
+            findings = iter(engine.audit(stream, as_of=AS_OF_DATE, jobs=2))
+            next(findings)
+            workers = _children(os.getpid())
+            assert len(workers) == 2
+            os.kill(workers[0], signal.SIGKILL)
+            with pytest.raises(EvaluationError) as raised:
+                for _ in findings:
+                    pass
+        assert str(raised.value).startswith("a worker process died (killed by SIGKILL); the ")
+        assert str(raised.value).endswith(" were not judged; no report was written")
+        assert [pid for pid in workers if _alive(pid)] == []
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_abandoning_an_audit_ends_its_workers_without_waiting_even_for_a_stopped_one(
+    engine: Engine, small: Path
+) -> None:
+    workers: list[int] = []
+    try:
+        with open_registry(small) as stream:
+            findings = iter(engine.audit(stream, as_of=AS_OF_DATE, jobs=2))
+            next(findings)
+            workers = _children(os.getpid())
+            assert len(workers) == 2
+            os.kill(workers[1], signal.SIGSTOP)
+            started = time.monotonic()
+            findings.close()  # type: ignore[attr-defined]
+            assert time.monotonic() - started < 10
+        assert [pid for pid in workers if _alive(pid)] == []
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_timeout_that_is_not_a_number_of_seconds_is_refused(

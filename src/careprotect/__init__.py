@@ -30,6 +30,7 @@ from careprotect.enums import (
 )
 from careprotect.errors import (
     CareProtectError,
+    EvaluationError,
     InvalidCitizenIdError,
     InvalidDivisionError,
     InvalidPeriodError,
@@ -109,6 +110,7 @@ __all__ = [
     "Engine",
     "Enrolment",
     "Env",
+    "EvaluationError",
     "Evidence",
     "Facility",
     "FieldProblem",

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from careprotect._pool import Pool, WorkerLostError, step
-from careprotect.convert import slot_builder
+from careprotect.convert import FieldProblem, slot_builder
 from careprotect.divisions import Division, _trusted
 from careprotect.engine import Chunk, Evaluations, Joiner, joined, judged, rendered
 from careprotect.errors import EvaluationError, InvalidValueError
@@ -228,10 +228,10 @@ def _pickled(value: Any) -> bytes:
 
 
 # One result per record line: (line number, offset, child id, findings, None, None) for an
-# accepted child file, or (line number, offset, None, None, rejection, id of the child file
-# when it was structured) for a rejected record. The findings are rendered when the audit
-# renders them; in chunks, they are the end of the child file's text in the span's and the
-# places of its findings' count keys (see Joiner.add).
+# accepted child file, or (line number, offset, None, unknown references or None, rejection,
+# id of the child file when it was structured) for a rejected record. The findings are
+# rendered when the audit renders them; in chunks, they are the end of the child file's text
+# in the span's and the places of its findings' count keys (see Joiner.add).
 _Result = tuple[int, int, str | None, Any, Any, str | None]
 # A span's joined texts, count keys and counts (see Joiner).
 _Joined = tuple[bytes, list[Any], list[int]]
@@ -257,9 +257,27 @@ def _worker() -> _Worker:
     return _WORKER
 
 
+# In a worker: the references to workers and service points not in the reference data met
+# while checking the record at hand, as (kind, id, what, message), in order.
+_Unknown = tuple[RecordKind, str, str, str]
+_unknowns: list[_Unknown] = []
+
+
 def _start_worker() -> None:
-    """In a new worker: leave duplicate ids to the main process, which sees every span."""
-    _worker().stream._unique_ids = False
+    """In a new worker: leave duplicate ids to the main process, which sees every span, and
+    note each unknown reference's message: it names the record that rejected the id (a worker
+    record after the child files, say), which may lie in another worker's span, so the main
+    process writes it again (see :func:`_take`)."""
+    stream = _worker().stream
+    stream._unique_ids = False
+    unknown = stream._unknown
+
+    def noted(kind: RecordKind, ref: str, what: str) -> str:
+        message = unknown(kind, ref, what)
+        _unknowns.append((kind, ref, what, message))
+        return message
+
+    stream._unknown = noted  # type: ignore[method-assign]
 
 
 def _judge(start: int, stop: int) -> bytes:
@@ -272,11 +290,14 @@ def _judge(start: int, stop: int) -> bytes:
     # before it.
     lines, feed = span_lines(worker.fd, start, stop)
     joiner = worker.joiner()
+    unknowns = _unknowns
     for line, child in stream._span_children(lines):
         step()
         if child is None:
             rejection = stream.rejections.pop()
-            results.append((line.line, line.at, None, None, rejection, stream._structured_id))
+            noted = tuple(unknowns) if unknowns else None
+            unknowns.clear()
+            results.append((line.line, line.at, None, noted, rejection, stream._structured_id))
             continue
         found = judged(child, evaluations, reveal)
         findings = out(found) if joiner is None else joiner.add(found)
@@ -528,9 +549,11 @@ def _take(
     child_ids = stream._child_ids
     counted = summary.subjects
     duplicates = set()
-    for index, (line_no, at, child_id, _, rejection, structured_id) in enumerate(results):
+    for index, (line_no, at, child_id, noted, rejection, structured_id) in enumerate(results):
         if child_id is None:
             problems = rejection.problems
+            if noted is not None:
+                problems = _known_now(stream, problems, noted)
             if structured_id is not None and child_ids.find(structured_id) is not None:
                 problems = (_duplicate(structured_id), *problems)
             stream._file_rejection(
@@ -552,6 +575,24 @@ def _take(
         stream._accept(RecordKind.CHILD)
         counted["child"] += 1
     return duplicates
+
+
+def _known_now(
+    stream: RegistryStream, problems: tuple[FieldProblem, ...], noted: tuple[_Unknown, ...]
+) -> tuple[FieldProblem, ...]:
+    """In the main process: ``problems`` with the messages of the unknown references
+    ``noted`` by a worker written again, as a serial read would write them here: the main
+    process knows every record rejected before, with its number in the file."""
+    again: dict[str, str] = {}
+    for kind, ref, what, message in noted:
+        now = stream._unknown(kind, ref, what)
+        if now != message:
+            again[FieldProblem("$", message).message] = now
+    if not again:
+        return problems
+    return tuple(
+        FieldProblem(p.path, again[p.message]) if p.message in again else p for p in problems
+    )
 
 
 def _chunk(span: _Joined, results: list[_Result], duplicates: set[int]) -> Chunk:

@@ -785,8 +785,11 @@ class Engine:
         ``jobs`` above 1 reads and judges the child files of a JSON Lines
         :class:`RegistryStream` in that many worker processes, on platforms that fork
         (Linux); the findings, rejections and counts are the same, in the same order. Any
-        other source, or a platform that does not fork, is audited in this process. See
-        docs/performance.md.
+        other source, or a platform that does not fork, is audited in this process. A worker
+        that dies, or workers that make no progress for 60 seconds (the environment variable
+        ``CAREPROTECT_WORKER_TIMEOUT`` sets another number), make iterating raise
+        :class:`~careprotect.errors.EvaluationError`, which says from which line on nothing
+        was judged. See docs/performance.md.
         """
         if (as_of is None) == (period is None):
             raise InvalidValueError("give exactly one of 'as_of' and 'period'")
