@@ -79,7 +79,7 @@ def test_yuan_converts_exact_values_to_two_places(
         (
             "999999999999999999999999999",
             "value must be an amount in yuan of at most 26 digits before the decimal point "
-            "(got '999999999999999999999999999')",
+            "(got '999999*****************9999')",  # 15 digits or more: masked, as an ID number
         ),
         (
             Decimal("1E+999999999"),

@@ -618,11 +618,11 @@ class RegistryStream:
             problems.append(_outside(item.division))
         if isinstance(item, Worker):
             if item.id in workers:
-                problem = f"is a duplicate worker id (got {describe_value(item.id)})"
+                problem = f"is a duplicate worker id (got '{item.id}')"
                 problems.append(FieldProblem("$.id", problem))
             return problems
         if item.id in points:
-            problem = f"is a duplicate service point id (got {describe_value(item.id)})"
+            problem = f"is a duplicate service point id (got '{item.id}')"
             problems.append(FieldProblem("$.id", problem))
         if item.director is not None and item.director not in workers:
             message = self._unknown(RecordKind.WORKER, item.director, "worker")
@@ -769,7 +769,8 @@ def _within(code: Division, divisions: Mapping[Division, Any]) -> bool:
 
 
 def _duplicate(child_id: str) -> FieldProblem:
-    return FieldProblem("$.id", f"is a duplicate child id (got {describe_value(child_id)})")
+    # The record's own id, shown as its header shows it (FieldProblem masks ID numbers).
+    return FieldProblem("$.id", f"is a duplicate child id (got '{child_id}')")
 
 
 def _outside(code: Division) -> FieldProblem:
