@@ -835,7 +835,7 @@ class _ChildMaker:
         surname = _SURNAMES[int(rnd() * len(_SURNAMES))]
         record: dict[str, Any] = {
             "record": "child",
-            "id": f"C{code}{index:03d}",
+            "id": f"C{code}-{index:03d}",  # no 15-digit run, which is masked as an ID number
             "name": _name(self.rng, surname),
             "citizen_id": first17 + check_character(first17),
             "birth_date": birth,
