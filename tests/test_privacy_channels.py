@@ -463,3 +463,18 @@ def test_errors_mask_id_numbers_whatever_built_their_message(error: Exception) -
     texts += [getattr(error, "problem", "")]
     assert all(NUMBER[:15] not in text for text in texts)
     assert "433122********015X" in str(error)
+
+
+def test_a_classification_masks_a_child_id_that_is_an_id_number() -> None:
+    """Engine.classify's result shows a child's id masked in its repr when it could be an ID
+    number, and keeps the id as given in the attribute (what the caller asked about)."""
+    import datetime as dt
+
+    import attrs
+
+    child = load_registry(SAMPLE).registry.children[0]
+    number = "433122201204180021"
+    result = careprotect.Engine().classify(attrs.evolve(child, id=number), dt.date(2024, 1, 1))
+    assert result.child == number
+    assert number not in repr(result)
+    assert "433122********0021" in repr(result)

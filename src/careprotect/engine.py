@@ -33,6 +33,7 @@ from careprotect.faults import (
 )
 from careprotect.findings import Finding, Outcome, SubjectKind, Summary
 from careprotect.io import RegistryStream
+from careprotect.masking import scrub
 from careprotect.model import Child, ReferenceData, Registry
 from careprotect.params import (
     Citation,
@@ -83,9 +84,10 @@ class Registered:
 
 @attrs.frozen
 class Classification:
-    """The categories of a child on a day, each with its reasons."""
+    """The categories of a child on a day, each with its reasons. ``child`` is the child's id
+    as given; its ``repr`` masks it when it could be an ID number."""
 
-    child: str
+    child: str = attrs.field(repr=lambda child: repr(scrub(child)))
     day: dt.date
     memberships: tuple[Membership, ...]
 
