@@ -326,15 +326,17 @@ def engine() -> Engine:
     return Engine.from_entry_points()
 
 
-def _audit(engine: Engine, path: Path, jobs: int) -> dict[str, Any]:
+def _audit(
+    engine: Engine, path: Path, jobs: int, max_line_bytes: int | None = None
+) -> dict[str, Any]:
     """Everything an audit tells: its JSON report, and through a second audit its findings,
     summary, rejections (numbers, text and record as read) and counts."""
     report = io.StringIO()
-    with open_registry(path) as stream:
+    with open_registry(path, max_line_bytes=max_line_bytes) as stream:
         run_audit(
             engine.audit(stream, as_of=AS_OF_DATE, jobs=jobs), stream, JsonAuditWriter(report)
         )
-    with open_registry(path) as stream:
+    with open_registry(path, max_line_bytes=max_line_bytes) as stream:
         run = engine.audit(stream, as_of=AS_OF_DATE, jobs=jobs)
         findings = [finding.as_dict() for finding in run]
         return {
@@ -346,9 +348,9 @@ def _audit(engine: Engine, path: Path, jobs: int) -> dict[str, Any]:
         }
 
 
-def _assert_same(engine: Engine, path: Path) -> dict[str, Any]:
-    serial = _audit(engine, path, 1)
-    parallel = _audit(engine, path, 2)
+def _assert_same(engine: Engine, path: Path, max_line_bytes: int | None = None) -> dict[str, Any]:
+    serial = _audit(engine, path, 1, max_line_bytes)
+    parallel = _audit(engine, path, 2, max_line_bytes)
     for key, value in serial.items():
         assert parallel[key] == value, key
     return serial
@@ -484,3 +486,19 @@ def test_a_timeout_that_is_not_a_number_of_seconds_is_refused(
         assert str(raised.value) == (
             f"'CAREPROTECT_WORKER_TIMEOUT' must be a number of seconds above 0 (got {bad!r})"
         )
+
+
+def test_a_line_limit_given_to_open_registry_holds_in_the_workers_too(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """open_registry(max_line_bytes=...) rejects the same long lines at --jobs 2 as at 1."""
+    monkeypatch.setenv("CAREPROTECT_SPAN_BYTES", "4096")
+    reference, children = _sample()
+    limit = max(len(line) for line in reference) + 1
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b"".join(reference + children))
+    long_lines = sum(len(line.rstrip(b"\n")) > limit for line in children)
+    assert long_lines > 0
+    serial = _assert_same(engine, path, limit)
+    too_long = [r for r in serial["rejections"] if "must be a line of at most" in r[2]]
+    assert len(too_long) == long_lines

@@ -288,7 +288,7 @@ def _judge(start: int, stop: int) -> bytes:
     results: list[_Result] = []
     # Lines and records are numbered within the span; the main process knows how many come
     # before it.
-    lines, feed = span_lines(worker.fd, start, stop)
+    lines, feed = span_lines(worker.fd, start, stop, max_line_bytes=stream.max_line_bytes)
     joiner = worker.joiner()
     unknowns = _unknowns
     for line, child in stream._span_children(lines):
