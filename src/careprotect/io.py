@@ -1044,24 +1044,39 @@ def _lenient_int(text: str) -> Any:
     return int(text)
 
 
-def _long_int(data: Any, path: str = "$") -> FieldProblem | None:
-    """The problem of the first :class:`_LongInt` in ``data`` (nested at most MAX_DEPTH)."""
-    if isinstance(data, _LongInt):
-        limit = sys.get_int_max_str_digits()
-        return FieldProblem(
-            path, f"must be an integer of at most {limit} digits (got {data.digits} digits)"
-        )
+def _first_problem(
+    data: Any, problem: Callable[[Any, str], FieldProblem | None], path: str = "$"
+) -> FieldProblem | None:
+    """``problem(value, path)`` of the first value in ``data`` (``data`` itself, then its
+    keys and values, depth first) that has one."""
+    found = problem(data, path)
+    if found is not None:
+        return found
     if isinstance(data, dict):
         for key, value in data.items():
-            problem = _long_int(value, f"{path}.{path_key(key)}")
-            if problem is not None:
-                return problem
+            found = problem(key, path) or _first_problem(value, problem, f"{path}.{path_key(key)}")
+            if found is not None:
+                return found
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            problem = _long_int(value, f"{path}[{index}]")
-            if problem is not None:
-                return problem
+            found = _first_problem(value, problem, f"{path}[{index}]")
+            if found is not None:
+                return found
     return None
+
+
+def _too_long_int(value: Any, path: str) -> FieldProblem | None:
+    if not isinstance(value, _LongInt):
+        return None
+    limit = sys.get_int_max_str_digits()
+    return FieldProblem(
+        path, f"must be an integer of at most {limit} digits (got {value.digits} digits)"
+    )
+
+
+def _long_int(data: Any) -> FieldProblem | None:
+    """The problem of the first :class:`_LongInt` in ``data`` (nested at most MAX_DEPTH)."""
+    return _first_problem(data, _too_long_int)
 
 
 def _depth(data: Any) -> int:
@@ -1094,24 +1109,15 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _lone_surrogate(data: Any, path: str = "$") -> FieldProblem | None:
-    """The problem of the first string (or key) in ``data`` that holds a lone surrogate."""
-    if isinstance(data, str):
-        if _SURROGATE.search(data):
-            return FieldProblem(path, "holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape)")
-        return None
-    if isinstance(data, dict):
-        for key, value in data.items():
-            step = path_key(key)
-            problem = _lone_surrogate(key, path) or _lone_surrogate(value, f"{path}.{step}")
-            if problem is not None:
-                return problem
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            problem = _lone_surrogate(value, f"{path}[{index}]")
-            if problem is not None:
-                return problem
+def _surrogate(value: Any, path: str) -> FieldProblem | None:
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return FieldProblem(path, "holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape)")
     return None
+
+
+def _lone_surrogate(data: Any) -> FieldProblem | None:
+    """The problem of the first string (or key) in ``data`` that holds a lone surrogate."""
+    return _first_problem(data, _surrogate)
 
 
 def _parse_record_line(line: RawLine) -> _Raw:
