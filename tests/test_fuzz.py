@@ -19,6 +19,7 @@ stays in ``tests/corpus``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import re
@@ -174,23 +175,43 @@ def run(*argv: str) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
+@functools.cache
+def library_text() -> str:
+    """What the library prints of itself whatever the registry: its rules, parameters and
+    plugins, with their titles and citations (湖南省民政厅...)."""
+    texts = []
+    for verb in ("rules", "parameters", "plugins"):
+        status, out, err = run(verb, "--format", "json")
+        assert (status, err) == (0, ""), err
+        texts.append(out)
+    return json.dumps([json.loads(t) for t in texts], ensure_ascii=False)
+
+
 def hidden(content: bytes) -> set[str]:
     """What must never be shown: runs of 15 or more digits, and names of children,
-    guardians and workers (two characters or more)."""
+    guardians and workers (two characters or more), but for a "name" that is text the
+    library prints anyway (湖南省 is in its citations) or a place's name in the registry."""
     found = {m.decode() for m in ID_NUMBER.findall(content)}
+    names: set[str] = set()
+    places: list[str] = []
     for line in content.splitlines():
         try:
             record = json.loads(line, parse_int=str)  # any number of digits
         except (ValueError, RecursionError):
             continue
-        if not isinstance(record, dict) or record.get("record") not in ("child", "worker"):
+        if not isinstance(record, dict):
             continue
-        names = [record.get("name")]
+        if record.get("record") not in ("child", "worker"):
+            if isinstance(record.get("name"), str):
+                places.append(record["name"])
+            continue
+        given = [record.get("name")]
         guardianships = record.get("guardianships")
         if isinstance(guardianships, list):
-            names += [g.get("guardian") for g in guardianships if isinstance(g, dict)]
-        found.update(n for n in names if isinstance(n, str) and len(n) >= 2 and not n.isascii())
-    return found
+            given += [g.get("guardian") for g in guardianships if isinstance(g, dict)]
+        names.update(n for n in given if isinstance(n, str) and len(n) >= 2 and not n.isascii())
+    shown_anyway = library_text() + "\n".join(places)
+    return found | {n for n in names if n not in shown_anyway}
 
 
 def records_in(content: bytes) -> int:
@@ -224,6 +245,33 @@ def check(argv: tuple[str, ...], status: int, out: str, err: str, secret: set[st
 AUDIT = ("--as-of", "2020-06-30", "--format", "json", "--lang", "en")
 
 
+def keeps_the_promises(path: Path, content: bytes) -> None:
+    """Read the registry ``content`` written at ``path`` with the library, then with
+    ``validate`` and ``audit``, and check every promise of the module's docstring but the
+    parallel one (an AssertionError names the one broken). The atheris target
+    (fuzz/fuzz_registry.py) calls this too."""
+    secret = hidden(content)
+    counts = read(path, content)
+    argv: tuple[str, ...] = ("validate", str(path), "--lang", "en")
+    status, out, err = run(*argv)
+    check(argv, status, out, err, secret)
+    if counts is None:
+        assert status == 2
+    else:
+        shown = COUNTS.search(out)
+        assert shown is not None, out
+        assert tuple(int(g) for g in shown.groups()) == counts
+        assert status == (1 if counts[2] else 0)
+    argv = ("audit", str(path), *AUDIT, "--jobs", "1")
+    status, out, err = run(*argv)
+    check(argv, status, out, err, secret)
+    if counts is None:
+        assert status == 2
+    else:
+        figures = json.loads(out)["records"]
+        assert (figures["read"], figures["accepted"], figures["rejected"]) == counts
+
+
 @settings(
     max_examples=120,
     deadline=None,
@@ -234,27 +282,8 @@ def test_mutated_registries_keep_the_promises(registry: tuple[bytes, str]) -> No
     """The reader and validate count every record; validate and audit exit with a
     documented status, without a traceback, showing nothing personal unmasked."""
     content, suffix = registry
-    secret = hidden(content)
     with registry_file(content, suffix) as path:
-        counts = read(path, content)
-        argv: tuple[str, ...] = ("validate", str(path), "--lang", "en")
-        status, out, err = run(*argv)
-        check(argv, status, out, err, secret)
-        if counts is None:
-            assert status == 2
-        else:
-            shown = COUNTS.search(out)
-            assert shown is not None, out
-            assert tuple(int(g) for g in shown.groups()) == counts
-            assert status == (1 if counts[2] else 0)
-        argv = ("audit", str(path), *AUDIT, "--jobs", "1")
-        status, out, err = run(*argv)
-        check(argv, status, out, err, secret)
-        if counts is None:
-            assert status == 2
-        else:
-            figures = json.loads(out)["records"]
-            assert (figures["read"], figures["accepted"], figures["rejected"]) == counts
+        keeps_the_promises(path, content)
 
 
 @settings(
