@@ -171,12 +171,16 @@ def test_dates_and_periods_out_of_range_are_refused_up_front(
     assert problem in _one_error_line(err)
 
 
-def test_the_limits_themselves_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_limits_themselves_are_accepted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """The first and last days, and a range just under 50 years, are in range."""
     assert run(capsys, "parameters", "--at", "1949-10-01")[0] == 0
     assert run(capsys, "parameters", "--at", "2100-12-31")[0] == 0
+    registry = tmp_path / "one-division.jsonl"  # no child: 49 years are quick to pass over
+    registry.write_text('{"record": "division", "code": "43", "name": "湖南省"}\n')
     status, _, err = run(
-        capsys, "entitlements", str(SAMPLE), "--period", "2000..2048", "--format", "csv",
+        capsys, "entitlements", str(registry), "--period", "2000..2048", "--format", "csv",
         "-o", os.devnull,
     )  # fmt: skip
     assert (status, err) == (0, "")
