@@ -7,8 +7,9 @@ read, the exceptions its converter raises and its DEBUG log are collected too: n
 may hold the name, the number or the number's first 15 digits.
 
 Two kinds of field are exempt from names, and say so: a record's own id (``id``, a division's
-``code``) is the registry's code, shown as given unless it holds an ID number; and the name
-of a place (a division, a service point) is shown as given, being no one's personal data.
+``code``) and a reference to one (a contact's worker, an agreement's child) are the
+registry's codes, shown as given unless they hold an ID number; and the name of a place (a
+division, a service point) is shown as given, being no one's personal data.
 With ``--reveal``, the subjects' own names and ids may show in findings, and only there.
 """
 
@@ -116,10 +117,22 @@ OBJECTS = _each_once(
 
 # A record's own id, and the names of places: shown as given (see the module's docstring).
 NO_NAMES = {("id",), ("code",)}
+# The ids of workers, service points and children: a field holding one in the sample is a
+# reference to a record (a contact's worker, an agreement's child), a code as the record's
+# own id is. (A division code is checked as a code, so a name there is rejected, masked.)
+IDS = {record["id"] for record in _base() if "id" in record}
+
+
+def _value_at(index: int, path: tuple[Any, ...]) -> Any:
+    value: Any = _base()[index]
+    for step in path:
+        value = value[step]
+    return value
 
 
 def _takes_a_name(index: int, path: tuple[Any, ...]) -> bool:
-    if path in NO_NAMES:
+    value = _value_at(index, path)
+    if path in NO_NAMES or (isinstance(value, str) and value in IDS):
         return False
     return not (path == ("name",) and _kind(index) in ("division", "service_point"))
 
