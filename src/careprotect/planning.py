@@ -28,6 +28,7 @@ or a category that cannot be decided), the entry is listed with ``required`` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 
 import attrs
@@ -140,40 +141,33 @@ def _due(
     reveal: bool,
 ) -> Iterator[tuple[str | None, DueContact]]:
     last = child.last_contact_before(month.end)
-    child_id = child.id if reveal else scrub(child.id)
-    child_name = child.name if reveal else mask_name(child.name)
-    last_day = last.date if last is not None else None
+    # What every entry of the child says, whatever the rule found.
+    entry_of = functools.partial(
+        DueContact,
+        child_id=child.id if reveal else scrub(child.id),
+        child_name=child.name if reveal else mask_name(child.name),
+        village=child.division,
+        last_contact=last.date if last is not None else None,
+    )
     for registered, rule, env in rules:
         if not registered.applies_to(child.division):
             continue
         try:
             due = list(_rule_due(child, rule, env, month, directors))
         except Exception as exc:  # a rule that fails for one child: the others go on
-            failed = DueContact(
-                child_id=child_id,
-                child_name=child_name,
-                village=child.division,
+            failed = entry_of(
                 rule=registered.id,
                 period=month,
                 required=None,
                 counted=0,
                 still_due=None,
-                last_contact=last_day,
                 error=failure(exc, reveal=reveal),
             )
             yield None, failed
             continue
         for workers, period, required, counted, still in due:
-            entry = DueContact(
-                child_id=child_id,
-                child_name=child_name,
-                village=child.division,
-                rule=rule.id,
-                period=period,
-                required=required,
-                counted=counted,
-                still_due=still,
-                last_contact=last_day,
+            entry = entry_of(
+                rule=rule.id, period=period, required=required, counted=counted, still_due=still
             )
             responsible: list[str | None] = [*sorted(workers)] or [None]
             for worker in responsible:
