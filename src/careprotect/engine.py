@@ -23,7 +23,7 @@ from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError, PluginError, PluginLoadError
 from careprotect.faults import (
     category_problem,
-    describe,
+    exception_text,
     failed,
     failure,
     not_a_finding,
@@ -493,7 +493,7 @@ class Engine:
                 manager.register(plugin)
             except Exception as exc:  # pluggy's ValueError, PluginValidationError, ...
                 raise PluginError(
-                    f"{self._who(plugin)} cannot be registered: {describe(exc)}"
+                    f"{self._who(plugin)} cannot be registered: {exception_text(exc)}"
                 ) from exc
             info = self._call_for(plugin, "careprotect_plugin_info")
             problem = _info_problem(info)
@@ -580,7 +580,7 @@ class Engine:
                 plugin = entry_point.load()
             except Exception as exc:  # ImportError, or whatever the module raises on import
                 raise PluginError(
-                    f"plugin {name} [{origin[1]}] cannot be imported: {describe(exc)}"
+                    f"plugin {name} [{origin[1]}] cannot be imported: {exception_text(exc)}"
                 ) from exc
             plugins.append(plugin)
             origins[id(plugin)] = origin
@@ -619,7 +619,7 @@ class Engine:
                     raise
                 except Exception as exc:
                     raise PluginError(
-                        f"{self._who(plugin)}: its {hook} hook raised {describe(exc)}"
+                        f"{self._who(plugin)}: its {hook} hook raised {exception_text(exc)}"
                     ) from exc
         return None
 

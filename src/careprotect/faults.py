@@ -33,7 +33,7 @@ from careprotect.rules.base import RuleKind, subject_of
 __all__ = [
     "FAILED",
     "category_problem",
-    "describe",
+    "exception_text",
     "failed",
     "failure",
     "not_a_finding",
@@ -69,7 +69,7 @@ def _origin(exc: BaseException) -> str:
     return f" in {frame.f_code.co_name} ({module} line {tb.tb_lineno})"
 
 
-def describe(exc: BaseException, *, text: bool = True) -> str:
+def exception_text(exc: BaseException, *, text: bool = True) -> str:
     """``exc`` in one line: its type and, when ``text``, its own text, scrubbed of ID numbers
     and cut at 300 characters."""
     said = " ".join(str(exc).split()) if text else ""
@@ -81,7 +81,7 @@ def describe(exc: BaseException, *, text: bool = True) -> str:
 def failure(exc: BaseException, *, reveal: bool = False) -> str:
     """What an error finding says of ``exc``: its type and where it was raised, with its own
     text only when careprotect wrote it or ``reveal`` (see the module's docstring)."""
-    return describe(exc, text=reveal or isinstance(exc, CareProtectError)) + _origin(exc)
+    return exception_text(exc, text=reveal or isinstance(exc, CareProtectError)) + _origin(exc)
 
 
 def not_a_finding(value: object, expected: str = "a Finding") -> str:

@@ -45,7 +45,7 @@ import attrs
 from careprotect.divisions import Division, Level
 from careprotect.enums import ResidenceKind, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError, ParameterError, PluginError, PluginLoadError
-from careprotect.faults import describe, failure, not_a_finding
+from careprotect.faults import exception_text, failure, not_a_finding
 from careprotect.findings import Finding, Message, Subject, SubjectKind
 from careprotect.io import RegistryStream
 from careprotect.masking import scrub
@@ -903,7 +903,8 @@ def check_rules(engine: Engine) -> None:
             raise PluginLoadError(f"{exc} (registered by {registered.plugin})") from None
         except Exception as exc:  # a plugin's own check that fails
             raise PluginError(
-                f"plugin {registered.plugin}: the check of {registered.id!r} raised {describe(exc)}"
+                f"plugin {registered.plugin}: the check of {registered.id!r} raised "
+                f"{exception_text(exc)}"
             ) from exc
 
 
