@@ -871,13 +871,9 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-_HINTS: tuple[tuple[type[BaseException], str], ...] = (
-    (EvaluationError, ""),
-    (PluginError, " (fix or uninstall the plugin, or leave it out with --plugins)"),
-    (RegistryReadError, ""),
-)
-"""What to do, added to the line of each kind of error (those whose message says it already
-add nothing)."""
+_PLUGIN_HINT = " (fix or uninstall the plugin, or leave it out with --plugins)"
+"""What to do about a plugin that cannot be used, added to its error's line (other errors'
+messages say what to do themselves)."""
 
 
 _MAIN_PID = os.getpid()
@@ -991,7 +987,7 @@ def _failed(exc: Exception, debug: bool) -> int:
     if debug:
         _err("".join(traceback.format_exception(exc)).rstrip("\n"))
     if isinstance(exc, CareProtectError):
-        hint = next((h for kind, h in _HINTS if isinstance(exc, kind)), "")
+        hint = _PLUGIN_HINT if isinstance(exc, PluginError) else ""
         _err(f"careprotect: {_one_line(str(exc))}{hint}")
         return EXIT_ERRORS if isinstance(exc, EvaluationError) else EXIT_USAGE
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
