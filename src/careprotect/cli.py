@@ -876,15 +876,9 @@ _PLUGIN_HINT = " (fix or uninstall the plugin, or leave it out with --plugins)"
 messages say what to do themselves)."""
 
 
-_MAIN_PID = os.getpid()
-
-
 def _on_sigterm(signum: int, frame: object) -> None:
-    if os.getpid() != _MAIN_PID:
-        # A forked worker inherited this handler: die of the signal, as a worker should.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
-        return
+    # Worker processes forked during the run set SIGTERM back to its default themselves
+    # (careprotect._pool), so this runs in the command's own process only.
     raise _Terminated
 
 
@@ -898,8 +892,6 @@ def _signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    global _MAIN_PID
-    _MAIN_PID = os.getpid()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
