@@ -62,6 +62,7 @@ document = "seeds/002"
 title = "关于进一步加强村级儿童之家建设和管理工作的通知"
 clause = "5.4"
 date = 2019-06-11
+status = "confirmed"
 verified = 2026-11-23
 
 [[values]]

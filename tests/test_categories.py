@@ -167,6 +167,7 @@ CITE = """
 issuer = "某省民政厅"
 document = "某民发〔2020〕1号"
 title = "t"
+status = "confirmed"
 verified = 2026-11-23
 """
 

@@ -48,6 +48,7 @@ HUNAN_800 = """
 issuer = "湖南省民政厅"
 document = "test"
 title = "A test raise of the scattered orphan allowance"
+status = "confirmed"
 verified = 2026-11-23
 
 [[values]]

@@ -33,6 +33,7 @@ issuer = "某省民政厅"
 document = "{name}〔2019〕1号"
 title = "关于做好农村留守儿童关爱服务工作的通知"
 date = 2019-01-01
+status = "confirmed"
 verified = 2026-11-23
 """
 

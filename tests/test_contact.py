@@ -56,6 +56,7 @@ PARAMETERS = """
 issuer = "咸宁市民政局"
 document = "seeds/000 (Xianning news 2020-12-17)"
 title = "咸宁市农村留守儿童关爱保护"
+status = "confirmed"
 verified = 2026-11-23
 
 [parameters."xianning.contact.min_count"]

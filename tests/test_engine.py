@@ -27,6 +27,7 @@ CITATION = """
 issuer = "某省民政厅"
 document = "某民发〔2018〕1号"
 title = "t"
+status = "confirmed"
 verified = 2026-11-23
 """
 

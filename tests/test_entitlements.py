@@ -84,6 +84,7 @@ issuer = "湖南省民政厅"
 document = "seeds/004 (华声在线: 湖南提高孤儿基本生活费最低保障标准)"
 title = "从2018年1月起提高孤儿基本生活费最低保障标准"
 date = 2018-01-01
+status = "confirmed"
 verified = 2026-11-23
 
 [citations.hn-2019-06-11]
@@ -92,6 +93,7 @@ document = "seeds/002"
 title = "关于进一步加强村级儿童之家建设和管理工作的通知"
 clause = "五(二)"
 date = 2019-06-11
+status = "confirmed"
 verified = 2026-11-23
 """
 

@@ -56,6 +56,7 @@ CITATION = """
 issuer = "测试"
 document = "test"
 title = "A test source"
+status = "confirmed"
 verified = 2026-11-23
 """
 
@@ -693,7 +694,7 @@ def test_a_parameter_file_that_is_not_utf8_is_named_with_its_line(
     path = tmp_path / "latin.toml"
     path.write_bytes(CITATION.encode() + b'\n[parameters."faulty.count"]\nzh = "\xe9"\n')
     plugin = stub_plugin("faulty", None, files=[path], version="1.0")
-    said = "cannot read latin.toml of plugin faulty: not UTF-8 text (byte 0xe9 on line 9)"
+    said = "cannot read latin.toml of plugin faulty: not UTF-8 text (byte 0xe9 on line 10)"
     with pytest.raises(PluginLoadError, match=f"^{said}$".replace("(", r"\(").replace(")", r"\)")):
         Engine([plugin])
     install("faulty", lambda: plugin)

@@ -19,6 +19,7 @@ from careprotect.params import (
     ParameterTable,
     ParameterValue,
     PluginInfo,
+    Status,
     Unit,
     coerce_values,
     load_parameter_file,
@@ -29,10 +30,20 @@ NATION = PluginInfo(name="national", version="1", scope=None)
 HUNAN = PluginInfo(name="hunan", version="2", scope=Division("43"))
 OTHER = PluginInfo(name="other", version="3", scope=Division("43"))
 CITE = Citation(
-    key="c", issuer="国务院", document="X〔2010〕1号", title="T", verified=dt.date(2026, 1, 1)
+    key="c",
+    issuer="国务院",
+    document="X〔2010〕1号",
+    title="T",
+    status=Status.CONFIRMED,
+    verified=dt.date(2026, 1, 1),
 )
 CITE2 = Citation(
-    key="d", issuer="湖南省民政厅", document="Y〔2018〕2号", title="U", verified=dt.date(2026, 1, 1)
+    key="d",
+    issuer="湖南省民政厅",
+    document="Y〔2018〕2号",
+    title="U",
+    status=Status.CONFIRMED,
+    verified=dt.date(2026, 1, 1),
 )
 SPEC = ParameterSpec(name="allowance", unit=Unit.YUAN_PER_MONTH, zh="z", en="e", plugin=NATION)
 
@@ -218,6 +229,7 @@ def test_parameter_file_values_default_to_the_plugin_scope(tmp_path: Path) -> No
 issuer = "湖南省民政厅"
 document = "湘民发〔2018〕1号"
 title = "t"
+status = "confirmed"
 verified = 2026-11-23
 
 [parameters."x"]
@@ -265,6 +277,7 @@ CITED = """[citations.c]
 issuer = "湖南省民政厅"
 document = "D"
 title = "T"
+status = "confirmed"
 verified = 2026-11-23
 """
 USES = '[[values]]\nparameter = "x"\neffective = 2018-01-01\nvalue = 3\ncitation = "c"\n'

@@ -16,6 +16,7 @@ TOML = """
 issuer = "国务院"
 document = "国发〔2016〕13号"
 title = "t"
+status = "confirmed"
 verified = 2026-11-23
 """
 

@@ -59,6 +59,7 @@ __all__ = [
     "ParameterValue",
     "PluginInfo",
     "Resolved",
+    "Status",
     "Unit",
     "coerce_values",
     "load_parameter_file",
@@ -98,28 +99,77 @@ class PluginInfo:
         return f"{self.name} {self.version} ({scope_label(self.scope)})"
 
 
+class Status(enum.StrEnum):
+    """How far a cited fact is known (POLICY.md, "confidence"), strongest first.
+
+    ``confirmed``: read in the official text or an official page reproducing it;
+    ``reported``: from a news report, a provincial copy or another secondary source;
+    ``assumed``: a modelling choice where the sources are silent.
+    """
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    ASSUMED = "assumed"
+
+    @property
+    def rank(self) -> int:
+        """0 for confirmed, 1 for reported, 2 for assumed: higher is weaker."""
+        return _STATUS_RANK[self]
+
+    @property
+    def weak(self) -> bool:
+        """Whether an answer resting on this status should be checked (reported, assumed)."""
+        return self is not Status.CONFIRMED
+
+
+_STATUS_RANK = {Status.CONFIRMED: 0, Status.REPORTED: 1, Status.ASSUMED: 2}
+
+
+def weakest(statuses: Iterable[Status]) -> Status:
+    """The weakest of ``statuses`` (confirmed when there are none)."""
+    return max(statuses, key=lambda s: s.rank, default=Status.CONFIRMED)
+
+
+NO_NUMBER = "no number published"
+"""What a citation shows for ``document`` when the source publishes no document number."""
+
+
 @attrs.frozen(kw_only=True)
 class Citation:
-    """Where a value or a rule comes from.
+    """Where a value or a rule comes from, and how far it is known.
 
-    ``document`` is the official number (国办发〔2010〕54号) or, for the seed documents, the
-    file and the document it reports on; ``clause`` the article or clause; ``date`` the date of
-    issue; ``verified`` the day someone last checked the value against the source.
+    ``document`` is the official number (国办发〔2010〕54号); empty when none is published
+    (shown as "no number published"); ``title`` the document's title, or for a news report
+    the publication and the article's title; ``clause`` the article or clause; ``date`` the
+    date of issue or publication; ``status`` how far the fact is known (:class:`Status`);
+    ``verified`` the day the status was last checked; ``url`` a public address where one is
+    known; ``note`` what a reader should know (what is uncertain, what was assumed and why).
     """
 
     key: str
     issuer: str
     document: str
     title: str
+    status: Status
     clause: str = ""
     date: dt.date | None = None
     verified: dt.date | None = None
     url: str = ""
+    note: str = ""
 
     def __str__(self) -> str:
         clause = f" {self.clause}" if self.clause else ""
         when = f", {self.date.isoformat()}" if self.date else ""
-        return f"{self.issuer}《{self.title}》({self.document}){clause}{when}"
+        return f"{self.issuer}《{self.title}》({self.document or NO_NUMBER}){clause}{when}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: the text users see, the status, and the public address."""
+        return {
+            "text": str(self),
+            "status": self.status.value,
+            "url": self.url,
+            "verified": self.verified.isoformat() if self.verified else None,
+        }
 
 
 class Unit(enum.StrEnum):
@@ -484,18 +534,26 @@ def load_parameter_file(
     for key, raw in _table(data.get("citations", {}), f"{where}: citations").items():
         entry = f"{where}: citation {key!r}"
         c = _table(raw, entry)
-        for required in ("issuer", "document", "title", "verified"):
+        for required in ("issuer", "document", "title", "status", "verified"):
             if required not in c:
                 raise PluginLoadError(f"{entry} needs {required!r}")
+        status = _text(c, "status", entry)
+        if status not in Status.__members__.values():
+            raise PluginLoadError(
+                f"{entry} has status {status!r}; expected one of "
+                f"{', '.join(s.value for s in Status)}"
+            )
         citations[key] = Citation(
             key=key,
             issuer=_text(c, "issuer", entry),
             document=_text(c, "document", entry),
             title=_text(c, "title", entry),
+            status=Status(status),
             clause=_text(c, "clause", entry, ""),
             date=_date(c["date"], f"{entry} date") if "date" in c else None,
             verified=_date(c["verified"], f"{entry} verified"),
             url=_text(c, "url", entry, ""),
+            note=_text(c, "note", entry, ""),
         )
     specs: list[ParameterSpec] = []
     for name, raw in _table(data.get("parameters", {}), f"{where}: parameters").items():

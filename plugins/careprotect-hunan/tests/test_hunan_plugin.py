@@ -134,6 +134,7 @@ COUNTY_CITATION = """
 issuer = "泸溪县民政局（测试用，虚构）"
 document = "test"
 title = "test county values"
+status = "confirmed"
 verified = 2026-11-23
 """
 
