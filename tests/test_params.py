@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,10 +20,12 @@ from careprotect.params import (
     ParameterTable,
     ParameterValue,
     PluginInfo,
+    StaleReason,
     Status,
     Unit,
     coerce_values,
     load_parameter_file,
+    scope_label,
 )
 from careprotect.testing import divisions, stub_plugin
 
@@ -269,7 +272,9 @@ def test_a_value_without_a_citation_is_refused(tmp_path: Path) -> None:
     path.write_text(
         '[[values]]\nparameter = "x"\neffective = 2018-01-01\nvalue = 3\n', encoding="utf-8"
     )
-    with pytest.raises(PluginLoadError, match=r"values\[0\] needs a 'citation'"):
+    with pytest.raises(
+        PluginLoadError, match=r"^p\.toml of plugin hunan: values\[0\] needs 'citation'$"
+    ):
         load_parameter_file(path, HUNAN)
 
 
@@ -291,7 +296,7 @@ def test_a_value_may_cite_a_citation_registered_earlier(tmp_path: Path) -> None:
     known, _, _ = load_parameter_file(first, HUNAN)
     _, _, values = load_parameter_file(second, HUNAN, known)
     assert [v.citation.document for v in values] == ["D"]
-    with pytest.raises(PluginLoadError, match=r"values\[0\] needs a 'citation'.*got 'c'"):
+    with pytest.raises(PluginLoadError, match=r"values\[0\]: 'citation' names none.*\(got 'c'\)$"):
         load_parameter_file(second, HUNAN)
 
 
@@ -307,3 +312,278 @@ def test_the_engine_resolves_citations_across_a_plugins_files_in_order(tmp_path:
     assert found.value == 3
     with pytest.raises(PluginLoadError, match=r"values.toml of plugin hn.*got 'c'"):
         Engine([stub_plugin("hn", "43", files=[second, first])], national=False)
+
+
+# -- one plugin per parameter and scope; floors a scope cannot undercut itself ----------------
+
+SCATTERED_700_FROM_2019 = """
+[citations.other]
+issuer = "某机关"
+document = "其〔2019〕1号"
+title = "t"
+status = "confirmed"
+verified = 2026-11-23
+
+[[values]]
+parameter = "orphan.allowance.scattered"
+effective = 2019-01-01
+value = "{amount}"
+citation = "other"
+"""
+
+
+@pytest.mark.parametrize("amount", ["700", "900"])
+def test_a_second_plugin_at_hunans_scope_is_refused_naming_both(
+    tmp_path: Path, amount: str
+) -> None:
+    """A second plugin of scope 43 giving the scattered-orphan allowance from 2019 is refused
+    at load, naming the shipped Hunan plugin and itself, whether it would undercut Hunan's
+    800 floor (700) or not (900): one parameter at one scope takes values from one plugin."""
+    import careprotect_hunan
+
+    other = stub_plugin(
+        "other", "43", directory=tmp_path, toml=SCATTERED_700_FROM_2019.format(amount=amount)
+    )
+    with pytest.raises(PluginLoadError) as info:
+        Engine([careprotect_hunan, other])
+    message = str(info.value)
+    assert message.startswith(
+        "values of 'orphan.allowance.scattered' in 43 come from two plugins, "
+        f"hunan {careprotect_hunan.__version__} (43) and other 0 (43);"
+    )
+    assert "entitlements.toml values[0]" in message
+    assert f"orphan.allowance.scattered = {amount}.00 in 43 from 2019-01-01" in message
+    assert "other.toml values[0]" in message
+    assert "\n" not in message
+
+
+def test_a_county_plugin_may_still_raise_hunans_floor(tmp_path: Path) -> None:
+    """The one-plugin rule is per scope: a county plugin's own value for Luxi loads."""
+    import careprotect_hunan
+
+    luxi = stub_plugin(
+        "luxi", "433122", directory=tmp_path, toml=SCATTERED_700_FROM_2019.format(amount="900")
+    )
+    engine = Engine([careprotect_hunan, luxi])
+    found = engine.parameters.resolve(
+        "orphan.allowance.scattered", Division("433122"), dt.date(2019, 1, 1)
+    )
+    assert (found.value, found.evidence.plugin) == (Decimal("900.00"), "luxi")
+
+
+def own(
+    v: str, effective: str, *, floor: bool = False, lowers: bool = False, citation: Citation = CITE2
+) -> ParameterValue:
+    return attrs.evolve(
+        value(v, effective, "43", HUNAN, floor=floor, citation=citation), lowers_floor=lowers
+    )
+
+
+def test_a_province_cannot_lower_its_own_floor_silently() -> None:
+    """Hunan's 800 floor from 2018, then 700 from 2021 at the same scope: refused, naming
+    both values."""
+    with pytest.raises(PluginLoadError) as info:
+        table(own("800", "2018-01-01", floor=True), own("700", "2021-01-01"))
+    assert str(info.value) == (
+        "allowance = 700.00 in 43 from 2021-01-01 (plugin hunan 2 (43); 湖南省民政厅《U》"
+        "(Y〔2018〕2号)) is below the earlier floor allowance = 800.00 in 43 from 2018-01-01 "
+        "(plugin hunan 2 (43); 湖南省民政厅《U》(Y〔2018〕2号)) at the same scope; a value that "
+        "lowers a floor says so with lowers_floor = true and cites its own source"
+    )
+
+
+def test_lowering_a_floor_explicitly_needs_a_citation_of_its_own() -> None:
+    """lowers_floor = true lets the lower value load, but only with a source other than the
+    floor's; after it, the lowered value is what later values are held to."""
+    with pytest.raises(PluginLoadError, match="but cites the same source 'd'"):
+        table(own("800", "2018-01-01", floor=True), own("700", "2021-01-01", lowers=True))
+    t = table(
+        own("800", "2018-01-01", floor=True),
+        own("700", "2021-01-01", floor=True, lowers=True, citation=CITE),
+        own("750", "2022-01-01"),
+    )
+    assert t.resolve("allowance", Division("43"), dt.date(2021, 6, 1)).value == Decimal("700.00")
+    with pytest.raises(PluginLoadError, match=r"is below the earlier floor allowance = 700\.00"):
+        table(
+            own("800", "2018-01-01", floor=True),
+            own("700", "2021-01-01", floor=True, lowers=True, citation=CITE),
+            own("650", "2022-01-01"),
+        )
+
+
+def test_lowers_floor_on_a_value_that_lowers_nothing_is_refused() -> None:
+    """A lowers_floor that lowers nothing is a mistake (a copied key, a floor since raised)."""
+    with pytest.raises(PluginLoadError, match="says lowers_floor = true, but it is not below"):
+        table(own("800", "2018-01-01", floor=True), own("900", "2021-01-01", lowers=True))
+    with pytest.raises(PluginLoadError, match="says lowers_floor = true, but it is not below"):
+        table(own("800", "2018-01-01"), own("700", "2021-01-01", lowers=True, citation=CITE))
+
+
+STEPS = st.lists(st.tuples(st.integers(0, 2000), st.booleans()), min_size=1, max_size=6)
+
+
+@settings(max_examples=80)
+@given(steps=STEPS, day=st.dates(dt.date(2009, 1, 1), dt.date(2018, 12, 31)))
+def test_a_scope_never_goes_below_its_own_earlier_floor(
+    steps: list[tuple[int, bool]], day: dt.date
+) -> None:
+    """Property: values of one scope (one a year from 2010, some floors, none saying
+    lowers_floor) load exactly when none is below an earlier floor; and when they load, the
+    value in force on any day is at least every floor that took effect before it."""
+    values = [own(str(a), f"{2010 + i}-01-01", floor=floor) for i, (a, floor) in enumerate(steps)]
+    expected_ok = all(
+        a >= max((b for b, f in steps[:i] if f), default=0) for i, (a, _) in enumerate(steps)
+    )
+    if not expected_ok:
+        with pytest.raises(PluginLoadError, match="is below the earlier floor"):
+            table(*values)
+        return
+    t = table(*values)
+    found = t.find("allowance", Division("43"), day)
+    floors = [v.value for v in values if v.floor and v.effective <= day]
+    if found is not None:
+        assert all(found.value >= f for f in floors)
+
+
+@settings(max_examples=80)
+@given(steps=STEPS)
+def test_every_lowering_said_and_cited_loads(steps: list[tuple[int, bool]]) -> None:
+    """Property: marking exactly the values below the standing floor with lowers_floor (each
+    citing its own source) always loads, and each such value is in force from its date."""
+    values, standing = [], None
+    for i, (a, floor) in enumerate(steps):
+        lowers = standing is not None and a < standing
+        if lowers:
+            standing = None
+        cite = attrs.evolve(CITE, key=f"lower-{i}") if lowers else CITE2
+        values.append(own(str(a), f"{2010 + i}-01-01", floor=floor, lowers=lowers, citation=cite))
+        if floor and (standing is None or a >= standing):
+            standing = a
+    t = table(*values)
+    for v in values:
+        assert t.resolve("allowance", Division("4301"), v.effective).value == v.value
+
+
+@settings(max_examples=60)
+@given(
+    first=st.lists(st.integers(0, 3000), min_size=1, max_size=3),
+    second=st.lists(st.integers(0, 3000), min_size=1, max_size=3),
+    scope=st.sampled_from([None, "43", "4301", "430124"]),
+)
+def test_values_of_one_scope_from_two_plugins_are_refused(
+    first: list[int], second: list[int], scope: str | None
+) -> None:
+    """Property: whatever the amounts and dates, two plugins giving values of the same
+    parameter at the same scope are refused, naming both."""
+    a = PluginInfo(name="a", version="1", scope=None)
+    b = PluginInfo(name="b", version="1", scope=None)
+    values = [value(str(x), f"{2010 + 2 * i}-01-01", scope, a) for i, x in enumerate(first)]
+    values += [value(str(x), f"{2011 + 2 * i}-01-01", scope, b) for i, x in enumerate(second)]
+    with pytest.raises(PluginLoadError) as info:
+        table(*values)
+    assert f"come from two plugins, {a} and {b}" in str(info.value)
+
+
+def test_lowers_floor_is_read_from_a_parameter_file(tmp_path: Path) -> None:
+    """lowers_floor = true in [[values]] reaches the value; a string there is refused."""
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[parameters.x]\nunit = "count"\nzh = "x"\nen = "x"\n'
+        + CITED
+        + USES
+        + "lowers_floor = true\n",
+        encoding="utf-8",
+    )
+    _, _, [v] = load_parameter_file(path, HUNAN)
+    assert v.lowers_floor is True
+    path.write_text(path.read_text(encoding="utf-8").replace("= true", '= "yes"'))
+    with pytest.raises(PluginLoadError) as info:
+        load_parameter_file(path, HUNAN)
+    assert str(info.value) == (
+        "p.toml of plugin hunan: values[0]: 'lowers_floor' must be true or false (got a "
+        "string 'yes')"
+    )
+
+
+# -- values that may be stale ------------------------------------------------------------------
+
+ASSUMED = attrs.evolve(CITE, key="a", status=Status.ASSUMED, note="a modelling choice")
+
+
+def test_stale_lists_old_and_assumed_values_in_force() -> None:
+    """As of 2026-12-03: the national 600 of 2010 is old (203 months); Hunan's 800 of 2024-06
+    is not (29 months), but Hubei's value resting on an assumed citation is; a value no
+    longer in force (the national 500 of 2005) and a scope's superseded value are not listed.
+    By parameter, then the wider scope first (42 before 43)."""
+    hubei = PluginInfo(name="hubei", version="1", scope=Division("42"))
+    t = table(
+        value("500", "2005-01-01", None),
+        value("600", "2010-01-01", None, floor=True),
+        value("700", "2018-01-01", "43", HUNAN),
+        value("800", "2024-06-01", "43", HUNAN),
+        value("650", "2025-01-01", "42", hubei, citation=ASSUMED),
+    )
+    got = [
+        (
+            s.value.parameter,
+            s.value.effective.isoformat(),
+            str(s.value.scope),
+            s.months,
+            [r.value for r in s.reasons],
+        )
+        for s in t.stale(dt.date(2026, 12, 3))
+    ]
+    assert got == [
+        ("allowance", "2010-01-01", "None", 203, ["old"]),
+        ("allowance", "2025-01-01", "42", 23, ["assumed"]),
+    ]
+    assert [s.value.effective.year for s in t.stale(dt.date(2026, 12, 3), months=24)] == [
+        2010,
+        2025,
+        2024,
+    ]
+
+
+def test_stale_counts_months_as_the_calendar_does() -> None:
+    """A value of 2023-12-03 is 36 months old on 2026-12-03, not older than 36: not listed;
+    the next day it is."""
+    t = table(value("600", "2023-12-03", None))
+    assert t.stale(dt.date(2026, 12, 3)) == ()
+    [stale] = t.stale(dt.date(2026, 12, 4))
+    assert (stale.months, stale.reasons) == (36, (StaleReason.OLD,))
+    assert stale.as_dict() == {
+        "parameter": "allowance",
+        "value": "600.00",
+        "effective": "2023-12-03",
+        "scope": "national",
+        "floor": False,
+        "plugin": "national",
+        "version": "1",
+        "age_months": 36,
+        "reasons": ["old"],
+        "status": "confirmed",
+        "citation": {
+            "text": "国务院《T》(X〔2010〕1号)",
+            "status": "confirmed",
+            "url": "",
+            "verified": "2026-01-01",
+        },
+        "note": "",
+    }
+
+
+def test_the_shipped_orphan_floors_are_listed_as_stale() -> None:
+    """With the shipped plugins, as of 2026-12-03: Hunan's orphan floors of 2018 and the
+    national minimums of 2010 are listed as old."""
+    engine = Engine.from_entry_points(["hunan", "hubei"])
+    listed = {
+        (s.value.parameter, scope_label(s.value.scope), s.value.effective.isoformat())
+        for s in engine.parameters.stale(dt.date(2026, 12, 3))
+        if StaleReason.OLD in s.reasons
+    }
+    assert {
+        ("orphan.allowance.scattered", "43", "2018-01-01"),
+        ("orphan.allowance.institutional", "43", "2018-01-01"),
+        ("orphan.allowance.scattered", "national", "2010-01-01"),
+        ("orphan.allowance.institutional", "national", "2010-01-01"),
+    } <= listed

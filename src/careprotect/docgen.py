@@ -1,9 +1,10 @@
-"""Generated references: the hook reference, and the catalogue of categories, rules and
-parameters with their citations.
+"""Generated references: the hook reference, the catalogue of categories, rules and
+parameters with their citations, the open questions, and the parameter-file schema.
 
-The pages in ``docs/reference/`` are written by ``python -m careprotect.docgen`` from the code
-and the installed plugins; a test fails when a page differs from what this module generates,
-so the documentation cannot fall behind a hook, a rule or a parameter.
+The pages in ``docs/reference/``, ``docs/open-questions.md`` and
+``docs/schema/parameter-file.schema.json`` are written by ``python -m careprotect.docgen`` from
+the code and the shipped plugins; a test fails when a page differs from what this module
+generates, so the documentation cannot fall behind a hook, a rule, a parameter or a citation.
 """
 
 from __future__ import annotations
@@ -13,11 +14,46 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from careprotect import hookspecs
+from careprotect import hookspecs, parameter_schema
 from careprotect.engine import Engine, Registered
-from careprotect.params import scope_label
+from careprotect.params import Citation, ParameterValue, PluginInfo, scope_contains, scope_label
 
-__all__ = ["catalogue", "hook_reference", "write_pages"]
+__all__ = [
+    "NOT_ENCODED",
+    "NOT_KNOWN",
+    "SHIPPED",
+    "catalogue",
+    "hook_reference",
+    "open_questions",
+    "write_pages",
+]
+
+SHIPPED = ("hubei", "hunan")
+"""The province plugins shipped in this repository (plugins/), which the open-questions page
+covers besides the national baseline."""
+
+NOT_KNOWN = (
+    "Hunan's orphan allowance standards after 2018: the floors of 2018-01-01 (800 yuan a "
+    "month scattered, 1200 institutional) are the newest found.",
+    "Hunan's and Hubei's allowance standards for de facto unsupported children, and their own "
+    'rules for "out of contact" (失联).',
+    "Any allowance figures of Hubei, Xianning or Chibi.",
+    "A national visit frequency for child directors: there is none in 民发〔2019〕34号 or in the "
+    "2023-12 《农村留守儿童和困境儿童关爱服务质量提升三年行动方案》, so contact frequencies come "
+    "from plugins.",
+    "The national rule for a de facto unsupported child still in school at 18 (Guangdong pays "
+    "on while the child is in full-time schooling, not postgraduate).",
+)
+"""What POLICY.md §10 says was searched for and not found (December 2026), as written there."""
+
+NOT_ENCODED = (
+    "国办发〔2025〕18号《国务院办公厅关于进一步加强困境儿童福利保障工作的意见》 (published "
+    '2025-05-09, reported) broadens "child in difficulty"; Hunan implements it in '
+    "湘政办发〔2025〕54号 (reported: under 18 with hardship of survival, development or safety). "
+    "Its detailed definitions were not found: it is known and not yet encoded, and the "
+    "categories of children in difficulty still follow 国发〔2016〕36号 (POLICY.md §2).",
+)
+"""Documents known to apply and not yet encoded (POLICY.md §2)."""
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
@@ -152,11 +188,149 @@ def catalogue(engine: Engine) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _set_by(values: Iterable[ParameterValue], skip: PluginInfo) -> list[str]:
+    """Who gives values of a parameter besides ``skip``: each plugin and scope, from its first
+    value's date."""
+    first: dict[tuple[str, str], str] = {}
+    for v in sorted(values, key=lambda v: v.effective):
+        if v.plugin.name != skip.name or v.scope != skip.scope:
+            first.setdefault((v.plugin.name, scope_label(v.scope)), v.effective.isoformat())
+    return [f"{name} ({scope}) from {day}" for (name, scope), day in first.items()]
+
+
+def _left(engine: Engine, plugin: PluginInfo, provinces: list[PluginInfo]) -> list[str]:
+    """The parameters ``plugin`` declares without a value at its own scope, and who sets each."""
+    table = engine.parameters
+    rows = []
+    for name, spec in sorted(table.specs.items()):
+        if spec.plugin.name != plugin.name:
+            continue
+        values = list(table.values(name))
+        if any(v.scope == plugin.scope for v in values):
+            continue
+        setters = _set_by(values, plugin)
+        if plugin.scope is None:
+            setters += [
+                f"not set by {p.name} ({scope_label(p.scope)}): missing input there"
+                for p in provinces
+                if not any(scope_contains(p.scope, v.scope) for v in values)
+            ]
+        elif not setters:
+            setters = [f"nobody: missing input in all of {scope_label(plugin.scope)}"]
+        else:
+            setters.append(f"elsewhere in {scope_label(plugin.scope)}: missing input")
+        rows.append([f"`{name}`", spec.unit.value, "; ".join(setters)])
+    if not rows:
+        return [f"Every parameter it declares has a value for {scope_label(plugin.scope)}.", ""]
+    return [*_table(["parameter", "unit", "set by"], rows), ""]
+
+
+def _unset(engine: Engine, plugin: PluginInfo) -> list[str]:
+    """The parameters declared by a wider plugin that have no value for ``plugin``'s scope."""
+    table = engine.parameters
+    rows = [
+        [f"`{name}`", spec.plugin.name, spec.unit.value]
+        for name, spec in sorted(table.specs.items())
+        if spec.plugin.name != plugin.name
+        and scope_contains(spec.plugin.scope, plugin.scope)
+        and not any(scope_contains(v.scope, plugin.scope) for v in table.values(name))
+    ]
+    if not rows:
+        return []
+    return [
+        "### Parameters of a wider scope it does not set",
+        "",
+        f"No value holds for {scope_label(plugin.scope)} as a whole: an answer that needs one is "
+        "missing input there (unless a city or county value applies).",
+        "",
+        *_table(["parameter", "declared by", "unit"], rows),
+        "",
+    ]
+
+
+def _value_text(v: ParameterValue) -> str:
+    if isinstance(v.value, bool):
+        return "true" if v.value else "false"
+    return str(list(v.value) if isinstance(v.value, tuple) else v.value)
+
+
+def _weak(engine: Engine, plugin: PluginInfo) -> list[str]:
+    """The values of ``plugin`` resting on reported or assumed citations, and those notes."""
+    weak = [
+        v
+        for v in engine.parameters.values()
+        if v.plugin.name == plugin.name and v.citation.status.weak
+    ]
+    if not weak:
+        return ["Every value it gives rests on a confirmed source.", ""]
+    lines = _table(
+        ["parameter", "scope", "from", "value", "status", "citation"],
+        (
+            [
+                f"`{v.parameter}`",
+                scope_label(v.scope),
+                v.effective.isoformat(),
+                _value_text(v),
+                v.citation.status.value,
+                f"`{v.citation.key}`",
+            ]
+            for v in sorted(weak, key=lambda v: (v.citation.status.rank, v.parameter, v.effective))
+        ),
+    )
+    cited: dict[str, Citation] = {v.citation.key: v.citation for v in weak}
+    lines += ["", "The citations:", ""]
+    for key, c in sorted(cited.items()):
+        note = f" {c.note}" if c.note else ""
+        url = f" <{c.url}>" if c.url else ""
+        lines.append(f"- `{key}` ({c.status.value}): {c}.{url}{note}")
+    return [*lines, ""]
+
+
+def open_questions(engine: Engine) -> str:
+    """The open-questions page: for the national baseline and each province plugin of
+    ``engine``, the parameters left to others and who sets each, and the values resting on
+    reported or assumed sources; then what the sources are known not to say."""
+    provinces = [p for p in engine.plugins if p.scope is not None]
+    lines = [
+        "# Open questions",
+        "",
+        "Generated by `python -m careprotect.docgen` from the national baseline and the shipped "
+        f"plugins ({', '.join(SHIPPED)}); do not edit. For each, the parameters it declares "
+        "without a value for its own scope (and who sets them), and the values that rest on a "
+        "source that is only reported or assumed (see [Parameters](parameters.md#citations)); "
+        "then what the sources are known not to say. `careprotect parameters --stale` lists "
+        "the values in force that may be out of date.",
+        "",
+        "## What the sources do not say",
+        "",
+        "Searched for and not found (December 2026):",
+        "",
+        *(f"- {item}" for item in NOT_KNOWN),
+        "",
+        "Known and not yet encoded:",
+        "",
+        *(f"- {item}" for item in NOT_ENCODED),
+        "",
+    ]
+    for plugin in engine.plugins:
+        title = "National baseline" if plugin.scope is None else plugin.title or plugin.name
+        lines += [f"## {title} (`{plugin.name}`, {scope_label(plugin.scope)})", ""]
+        left = "provinces" if plugin.scope is None else "cities and counties"
+        lines += [f"### Parameters left to {left}", "", *_left(engine, plugin, provinces)]
+        lines += _unset(engine, plugin) if plugin.scope is not None else []
+        lines += ["### Values resting on reported or assumed sources", "", *_weak(engine, plugin)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def pages(engine: Engine | None = None) -> dict[str, str]:
-    """The generated pages by path relative to ``docs/``."""
+    """The generated pages by path relative to ``docs/``. ``engine`` is the one the
+    catalogue describes (default the national baseline); the open questions cover the
+    national baseline and the shipped plugins (:data:`SHIPPED`)."""
     return {
         "reference/hooks.md": hook_reference(),
         "reference/catalogue.md": catalogue(engine or Engine()),
+        "open-questions.md": open_questions(Engine.from_entry_points(SHIPPED)),
+        "schema/parameter-file.schema.json": parameter_schema.json_text(),
     }
 
 

@@ -46,12 +46,15 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
+from careprotect import parameter_schema
 from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError, ParameterError, PluginLoadError
 from careprotect.money import yuan
 
 __all__ = [
+    "STALE_MONTHS",
     "Citation",
     "Evidence",
     "ParameterSpec",
@@ -59,6 +62,8 @@ __all__ = [
     "ParameterValue",
     "PluginInfo",
     "Resolved",
+    "Stale",
+    "StaleReason",
     "Status",
     "Unit",
     "coerce_values",
@@ -253,6 +258,9 @@ class ParameterValue:
     effective: dt.date
     scope: Scope
     floor: bool = False
+    lowers_floor: bool = False
+    """The value is below an earlier floor of the same parameter and scope on purpose (a
+    province lowering its own floor); it must cite a source other than that floor's."""
     citation: Citation
     plugin: PluginInfo
     source: str = attrs.field(default="", eq=False, repr=False)
@@ -260,11 +268,13 @@ class ParameterValue:
     was not read from a file."""
 
     def describe(self) -> str:
-        """The value with its scope, date, plugin and citation, for load-error messages."""
+        """The value with its scope, date, plugin, source and citation, for load-error
+        messages."""
         floor = "floor " if self.floor else ""
+        source = f"{self.source}, " if self.source else ""
         return (
             f"{floor}{self.parameter} = {self.value} in {scope_label(self.scope)} from "
-            f"{self.effective.isoformat()} (plugin {self.plugin}; {self.citation})"
+            f"{self.effective.isoformat()} (plugin {self.plugin}; {source}{self.citation})"
         )
 
 
@@ -308,6 +318,100 @@ class Resolved:
     evidence: Evidence
 
 
+STALE_MONTHS = 36
+"""How old, in months, the newest value of a parameter at a scope may be before
+:meth:`ParameterTable.stale` lists it."""
+
+
+class StaleReason(enum.StrEnum):
+    """Why a value in force may no longer be right."""
+
+    OLD = "old"
+    """Its parameter has had no newer value at its scope for more than the months asked."""
+    ASSUMED = "assumed"
+    """It rests on an assumed citation: a modelling choice, not a fact of the sources."""
+
+
+@attrs.frozen(kw_only=True)
+class Stale:
+    """A value in force that may no longer be right: the value, its age in whole months on
+    the day asked, and the reasons."""
+
+    value: ParameterValue
+    months: int
+    reasons: tuple[StaleReason, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: the value (amounts as strings), where and since when, its age,
+        the reasons, and its citation with status and note."""
+        v = self.value
+        return {
+            "parameter": v.parameter,
+            "value": _json_value(v.value),
+            "effective": v.effective.isoformat(),
+            "scope": scope_label(v.scope),
+            "floor": v.floor,
+            "plugin": v.plugin.name,
+            "version": v.plugin.version,
+            "age_months": self.months,
+            "reasons": [r.value for r in self.reasons],
+            "status": v.citation.status.value,
+            "citation": v.citation.as_dict(),
+            "note": v.citation.note,
+        }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _check_one_plugin(group: list[ParameterValue]) -> None:
+    """The values of one parameter at one scope come from one plugin: a second plugin could
+    otherwise replace a province's value (or undercut its floor) from a later date."""
+    first = group[0]
+    other = next((v for v in group if v.plugin.name != first.plugin.name), None)
+    if other is not None:
+        raise PluginLoadError(
+            f"values of {first.parameter!r} in {scope_label(first.scope)} come from two "
+            f"plugins, {first.plugin} and {other.plugin}; the values of a parameter at one "
+            f"scope come from one plugin only: {first.describe()}; {other.describe()}"
+        )
+
+
+def _check_own_floors(group: list[ParameterValue]) -> None:
+    """No value of one parameter at one scope (in date order) is below an earlier floor of
+    the same scope, unless it says ``lowers_floor = true`` and cites a source other than the
+    floor's. An explicit lowering starts afresh: only floors from it on bind later values."""
+    standing: ParameterValue | None = None
+    for v in group:
+        below = standing is not None and v.value < standing.value
+        if v.lowers_floor:
+            if standing is None or not below:
+                raise PluginLoadError(
+                    f"{v.describe()} says lowers_floor = true, but it is not below an earlier "
+                    f"floor of {v.parameter!r} in {scope_label(v.scope)}; remove the key"
+                )
+            if v.citation.key == standing.citation.key:
+                raise PluginLoadError(
+                    f"{v.describe()} lowers the {standing.describe()} but cites the same "
+                    f"source {v.citation.key!r}; a lowered floor cites the source that lowers it"
+                )
+            standing = None
+        elif below:
+            assert standing is not None
+            raise PluginLoadError(
+                f"{v.describe()} is below the earlier {standing.describe()} at the same scope; "
+                "a value that lowers a floor says so with lowers_floor = true and cites its "
+                "own source"
+            )
+        if v.floor and v.value is not None and (standing is None or v.value >= standing.value):
+            standing = v
+
+
 def _evidence(spec: ParameterSpec, v: ParameterValue) -> Evidence:
     return Evidence(
         parameter=v.parameter,
@@ -332,8 +436,11 @@ class ParameterTable:
 
     Building raises :class:`~careprotect.errors.PluginLoadError` for: a value of an undeclared
     parameter; a parameter declared twice; two values with the same parameter, scope and
-    effective date (naming both plugins); a value below a floor of a containing scope while both
-    are in force (with both citations).
+    effective date (naming both plugins); values of one parameter at one scope from two
+    plugins (naming both); a value below an earlier floor of its own scope, unless it says
+    ``lowers_floor`` and cites a source of its own (and a ``lowers_floor`` that lowers
+    nothing); a value below a floor of a containing scope while both are in force (with both
+    citations).
     """
 
     def __init__(self, specs: Iterable[ParameterSpec], values: Iterable[ParameterValue]) -> None:
@@ -360,6 +467,8 @@ class ParameterTable:
                         "conflicting values with the same scope and effective date: "
                         f"{earlier.describe()}; {later.describe()}"
                     )
+            _check_one_plugin(group)
+            _check_own_floors(group)
         self._values = by_scope
         self._starts = {key: [v.effective for v in group] for key, group in by_scope.items()}
         self._evidence = {
@@ -433,6 +542,40 @@ class ParameterTable:
         shares."""
         return tuple(self._evidence.values())
 
+    def in_force(self, day: dt.date) -> Iterator[ParameterValue]:
+        """The value in force on ``day`` at each scope that has one (any scope, by parameter,
+        scope and date): the newest value of each parameter and scope not after ``day``."""
+        for key, starts in sorted(
+            self._starts.items(), key=lambda item: (item[0][0], _depth(item[0][1]), str(item[0][1]))
+        ):
+            i = bisect.bisect_right(starts, day)
+            if i:
+                yield self._values[key][i - 1]
+
+    def stale(self, as_of: dt.date, months: int = STALE_MONTHS) -> tuple[Stale, ...]:
+        """The values in force on ``as_of`` (at any scope) that may no longer be right: the
+        newest value of its parameter and scope took effect more than ``months`` months
+        before ``as_of``, or it rests on an assumed citation. By parameter, scope and date.
+
+        A floor set in 2010 and never raised is listed, though it still binds: the amounts
+        actually paid have long been higher, and a user should check for a newer document.
+        """
+        if months < 0:
+            raise ValueError(f"months must be at least 0 (got {months})")
+        found = []
+        for v in self.in_force(as_of):
+            age = relativedelta(as_of, v.effective)
+            reasons = []
+            if v.effective + relativedelta(months=months) < as_of:
+                reasons.append(StaleReason.OLD)
+            if v.citation.status is Status.ASSUMED:
+                reasons.append(StaleReason.ASSUMED)
+            if reasons:
+                found.append(
+                    Stale(value=v, months=age.years * 12 + age.months, reasons=tuple(reasons))
+                )
+        return tuple(found)
+
     def find(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
         """Like :meth:`resolve`, but None when no value is in force."""
         key = (name, division, day)
@@ -458,60 +601,9 @@ class ParameterTable:
         return found
 
 
-def _date(raw: Any, where: str) -> dt.date:
-    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-        return raw
-    raise PluginLoadError(f"{where} must be a TOML date like 2020-01-01 (got {raw!r})")
-
-
-_TOML_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (bool, "a boolean"),
-    (str, "a string"),
-    (int, "an integer"),
-    (float, "a float"),
-    (dt.datetime, "a date-time"),
-    ((dt.date, dt.time), "a date"),
-    (list, "an array"),
-    (dict, "a table"),
-)
-
-
-def _kind(raw: object) -> str:
-    """What a TOML value is, as a phrase (``a table``, ``an integer``)."""
-    return next((name for types, name in _TOML_KINDS if isinstance(raw, types)), "a value")
-
-
-def _table(raw: object, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise PluginLoadError(f"{where} must be a table (got {_kind(raw)})")
-    return raw
-
-
-def _text(table: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
-    """``table[key]``, a string (``default`` when absent; required when None)."""
-    if key not in table:
-        if default is None:
-            raise PluginLoadError(f"{where} needs {key!r}")
-        return default
-    raw = table[key]
-    if not isinstance(raw, str):
-        raise PluginLoadError(f"{where}: {key!r} must be a string (got {_kind(raw)} {raw!r})")
-    return raw
-
-
-def load_parameter_file(
-    path: Path, plugin: PluginInfo, known: Mapping[str, Citation] | None = None
-) -> tuple[dict[str, Citation], list[ParameterSpec], list[ParameterValue]]:
-    """Read a plugin's TOML parameter file: its citations, declarations and values.
-
-    A value's ``citation`` names one of the file's own citations or one of ``known`` (the
-    citations of the plugin's files registered before this one), so a plugin can keep its
-    citations in one file registered first. Every problem raises
-    :class:`~careprotect.errors.PluginLoadError` in one line naming the file, the plugin, the
-    table and the key: a file that cannot be read, is not UTF-8 or not TOML, a table where a
-    value is expected or the other way round, a value of the wrong type.
-    """
-    where = f"{path.name} of plugin {plugin.name}"
+def read_parameter_data(path: Path, where: str) -> dict[str, Any]:
+    """The TOML of a parameter file, read; ``where`` names the file in messages. Raises
+    PluginLoadError when it cannot be read, is not UTF-8 or is not TOML."""
     try:
         raw_text = path.read_bytes()
     except OSError as exc:
@@ -524,85 +616,68 @@ def load_parameter_file(
             f"cannot read {where}: not UTF-8 text (byte 0x{raw_text[exc.start]:02x} on line {line})"
         ) from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PluginLoadError(f"cannot read {where}: not TOML: {exc}") from None
-    unknown = set(data) - {"citations", "parameters", "values"}
-    if unknown:
-        raise PluginLoadError(f"{where} has unknown table(s) {sorted(unknown)}")
+
+
+def load_parameter_file(
+    path: Path, plugin: PluginInfo, known: Mapping[str, Citation] | None = None
+) -> tuple[dict[str, Citation], list[ParameterSpec], list[ParameterValue]]:
+    """Read a plugin's TOML parameter file: its citations, declarations and values.
+
+    A value's ``citation`` names one of the file's own citations or one of ``known`` (the
+    citations of the plugin's files registered before this one), so a plugin can keep its
+    citations in one file registered first. Every problem raises
+    :class:`~careprotect.errors.PluginLoadError` in one line naming the file, the plugin, the
+    table and the key: a file that cannot be read, is not UTF-8 or not TOML; a table or key
+    the schema (:mod:`careprotect.parameter_schema`) does not know, with the nearest known key
+    ("did you mean 'floor'?"); a required key missing; a value of the wrong type; a citation
+    that is not found; a scope outside the plugin's.
+    """
+    where = f"{path.name} of plugin {plugin.name}"
+    data = read_parameter_data(path, where)
+    found = parameter_schema.problems(data)
+    if found:
+        raise PluginLoadError(f"{where}: {found[0]}")
     citations: dict[str, Citation] = {}
-    for key, raw in _table(data.get("citations", {}), f"{where}: citations").items():
-        entry = f"{where}: citation {key!r}"
-        c = _table(raw, entry)
-        for required in ("issuer", "document", "title", "status", "verified"):
-            if required not in c:
-                raise PluginLoadError(f"{entry} needs {required!r}")
-        status = _text(c, "status", entry)
-        if status not in Status.__members__.values():
-            raise PluginLoadError(
-                f"{entry} has status {status!r}; expected one of "
-                f"{', '.join(s.value for s in Status)}"
-            )
+    for key, c in data.get("citations", {}).items():
         citations[key] = Citation(
             key=key,
-            issuer=_text(c, "issuer", entry),
-            document=_text(c, "document", entry),
-            title=_text(c, "title", entry),
-            status=Status(status),
-            clause=_text(c, "clause", entry, ""),
-            date=_date(c["date"], f"{entry} date") if "date" in c else None,
-            verified=_date(c["verified"], f"{entry} verified"),
-            url=_text(c, "url", entry, ""),
-            note=_text(c, "note", entry, ""),
+            issuer=c["issuer"],
+            document=c["document"],
+            title=c["title"],
+            status=Status(c["status"]),
+            clause=c.get("clause", ""),
+            date=c.get("date"),
+            verified=c["verified"],
+            url=c.get("url", ""),
+            note=c.get("note", ""),
         )
-    specs: list[ParameterSpec] = []
-    for name, raw in _table(data.get("parameters", {}), f"{where}: parameters").items():
-        entry = f"{where}: parameter {name!r}"
-        p = _table(raw, entry)
-        for required in ("unit", "zh", "en"):
-            if required not in p:
-                raise PluginLoadError(f"{entry} needs {required!r}")
-        unit = _text(p, "unit", entry)
-        if unit not in Unit.__members__.values():
-            raise PluginLoadError(
-                f"{entry} has unit {unit!r}; expected one of {', '.join(u.value for u in Unit)}"
-            )
-        choices = p.get("choices", [])
-        if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
-            raise PluginLoadError(
-                f"{entry}: 'choices' must be an array of strings (got {_kind(choices)} {choices!r})"
-            )
-        specs.append(
-            ParameterSpec(
-                name=name,
-                unit=Unit(unit),
-                zh=_text(p, "zh", entry),
-                en=_text(p, "en", entry),
-                choices=tuple(choices),
-                plugin=plugin,
-            )
+    specs = [
+        ParameterSpec(
+            name=name,
+            unit=Unit(p["unit"]),
+            zh=p["zh"],
+            en=p["en"],
+            choices=tuple(p.get("choices", ())),
+            plugin=plugin,
         )
-    raw_values = data.get("values", [])
-    if not isinstance(raw_values, list):
-        raise PluginLoadError(
-            f"{where}: values must be an array of tables, [[values]] (got {_kind(raw_values)})"
-        )
+        for name, p in data.get("parameters", {}).items()
+    ]
     values: list[ParameterValue] = []
-    for index, raw in enumerate(raw_values):
+    for index, v in enumerate(data.get("values", [])):
         entry = f"{where}: values[{index}]"
-        v = _table(raw, entry)
-        cited = v.get("citation")
-        citation = (
-            (citations.get(cited) or (known or {}).get(cited)) if isinstance(cited, str) else None
-        )
+        cited = v["citation"]
+        citation = citations.get(cited) or (known or {}).get(cited)
         if citation is None:
             raise PluginLoadError(
-                f"{entry} needs a 'citation' naming one of the file's citations or of the "
-                f"plugin's files registered before it; got {cited!r}"
+                f"{entry}: 'citation' names none of the file's citations nor of the plugin's "
+                f"files registered before it (got {cited!r})"
             )
         scope: Scope = plugin.scope
         if "scope" in v:
-            code = _text(v, "scope", entry)
+            code = v["scope"]
             try:
                 scope = Division(code) if code else None
             except InvalidValueError as exc:
@@ -612,21 +687,14 @@ def load_parameter_file(
                     f"{entry} has scope {scope_label(scope)}, outside the plugin's scope "
                     f"{scope_label(plugin.scope)}"
                 )
-        for required in ("parameter", "effective", "value"):
-            if required not in v:
-                raise PluginLoadError(f"{entry} needs {required!r}")
-        floor = v.get("floor", False)
-        if not isinstance(floor, bool):
-            raise PluginLoadError(
-                f"{entry}: 'floor' must be true or false (got {_kind(floor)} {floor!r})"
-            )
         values.append(
             ParameterValue(
-                parameter=_text(v, "parameter", entry),
+                parameter=v["parameter"],
                 value=v["value"],
-                effective=_date(v["effective"], f"{entry} effective"),
+                effective=v["effective"],
                 scope=scope,
-                floor=floor,
+                floor=v.get("floor", False),
+                lowers_floor=v.get("lowers_floor", False),
                 citation=citation,
                 plugin=plugin,
                 source=f"{path.name} values[{index}]",

@@ -13,6 +13,10 @@ Each check is one test method; a failure says which value, rule or category is w
 
 The checks (docs/plugins/testing.md explains each):
 
+- **schema**: every parameter file the plugin registers conforms to the published schema
+  (``docs/schema/parameter-file.schema.json``, :mod:`careprotect.parameter_schema`): every
+  unknown key, wrong type and missing key of every file is listed, not only the first, which
+  is all the engine reports when it refuses the file;
 - **loads**: the plugin loads with the national baseline alone, and together with the other
   plugins (``others``; by default every plugin installed under the ``careprotect`` entry-point
   group): no conflict, no floor lowered, nothing uncited or out of scope;
@@ -39,13 +43,14 @@ import datetime as dt
 import importlib.metadata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import pluggy
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
-from careprotect import hookspecs
+from careprotect import hookspecs, parameter_schema
 from careprotect.divisions import PROVINCE_CODES, Division, Level
 from careprotect.docgen import catalogue
 from careprotect.engine import ENTRY_POINT_GROUP, Engine, Registered
@@ -60,6 +65,7 @@ from careprotect.params import (
     ParameterValue,
     PluginInfo,
     Unit,
+    read_parameter_data,
     scope_contains,
     scope_label,
 )
@@ -132,6 +138,22 @@ def _plugin_info(plugin: object) -> PluginInfo | None:
     except Exception:  # a broken plugin: the load check reports it
         return None
     return None
+
+
+def _parameter_files(plugin: object) -> list[Path] | str:
+    """The files the plugin's ``careprotect_parameter_files`` registers, or why they cannot be
+    had."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    files: list[Path] = []
+    try:
+        manager.register(plugin)
+        for impl in manager.hook.careprotect_parameter_files.get_hookimpls():
+            if impl.plugin is plugin:
+                impl.function(register=lambda path: files.append(Path(path)))
+    except Exception as exc:  # a broken plugin: the load check reports it too
+        return _describe(exc)
+    return files
 
 
 def _installed(exclude: object) -> tuple[list[object], list[str]]:
@@ -451,6 +473,24 @@ def _when_text(when: When) -> str:
 # -- the checks ------------------------------------------------------------------------------
 
 
+def _check_schema(s: _Subject) -> list[str]:
+    files = _parameter_files(s.plugin)
+    if isinstance(files, str):
+        return [f"schema: the parameter files of {s.label} cannot be listed: {files}"]
+    info = _plugin_info(s.plugin)
+    name = info.name if info is not None else repr(s.plugin)
+    problems = []
+    for path in files:
+        where = f"{path.name} of plugin {name}"
+        try:
+            data = read_parameter_data(path, where)
+        except PluginLoadError as exc:
+            problems.append(f"schema: {exc}")
+            continue
+        problems += [f"schema: {where}: {p}" for p in parameter_schema.problems(data)]
+    return problems
+
+
 def _check_loads_alone(s: _Subject) -> list[str]:
     if s.loads_alone:
         return []
@@ -695,6 +735,7 @@ def _check_outside(s: _Subject) -> list[str]:
 
 CHECKS: tuple[tuple[str, str], ...] = (
     ("loads", "loads with the national baseline alone"),
+    ("schema", "every parameter file conforms to the published schema"),
     ("loads_together", "loads together with the other plugins"),
     ("cited", "every value, rule and category cites a complete citation"),
     ("titles", "titles in Chinese and English, and a row in the catalogue"),
@@ -707,6 +748,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
 
 _FUNCTIONS: dict[str, Callable[[_Subject], list[str]]] = {
     "loads": _check_loads_alone,
+    "schema": _check_schema,
     "loads_together": _check_loads_together,
     "cited": _check_cited,
     "titles": _check_titles,
@@ -737,7 +779,8 @@ def conformance_problems(
 
     Each message starts with the check's name (``loads: ...``, ``amounts: ...``) and says
     which value, rule or category is wrong and why. A plugin that does not load with the
-    national baseline gets that one problem: nothing else can be checked.
+    national baseline gets that problem and the problems of its parameter files against the
+    schema (every one, where loading names the first): nothing else can be checked.
     """
     names = [name for name, _ in CHECKS] if checks is None else list(checks)
     unknown = [n for n in names if n not in _FUNCTIONS]
@@ -749,7 +792,7 @@ def conformance_problems(
     subject = _Subject(plugin, others)
     alone = _check_loads_alone(subject)
     if alone:
-        return alone
+        return alone + (_check_schema(subject) if "schema" in names else [])
     return [p for name in names for p in _run(name, subject)]
 
 
@@ -798,6 +841,12 @@ class ConformanceSuite:
         """The plugin loads with the national baseline: no value below a national floor,
         nothing uncited, nothing outside its scope, no bad parameter file."""
         self._check("loads")
+
+    def test_parameter_files_conform_to_the_schema(self) -> None:
+        """Every parameter file the plugin registers conforms to the published schema
+        (docs/schema/parameter-file.schema.json): no unknown key, no key of the wrong type,
+        no required key missing; every problem of every file is listed."""
+        self._check("schema")
 
     def test_loads_with_the_other_plugins(self) -> None:
         """The plugin loads together with ``others`` (by default every installed plugin): no
