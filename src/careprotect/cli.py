@@ -51,7 +51,9 @@ from careprotect.errors import (
 )
 from careprotect.io import RegistryStream, open_registry
 from careprotect.masking import scrub
+from careprotect.params import STALE_MONTHS
 from careprotect.periods import Period, PeriodKind, parse_period_range
+from careprotect.report.catalogue import stale_report
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -796,6 +798,7 @@ def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
     epilog=_example(
         "careprotect parameters --division 433122 --at 2020-06-30",
         "careprotect parameters --plugins hunan --format json",
+        "careprotect parameters --stale --months 24",
     ),
 )
 @click.option(
@@ -805,18 +808,48 @@ def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
     help="The division the values are resolved for. Default: the whole country.",
 )
 @click.option("--at", type=DATE, default=None, help="The day. Default: today.")
+@click.option(
+    "--stale",
+    is_flag=True,
+    help=(
+        "List instead the values in force (at every scope, or at the scopes containing "
+        "--division) whose newest value is older than --months, or that rest on an assumed "
+        "citation."
+    ),
+)
+@click.option(
+    "--months",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"With --stale: how old a value may be, in months. Default: {STALE_MONTHS}.",
+)
 @_plugins_option
 @_format_option("table", "json")
 @_lang_option
 def parameters(
-    division: Division | None, at: dt.date | None, plugins: str | None, fmt: str, lang: str | None
+    division: Division | None,
+    at: dt.date | None,
+    stale: bool,
+    months: int | None,
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
 ) -> int:
     """The parameters in force for a division on a day: each declared parameter with its
-    value, unit, effective date, scope, plugin and citation, or that none is in force."""
+    value, unit, effective date, scope, plugin, citation and the citation's status
+    (confirmed, reported or assumed), or that none is in force. With --stale, the values in
+    force that may be out of date."""
+    if months is not None and not stale:
+        raise click.UsageError("--months needs --stale")
     engine = _engine(plugins)
-    report = rp.parameters_report(engine, division, at or _today())
+    day = at or _today()
+    if stale:
+        report = stale_report(engine, division, day, STALE_MONTHS if months is None else months)
+    else:
+        report = rp.parameters_report(engine, division, day)
     with _output(None) as out:
-        rp.write_catalogue("parameters", report, out, fmt=fmt, lang=_lang(lang))
+        kind = "stale" if stale else "parameters"
+        rp.write_catalogue(kind, report, out, fmt=fmt, lang=_lang(lang))
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from careprotect.divisions import Division
 from careprotect.io import LoadCounts, Rejection, dumps
-from careprotect.params import scope_label
+from careprotect.params import STALE_MONTHS, Status, scope_contains, scope_label
 from careprotect.report._base import (
     Lang,
     console_for,
@@ -26,6 +26,7 @@ __all__ = [
     "parameters_report",
     "plugins_report",
     "rules_report",
+    "stale_report",
     "write_catalogue",
     "write_validation",
 ]
@@ -99,12 +100,20 @@ def parameters_report(engine: Engine, division: Division | None, at: dt.date) ->
     for name in sorted(table.specs):
         spec = table.specs[name]
         found = table.find(name, division, at)
+        in_force = None
+        if found is not None:
+            citation = found.evidence.citation
+            in_force = {
+                **found.evidence.as_dict(),
+                "status": citation.status.value,
+                "note": citation.note,
+            }
         params.append(
             {
                 "name": name,
                 "unit": spec.unit.value,
                 "title": {"zh": spec.zh, "en": spec.en},
-                "in_force": None if found is None else found.evidence.as_dict(),
+                "in_force": in_force,
             }
         )
     return {
@@ -114,12 +123,92 @@ def parameters_report(engine: Engine, division: Division | None, at: dt.date) ->
     }
 
 
+def stale_report(
+    engine: Engine, division: Division | None, at: dt.date, months: int = STALE_MONTHS
+) -> dict[str, Any]:
+    """The values in force on ``at`` that may be stale (:meth:`ParameterTable.stale`): older
+    than ``months`` months or resting on an assumed citation; with ``division``, only those
+    of scopes containing it."""
+    table = engine.parameters
+    stale = []
+    for s in table.stale(at, months):
+        if division is not None and not scope_contains(s.value.scope, division):
+            continue
+        spec = table.specs[s.value.parameter]
+        stale.append(
+            {**s.as_dict(), "unit": spec.unit.value, "title": {"zh": spec.zh, "en": spec.en}}
+        )
+    return {
+        "division": None if division is None else str(division),
+        "at": at.isoformat(),
+        "months": months,
+        "stale": stale,
+    }
+
+
+_LABELS: Mapping[str, tuple[str, str]] = {
+    "status": ("可信度", "status"),
+    Status.CONFIRMED: ("已核实", "confirmed"),
+    Status.REPORTED: ("据报道，待核实", "reported"),
+    Status.ASSUMED: ("推定，待核实", "assumed"),
+    "stale": (
+        "可能过时的现行参数 · {}，{} 个月以前的值或推定的值",
+        "Values in force that may be stale · on {}, older than {} months or assumed",
+    ),
+    "none_stale": ("没有可能过时的值。", "No value in force is stale."),
+    "age": ("已 {} 个月", "{} months old"),
+    "old": ("久未更新", "old"),
+    "assumed": ("推定", "assumed"),
+}
+
+
+def _label(key: str, lang: Lang) -> str:
+    zh, en = _LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def _citation_text(citation: Any) -> str:
+    """A citation of a JSON report as text: its ``text`` (or the text itself)."""
+    return str(citation["text"]) if isinstance(citation, Mapping) else str(citation)
+
+
+def _status_line(status: str, note: str, lang: Lang) -> str:
+    shown = _label(status, lang)
+    return f"  {_label('status', lang)}: {shown}" + (f" · {note}" if note else "")
+
+
+def _write_stale(report: Mapping[str, Any], out: TextIO, lang: Lang) -> None:
+    console = console_for(out)
+    heading = _label("stale", lang).format(report["at"], report["months"])
+    if report["division"]:
+        heading += f" · {report['division']}"
+    show(console, heading, style="bold", soft_wrap=True)
+    if not report["stale"]:
+        show(console, _label("none_stale", lang), soft_wrap=True)
+    for v in report["stale"]:
+        show(console, "")
+        show(console, f"{v['parameter']}  {v['title'][lang]}", soft_wrap=True)
+        value = v["value"]
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else _scalar(value)
+        where = text("from_scope", lang).format(v["effective"], v["scope"])
+        plugin = f"{v['plugin']} {v['version']}"
+        show(console, f"  {shown} {v['unit']} · {where} · {plugin}", soft_wrap=True)
+        reasons = ", ".join(_label(r, lang) for r in v["reasons"])
+        show(console, f"  {_label('age', lang).format(v['age_months'])} · {reasons}")
+        show(console, f"  {text('source', lang)}: {_citation_text(v['citation'])}", soft_wrap=True)
+        show(console, _status_line(v["status"], v["note"], lang), soft_wrap=True)
+
+
 def write_catalogue(
     kind: str, report: Mapping[str, Any], out: TextIO, *, fmt: str, lang: Lang
 ) -> None:
-    """Write a catalogue report (``rules``, ``parameters`` or ``plugins``) as JSON or a table."""
+    """Write a catalogue report (``rules``, ``parameters``, ``stale`` or ``plugins``) as JSON
+    or a table."""
     if fmt == "json":
         out.write(dumps(dict(report), indent=2) + "\n")
+        return
+    if kind == "stale":
+        _write_stale(report, out, lang)
         return
     console = console_for(out)
     if kind == "plugins":
@@ -162,7 +251,8 @@ def write_catalogue(
         where = text("from_scope", lang).format(v["effective"], v["scope"])
         plugin = f"{v['plugin']} {v['version']}"
         show(console, f"  {shown} {p['unit']} · {where} · {plugin}", soft_wrap=True)
-        show(console, f"  {text('source', lang)}: {v['citation']}", soft_wrap=True)
+        show(console, f"  {text('source', lang)}: {_citation_text(v['citation'])}", soft_wrap=True)
+        show(console, _status_line(v["status"], v["note"], lang), soft_wrap=True)
 
 
 def _scalar(value: Any) -> str:
