@@ -76,3 +76,48 @@ def test_the_shipped_plugins_files_conform() -> None:
     """The schema check passes for the shipped Hunan and Hubei plugins."""
     for plugin in (careprotect_hunan, careprotect_hubei):
         assert conformance_problems(plugin, others=[], checks=["schema"]) == []
+
+
+CITED = """
+[citations.p]
+issuer = "某省民政厅"
+document = ""
+title = "关于做好农村留守儿童关爱服务工作的通知"
+status = "{status}"
+verified = 2026-11-23
+{note}
+
+[parameters."fj.count"]
+unit = "count"
+zh = "次数"
+en = "count"
+
+[[values]]
+parameter = "fj.count"
+effective = 2019-03-01
+value = 2
+citation = "p"
+"""
+
+
+def test_no_number_published_is_no_problem_but_an_assumption_needs_its_note(
+    tmp_path: Path,
+) -> None:
+    """An empty document means no number is published: the cited check accepts it. An
+    assumed citation must say in its note which choice was made and why."""
+    ok = stub_plugin("fj", "35", directory=tmp_path, toml=CITED.format(status="reported", note=""))
+    assert conformance_problems(ok, others=[], checks=["cited"]) == []
+    assumed = stub_plugin(
+        "fj2", "35", directory=tmp_path, toml=CITED.format(status="assumed", note="")
+    )
+    assert conformance_problems(assumed, others=[], checks=["cited"]) == [
+        "cited: citation 'p' (cited by value fj.count = 2 in 35 from 2019-03-01) is assumed but "
+        "has no note saying which choice was made and why"
+    ]
+    noted = stub_plugin(
+        "fj3",
+        "35",
+        directory=tmp_path,
+        toml=CITED.format(status="assumed", note='note = "No rule was found; we chose 2."'),
+    )
+    assert conformance_problems(noted, others=[], checks=["cited"]) == []

@@ -84,6 +84,9 @@ from careprotect.params import (
     ParameterValue,
     PluginInfo,
     Resolved,
+    Stale,
+    StaleReason,
+    Status,
     Unit,
 )
 from careprotect.periods import Period, PeriodKind, iter_periods, parse_period_range
@@ -167,6 +170,9 @@ __all__ = [
     "ServicePoint",
     "ServicePointKind",
     "Sex",
+    "Stale",
+    "StaleReason",
+    "Status",
     "Subject",
     "SubjectKind",
     "Summary",

@@ -301,7 +301,7 @@ def open_questions(engine: Engine) -> str:
         "then what the sources are known not to say. `careprotect parameters --stale` lists "
         "the values in force that may be out of date.",
         "",
-        "## What the sources do not say",
+        "## What the sources do not say {#not-known}",
         "",
         "Searched for and not found (December 2026):",
         "",
@@ -313,8 +313,15 @@ def open_questions(engine: Engine) -> str:
         "",
     ]
     for plugin in engine.plugins:
-        title = "National baseline" if plugin.scope is None else plugin.title or plugin.name
-        lines += [f"## {title} (`{plugin.name}`, {scope_label(plugin.scope)})", ""]
+        if plugin.scope is None:
+            heading = f"## National baseline (`{plugin.name}`) {{#national}}"
+        else:
+            title = f": {plugin.title}" if plugin.title else ""
+            heading = (
+                f"## Plugin `{plugin.name}`, scope {scope_label(plugin.scope)}{title} "
+                f"{{#plugin-{plugin.name}}}"
+            )
+        lines += [heading, ""]
         left = "provinces" if plugin.scope is None else "cities and counties"
         lines += [f"### Parameters left to {left}", "", *_left(engine, plugin, provinces)]
         lines += _unset(engine, plugin) if plugin.scope is not None else []

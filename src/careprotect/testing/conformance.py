@@ -21,7 +21,8 @@ The checks (docs/plugins/testing.md explains each):
   plugins (``others``; by default every plugin installed under the ``careprotect`` entry-point
   group): no conflict, no floor lowered, nothing uncited or out of scope;
 - **cited**: every value, rule and category of the plugin cites a source with an issuer, a
-  document number, a title and a verified date;
+  title and a verified date (the document number may be empty: none published), and an
+  assumed source says in its note which choice was made and why;
 - **titles**: every rule and category has a Chinese and an English title and a row in the
   generated catalogue, and every parameter the plugin declares has Chinese and English labels;
 - **scope**: every value and registration of the plugin lies within the plugin's scope;
@@ -64,6 +65,7 @@ from careprotect.params import (
     ParameterTable,
     ParameterValue,
     PluginInfo,
+    Status,
     Unit,
     read_parameter_data,
     scope_contains,
@@ -510,10 +512,13 @@ def _check_loads_together(s: _Subject) -> list[str]:
 
 
 def _citation_problems(citation: Citation) -> list[str]:
-    lacking = [f for f in ("issuer", "document", "title") if not str(getattr(citation, f)).strip()]
+    # An empty document is allowed: no number is published (shown as NO_NUMBER).
+    lacking = [f for f in ("issuer", "title") if not str(getattr(citation, f)).strip()]
     if citation.verified is None:
         lacking.append("verified date")
     problems = [f"has no {', '.join(lacking)}"] if lacking else []
+    if citation.status is Status.ASSUMED and not citation.note.strip():
+        problems.append("is assumed but has no note saying which choice was made and why")
     if citation.date and citation.verified and citation.verified < citation.date:
         problems.append(
             f"was verified on {citation.verified.isoformat()}, before it was issued on "
@@ -854,8 +859,8 @@ class ConformanceSuite:
         self._check("loads_together")
 
     def test_everything_is_cited(self) -> None:
-        """Every value, rule and category cites a citation with an issuer, a document number,
-        a title and a verified date."""
+        """Every value, rule and category cites a citation with an issuer, a title and a
+        verified date; an assumed one has a note."""
         self._check("cited")
 
     def test_titles_and_catalogue(self) -> None:
