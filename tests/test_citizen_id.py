@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from careprotect.citizen_id import CitizenId, check_character
+from careprotect.citizen_id import ADDRESS_PREFIXES, CitizenId, check_character, normalisation_note
+from careprotect.divisions import PROVINCE_CODES
 from careprotect.enums import Sex
 from careprotect.errors import InvalidCitizenIdError, InvalidValueError
 from careprotect.testing._codes import citizen_ids
@@ -311,3 +312,176 @@ def test_wrong_lengths_are_refused_without_showing_the_number(cid: CitizenId, le
     with pytest.raises(InvalidCitizenIdError) as info:
         CitizenId(number)
     assert str(info.value) == f"citizen ID must have 18 characters (got {length})"
+
+
+# --- Birth dates after the day of checking, province prefixes (issue 17) -----------------------
+
+_TODAY = datetime.date(2026, 12, 3)
+
+
+def _number(address: str, born: datetime.date, sequence: int = 2) -> str:
+    first17 = f"{address}{born:%Y%m%d}{sequence:03d}"
+    return first17 + check_character(first17)
+
+
+def test_the_policy_example_is_valid_today() -> None:
+    """11010519491231002X (POLICY.md §1) is valid, checked today or on any later day."""
+    assert CitizenId(EXAMPLE).reveal() == EXAMPLE
+    assert CitizenId.parse(EXAMPLE, today=datetime.date(1949, 12, 31)).reveal() == EXAMPLE
+
+
+def test_a_birth_date_after_the_day_of_checking_is_refused() -> None:
+    """A number born the day after the day it is checked on does not exist; born that very
+    day it does. The message names the day and shows the number masked."""
+    number = _number("430124", _TODAY)
+    assert CitizenId.parse(number, today=_TODAY).birth_date == _TODAY
+    with pytest.raises(InvalidCitizenIdError) as info:
+        CitizenId.parse(number, today=_TODAY - datetime.timedelta(days=1))
+    assert str(info.value) == (
+        "citizen ID has a birth date after the day it is checked on, 2026-12-02"
+        f" (got '{number[:6]}********{number[14:]}')"
+    )
+
+
+def test_without_a_day_a_number_is_checked_on_today() -> None:
+    """CitizenId(value) checks the birth date against today: tomorrow is refused."""
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(InvalidCitizenIdError, match="after the day it is checked on"):
+        CitizenId(_number("430124", tomorrow))
+    with pytest.raises(InvalidCitizenIdError, match="after the day it is checked on"):
+        CitizenId.build("430124", tomorrow, 2)
+
+
+def test_parse_needs_a_date_for_today() -> None:
+    """parse's day is a datetime.date, not a datetime or text."""
+    with pytest.raises(TypeError, match=r"today must be a datetime\.date"):
+        CitizenId.parse(EXAMPLE, today="2026-12-03")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"today must be a datetime\.date"):
+        CitizenId.parse(EXAMPLE, today=datetime.datetime(2026, 12, 3))
+
+
+@pytest.mark.parametrize("address", ["000000", "999999", "100000", "300000", "720000", "840000"])
+def test_address_digits_that_start_with_no_province_are_refused(address: str) -> None:
+    """The first two address digits must be a province code of GB/T 2260 (or 83)."""
+    number = _number(address, datetime.date(2000, 1, 1))
+    with pytest.raises(InvalidCitizenIdError) as info:
+        CitizenId(number)
+    assert str(info.value) == (
+        f"citizen ID has address digits starting with {address[:2]!r}, which is no province"
+        f" code of GB/T 2260 (got '{number[:6]}********{number[14:]}')"
+    )
+
+
+@pytest.mark.parametrize("prefix", [*sorted(PROVINCE_CODES), "83"])
+def test_every_province_prefix_and_83_are_accepted(prefix: str) -> None:
+    """Each of the 34 province codes, and 83 (Taiwan residents' residence permits)."""
+    number = _number(prefix + "0102", datetime.date(2000, 1, 1))
+    assert CitizenId(number).address_code == prefix + "0102"
+    assert prefix in ADDRESS_PREFIXES
+    assert len(ADDRESS_PREFIXES) == 35
+
+
+@pytest.mark.parametrize("code", [f"4600{n:02d}" for n in (*range(1, 8), *range(21, 40))])
+def test_numbers_issued_in_hainan_1988_to_2002_are_accepted(code: str) -> None:
+    """Address digits 460001-460039 (Hainan's counties of 1988-2002) stand in adults' IDs."""
+    assert CitizenId(_number(code, datetime.date(1975, 6, 1))).address_code == code
+
+
+# --- Normalisation: full-width digits and spaces (issue 17) ------------------------------------
+
+_WIDE = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "note"),
+    [
+        ("１１０１０５１９４９１２３１００２Ｘ", "full-width characters were made ASCII (NFKC)"),
+        ("１１０１０５１９４９１２３１００２ｘ", "full-width characters were made ASCII (NFKC)"),
+        (" 11010519491231002X", "surrounding spaces were removed"),
+        ("11010519491231002X\t\n", "surrounding spaces were removed"),
+        ("\u300011010519491231002X\u3000", "surrounding spaces were removed"),
+        (
+            " １１０１０５１９４９１２３１００２Ｘ ",
+            "full-width characters were made ASCII (NFKC) and surrounding spaces removed",
+        ),
+        ("11010519491231002X", None),
+        ("11010519491231002x", None),
+    ],
+)
+def test_full_width_digits_and_spaces_are_normalised_and_noted(
+    typed: str, note: str | None
+) -> None:
+    """A number typed with full-width digits or surrounding spaces is the same number, and
+    normalisation_note says what was changed (nothing for the normal form or a lower-case x)."""
+    assert CitizenId(typed) == CitizenId(EXAMPLE)
+    assert CitizenId(typed).reveal() == EXAMPLE
+    assert normalisation_note(typed) == note
+
+
+def test_normalisation_note_of_a_non_string_is_none() -> None:
+    assert normalisation_note(None) is None
+    assert normalisation_note(110105194912310021) is None
+
+
+def test_spaces_inside_a_number_are_still_refused() -> None:
+    """Only surrounding spaces go: a space inside is a wrong character, shown masked."""
+    with pytest.raises(InvalidCitizenIdError, match="must have 18 characters"):
+        CitizenId("110105 19491231002X")
+
+
+def test_a_wrong_full_width_number_is_refused_masked() -> None:
+    """The message shows the normalised number, masked."""
+    with pytest.raises(InvalidCitizenIdError) as info:
+        CitizenId("１１０１０５１９４９１２３１００２１")
+    assert str(info.value) == "citizen ID has a wrong check character (got '110105********0021')"
+
+
+@given(
+    citizen_ids(),
+    st.lists(st.booleans(), min_size=18, max_size=18),
+    st.sampled_from(["", " ", "\t", "\u3000", "  \n"]),
+    st.sampled_from(["", " ", "\r\n", "\u3000"]),
+)
+def test_any_mix_of_full_width_characters_and_spaces_reads_the_same_number(
+    cid: CitizenId, wide: list[bool], before: str, after: str
+) -> None:
+    """Any characters of a valid number made full-width, with any spaces around it, give the
+    same number; the note says so exactly when something changed, and never shows it."""
+    number = cid.reveal()
+    typed = (
+        before
+        + "".join(ch.translate(_WIDE) if w else ch for ch, w in zip(number, wide, strict=True))
+        + after
+    )
+    assert CitizenId(typed) == cid
+    note = normalisation_note(typed)
+    assert (note is None) == (typed == number)
+    assert note is None or not any(ch.isdigit() for ch in note)
+
+
+@given(citizen_ids(), st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)))
+def test_a_number_is_valid_on_a_day_exactly_when_it_is_born_by_then(
+    cid: CitizenId, day: datetime.date
+) -> None:
+    """parse(number, today=day) accepts the number iff its birth date is not after day."""
+    if cid.birth_date <= day:
+        assert CitizenId.parse(cid.reveal(), today=day) == cid
+    else:
+        with pytest.raises(InvalidCitizenIdError) as info:
+            CitizenId.parse(cid.reveal(), today=day)
+        assert not _leaks(str(info.value), cid.reveal())
+
+
+@given(citizen_ids(), st.text("0123456789", min_size=2, max_size=2))
+def test_a_number_is_valid_exactly_when_its_address_starts_with_a_province(
+    cid: CitizenId, prefix: str
+) -> None:
+    """Any two first digits: accepted iff they are a province code or 83."""
+    first17 = prefix + cid.reveal()[2:17]
+    number = first17 + check_character(first17)
+    if prefix in ADDRESS_PREFIXES:
+        assert CitizenId(number).address_code[:2] == prefix
+    else:
+        with pytest.raises(InvalidCitizenIdError, match="no province code") as info:
+            CitizenId(number)
+        assert not _leaks(str(info.value), number)

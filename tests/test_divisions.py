@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from careprotect.divisions import PROVINCE_CODES, Division, Level
+from careprotect.divisions import HAINAN_1988_CODES, PROVINCE_CODES, Division, Level
 from careprotect.errors import InvalidDivisionError, InvalidValueError
 from careprotect.testing._codes import divisions
 
@@ -445,3 +445,77 @@ def test_comparisons_agree_with_code12(pair: tuple[Division, Division]) -> None:
     assert (a > b) is (a.code12 > b.code12)
     assert (a >= b) is (a.code12 >= b.code12)
     assert (a == b) is (a.code12 == b.code12)
+
+
+# --- Real codes of POLICY.md §1 (issue 17) -----------------------------------------------------
+
+HAINAN_1988 = [f"4600{n:02d}" for n in (*range(1, 8), *range(21, 40))]
+
+
+def test_the_hainan_codes_of_1988_to_2002_are_the_26_of_the_policy() -> None:
+    """460001-460007 and 460021-460039, and no other code with a zero prefecture level."""
+    assert len(HAINAN_1988) == 26
+    assert sorted(HAINAN_1988_CODES) == HAINAN_1988
+
+
+@pytest.mark.parametrize("code", HAINAN_1988)
+def test_every_hainan_county_code_of_1988_to_2002_is_accepted(code: str) -> None:
+    """Each Hainan 4600xx code is a county directly under the province, in any padded form."""
+    division = Division(code)
+    assert division.code == code
+    assert division.level is Level.COUNTY
+    assert division.code6 == code
+    assert division.code12 == code + "000000"
+    assert division.parent == Division("46")
+    assert division.ancestors == (Division("46"),)
+    assert division.province == Division("46")
+    assert Division("46").contains(division)
+    assert not Division("4601").contains(division)
+    assert Division(code + "000") == Division(code + "000000") == division
+
+
+@pytest.mark.parametrize("code", ["460008", "460020", "460040", "460099", "430001", "440021"])
+def test_other_codes_with_a_zero_prefecture_are_still_refused(code: str) -> None:
+    """Only the 26 Hainan codes are exceptions: 460008, 460040 and 430001 are refused."""
+    with pytest.raises(InvalidDivisionError) as info:
+        Division(code)
+    assert str(info.value) == (
+        f"division code has a zero prefecture level above a non-zero county level (got '{code}')"
+    )
+
+
+@pytest.mark.parametrize("code", ["460001101", "460021101201", "460039000001"])
+def test_nothing_lies_below_a_hainan_code_of_1988_to_2002(code: str) -> None:
+    """No statistical code lies below them (those began in 2009): refused, saying why."""
+    with pytest.raises(InvalidDivisionError) as info:
+        Division(code)
+    assert str(info.value) == (
+        "division code has a level below a Hainan county code of 1988-2002, which has none"
+        f" (got '{code}')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "parent"),
+    [
+        ("4419", Level.PREFECTURE, "44"),  # 东莞, no counties
+        ("441900003", Level.TOWNSHIP, "4419"),
+        ("4420", Level.PREFECTURE, "44"),  # 中山
+        ("442000100", Level.TOWNSHIP, "4420"),
+        ("4604", Level.PREFECTURE, "46"),  # 儋州
+        ("460400100", Level.TOWNSHIP, "4604"),
+        ("469001", Level.COUNTY, "4690"),  # 五指山, county-level city directly under Hainan
+        ("419001", Level.COUNTY, "4190"),  # 济源
+        ("429004", Level.COUNTY, "4290"),  # 仙桃
+        ("430171", Level.COUNTY, "4301"),  # a development zone (county digits 71-80)
+        ("370180", Level.COUNTY, "3701"),
+        ("430124101", Level.TOWNSHIP, "430124"),
+        ("430124599", Level.TOWNSHIP, "430124"),
+        ("430124101201", Level.VILLAGE, "430124101"),
+    ],
+)
+def test_real_kinds_of_code_are_accepted(code: str, level: Level, parent: str) -> None:
+    """Prefectures without counties, xx90xx cities, development zones, townships 1xx-5xx."""
+    division = Division(code)
+    assert division.level is level
+    assert division.parent == Division(parent)

@@ -87,6 +87,7 @@ def _load(
                 registry=Registry(reference=stream.reference, children=children),
                 rejections=tuple(stream.rejections),
                 counts=stream.counts,
+                warnings=tuple(stream.warnings),
             )
         return loaded, strict_children
 
@@ -106,6 +107,7 @@ def _same_either_way(path: Path) -> tuple[LoadResult, list[int]]:
         assert [str(r) for r in read.rejections] == [str(r) for r in strict.rejections]
         assert [r.raw for r in read.rejections] == [r.raw for r in strict.rejections]
         assert read.counts == strict.counts
+        assert read.warnings == strict.warnings
     return fast, declined
 
 
@@ -230,9 +232,19 @@ def _check_of(first17: str) -> str:
     return "10X98765432"[total % 11]
 
 
+_WIDE = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
 def _mutate_citizen_id(value: str, how: int) -> str:
     """A citizen ID changed in one of several ways: lower-case x, a digit changed (the check
-    character, the birth date, the sex digit), a character dropped, a letter put in."""
+    character, the birth date, the sex digit), a character dropped, a letter put in, typed
+    full-width or with spaces around it, an address of no province (with its check)."""
+    if how == 6:
+        return value.translate(_WIDE)
+    if how == 7:
+        return f" {value}\u3000"
+    if how == 8:
+        return "00" + value[2:17] + check_character("00" + value[2:17])
     if how == 0:
         return value[:17] + value[17].lower()
     if how == 1:
@@ -299,7 +311,7 @@ def _mutation(draw: st.DrawFn, record: dict[str, Any]) -> dict[str, Any]:
             _get(record, place[:-1])[place[-1]] = changed
     elif how == "citizen_id":
         if isinstance(record.get("citizen_id"), str):
-            record["citizen_id"] = _mutate_citizen_id(record["citizen_id"], draw(st.integers(0, 5)))
+            record["citizen_id"] = _mutate_citizen_id(record["citizen_id"], draw(st.integers(0, 8)))
     elif how == "consistent_citizen_id":
         # A well-formed number with a correct check character, matching the birth date and
         # sex or not, born before 1900 or not.
@@ -511,7 +523,7 @@ def _every_change(record: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dic
             for days in (0, 1):
                 end = (dt.date.fromisoformat(begin) - dt.timedelta(days=days)).isoformat()
                 yield (*place, "end"), changed((*place, "end"), end)
-    for how in range(6):
+    for how in range(9):
         yield (
             ("citizen_id",),
             changed(("citizen_id",), _mutate_citizen_id(record["citizen_id"], how)),
@@ -529,6 +541,16 @@ def _every_change(record: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dic
             both = changed(("citizen_id",), number)
             both["birth_date"] = birth.isoformat()
             yield ("citizen_id",), both
+    # A number born today and one born tomorrow (refused), with the child's birth date.
+    today = dt.date.today()
+    for birth in (today, today + dt.timedelta(days=1)):
+        both = changed(("citizen_id",), _citizen_id("430124", birth, 22))
+        both["birth_date"] = birth.isoformat()
+        yield ("citizen_id",), both
+    # Addresses of no province (refused), of 83 and of Hainan in 1988-2002 (accepted).
+    for address in ("000000", "990124", "830124", "460001"):
+        first17 = address + record["citizen_id"][6:17]
+        yield ("citizen_id",), changed(("citizen_id",), first17 + check_character(first17))
 
 
 def test_every_change_to_a_full_child_file_is_handled_the_same_way(tmp_path: Path) -> None:

@@ -140,14 +140,27 @@ def test_citizen_ids_are_valid(cid: CitizenId) -> None:
     assert CitizenId(number) == cid
     assert check_character(number[:17]) == number[17]
     assert Division(cid.address_code).level is Level.COUNTY
-    assert datetime.date(1900, 1, 1) <= cid.birth_date <= datetime.date(2099, 12, 31)
+    assert datetime.date(1900, 1, 1) <= cid.birth_date <= datetime.date.today()
     assert cid.sequence != "000"
 
 
-@given(st.data(), st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)))
+@given(st.data(), st.dates(datetime.date(1900, 1, 1), datetime.date.today()))
 def test_citizen_ids_honour_a_birth_date(data: st.DataObject, birth_date: datetime.date) -> None:
     """citizen_ids(birth_date=d) gives numbers born on d."""
     assert data.draw(citizen_ids(birth_date=birth_date)).birth_date == birth_date
+
+
+def test_citizen_ids_refuse_a_birth_date_after_today() -> None:
+    """A number born after today does not exist: citizen_ids refuses such a birth date."""
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(InvalidArgument, match="must not be after today"):
+        citizen_ids(birth_date=tomorrow)
+
+
+@given(citizen_ids(birth_date=st.dates(datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))))
+def test_citizen_ids_leave_out_later_dates_of_a_strategy(cid: CitizenId) -> None:
+    """From a strategy of dates, those after today are filtered out."""
+    assert datetime.date(2000, 1, 1) <= cid.birth_date <= datetime.date.today()
 
 
 @given(citizen_ids(birth_date=st.dates(datetime.date(2008, 1, 1), datetime.date(2010, 12, 31))))

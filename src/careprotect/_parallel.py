@@ -56,6 +56,7 @@ from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import (
     RawLine,
     RecordKind,
+    RecordWarning,
     RegistryStream,
     _duplicate,
     _parse_record_line,
@@ -267,9 +268,12 @@ def _start_worker() -> None:
     """In a new worker: leave duplicate ids to the main process, which sees every span, and
     note each unknown reference's message: it names the record that rejected the id (a worker
     record after the child files, say), which may lie in another worker's span, so the main
-    process writes it again (see :func:`_take`)."""
+    process writes it again (see :func:`_take`). Start with no warnings."""
     stream = _worker().stream
     stream._unique_ids = False
+    # The warnings forked with it are the main process's (about the reference data): a
+    # worker sends back only those about its own child files.
+    stream.warnings = []
     unknown = stream._unknown
 
     def noted(kind: RecordKind, ref: str, what: str) -> str:
@@ -291,6 +295,8 @@ def _judge(start: int, stop: int) -> bytes:
     lines, feed = span_lines(worker.fd, start, stop, max_line_bytes=stream.max_line_bytes)
     joiner = worker.joiner()
     unknowns = _unknowns
+    # Warnings about accepted child files (a normalised citizen ID), by place in results.
+    warned: list[tuple[int, RecordWarning]] = []
     for line, child in stream._span_children(lines):
         step()
         if child is None:
@@ -302,7 +308,10 @@ def _judge(start: int, stop: int) -> bytes:
         found = judged(child, evaluations, reveal)
         findings = out(found) if joiner is None else joiner.add(found)
         results.append((line.line, line.at, child.id, findings, None, None))
-    return _dumps((feed.line, results, None if joiner is None else joiner.parts()))
+        if stream.warnings:
+            warned.extend((len(results) - 1, w) for w in stream.warnings)
+            stream.warnings.clear()
+    return _dumps((feed.line, results, None if joiner is None else joiner.parts(), warned))
 
 
 def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
@@ -507,8 +516,18 @@ class ParallelAudit:
             lines: int
             results: list[_Result]
             span: _Joined | None
-            lines, results, span = pickle.loads(payload)
+            warned: list[tuple[int, RecordWarning]]
+            lines, results, span, warned = pickle.loads(payload)
             duplicates = _take(stream, summary, self._number, self._line, results)
+            for index, warning in warned:  # numbered within the span, as rejections are
+                if index not in duplicates:
+                    stream.warnings.append(
+                        attrs.evolve(
+                            warning,
+                            record=warning.record + self._number,
+                            line=(warning.line or 0) + self._line,
+                        )
+                    )
             self._number += len(results)
             self._line += lines
             if span is None:

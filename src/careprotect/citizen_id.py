@@ -6,6 +6,15 @@ digits (odd for a male, even for a female) and one check character, ISO 7064 MOD
 the first 17 digits weighted 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, modulo 11, mapped through
 ``10X98765432`` (POLICY.md §1).
 
+Numbers typed through Chinese input methods often carry full-width digits (``１１０１…``) or
+surrounding spaces: the number is normalised (Unicode NFKC, then spaces stripped) before it is
+checked, rather than refused; :func:`normalisation_note` says what was changed, so that a
+reader can report it (``careprotect validate`` lists it as a warning).
+
+A number is checked as of a day (today unless :meth:`CitizenId.parse` is given one): its
+birth date may not be after that day. Its address digits must start with a province code of
+GB/T 2260 (or 83, which the same format uses for the residence permits of Taiwan residents).
+
 A number is personal data (PIPL Art. 28): a :class:`CitizenId` shows only its masked form
 (``110105********002X``) in ``str``, ``repr``, ``format`` and error messages. The full number
 comes only from :meth:`CitizenId.reveal`.
@@ -15,14 +24,20 @@ from __future__ import annotations
 
 import datetime
 import operator
+import unicodedata
 
 import attrs
 
+from careprotect.divisions import PROVINCE_CODES
 from careprotect.enums import Sex
 from careprotect.errors import InvalidCitizenIdError
 from careprotect.masking import mask_id_number
 
-__all__ = ["CitizenId", "check_character"]
+__all__ = ["ADDRESS_PREFIXES", "CitizenId", "check_character", "normalisation_note"]
+
+ADDRESS_PREFIXES: frozenset[str] = frozenset(PROVINCE_CODES) | {"83"}
+"""The first two address digits a number may have: a province code of GB/T 2260, or 83 (the
+residence permits of Taiwan residents, which use the same format)."""
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
@@ -32,6 +47,43 @@ _ZEROS_SUM = 48 * sum(_WEIGHTS)
 
 def _is_digits(text: str) -> bool:
     return text.isdigit() and text.isascii()
+
+
+def _today() -> datetime.date:
+    """The day a number is checked on when no day is given (a seam for tests)."""
+    return datetime.date.today()
+
+
+def _normal_text(value: str) -> str:
+    """The number as typed, in normal form: Unicode NFKC (full-width digits and letters made
+    ASCII), then surrounding white space stripped. ASCII text skips NFKC (it is unchanged)."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return value.strip()
+
+
+def normalisation_note(value: object) -> str | None:
+    """What normalising the number ``value`` (as typed) changed, for a reader to report; None
+    when it changed nothing (or ``value`` is not a string). A lower-case final ``x`` made
+    upper-case is not reported. The note never contains the number.
+
+    >>> normalisation_note("１１０１０５１９４９１２３１００２Ｘ ")
+    'full-width characters were made ASCII (NFKC) and surrounding spaces removed'
+    >>> normalisation_note("11010519491231002x") is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    stripped = value.strip()
+    wide = not value.isascii() and unicodedata.normalize("NFKC", value).strip() != stripped
+    spaces = stripped != value
+    if wide and spaces:
+        return "full-width characters were made ASCII (NFKC) and surrounding spaces removed"
+    if wide:
+        return "full-width characters were made ASCII (NFKC)"
+    if spaces:
+        return "surrounding spaces were removed"
+    return None
 
 
 def _check(first17: str) -> str:
@@ -55,13 +107,16 @@ def check_character(first17: str) -> str:
     return _check(first17)
 
 
-def _normalise(value: str) -> str:
-    """Validate a citizen ID number and return it with a lower-case ``x`` made upper-case.
+def _normalise(value: str, today: datetime.date | None = None) -> str:
+    """Validate a citizen ID number as of ``today`` (default: the current day) and return it
+    in normal form: NFKC, stripped, with a lower-case ``x`` made upper-case.
 
     No message contains the number: at most its masked form.
     """
     if not isinstance(value, str):
         raise InvalidCitizenIdError(f"must be a string (got {type(value).__name__})")
+    if not (value.isascii() and value.isalnum()):
+        value = _normal_text(value)
     n = len(value)
     if n == 15 and _is_digits(value):
         raise InvalidCitizenIdError(
@@ -93,6 +148,17 @@ def _normalise(value: str) -> str:
         raise InvalidCitizenIdError(
             f"has a birth date before {_EARLIEST_BIRTH_YEAR} (got {mask_id_number(value)!r})"
         )
+    day = _today() if today is None else today
+    if value[6:14] > f"{day:%Y%m%d}":
+        raise InvalidCitizenIdError(
+            f"has a birth date after the day it is checked on, {day.isoformat()}"
+            f" (got {mask_id_number(value)!r})"
+        )
+    if value[:2] not in ADDRESS_PREFIXES:
+        raise InvalidCitizenIdError(
+            f"has address digits starting with {value[:2]!r}, which is no province code of"
+            f" GB/T 2260 (got {mask_id_number(value)!r})"
+        )
     if _check(first17) != value[17]:
         raise InvalidCitizenIdError(f"has a wrong check character (got {mask_id_number(value)!r})")
     return value
@@ -106,15 +172,30 @@ class CitizenId:
     ``X``. Equality and hashing use the full number; ``str``, ``repr`` and ``format`` show only
     the masked form, and :meth:`reveal` returns the number itself.
 
-    The address digits are not checked against GB/T 2260: they record the place of
-    registration when the number was issued, whose code may since have been abolished.
+    The value is first normalised: Unicode NFKC (full-width digits made ASCII) and surrounding
+    spaces stripped (:func:`normalisation_note` says what that changed).
+
+    Only the first two address digits are checked (a province code of GB/T 2260, or 83): the
+    six digits record the place of registration when the number was issued, whose code may
+    since have been abolished (Hainan's 460001-460039 of 1988-2002, for one).
 
     Raises :class:`~careprotect.errors.InvalidCitizenIdError` for a value that is not a string
     of 17 digits and a check character, whose birth-date digits are not a date on or after
-    1900-01-01, or whose check character is wrong.
+    1900-01-01 and not after today (see :meth:`parse` for another day), whose address digits
+    start with no province code, or whose check character is wrong.
     """
 
     _value: str = attrs.field(converter=_normalise, repr=False)
+
+    @classmethod
+    def parse(cls, value: str, *, today: datetime.date | None = None) -> CitizenId:
+        """``CitizenId(value)``, checked as of ``today`` instead of the current day: a birth
+        date after ``today`` is refused."""
+        if today is not None and (
+            not isinstance(today, datetime.date) or isinstance(today, datetime.datetime)
+        ):
+            raise TypeError(f"today must be a datetime.date (got {type(today).__name__})")
+        return _trusted(_normalise(value, today))
 
     @classmethod
     def build(cls, address_code: str, birth_date: datetime.date, sequence: int) -> CitizenId:

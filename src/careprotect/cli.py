@@ -49,7 +49,7 @@ from careprotect.errors import (
     PluginError,
     RegistryReadError,
 )
-from careprotect.io import RegistryStream, open_registry
+from careprotect.io import DivisionCheck, RegistryStream, open_registry
 from careprotect.masking import scrub
 from careprotect.params import STALE_MONTHS
 from careprotect.periods import Period, PeriodKind, parse_period_range
@@ -254,6 +254,16 @@ _output_option: Decorator = click.option(
     default=None,
     help="Write the result to FILE (replaced only once complete) instead of stdout.",
 )
+_divisions_option: Decorator = click.option(
+    "--divisions",
+    type=click.Choice(["official"]),
+    default=None,
+    help="'official': check the registry's division records against the official table "
+    "shipped with careprotect (GB/T 2260 codes 1980-2025 with their years, township codes "
+    "and names of 2025-12-31) for the dates read, and report codes that did not exist then "
+    "and names that differ from the official name as warnings. Warnings never reject a "
+    "record and do not change the exit status.",
+)
 _reveal_option: Decorator = click.option(
     "--reveal",
     is_flag=True,
@@ -307,6 +317,22 @@ def _engine(names: str | None) -> Engine:
         return Engine.from_entry_points()
     allow = [n for n in (s.strip() for s in names.split(",")) if n and n != "national"]
     return Engine.from_entry_points(allow)
+
+
+def _division_check(divisions: str | None, first: int, last: int) -> DivisionCheck | None:
+    """The check of division records that ``--divisions`` asks for, over the years
+    ``first`` to ``last``; None without the option."""
+    if divisions is None:
+        return None
+    from careprotect.division_table import division_check
+
+    return division_check(range(first, last + 1))
+
+
+def _warned(warnings: Sequence[object], fmt: str) -> None:
+    """A note on stderr of the warnings a CSV report has no place for."""
+    if warnings and fmt == "csv":
+        _note(f"{len(warnings)} warnings about accepted records; --format table or json lists them")
 
 
 def _lang(lang: str | None) -> rp.Lang:
@@ -565,6 +591,7 @@ def cli(debug: bool) -> None:
 @_plugins_option
 @_format_option(*rp.FORMATS)
 @_lang_option
+@_divisions_option
 @_reveal_option
 @_output_option
 @click.option(
@@ -585,6 +612,7 @@ def audit(
     plugins: str | None,
     fmt: str,
     lang: str | None,
+    divisions: str | None,
     reveal: bool,
     output: Path | None,
     jobs: int | str,
@@ -604,9 +632,11 @@ def audit(
         as_of = default_as_of(_today())
     language = _lang(lang)
     engine = _engine(plugins)
+    span = (as_of, as_of) if as_of is not None else (period.start, period.end)  # type: ignore[union-attr]
+    check = _division_check(divisions, span[0].year, span[1].year)
     with (
         _registry_file(registry, output) as source,
-        open_registry(source) as stream,
+        open_registry(source, division_check=check) as stream,
         _output(output, csv=fmt == "csv") as out,
     ):
         writer: rp.AuditWriter
@@ -623,6 +653,7 @@ def audit(
             end = rp.run_audit(run, stream, writer, progress)
     if end.rejections and fmt != "table":
         _note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    _warned(end.warnings, fmt)
     if end.errors:
         return EXIT_ERRORS
     return EXIT_FOUND if end.non_compliant else EXIT_OK
@@ -634,18 +665,26 @@ def audit(
 )
 @click.argument("registry", type=click.Path(path_type=Path))
 @_lang_option
+@_divisions_option
 @click.option("--as-of", type=DATE, default=None, hidden=True)
-def validate(registry: Path, lang: str | None, as_of: dt.date | None) -> int:
+def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.date | None) -> int:
     """Read REGISTRY (a JSON document or JSON Lines): list every rejected record with its
-    number, line or location, path and message, then the record counts, in all and by kind.
-    Exit status 1 when a record was rejected, 0 otherwise."""
+    number, line or location, path and message, then every warning about an accepted
+    record (a citizen ID that had to be normalised; with --divisions official, a division
+    code not in force this year or a name that is not the official one), then the record
+    counts, in all and by kind. Exit status 1 when a record was rejected, 0 otherwise:
+    warnings do not change it."""
     if as_of is not None:
         _note("validate no longer uses --as-of; it is ignored")
-    with _registry_file(registry) as source, open_registry(source) as stream:
+    year = _today().year
+    check = _division_check(divisions, year, year)
+    with _registry_file(registry) as source, open_registry(source, division_check=check) as stream:
         for _ in stream.children(defer_contacts=True):  # contacts checked, never built
             pass
         with _output(None) as out:
-            rp.write_validation(stream.rejections, stream.counts, out, lang=_lang(lang))
+            rp.write_validation(
+                stream.rejections, stream.counts, out, lang=_lang(lang), warnings=stream.warnings
+            )
         return EXIT_FOUND if stream.rejections else EXIT_OK
 
 
@@ -667,6 +706,7 @@ def validate(registry: Path, lang: str | None, as_of: dt.date | None) -> int:
 @_plugins_option
 @_format_option(*rp.FORMATS)
 @_lang_option
+@_divisions_option
 @_reveal_option
 @_output_option
 def entitlements(
@@ -675,6 +715,7 @@ def entitlements(
     plugins: str | None,
     fmt: str,
     lang: str | None,
+    divisions: str | None,
     reveal: bool,
     output: Path | None,
 ) -> int:
@@ -688,8 +729,9 @@ def entitlements(
     first, last = period_range
     language = _lang(lang)
     engine = _engine(plugins)
+    check = _division_check(divisions, first.start.year, last.end.year)
     with _registry_file(registry, output) as source:
-        opened = [open_registry(source)]
+        opened = [open_registry(source, division_check=check)]
 
         def open_stream() -> RegistryStream:
             return opened.pop() if opened else open_registry(source)
@@ -697,6 +739,7 @@ def entitlements(
         end = _entitlements(opened, open_stream, engine, first, last, fmt, language, reveal, output)
     if end.rejections and fmt != "table":
         _note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    _warned(end.warnings, fmt)
     return EXIT_ERRORS if end.errors else EXIT_OK
 
 
@@ -744,6 +787,7 @@ def _entitlements(
 @_plugins_option
 @_format_option(*rp.FORMATS)
 @_lang_option
+@_divisions_option
 @_reveal_option
 @_output_option
 def plan(
@@ -752,6 +796,7 @@ def plan(
     plugins: str | None,
     fmt: str,
     lang: str | None,
+    divisions: str | None,
     reveal: bool,
     output: Path | None,
 ) -> int:
@@ -760,9 +805,10 @@ def plan(
     of the worker's villages; children with no responsible worker come last."""
     language = _lang(lang)
     engine = _engine(plugins)
+    check = _division_check(divisions, month.start.year, month.end.year)
     with (
         _registry_file(registry, output) as source,
-        open_registry(source) as stream,
+        open_registry(source, division_check=check) as stream,
         _output(output, csv=fmt == "csv") as out,
     ):
         end = rp.write_plan(
@@ -774,6 +820,7 @@ def plan(
             fmt=cast(rp.Format, fmt),
             lang=language,
         )
+        _warned(stream.warnings, fmt)
     return EXIT_ERRORS if end.errors else EXIT_OK
 
 

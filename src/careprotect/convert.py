@@ -29,8 +29,9 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from careprotect import model
-from careprotect.citizen_id import _EARLIEST_BIRTH_YEAR, CitizenId
+from careprotect.citizen_id import _EARLIEST_BIRTH_YEAR, ADDRESS_PREFIXES, CitizenId
 from careprotect.citizen_id import _check as _citizen_id_check
+from careprotect.citizen_id import _today as _citizen_id_today
 from careprotect.citizen_id import _trusted as _trusted_citizen_id
 from careprotect.divisions import Division, Level
 from careprotect.enums import (
@@ -581,8 +582,9 @@ def fast_child_structurer(
         return division
 
     def citizen_id_of(value: Any, birth_text: str, sex: Sex) -> CitizenId:
-        """CitizenId(value), when the number is in normal form, valid and matches the birth
-        date and sex (the child's _id_matches validator)."""
+        """CitizenId(value), when the number is in normal form (ASCII, no spaces: else the
+        strict path normalises it, and the reader notes that), valid as of today and matches
+        the birth date and sex (the child's _id_matches validator)."""
         if (
             value.__class__ is not str
             or len(value) != 18
@@ -590,6 +592,9 @@ def fast_child_structurer(
             # ASCII digits: so they are a real date, and the child's birth date.
             or value[6:14] != birth_text.replace("-", "")
             or value[6:10] < _CITIZEN_ID_EARLIEST_YEAR
+            # Not after the day it is checked on (the strict path's check, on the same day).
+            or value[6:14] > f"{_citizen_id_today():%Y%m%d}"
+            or value[:2] not in ADDRESS_PREFIXES
             or not value.isascii()
             or not value[:17].isdigit()
             # A check character the ISO 7064 sum gives is a digit or an upper-case X.

@@ -10,10 +10,20 @@ A division's ancestors are its prefixes padded with zeros, which makes containme
 A :class:`Division` holds the *significant prefix* of its code: trailing all-zero levels are
 dropped, so ``Division("430000") == Division("43") == Division("430000000000")``.
 
-One structural exception is accepted: a zero county level under a non-zero prefecture with a
-non-zero township below it (``441900003000``). A few prefecture-level cities have no counties
-(东莞 4419, 中山 4420, 儋州 4604); the statistical codes number their townships directly under
-the prefecture, with county digits ``00``. Any other zero level above a non-zero one is refused.
+Two structural exceptions are accepted:
+
+- a zero county level under a non-zero prefecture with a non-zero township below it
+  (``441900003000``). A few prefecture-level cities have no counties (东莞 4419, 中山 4420,
+  儋州 4604); the statistical codes number their townships directly under the prefecture,
+  with county digits ``00``;
+- Hainan's codes of 1988-2002 for the counties and county-level cities directly under the
+  province, ``460001``-``460007`` and ``460021``-``460039``, which have no prefecture digits
+  (``4600``). They were replaced in 2002 (by ``4690xx``), but stand in the ID numbers of many
+  living adults, whose address digits are the code of the place that issued the number. Their
+  parent is the province. No statistical code lies below them (those began in 2009).
+
+Any other zero level above a non-zero one is refused. A well-formed code need not exist (439999
+is accepted): :mod:`careprotect.division_table` checks codes against the official table.
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ import attrs
 from careprotect.errors import InvalidDivisionError
 from careprotect.masking import describe, mask_id_number, quote
 
-__all__ = ["PROVINCE_CODES", "Division", "Level"]
+__all__ = ["HAINAN_1988_CODES", "PROVINCE_CODES", "Division", "Level"]
 
 
 class Level(enum.IntEnum):
@@ -97,6 +107,13 @@ _ZEROS = {n: "0" * n for n in (2, 3)}
 _LABELS = ("", "province", "prefecture", "county", "township", "village")
 _SHOW_MAX = 12
 
+HAINAN_1988_CODES: frozenset[str] = frozenset(
+    [f"4600{n:02d}" for n in range(1, 8)] + [f"4600{n:02d}" for n in range(21, 40)]
+)
+"""Hainan's county-level codes of 1988-2002 without prefecture digits (GB/T 2260 of those
+years): ``460001``-``460007`` (county-level cities) and ``460021``-``460039`` (counties and
+the islands). The only six-digit codes accepted with a zero prefecture level."""
+
 
 def _shown(text: str) -> str:
     """A bad code as shown in a message: a long one (maybe an ID number) is masked."""
@@ -124,6 +141,13 @@ def _normalise(code: str) -> str:
         raise InvalidDivisionError(
             f"starts with {code[:2]!r}, which is not a province code of GB/T 2260 (got {code!r})"
         )
+    if code[2:4] == "00" and n >= 6 and code[:6] in HAINAN_1988_CODES:
+        if code[6:].strip("0"):
+            raise InvalidDivisionError(
+                f"has a level below a Hainan county code of 1988-2002, which has none"
+                f" (got {code!r})"
+            )
+        return code[:6]
     # Walk the levels below the province: find the last non-zero one, refusing a zero level
     # above a non-zero one (except a zero county between a prefecture and a township).
     last = 1
@@ -159,7 +183,8 @@ class Division:
 
     Raises :class:`~careprotect.errors.InvalidDivisionError` for a code that is not a string
     of digits, has the wrong length, starts with no GB/T 2260 province code, or has a zero
-    level above a non-zero one (except a zero county between a prefecture and a township).
+    level above a non-zero one (except a zero county between a prefecture and a township, and
+    Hainan's 1988-2002 codes :data:`HAINAN_1988_CODES`).
     """
 
     code: str = attrs.field(converter=_normalise)
@@ -202,8 +227,9 @@ class Division:
         code = self.code
         result: list[Division] = []
         for end in _BOUNDS[1 : _LEVEL_BY_LENGTH[len(code)]]:
-            # Only a county level can be zero inside a valid code (441900003): skip it.
-            if end != 6 or code[4:6] != "00":
+            # Only a county level can be zero inside a valid code (441900003), or a
+            # prefecture level above a Hainan county of 1988-2002 (460021): skip it.
+            if end > 6 or code[end - 2 : end] != "00":
                 result.append(_trusted(code[:end]))
         return tuple(result)
 

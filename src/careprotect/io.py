@@ -36,6 +36,7 @@ import attrs
 import cattrs
 
 from careprotect._ids import IdIndex
+from careprotect.citizen_id import normalisation_note
 from careprotect.convert import (
     FieldProblem,
     describe_value,
@@ -52,12 +53,14 @@ from careprotect.model import Child, DivisionRecord, ReferenceData, Registry, Se
 __all__ = [
     "MAX_DEPTH",
     "MAX_LINE_BYTES",
+    "DivisionCheck",
     "KindCounts",
     "LineFeed",
     "LoadCounts",
     "LoadResult",
     "RawLine",
     "RecordKind",
+    "RecordWarning",
     "RegistryStream",
     "Rejection",
     "dumps",
@@ -67,6 +70,9 @@ __all__ = [
 ]
 
 log = get_logger(__name__)
+
+DivisionCheck = Callable[[Division, str], Iterable[tuple[str, str]]]
+"""Checks a division record's code and name: (field, message) for each problem found."""
 
 _CACHE_SIZE = 1024
 
@@ -163,6 +169,34 @@ class Rejection:
         return f"record {self.record} ({where}, {what}{ident}): {problems}"
 
 
+@attrs.frozen(kw_only=True)
+class RecordWarning:
+    """Something about an accepted record that a reader should check, though it is no reason
+    to reject the record: a citizen ID that had to be normalised (full-width digits,
+    surrounding spaces), or, checked against the official table (``--divisions official``), a
+    division code that did not exist on the registry's dates or a name that is not the
+    official one.
+
+    ``record``, ``line``, ``location``, ``kind`` and ``record_id`` are as in
+    :class:`Rejection`; ``path`` is the field (``$.citizen_id``) and ``message`` says what was
+    found, with any ID number masked.
+    """
+
+    record: int
+    line: int | None = None
+    location: str | None = None
+    kind: RecordKind | None = None
+    record_id: str | None = attrs.field(default=None, converter=attrs.converters.optional(scrub))
+    path: str
+    message: str = attrs.field(converter=scrub)
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else f"{self.location}"
+        what = self.kind.value if self.kind else "record"
+        ident = f" '{self.record_id}'" if self.record_id else ""
+        return f"record {self.record} ({where}, {what}{ident}): {self.path} {self.message}"
+
+
 @attrs.frozen
 class KindCounts:
     """Records of one kind: read, accepted and rejected (read = accepted + rejected)."""
@@ -200,11 +234,13 @@ class LoadCounts:
 
 @attrs.frozen
 class LoadResult:
-    """A whole registry read into memory, with the records that were rejected."""
+    """A whole registry read into memory, with the records that were rejected and the
+    warnings about accepted records."""
 
     registry: Registry
     rejections: tuple[Rejection, ...]
     counts: LoadCounts
+    warnings: tuple[RecordWarning, ...] = ()
 
 
 class _Raw(NamedTuple):
@@ -233,8 +269,10 @@ class RegistryStream:
         *,
         converter: cattrs.Converter | None = None,
         max_line_bytes: int | None = None,
+        division_check: DivisionCheck | None = None,
     ) -> None:
         self.path = Path(path)
+        self._division_check = division_check
         self.max_line_bytes = _max_line_bytes(max_line_bytes)
         """The longest line read (JSON Lines), its line end aside: see :data:`MAX_LINE_BYTES`."""
         self._converter = converter or make_converter()
@@ -242,6 +280,8 @@ class RegistryStream:
         # the costliest to make, unused.
         self._hooks: dict[RecordKind, Callable[[Any, type], Any]] = {}
         self.rejections: list[Rejection] = []
+        self.warnings: list[RecordWarning] = []
+        """Notes on accepted records (see :class:`RecordWarning`), in input order."""
         self._counts: Counter[tuple[str, str]] = Counter()
         self._rejected_ids: dict[RecordKind, dict[str, int]] = {k: {} for k in RecordKind}
         # The ids of the accepted child files, 16 to 43 bytes each, read back from the file
@@ -382,6 +422,9 @@ class RegistryStream:
             self._accept(raw.kind)
             if isinstance(item, DivisionRecord):
                 divisions[item.code] = item
+                if self._division_check is not None:
+                    for field, message in self._division_check(item.code, item.name):
+                        self._warn(raw, f"$.{field}", message, str(item.code))
             elif isinstance(item, Worker):
                 workers[item.id] = item
             else:
@@ -577,7 +620,26 @@ class RegistryStream:
         if self._unique_ids:
             self._child_ids.add(child.id, raw.at)
         self._accept(RecordKind.CHILD)
+        if fast_child is None and child.citizen_id is not None:
+            # Only the strict path normalises a number: the fast path declines one that is
+            # not in normal form.
+            note = normalisation_note(raw.data.get("citizen_id"))
+            if note is not None:
+                self._warn(raw, "$.citizen_id", f"was normalised: {note}", child.id)
         return child
+
+    def _warn(self, raw: _Raw, path: str, message: str, record_id: str | None) -> None:
+        self.warnings.append(
+            RecordWarning(
+                record=raw.number,
+                line=raw.line,
+                location=raw.location,
+                kind=raw.kind,
+                record_id=None if record_id is None else mask_if_id_number(record_id),
+                path=path,
+                message=message,
+            )
+        )
 
     def _structure(self, raw: _Raw) -> Any:
         assert raw.kind is not None
@@ -1198,6 +1260,7 @@ def open_registry(
     *,
     converter: cattrs.Converter | None = None,
     max_line_bytes: int | None = None,
+    division_check: DivisionCheck | None = None,
 ) -> RegistryStream:
     """Open a registry for streaming; the reference data is read at once.
 
@@ -1206,8 +1269,14 @@ def open_registry(
     line of a JSON Lines registry longer than ``max_line_bytes`` (default: the environment
     variable ``CAREPROTECT_MAX_LINE_BYTES``, else :data:`MAX_LINE_BYTES`) is rejected
     without being read whole.
+
+    ``division_check``, given the code and name of each accepted division record, returns
+    its problems as (field, message) pairs, which become :attr:`RegistryStream.warnings`:
+    :func:`careprotect.division_table.division_check` checks them against the official table.
     """
-    return RegistryStream(path, converter=converter, max_line_bytes=max_line_bytes)
+    return RegistryStream(
+        path, converter=converter, max_line_bytes=max_line_bytes, division_check=division_check
+    )
 
 
 def load_registry(
@@ -1223,6 +1292,7 @@ def load_registry(
             registry=Registry(reference=stream.reference, children=children),
             rejections=tuple(stream.rejections),
             counts=stream.counts,
+            warnings=tuple(stream.warnings),
         )
 
 

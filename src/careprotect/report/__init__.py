@@ -27,6 +27,8 @@ from careprotect.report._base import (
     rejection_json,
     text,
     township_of,
+    warning_json,
+    warnings_json,
 )
 from careprotect.report.audit import (
     AUDIT_CSV_COLUMNS,
@@ -97,6 +99,8 @@ __all__ = [
     "run_entitlements",
     "text",
     "township_of",
+    "warning_json",
+    "warnings_json",
     "write_catalogue",
     "write_plan",
     "write_validation",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from careprotect.divisions import Division, Level
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
-from careprotect.io import LoadCounts, Rejection, dumps
+from careprotect.io import LoadCounts, RecordWarning, Rejection, dumps
 from careprotect.masking import scrub
 from careprotect.model import ReferenceData
 from careprotect.params import Citation, Evidence, PluginInfo, scope_label
@@ -98,6 +98,11 @@ _TEXT: Mapping[str, tuple[str, str]] = {
         "{n} 条记录被拒绝，未参与审查；运行 careprotect validate 查看",
         "{n} records were rejected and not audited; see careprotect validate",
     ),
+    "warnings": ("关于已接受记录的警告", "Warnings about accepted records"),
+    "warnings_note": (
+        "{n} 条警告（记录已接受）；运行 careprotect validate 查看",
+        "{n} warnings about accepted records; see careprotect validate",
+    ),
     "entitlements": ("待遇", "Entitlements"),
     "missing": ("缺少输入", "missing input"),
     "totals": ("合计", "Totals"),
@@ -167,6 +172,27 @@ def rejection_json(rejection: Rejection) -> dict[str, Any]:
         "error": rejection.message,
         "problems": [{"path": p.path, "message": p.message} for p in rejection.problems],
     }
+
+
+def warning_json(warning: RecordWarning) -> dict[str, Any]:
+    """A warning about an accepted record as JSON: its number, line or location, kind,
+    (masked) id, and the path and message of the warning."""
+    return {
+        "record": warning.record,
+        "line": warning.line,
+        "location": warning.location,
+        "kind": warning.kind.value if warning.kind else None,
+        "id": warning.record_id,
+        "path": warning.path,
+        "message": warning.message,
+    }
+
+
+def warnings_json(warnings: Iterable[RecordWarning]) -> dict[str, Any]:
+    """``{"warnings": [...]}`` when there are any, else ``{}``: a report without warnings
+    keeps the form it had before warnings existed."""
+    listed = [warning_json(w) for w in warnings]
+    return {"warnings": listed} if listed else {}
 
 
 def records_json(counts: LoadCounts) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import attrs
 
 from careprotect.divisions import Division
 from careprotect.findings import Finding, Outcome, SubjectKind, Summary
-from careprotect.io import LoadCounts, RegistryStream, Rejection
+from careprotect.io import LoadCounts, RecordWarning, RegistryStream, Rejection
 from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo
 from careprotect.periods import Period
@@ -36,6 +36,7 @@ from careprotect.report._base import (
     show_plain,
     text,
     township_of,
+    warnings_json,
 )
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class AuditEnd:
     by_township: Mapping[Division, Counter[str]]
     rejections: tuple[Rejection, ...]
     counts: LoadCounts
+    warnings: tuple[RecordWarning, ...] = ()
 
     @property
     def non_compliant(self) -> int:
@@ -182,6 +184,7 @@ def run_audit(
             by_township=by_township,
             rejections=tuple(stream.rejections),
             counts=stream.counts,
+            warnings=tuple(stream.warnings),
         )
         writer.finish(end)
         return end
@@ -213,6 +216,7 @@ class JsonAuditWriter:
             {
                 "summary": end.summary_json(),
                 "rejected": [rejection_json(r) for r in end.rejections],
+                **warnings_json(end.warnings),
                 "records": records_json(end.counts),
             }
         )
@@ -390,6 +394,11 @@ class TableAuditWriter:
             show(console, f"{text('rejected', lang)} ({len(end.rejections)})", style="bold")
             for rejection in end.rejections:
                 show(console, f"  {rejection}", soft_wrap=True)
+        if end.warnings:
+            show(console)
+            show(console, f"{text('warnings', lang)} ({len(end.warnings)})", style="bold")
+            for warning in end.warnings:
+                show(console, f"  {warning}", soft_wrap=True)
 
     def _findings(self, console: Console) -> None:
         from rich.text import Text

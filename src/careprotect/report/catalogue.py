@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from careprotect.divisions import Division
-from careprotect.io import LoadCounts, Rejection, dumps
+from careprotect.io import LoadCounts, RecordWarning, Rejection, dumps
 from careprotect.params import STALE_MONTHS, Status, scope_contains, scope_label
 from careprotect.report._base import (
     Lang,
@@ -33,15 +33,26 @@ __all__ = [
 
 
 def write_validation(
-    rejections: Iterable[Rejection], counts: LoadCounts, out: TextIO, *, lang: Lang
+    rejections: Iterable[Rejection],
+    counts: LoadCounts,
+    out: TextIO,
+    *,
+    lang: Lang,
+    warnings: Iterable[RecordWarning] = (),
 ) -> None:
     """Every rejected record (number, line or location, kind and id, path and message of
-    each problem), then the record counts in all and by kind."""
+    each problem), then every warning about an accepted record, then the record counts in
+    all and by kind."""
     rejections = list(rejections)
     if rejections:
         write_line(f"{text('rejected', lang)}:", out)
         for rejection in rejections:
             write_line(f"  {rejection}", out)
+    warnings = list(warnings)
+    if warnings:
+        write_line(f"{text('warnings', lang)}:", out)
+        for warning in warnings:
+            write_line(f"  {warning}", out)
     write_line(
         text("records", lang).format(
             read=counts.read, accepted=counts.accepted, rejected=counts.rejected

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 import attrs
 
 from careprotect.errors import InvalidPeriodError
-from careprotect.io import LoadCounts, RegistryStream, Rejection, dumps
+from careprotect.io import LoadCounts, RecordWarning, RegistryStream, Rejection, dumps
 from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo, Unit
 from careprotect.periods import Period, PeriodKind, iter_periods
@@ -26,6 +26,7 @@ from careprotect.report._base import (
     rejection_json,
     show,
     text,
+    warnings_json,
     write_line,
 )
 from careprotect.rules.base import RuleKind
@@ -104,6 +105,7 @@ class EntitlementsEnd:
     totals: Totals
     rejections: tuple[Rejection, ...]
     counts: LoadCounts
+    warnings: tuple[RecordWarning, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -148,6 +150,7 @@ def run_entitlements(
     totals = Totals()
     rejections: tuple[Rejection, ...] | None = None
     counts: LoadCounts | None = None
+    warnings: tuple[RecordWarning, ...] = ()
     done = 0
     try:
         rules = tuple(r.id for r in engine.rules if r.item.kind is RuleKind.ENTITLEMENT)
@@ -164,11 +167,14 @@ def run_entitlements(
                         progress(done)
                 if rejections is None:
                     rejections, counts = tuple(stream.rejections), stream.counts
+                    warnings = tuple(stream.warnings)
         if progress is not None:
             progress.stop()
         assert rejections is not None
         assert counts is not None
-        end = EntitlementsEnd(totals=totals, rejections=rejections, counts=counts)
+        end = EntitlementsEnd(
+            totals=totals, rejections=rejections, counts=counts, warnings=warnings
+        )
         writer.finish(end)
         return end
     finally:
@@ -198,6 +204,7 @@ class JsonEntitlementsWriter:
             {
                 "totals": end.totals.as_dict(),
                 "rejected": [rejection_json(r) for r in end.rejections],
+                **warnings_json(end.warnings),
                 "records": records_json(end.counts),
             }
         )
@@ -340,6 +347,8 @@ class TableEntitlementsWriter:
         show(console, by_rule)
         if end.rejections:
             show(console, text("rejected_note", lang).format(n=len(end.rejections)), soft_wrap=True)
+        if end.warnings:
+            show(console, text("warnings_note", lang).format(n=len(end.warnings)), soft_wrap=True)
 
     def close(self) -> None:
         pass

@@ -21,6 +21,7 @@ from careprotect.report._base import (
     rejection_json,
     show,
     text,
+    warnings_json,
 )
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ def write_plan(
             errors += _failed(plan)
         tail = {
             "rejected": [rejection_json(r) for r in stream.rejections],
+            **warnings_json(stream.warnings),
             "records": records_json(stream.counts),
         }
         out.write("\n]" if n else "]")
@@ -195,4 +197,6 @@ def write_plan(
         show(console, text("no_plan", lang), soft_wrap=True)
     if stream.rejections:
         show(console, text("rejected_note", lang).format(n=len(stream.rejections)))
+    if stream.warnings:
+        show(console, text("warnings_note", lang).format(n=len(stream.warnings)))
     return PlanEnd(n, errors)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from careprotect.citizen_id import CitizenId
+from careprotect.citizen_id import _today as _citizen_id_today
 from careprotect.divisions import PROVINCE_CODES, Division, Level
 from careprotect.enums import Sex
 
@@ -20,7 +21,6 @@ __all__ = ["citizen_ids", "division_codes", "divisions"]
 _PROVINCES = sorted(PROVINCE_CODES)
 _CODE_LENGTHS = tuple(level.digits for level in Level)
 _EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
-_LATEST_BIRTH_DATE = datetime.date(2099, 12, 31)
 
 
 def _segment(width: int) -> st.SearchStrategy[str]:
@@ -96,21 +96,26 @@ def citizen_ids(
     """Valid, fictional citizen ID numbers.
 
     ``birth_date`` is a date or a strategy of dates (default: any date from 1900-01-01 to
-    2099-12-31); ``sex`` fixes the parity of the sequence number; ``address`` makes the address
-    digits the six-digit code of a county within that division (of the division itself from
-    the county level down; for a township or village, its county's code).
+    today: a number's birth date is never after the day it is checked on, so a later date is
+    refused, or filtered out of a strategy); ``sex`` fixes the parity of the sequence number;
+    ``address`` makes the address digits the six-digit code of a county within that division
+    (of the division itself from the county level down; for a township or village, its
+    county's code).
     """
     if isinstance(birth_date, datetime.datetime):
         raise InvalidArgument("birth_date must be a date, not a datetime")
     dates: st.SearchStrategy[datetime.date]
+    today = _citizen_id_today()
     if birth_date is None:
-        dates = st.dates(_EARLIEST_BIRTH_DATE, _LATEST_BIRTH_DATE)
+        dates = st.dates(_EARLIEST_BIRTH_DATE, today)
     elif isinstance(birth_date, datetime.date):
         if birth_date < _EARLIEST_BIRTH_DATE:
             raise InvalidArgument("birth_date must be on or after 1900-01-01")
+        if birth_date > today:
+            raise InvalidArgument(f"birth_date must not be after today, {today}")
         dates = st.just(birth_date)
     else:
-        dates = birth_date
+        dates = birth_date.filter(lambda d: d <= today)
     if sex is None:
         sequences = st.integers(1, 999)
     elif sex is Sex.MALE:

@@ -30,6 +30,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from careprotect.citizen_id import _today as _citizen_id_today
 from careprotect.divisions import Division, Level
 from careprotect.enums import (
     AgreementKind,
@@ -557,7 +558,8 @@ def _children(
     village = draw(divisions(Level.VILLAGE, within=division))
     citizen_id = None
     wanted = draw(st.booleans()) if with_citizen_id is None else with_citizen_id
-    if birth_date >= _EARLIEST_ID_BIRTH and wanted:
+    # A number's birth date is never after the day it is checked on.
+    if _EARLIEST_ID_BIRTH <= birth_date <= _citizen_id_today() and wanted:
         citizen_id = draw(citizen_ids(birth_date=birth_date, sex=sex, address=village))
 
     low = birth_date
@@ -662,9 +664,10 @@ def children(
       institutional residences and service agreements refer to; see the module docstring.
 
     * ``with_citizen_id``: True for a citizen ID always, False for never, None (default) for
-      about half the time. A citizen ID needs a birth date from 1900 on: earlier birth dates
-      (only possible with ``age_on``) never have one. The ID encodes the birth date, the sex
-      and the address of the child's county, as :class:`~careprotect.model.Child` requires.
+      about half the time. A citizen ID needs a birth date from 1900 on and not after today:
+      other birth dates (only possible with ``age_on``) never have one. The ID encodes the
+      birth date, the sex and the address of the child's county, as
+      :class:`~careprotect.model.Child` requires.
     """
     _check_division(division)
     if age_on is not None:
