@@ -4,9 +4,15 @@ The public API is re-exported here; everything else lives in small modules with 
 each. Importing careprotect loads no plugin and reads no file.
 """
 
-from careprotect.citizen_id import CitizenId, check_character
+from careprotect.citizen_id import (
+    ADDRESS_PREFIXES,
+    CitizenId,
+    check_character,
+    normalisation_note,
+)
 from careprotect.convert import FieldProblem, make_converter, structure_problems
-from careprotect.divisions import PROVINCE_CODES, Division, Level
+from careprotect.division_table import CodeName, OfficialTable, division_check, official_table
+from careprotect.divisions import HAINAN_1988_CODES, PROVINCE_CODES, Division, Level
 from careprotect.engine import Audit, Classification, Engine, Registered
 from careprotect.enums import (
     AgreementKind,
@@ -46,6 +52,7 @@ from careprotect.io import (
     LoadCounts,
     LoadResult,
     RecordKind,
+    RecordWarning,
     RegistryStream,
     Rejection,
     load_registry,
@@ -93,7 +100,9 @@ from careprotect.periods import Period, PeriodKind, iter_periods, parse_period_r
 from careprotect.rules import CategoryRule, Env, Membership, Rule, RuleKind
 
 __all__ = [
+    "ADDRESS_PREFIXES",
     "CENT",
+    "HAINAN_1988_CODES",
     "PROVINCE_CODES",
     "Agreement",
     "AgreementKind",
@@ -104,6 +113,7 @@ __all__ = [
     "Citation",
     "CitizenId",
     "Classification",
+    "CodeName",
     "Contact",
     "ContactMode",
     "Disability",
@@ -133,6 +143,7 @@ __all__ = [
     "Membership",
     "Message",
     "ModelDesignation",
+    "OfficialTable",
     "OrganiserLevel",
     "Outcome",
     "Pairing",
@@ -150,6 +161,7 @@ __all__ = [
     "PluginLoadError",
     "Post",
     "RecordKind",
+    "RecordWarning",
     "ReferenceData",
     "Referral",
     "ReferralTarget",
@@ -182,6 +194,7 @@ __all__ = [
     "Worker",
     "WorkerRole",
     "check_character",
+    "division_check",
     "format_yuan",
     "iter_periods",
     "load_registry",
@@ -189,6 +202,8 @@ __all__ = [
     "mask_id_number",
     "mask_name",
     "nonnegative_yuan",
+    "normalisation_note",
+    "official_table",
     "open_registry",
     "parse_period_range",
     "round_yuan",
