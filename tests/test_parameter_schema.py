@@ -66,11 +66,16 @@ def toml_value(raw: object) -> str:
         return "[" + ", ".join(toml_value(r) for r in raw) + "]"
     if isinstance(raw, dict):
         return "{" + ", ".join(f"{key(k)} = {toml_value(v)}" for k, v in raw.items()) + "}"
-    return json.dumps(raw, ensure_ascii=False)
+    return text(raw)
+
+
+def text(raw: str) -> str:
+    """A TOML basic string: JSON's escapes, and DEL escaped too (TOML refuses it raw)."""
+    return json.dumps(raw, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def key(name: str) -> str:
-    return json.dumps(name, ensure_ascii=False)
+    return text(name)
 
 
 def toml_text(data: dict[str, Any]) -> str:

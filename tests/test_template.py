@@ -148,7 +148,7 @@ def test_the_scenario_file_passes(root: Path) -> None:
 
 
 def test_the_generated_tests_pass(root: Path) -> None:
-    """pytest in the distribution runs the conformance suite (8 checks) and the example tests
+    """pytest in the distribution runs the conformance suite (9 checks) and the example tests
     (4); the scenario plugin is left out because the plugin is not installed here."""
     env = {**os.environ, "PYTHONPATH": str(root / "src")}
     result = subprocess.run(
@@ -160,7 +160,7 @@ def test_the_generated_tests_pass(root: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "12 passed" in result.stdout
+    assert "13 passed" in result.stdout
 
 
 @pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
