@@ -370,6 +370,11 @@ def test_audit_json_is_valid_and_adds_up(
     assert summary["by_township"] == {
         t: {o: c[o] for o in outcomes} for t, c in by_township.items()
     }
+    by_status = Counter(f["rests_on"] for f in findings)
+    assert summary["rests_on"] == {s: by_status[s] for s in ("confirmed", "reported", "assumed")}
+    assert [r["rule"] for r in summary["rules"]] == [
+        r.id for r in Engine().rules if r.item.kind == "compliance"
+    ]
     records = doc["records"]
     assert records["read"] == input_records(registry)
     assert records["accepted"] + records["rejected"] == records["read"]
@@ -614,8 +619,19 @@ def test_entitlements_json_is_valid_and_adds_up(
     """The JSON report validates; its totals add up its amounts; the counts add up."""
     doc = entitlements_json(capsys, str(registry), "--period", "2020-01..2020-12")
     validator(ENTITLEMENTS_SCHEMA).validate(doc)
-    assert list(doc) == ["period", "plugins", "amounts", "totals", "rejected", "records"]
+    assert list(doc) == [
+        "period", "plugins", "amounts", "totals", "summary", "rejected", "records"
+    ]  # fmt: skip
     assert doc["period"] == "2020-01..2020-12"
+    # Every amount is counted once by the status it rests on; every citation has a status.
+    assert sum(doc["summary"]["rests_on"].values()) == len(doc["amounts"])
+    for amount in doc["amounts"]:
+        cited = [*amount["citations"], *(e["citation"] for e in amount["evidence"])]
+        assert all(c["status"] in ("confirmed", "reported", "assumed") for c in cited)
+    rules = [r["rule"] for r in doc["summary"]["rules"]]
+    assert rules == sorted(
+        r.id for r in Engine.from_entry_points().rules if r.item.kind == "entitlement"
+    )
     known = [a for a in doc["amounts"] if a["amount"] is not None]
     totals = doc["totals"]
     assert Decimal(totals["total"]) == sum((Decimal(a["amount"]) for a in known), Decimal(0))

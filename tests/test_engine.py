@@ -214,7 +214,7 @@ def test_audit_counts_add_up_and_evidence_was_in_force(registry: Any, day: dt.da
     # Rendered, the same findings in the same order, counted the same.
     rendered = engine.audit(registry, as_of=day)
     got = list(rendered.rendered(lambda f: f))
-    assert got == [Rendered(f.rule, f.outcome, f.division, f) for f in findings]
+    assert got == [Rendered(f.rule, f.outcome, f.division, f, f.rests_on) for f in findings]
     assert rendered.summary == audit.summary
     with pytest.raises(RuntimeError, match="only once"):
         iter(rendered)

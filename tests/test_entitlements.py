@@ -38,6 +38,7 @@ from careprotect import (
 )
 from careprotect.enums import HouseholdType
 from careprotect.errors import InvalidValueError
+from careprotect.findings import rests_on
 from careprotect.io import open_registry, write_registry
 from careprotect.params import scope_contains
 from careprotect.periods import Period, PeriodKind
@@ -724,7 +725,7 @@ def test_amount_json_shape(national: Engine) -> None:
     (a,) = amounts_of(national, "2019-01", [c], rule=ORPHAN)
     data = a.as_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
-    assert {k: data[k] for k in data if k not in ("citations", "evidence")} == {
+    assert {k: data[k] for k in data if k not in ("citations", "evidence", "rests_on")} == {
         "rule": "orphan.allowance",
         "subject": {"kind": "child", "id": "C1", "name": "张**"},
         "division": "421281101201",
@@ -742,10 +743,13 @@ def test_amount_json_shape(national: Engine) -> None:
             "(entitlement.partial_month = eligible_on_first_day)",
         ],
     }
-    assert data["citations"] == [
+    assert [c["text"] for c in data["citations"]] == [
         "国务院办公厅《国务院办公厅关于加强孤儿保障工作的意见》(国办发〔2010〕54号) "
         "孤儿的定义；孤儿基本生活保障制度, 2010-11-16"
     ]
+    # Each citation as Citation.as_dict gives it; the amount rests on the weakest status.
+    assert data["citations"] == [c.as_dict() for c in a.citations]
+    assert data["rests_on"] == a.rests_on.value == rests_on(a.citations, a.evidence).value
     assert data["evidence"][-1] == {
         "parameter": "orphan.allowance.scattered",
         "value": "600.00",

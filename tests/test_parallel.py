@@ -96,6 +96,7 @@ def _run(
             "findings": findings,
             "subjects": dict(run.summary.subjects),
             "by_rule": run.summary.by_rule,
+            "by_status": run.summary.by_status,
             "rejections": stream.rejections,
             "raw": [r.raw for r in stream.rejections],
             "counts": stream.counts,
@@ -110,7 +111,9 @@ def _same(engine: Engine, path: Path, **options: Any) -> dict[str, Any]:
     for key, value in serial.items():
         assert parallel[key] == value, key
     rendered = _run(engine, path, 2, rendered=True, **options)
-    expected = [Rendered(f.rule, f.outcome, f.division, f.as_dict()) for f in serial["findings"]]
+    expected = [
+        Rendered(f.rule, f.outcome, f.division, f.as_dict(), f.rests_on) for f in serial["findings"]
+    ]
     assert rendered["findings"] == expected
     # Each division the workers sent is a Division, equal to the finding's.
     assert all(type(r.division) is Division for r in rendered["findings"])
@@ -120,7 +123,7 @@ def _same(engine: Engine, path: Path, **options: Any) -> dict[str, Any]:
     assert _run(engine, path, 1, rendered=True, **options)["findings"] == expected
     # In chunks: the same texts in the same order, counted the same.
     text = b"".join(map(_line, serial["findings"]))
-    counts = Counter((f.rule, f.outcome, f.division) for f in serial["findings"])
+    counts = Counter((f.rule, f.outcome, f.division, f.rests_on) for f in serial["findings"])
     for jobs in (1, 2):
         chunked = _run(engine, path, jobs, chunks=True, **options)
         assert all(type(c) is Chunk for c in chunked["findings"])

@@ -36,7 +36,7 @@ from careprotect import (
 from careprotect import engine as engine_module
 from careprotect.findings import Finding, Outcome, SubjectKind
 from careprotect.io import dumps
-from careprotect.params import Unit
+from careprotect.params import Status, Unit
 from careprotect.report import (
     AUDIT_CSV_COLUMNS,
     ENTITLEMENT_CSV_COLUMNS,
@@ -66,6 +66,7 @@ from careprotect.report._base import (
 )
 from careprotect.report.entitlements import JsonEntitlementsWriter
 from careprotect.rules.base import revealed, subject_of
+from careprotect.rulestates import RuleState
 
 ROOT = Path(__file__).parent.parent
 SAMPLE_PATH = ROOT / "tests" / "data" / "small-registry.jsonl"
@@ -446,7 +447,10 @@ def test_the_report_schemas_share_their_common_definitions() -> None:
         _schema("audit-report.schema.json"),
         _schema("entitlements-report.schema.json"),
     )
-    shared = ("Plugin", "Evidence", "Subject", "Rejection", "Records")
+    shared = (
+        "Plugin", "Evidence", "Subject", "Rejection", "Records",
+        "Citation", "Status", "Statuses", "RuleStatus", "RuleChange",
+    )  # fmt: skip
     for name in shared:
         assert audit["$defs"][name] == entitlements["$defs"][name], name
 
@@ -458,6 +462,9 @@ def test_the_schema_vocabularies_follow_the_code() -> None:
     assert list(defs["Outcomes"]["properties"]) == [o.value for o in Outcome]
     assert defs["Evidence"]["properties"]["unit"]["enum"] == [u.value for u in Unit]
     assert defs["Subject"]["properties"]["kind"]["enum"] == [k.value for k in SubjectKind]
+    assert defs["Status"]["enum"] == [s.value for s in Status]
+    assert list(defs["Statuses"]["properties"]) == [s.value for s in Status]
+    assert defs["RuleStatus"]["properties"]["state"]["enum"] == [s.value for s in RuleState]
 
 
 def test_the_cli_page_lists_the_csv_columns() -> None:
@@ -498,17 +505,19 @@ def test_finding_text_is_the_text_of_as_dict() -> None:
 def _csv_row_of(finding: Finding) -> bytes:
     """The csv module's row of the finding's CSV columns: each the documented JSON form's
     field of the same name (flattened with "_"), its arrays written as JSON text; absent is
-    empty."""
+    empty. ``citation_status`` is the array of the citations' statuses."""
     data = finding.as_dict()
     flat = {
         **{k: v for k, v in data.items() if not isinstance(v, dict)},
         **{f"{k}_{sub}": v for k in ("subject", "message") for sub, v in data[k].items()},
+        "citation_status": [c["status"] for c in data["citations"]],
     }
     columns = [
         dumps(value) if isinstance(value, list) else (value or "")
         for value in (flat.get(name) for name in AUDIT_CSV_COLUMNS)
     ]
-    columns[-1] = columns[-1] or "[]"  # facts: an empty array, never an empty field
+    facts = AUDIT_CSV_COLUMNS.index("facts")
+    columns[facts] = columns[facts] or "[]"  # an empty array, never an empty field
     out = io.StringIO(newline="")
     csv.writer(out).writerow(columns)
     return out.getvalue().encode()

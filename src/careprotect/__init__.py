@@ -47,6 +47,7 @@ from careprotect.errors import (
     RegistryReadError,
 )
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind, Summary
+from careprotect.rulestates import RuleState, RuleStatus
 from careprotect.io import (
     KindCounts,
     LoadCounts,
@@ -178,6 +179,8 @@ __all__ = [
     "Resolved",
     "Rule",
     "RuleKind",
+    "RuleState",
+    "RuleStatus",
     "ServiceAgreement",
     "ServicePoint",
     "ServicePointKind",

@@ -467,8 +467,8 @@ class ParallelAudit:
 
     def _count_chunk(self, chunk: Chunk) -> None:
         count = self._summary.count
-        for (rule, outcome, _), n in chunk.counts.items():
-            count(rule, outcome, n)
+        for (rule, outcome, _, status), n in chunk.counts.items():
+            count(rule, outcome, n, rests_on=status)
 
     def _counter(self) -> Callable[[Any], None]:
         """Counts a finding, or a rendered one, in the summary."""
@@ -476,7 +476,7 @@ class ParallelAudit:
         if self._render is None:
             return summary.add
         count = summary.count
-        return lambda rendered: count(rendered.rule, rendered.outcome)
+        return lambda rendered: count(rendered.rule, rendered.outcome, rests_on=rendered.rests_on)
 
     def _submit(self) -> None:
         pool = self._pool

@@ -819,6 +819,7 @@ def plan(
             stream=stream,
             fmt=cast(rp.Format, fmt),
             lang=language,
+            rules=rp.plan_rule_states(engine, month),
         )
         _warned(stream.warnings, fmt)
     return EXIT_ERRORS if end.errors else EXIT_OK

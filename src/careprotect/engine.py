@@ -42,6 +42,7 @@ from careprotect.params import (
     ParameterValue,
     PluginInfo,
     Scope,
+    Status,
     coerce_values,
     load_parameter_file,
     scope_contains,
@@ -53,6 +54,7 @@ from careprotect.rules.base import Env, Membership, RuleKind, revealed
 if TYPE_CHECKING:
     from careprotect.planning import WorkerPlan
     from careprotect.rules.entitlements import Amount
+    from careprotect.rulestates import RuleStatus
 
 __all__ = ["Audit", "Chunk", "Classification", "Engine", "Registered", "Rendered"]
 
@@ -181,28 +183,31 @@ T = TypeVar("T")
 
 class Rendered(NamedTuple, Generic[T]):
     """What :meth:`Audit.rendered` yields for a finding: what it is counted under (its rule,
-    outcome and division) and what the render function made of it."""
+    outcome and division, and the status it rests on) and what the render function made of
+    it."""
 
     rule: str
     outcome: Outcome
     division: Division
     value: T
+    rests_on: Status
 
 
 def rendered(findings: Iterable[Finding], render: Callable[[Finding], T]) -> Iterator[Rendered[T]]:
     """Each of ``findings`` as :class:`Rendered` by ``render``."""
     for f in findings:
-        yield Rendered(f.rule, f.outcome, f.division, render(f))
+        yield Rendered(f.rule, f.outcome, f.division, render(f), f.rests_on)
 
 
-CountKey = tuple[str, Outcome, Division]
-"""What a finding is counted under: its rule, outcome and division."""
+CountKey = tuple[str, Outcome, Division, Status]
+"""What a finding is counted under: its rule, outcome and division, and the status it rests
+on (:attr:`Finding.rests_on`)."""
 
 
 class Chunk(NamedTuple):
     """What :meth:`Audit.chunks` yields for a run of consecutive findings: their texts
-    joined, in order, and how many of them there are under each rule, outcome and division
-    (only those with at least one)."""
+    joined, in order, and how many of them there are under each rule, outcome, division and
+    status rested on (only those with at least one)."""
 
     text: bytes
     counts: dict[CountKey, int]
@@ -229,7 +234,7 @@ class Joiner:
         self.size = 0
         self.keys: list[CountKey] = []
         self.counts: list[int] = []
-        self._index: dict[tuple[str, Outcome, str], int] = {}
+        self._index: dict[tuple[str, Outcome, str, Status], int] = {}
 
     def add(self, findings: Iterable[Finding]) -> tuple[int, tuple[int, ...]]:
         """Render and count one subject's findings; returns the size of the text so far
@@ -243,10 +248,11 @@ class Joiner:
                 self.size += len(text)
             # Keyed by the division's code: its str hash is cached, a Division's is not.
             rule, outcome, division = finding.rule, finding.outcome, finding.division
-            place = index.get((rule, outcome, division.code))
+            status = finding.rests_on
+            place = index.get((rule, outcome, division.code, status))
             if place is None:
-                place = index[rule, outcome, division.code] = len(self.keys)
-                self.keys.append((rule, outcome, division))
+                place = index[rule, outcome, division.code, status] = len(self.keys)
+                self.keys.append((rule, outcome, division, status))
                 counts.append(0)
             counts[place] += 1
             places.append(place)
@@ -819,6 +825,24 @@ class Engine:
         from careprotect.planning import plan
 
         return plan(self, source, month, reveal=reveal)
+
+    def rule_states(
+        self,
+        when: dt.date | Period,
+        through: dt.date | Period | None = None,
+        *,
+        kind: RuleKind | None = None,
+    ) -> tuple[RuleStatus, ...]:
+        """Each registered rule (of ``kind`` if given), by id, with its state on the day
+        ``when``, over the period ``when``, or from ``when`` through ``through``: in force, not
+        yet in force (from when, where), no longer in force (since when, where), in force
+        for part of the days or of the scope, or never. The state comes from the flag
+        parameter the rule names (``required`` or ``gate``); a rule without one is in force
+        with no dated start. See :mod:`careprotect.rulestates`."""
+        from careprotect.rulestates import rule_states
+
+        rules = [r for r in self.rules if kind is None or r.item.kind is kind]
+        return rule_states(rules, self.parameters, when, through)
 
     def rule(self, rule_id: str) -> Registered:
         """The registered rule with this id."""

@@ -3,6 +3,10 @@
 A finding names the rule (a stable id), the subject (kind, id, masked name), the division, the
 day or period judged, the outcome, a message in Chinese and English, the citations, and the
 evidence: every parameter used, with its value, effective date, scope and plugin.
+
+What a finding *rests on* (:func:`rests_on`) is the weakest status (confirmed, reported,
+assumed) among its citations and the citations of its evidence: an answer is only as sure as
+the least sure fact it used.
 """
 
 from __future__ import annotations
@@ -10,16 +14,35 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from careprotect.divisions import Division
-from careprotect.params import Citation, Evidence
+from careprotect.params import Citation, Evidence, Status
 from careprotect.periods import Period
 
-__all__ = ["Finding", "Message", "Outcome", "Subject", "SubjectKind", "Summary"]
+__all__ = ["Finding", "Message", "Outcome", "Subject", "SubjectKind", "Summary", "rests_on"]
+
+_RANK = {status: status.rank for status in Status}
+_BY_RANK = {status.rank: status for status in Status}
+
+
+def rests_on(citations: Iterable[Citation], evidence: Iterable[Evidence] = ()) -> Status:
+    """The weakest status among ``citations`` and the citations of ``evidence``: what an
+    answer resting on them rests on (``confirmed`` when there are none)."""
+    rank = _RANK
+    worst = 0
+    for citation in citations:
+        r = rank[citation.status]
+        if r > worst:
+            worst = r
+    for e in evidence:
+        r = rank[e.citation.status]
+        if r > worst:
+            worst = r
+    return _BY_RANK[worst]
 
 
 class Outcome(enum.StrEnum):
@@ -80,16 +103,25 @@ class Finding:
     period: Period | None = None
     facts: tuple[str, ...] = ()
 
+    @property
+    def rests_on(self) -> Status:
+        """The weakest status among the finding's citations and its evidence's citations
+        (:func:`rests_on`)."""
+        return rests_on(self.citations, self.evidence)
+
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (the report format of docs/findings.md)."""
+        """A JSON-ready form (the report format of docs/cli.md): each citation as
+        :meth:`Citation.as_dict <careprotect.params.Citation.as_dict>` gives it, and
+        ``rests_on``, the weakest status of the citations and the evidence's citations."""
         data: dict[str, Any] = {
             "rule": self.rule,
             "outcome": self.outcome.value,
             "subject": {"kind": self.subject.kind.value, "id": self.subject.id},
             "division": str(self.division),
             "message": {"zh": self.message.zh, "en": self.message.en},
-            "citations": [str(c) for c in self.citations],
+            "citations": [c.as_dict() for c in self.citations],
             "evidence": [e.as_dict() for e in self.evidence],
+            "rests_on": self.rests_on.value,
         }
         if self.subject.name:
             data["subject"]["name"] = self.subject.name
@@ -104,25 +136,30 @@ class Finding:
 
 @attrs.define
 class Summary:
-    """Counts for an audit: subjects evaluated by kind, findings by rule and outcome.
+    """Counts for an audit: subjects evaluated by kind, findings by rule and outcome, and
+    findings by the status they rest on.
 
-    The counts add up: the findings by rule sum to the findings by outcome, and both to
-    ``findings``.
+    The counts add up: the findings by rule sum to the findings by outcome, and both, and
+    the findings by status, to ``findings``.
     """
 
     subjects: Counter[str] = attrs.field(factory=Counter)
     by_rule: dict[str, Counter[str]] = attrs.field(factory=dict)
+    by_status: Counter[str] = attrs.field(factory=Counter)
+    """Findings by the status they rest on (:attr:`Finding.rests_on`), by its value."""
 
     def add(self, finding: Finding) -> None:
         """Count one finding."""
-        self.count(finding.rule, finding.outcome)
+        self.count(finding.rule, finding.outcome, rests_on=finding.rests_on)
 
-    def count(self, rule: str, outcome: Outcome, n: int = 1) -> None:
-        """Count ``n`` findings (one by default) of ``rule`` with ``outcome``."""
+    def count(self, rule: str, outcome: Outcome, n: int = 1, *, rests_on: Status) -> None:
+        """Count ``n`` findings (one by default) of ``rule`` with ``outcome``, resting on
+        ``rests_on``."""
         counts = self.by_rule.get(rule)
         if counts is None:
             counts = self.by_rule[rule] = Counter()
         counts[outcome.value] += n
+        self.by_status[rests_on.value] += n
 
     @property
     def by_outcome(self) -> Mapping[str, int]:

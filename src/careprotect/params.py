@@ -292,7 +292,8 @@ class Evidence:
     citation: Citation
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (amounts and areas as strings)."""
+        """A JSON-ready form (amounts and areas as strings; the citation as
+        :meth:`Citation.as_dict` gives it)."""
         value = self.value
         if isinstance(value, Decimal):
             value = str(value)
@@ -306,7 +307,7 @@ class Evidence:
             "scope": self.scope,
             "plugin": self.plugin,
             "version": self.version,
-            "citation": str(self.citation),
+            "citation": self.citation.as_dict(),
         }
 
 

@@ -60,7 +60,7 @@ from careprotect.report.entitlements import (
     range_text,
     run_entitlements,
 )
-from careprotect.report.plan import PLAN_CSV_COLUMNS, PlanEnd, write_plan
+from careprotect.report.plan import PLAN_CSV_COLUMNS, PlanEnd, plan_rule_states, write_plan
 
 __all__ = [
     "AUDIT_CSV_COLUMNS",
@@ -89,6 +89,7 @@ __all__ = [
     "money_parameters",
     "parameters_report",
     "place",
+    "plan_rule_states",
     "plugins_json",
     "plugins_report",
     "range_text",

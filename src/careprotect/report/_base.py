@@ -15,7 +15,8 @@ from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.io import LoadCounts, RecordWarning, Rejection, dumps
 from careprotect.masking import scrub
 from careprotect.model import ReferenceData
-from careprotect.params import Citation, Evidence, PluginInfo, scope_label
+from careprotect.params import Citation, Evidence, PluginInfo, Scope, Status, scope_label
+from careprotect.rulestates import RuleState, RuleStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -142,13 +143,106 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     "no_value": ("无现行值（缺少输入）", "no value in force (missing input)"),
     "from_scope": ("自 {} 起，范围 {}", "from {}, scope {}"),
     "for_division": ("区划 {}，日期 {}", "division {}, on {}"),
+    "rests_on_findings": (
+        "依据报道来源（{reported_mark}）的结论 {reported} 条，依据假设（{assumed_mark}）的结论 "
+        "{assumed} 条（共 {total} 条）",
+        "Findings resting on reported values ({reported_mark}): {reported}; on assumed values "
+        "({assumed_mark}): {assumed} (of {total})",
+    ),
+    "rests_on_amounts": (
+        "依据报道来源（{reported_mark}）的金额 {reported} 笔，依据假设（{assumed_mark}）的金额 "
+        "{assumed} 笔（共 {total} 笔）",
+        "Amounts resting on reported values ({reported_mark}): {reported}; on assumed values "
+        "({assumed_mark}): {assumed} (of {total})",
+    ),
+    "state": ("状态", "state"),
+    "rule_states": ("规则状态", "Rules and their state"),
+    RuleState.IN_FORCE: ("生效", "in force"),
+    "partly_day": ("部分范围生效", "in force in part of its scope"),
+    "partly_period": ("期间内部分生效", "in force for part of it"),
+    RuleState.NOT_YET_IN_FORCE: ("尚未生效", "not yet in force"),
+    RuleState.NO_LONGER_IN_FORCE: ("已失效", "no longer in force"),
+    RuleState.NOT_IN_FORCE: (
+        "未生效（标志参数在任何日期均不为 true）",
+        "not in force (its flag is true on no day)",
+    ),
+    "state_from": ("{scope} 自 {date} 起", "from {date} {scope}"),
+    "state_since": ("{scope} 自 {date} 起", "since {date} {scope}"),
+    "state_ends": ("{scope} 自 {date} 起失效", "out of force from {date} {scope}"),
+    "in_scope": ("{}", "in {}"),
+    "nationwide": ("全国", "nationwide"),
 }
+
+MARKS: Mapping[Status, str] = {Status.CONFIRMED: "", Status.REPORTED: "†", Status.ASSUMED: "‡"}
+"""The mark a table puts on a finding, an amount or a source resting on a reported or an
+assumed value."""
 
 
 def text(key: str, lang: Lang) -> str:
     """A label in ``lang``."""
     zh, en = _TEXT[key]
     return zh if lang == "zh" else en
+
+
+def rests_on_line(counts: Mapping[str, int], lang: Lang, *, amounts: bool = False) -> str:
+    """The summary line counting the findings (or ``amounts``) by the status they rest on,
+    with the marks of :data:`MARKS` as its legend."""
+    return text("rests_on_amounts" if amounts else "rests_on_findings", lang).format(
+        reported_mark=MARKS[Status.REPORTED],
+        reported=counts.get(Status.REPORTED.value, 0),
+        assumed_mark=MARKS[Status.ASSUMED],
+        assumed=counts.get(Status.ASSUMED.value, 0),
+        total=sum(counts.values()),
+    )
+
+
+def status_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts by status as JSON: every status, strongest first, zeros included."""
+    return {s.value: counts.get(s.value, 0) for s in Status}
+
+
+def _where(scope: Scope, lang: Lang) -> str:
+    return text("nationwide", lang) if scope is None else text("in_scope", lang).format(scope)
+
+
+def rule_state_text(status: RuleStatus, lang: Lang) -> str:
+    """A rule's state in words: ``in force``, ``not yet in force (from 2020-12-17 in
+    4212)``, ``no longer in force (since 2025-01-01 in 43)``, ``in force for part of it
+    (from 2020-12-17 in 4212)``."""
+    state = status.state
+    if state is RuleState.PARTLY_IN_FORCE:
+        label = text("partly_day" if status.first == status.last else "partly_period", lang)
+    else:
+        label = text(state, lang)
+    since = "state_since" if state is RuleState.NO_LONGER_IN_FORCE else "state_ends"
+    pieces = [
+        text(key, lang).format(date=day.isoformat(), scope=_where(scope, lang))
+        for key, changes in (("state_from", status.starts), (since, status.ends))
+        for day, scope in changes
+    ]
+    if state is RuleState.PARTLY_IN_FORCE and not pieces:
+        pieces = [_where(scope, lang) for scope in status.in_force_in]
+    if not pieces:
+        return label
+    separator = "；" if lang == "zh" else "; "
+    return (
+        f"{label}（{separator.join(pieces)}）"
+        if lang == "zh"
+        else f"{label} ({separator.join(pieces)})"
+    )
+
+
+def rule_states_table(states: Iterable[RuleStatus], lang: Lang) -> Table:
+    """The table of the rules and their states (rich is imported)."""
+    table = new_table(text("rule", lang), text("state", lang), title=text("rule_states", lang))
+    for status in states:
+        table.add_row(status.rule, rule_state_text(status, lang))
+    return table
+
+
+def rule_states_json(states: Iterable[RuleStatus]) -> list[dict[str, Any]]:
+    """Rule states as JSON (:meth:`RuleStatus.as_dict`), in the order given."""
+    return [s.as_dict() for s in states]
 
 
 # -- shared pieces -----------------------------------------------------------------------------
@@ -213,7 +307,8 @@ class FindingText:
     dumps(finding.as_dict()).encode()``, made faster for a report of many findings.
 
     What findings share is written once, as UTF-8 JSON text or CSV fields (``csv``): each
-    citation and parameter evidence and each array of them, each rule and outcome, each
+    citation and parameter evidence and each array of them (and of the citations'
+    statuses), each status a finding rests on, each rule and outcome, each
     message (the findings of a village's children share many), the subject of the findings
     before (a subject's findings come together) and each day. At most ``_CACHED`` of each
     kind are kept at a time; a cache of objects is found by their ids and holds the objects,
@@ -228,6 +323,7 @@ class FindingText:
         self._heads: dict[tuple[str, Outcome], bytes] = {}
         self._messages: dict[int, tuple[Message, bytes]] = {}
         self._days: dict[dt.date | None, bytes] = {}
+        self._status_arrays: dict[tuple[Status, ...], bytes] = {}
         self._subject: tuple[Subject | None, Division | None, bytes] = (None, None, b"")
 
     def _cached(self, obj: Citation | Evidence) -> str:
@@ -236,8 +332,18 @@ class FindingText:
             return hit[1]
         if len(self._texts) >= self._CACHED:
             self._texts.clear()
-        made = _string(str(obj)) if isinstance(obj, Citation) else dumps(obj.as_dict())
+        made = dumps(obj.as_dict())
         self._texts[id(obj)] = (obj, made)
+        return made
+
+    def _statuses(self, citations: tuple[Citation, ...]) -> bytes:
+        """The CSV field of the JSON array of the citations' statuses, in order."""
+        key = tuple(c.status for c in citations)
+        made = self._status_arrays.get(key)
+        if made is None:
+            if len(self._status_arrays) >= self._CACHED:
+                self._status_arrays.clear()
+            made = self._status_arrays[key] = csv_field(dumps([s.value for s in key])).encode()
         return made
 
     def _array(self, objects: tuple[Citation, ...] | tuple[Evidence, ...]) -> bytes:
@@ -324,7 +430,8 @@ class FindingText:
     def __call__(self, finding: Finding) -> bytes:
         """The finding's JSON text in UTF-8 (``dumps(finding.as_dict()).encode()``), or its
         CSV row with its line end (:func:`csv_line` of the columns of ``AUDIT_CSV_COLUMNS``,
-        the list-valued ones as JSON arrays)."""
+        the list-valued ones as JSON arrays, ``citation_status`` the array of the citations'
+        statuses)."""
         period = finding.period
         if self.csv:
             return b"".join(
@@ -340,7 +447,9 @@ class FindingText:
                     self._array(finding.evidence),
                     b",",
                     csv_field(self.facts(finding)).encode(),
-                    b"\r\n",
+                    b",",
+                    self._statuses(finding.citations),
+                    _CSV_STATUS[finding.rests_on],
                 )
             )
         return b"".join(
@@ -351,11 +460,16 @@ class FindingText:
                 self._array(finding.citations),
                 b', "evidence": ',
                 self._array(finding.evidence),
+                _JSON_STATUS[finding.rests_on],
                 self._day(finding.day),
                 b"" if period is None else f', "period": {_string(str(period))}'.encode(),
                 f', "facts": {self.facts(finding)}}}'.encode() if finding.facts else b"}",
             )
         )
+
+
+_JSON_STATUS = {s: f', "rests_on": {_string(s.value)}'.encode() for s in Status}
+_CSV_STATUS = {s: f",{s.value}\r\n".encode() for s in Status}
 
 
 def csv_field(value: str) -> str:

@@ -17,9 +17,10 @@ from careprotect.divisions import Division
 from careprotect.findings import Finding, Outcome, SubjectKind, Summary
 from careprotect.io import LoadCounts, RecordWarning, RegistryStream, Rejection
 from careprotect.model import ReferenceData
-from careprotect.params import PluginInfo
+from careprotect.params import PluginInfo, Status
 from careprotect.periods import Period
 from careprotect.report._base import (
+    MARKS,
     FindingText,
     JsonStream,
     Lang,
@@ -32,12 +33,18 @@ from careprotect.report._base import (
     plugins_json,
     records_json,
     rejection_json,
+    rests_on_line,
+    rule_states_json,
+    rule_states_table,
     show,
     show_plain,
+    status_counts,
     text,
     township_of,
     warnings_json,
 )
+from careprotect.rules.base import RuleKind
+from careprotect.rulestates import RuleStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,11 +65,13 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class AuditHeader:
-    """What an audit report states first: the day or the period, and the plugins."""
+    """What an audit report states first: the day or the period, and the plugins; and what
+    is known before the first finding: the state of each compliance rule."""
 
     as_of: dt.date | None = None
     period: Period | None = None
     plugins: tuple[PluginInfo, ...] = ()
+    rules: tuple[RuleStatus, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The report's opening keys."""
@@ -81,13 +90,14 @@ class AuditHeader:
 @attrs.frozen(kw_only=True)
 class AuditEnd:
     """What is known once an audit has run: the summary, findings by township, the rejected
-    records and the record counts."""
+    records and the record counts; and the state of each compliance rule."""
 
     summary: Summary
     by_township: Mapping[Division, Counter[str]]
     rejections: tuple[Rejection, ...]
     counts: LoadCounts
     warnings: tuple[RecordWarning, ...] = ()
+    rules: tuple[RuleStatus, ...] = ()
 
     @property
     def non_compliant(self) -> int:
@@ -101,7 +111,8 @@ class AuditEnd:
 
     def summary_json(self) -> dict[str, Any]:
         """The summary: subjects by kind, findings in all, by outcome, by rule and by township
-        (every outcome present, zeros included)."""
+        (every outcome present, zeros included), by the status they rest on (every status
+        present), and each compliance rule's state."""
         s = self.summary
         return {
             "subjects": {k.value: s.subjects[k.value] for k in SubjectKind},
@@ -111,7 +122,14 @@ class AuditEnd:
             "by_township": {
                 str(code): _outcomes(c) for code, c in sorted(self.by_township.items())
             },
+            "rests_on": status_counts(s.by_status),
+            "rules": rule_states_json(self.rules),
         }
+
+
+def _marked(mark: str) -> str:
+    """A mark after a line's text: a space and the mark, or nothing."""
+    return f" {mark}" if mark else ""
 
 
 def _outcomes(counts: Mapping[str, int]) -> dict[str, int]:
@@ -153,7 +171,12 @@ def run_audit(
     """Run ``audit`` over ``stream`` and write its report with ``writer``, chunk by chunk
     (see :meth:`Audit.chunks`); returns the end state (summary, townships, rejections,
     counts)."""
-    header = AuditHeader(as_of=audit.as_of, period=audit.period, plugins=audit.engine.plugins)
+    when = audit.as_of if audit.as_of is not None else audit.period
+    assert when is not None
+    rules = audit.engine.rule_states(when, kind=RuleKind.COMPLIANCE)
+    header = AuditHeader(
+        as_of=audit.as_of, period=audit.period, plugins=audit.engine.plugins, rules=rules
+    )
     by_township: dict[Division, Counter[str]] = {}
     # The township counts of each division of a finding (a village's findings share them).
     counts_of: dict[Division, Counter[str]] = {}
@@ -162,7 +185,7 @@ def run_audit(
     try:
         writer.start(header)
         for chunk in audit.chunks(writer.render):
-            for (_, outcome, division), n in chunk.counts.items():
+            for (_, outcome, division, _), n in chunk.counts.items():
                 counts = counts_of.get(division)
                 if counts is None:
                     if len(counts_of) >= _DIVISIONS_CACHED:
@@ -185,6 +208,7 @@ def run_audit(
             rejections=tuple(stream.rejections),
             counts=stream.counts,
             warnings=tuple(stream.warnings),
+            rules=rules,
         )
         writer.finish(end)
         return end
@@ -239,8 +263,12 @@ AUDIT_CSV_COLUMNS = (
     "citations",
     "evidence",
     "facts",
+    "citation_status",
+    "rests_on",
 )
-"""The columns of the audit's CSV form; list-valued columns hold a JSON array."""
+"""The columns of the audit's CSV form; list-valued columns hold a JSON array.
+``citation_status`` is the array of the statuses of ``citations``, in their order;
+``rests_on`` the weakest status among the citations and the evidence's citations."""
 
 
 class CsvAuditWriter:
@@ -345,6 +373,7 @@ class TableAuditWriter:
             + f" · {s.findings} {text('findings', lang)}",
             soft_wrap=True,
         )
+        show(console, rests_on_line(s.by_status, lang), soft_wrap=True)
         show(
             console,
         )
@@ -366,6 +395,10 @@ class TableAuditWriter:
             style="bold",
         )
         show(console, by_rule)
+        show(
+            console,
+        )
+        show(console, rule_states_table(end.rules, lang))
         show(
             console,
         )
@@ -418,13 +451,17 @@ class TableAuditWriter:
             outcome = Outcome(d["outcome"])
             subject = d["subject"]
             label = f"[{text(outcome, lang)}]"
+            mark = MARKS[Status(d["rests_on"])]
             who = " ".join(
                 x for x in (text(subject["kind"], lang), subject["id"], subject.get("name")) if x
             )
             when = d.get("date") or d.get("period") or ""
-            line = f" {d['rule']} · {who}" + (f" · {when}" if when else "")
+            line = f" {d['rule']} · {who}" + (f" · {when}" if when else "") + _marked(mark)
             message = f"\n    {d['message'][lang]}"
-            sources = [f"\n    {text('source', lang)}: {c}" for c in d["citations"]]
+            sources = [
+                f"\n    {text('source', lang)}: {c['text']}" + _marked(MARKS[Status(c["status"])])
+                for c in d["citations"]
+            ]
             if show_plain(console, "".join(("  ", label, line, message, *sources))):
                 continue
             block = Text("  ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -10,11 +11,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 import attrs
 
 from careprotect.errors import InvalidPeriodError
+from careprotect.findings import rests_on
 from careprotect.io import LoadCounts, RecordWarning, RegistryStream, Rejection, dumps
 from careprotect.model import ReferenceData
 from careprotect.params import PluginInfo, Unit
 from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.report._base import (
+    MARKS,
     JsonStream,
     Lang,
     Progress,
@@ -24,12 +27,17 @@ from careprotect.report._base import (
     plugins_json,
     records_json,
     rejection_json,
+    rests_on_line,
+    rule_states_json,
+    rule_states_table,
     show,
+    status_counts,
     text,
     warnings_json,
     write_line,
 )
 from careprotect.rules.base import RuleKind
+from careprotect.rulestates import RuleStatus
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -89,6 +97,8 @@ class EntitlementsHeader:
     plugins: tuple[PluginInfo, ...] = ()
     rules: tuple[str, ...] = ()
     """The ids of the entitlement rules (for the table's column width)."""
+    states: tuple[RuleStatus, ...] = ()
+    """The state of each entitlement rule over the range."""
 
     def as_dict(self) -> dict[str, Any]:
         """The report's opening keys."""
@@ -100,12 +110,24 @@ class EntitlementsHeader:
 
 @attrs.frozen(kw_only=True)
 class EntitlementsEnd:
-    """What is known once every amount is written."""
+    """What is known once every amount is written: the totals, the amounts by the status
+    they rest on (by its value), the state of each entitlement rule, the rejected records
+    and the counts."""
 
     totals: Totals
     rejections: tuple[Rejection, ...]
     counts: LoadCounts
     warnings: tuple[RecordWarning, ...] = ()
+    by_status: Counter[str] = attrs.field(factory=Counter)
+    states: tuple[RuleStatus, ...] = ()
+
+    def summary_json(self) -> dict[str, Any]:
+        """The amounts by the status they rest on (every status present), and each
+        entitlement rule's state."""
+        return {
+            "rests_on": status_counts(self.by_status),
+            "rules": rule_states_json(self.states),
+        }
 
     @property
     def errors(self) -> int:
@@ -151,16 +173,21 @@ def run_entitlements(
     rejections: tuple[Rejection, ...] | None = None
     counts: LoadCounts | None = None
     warnings: tuple[RecordWarning, ...] = ()
+    by_status: Counter[str] = Counter()
     done = 0
     try:
         rules = tuple(r.id for r in engine.rules if r.item.kind is RuleKind.ENTITLEMENT)
+        states = engine.rule_states(first, last, kind=RuleKind.ENTITLEMENT)
         writer.start(
-            EntitlementsHeader(first=first, last=last, plugins=engine.plugins, rules=rules)
+            EntitlementsHeader(
+                first=first, last=last, plugins=engine.plugins, rules=rules, states=states
+            )
         )
         for period in cover(first, last):
             with open_stream() as stream:
                 for amount in engine.entitlements(stream, period, reveal=reveal):
                     totals.add(amount)
+                    by_status[rests_on(amount.citations, amount.evidence).value] += 1
                     writer.amount(amount)
                     done += 1
                     if progress is not None and not done % 64:
@@ -173,7 +200,12 @@ def run_entitlements(
         assert rejections is not None
         assert counts is not None
         end = EntitlementsEnd(
-            totals=totals, rejections=rejections, counts=counts, warnings=warnings
+            totals=totals,
+            rejections=rejections,
+            counts=counts,
+            warnings=warnings,
+            by_status=by_status,
+            states=states,
         )
         writer.finish(end)
         return end
@@ -203,6 +235,7 @@ class JsonEntitlementsWriter:
         self._json.finish(
             {
                 "totals": end.totals.as_dict(),
+                "summary": end.summary_json(),
                 "rejected": [rejection_json(r) for r in end.rejections],
                 **warnings_json(end.warnings),
                 "records": records_json(end.counts),
@@ -228,8 +261,12 @@ ENTITLEMENT_CSV_COLUMNS = (
     "citations",
     "evidence",
     "facts",
+    "citation_status",
+    "rests_on",
 )
-"""The columns of the entitlements' CSV form; list-valued columns hold a JSON array."""
+"""The columns of the entitlements' CSV form; list-valued columns hold a JSON array.
+``citation_status`` is the array of the statuses of ``citations``, in their order;
+``rests_on`` the weakest status among the citations and the evidence's citations."""
 
 
 class CsvEntitlementsWriter:
@@ -259,6 +296,8 @@ class CsvEntitlementsWriter:
                 dumps(d["citations"]),
                 dumps(d["evidence"]),
                 dumps(d["facts"]),
+                dumps([c["status"] for c in d["citations"]]),
+                d["rests_on"],
             )
         )
 
@@ -307,16 +346,18 @@ class TableEntitlementsWriter:
         )
         self._rule_width = max(self._rule_width, len(amount.rule))
         head = f"  {when:<10} {amount.rule:<{self._rule_width}}"
+        mark = MARKS[rests_on(amount.citations, amount.evidence)]
+        mark = f" {mark}" if mark else ""
         if amount.amount is None:
             label = text("error" if amount.failed else "missing", lang)
-            write_line(f"{head} {'-':>10}  {label}: {amount.missing}", out)
+            write_line(f"{head} {'-':>10}  {label}: {amount.missing}{mark}", out)
             return
         used = [e for e in amount.evidence if e.unit in (Unit.YUAN, Unit.YUAN_PER_MONTH)]
         why = "; ".join(
             f"{e.parameter} = {e.value} ({e.scope}, {e.effective.isoformat()})" for e in used
         )
         payer = f" [{amount.payer}]" if amount.payer else ""
-        write_line(f"{head} {amount.amount:>10}  {why}{payer}", out)
+        write_line(f"{head} {amount.amount:>10}  {why}{payer}{mark}", out)
 
     def finish(self, end: EntitlementsEnd) -> None:
         lang = self.lang
@@ -331,6 +372,7 @@ class TableEntitlementsWriter:
             style="bold",
             soft_wrap=True,
         )
+        show(console, rests_on_line(end.by_status, lang, amounts=True), soft_wrap=True)
         by_county = new_table(text("county", lang), text("amount", lang), right=(1,))
         for code, value in sorted(t.by_county.items()):
             by_county.add_row(place(code, self.reference), str(value))
@@ -345,6 +387,7 @@ class TableEntitlementsWriter:
         for rule in sorted(set(t.by_rule) | set(t.missing)):
             by_rule.add_row(rule, str(t.by_rule.get(rule, Decimal("0.00"))), str(t.missing[rule]))
         show(console, by_rule)
+        show(console, rule_states_table(end.states, lang))
         if end.rejections:
             show(console, text("rejected_note", lang).format(n=len(end.rejections)), soft_wrap=True)
         if end.warnings:

@@ -19,15 +19,28 @@ from careprotect.report._base import (
     plugins_json,
     records_json,
     rejection_json,
+    rule_states_json,
+    rule_states_table,
     show,
     text,
     warnings_json,
 )
 
 if TYPE_CHECKING:
+    from careprotect.engine import Engine
     from careprotect.planning import DueContact, WorkerPlan
+    from careprotect.rulestates import RuleStatus
 
-__all__ = ["PLAN_CSV_COLUMNS", "PlanEnd", "write_plan"]
+__all__ = ["PLAN_CSV_COLUMNS", "PlanEnd", "plan_rule_states", "write_plan"]
+
+
+def plan_rule_states(engine: Engine, month: Period) -> tuple[RuleStatus, ...]:
+    """The state over ``month`` of each rule a contact plan follows (the contact-frequency
+    rules), by id."""
+    from careprotect.rules.contact import ContactFrequency
+
+    ids = {r.id for r in engine.rules if isinstance(r.item, ContactFrequency)}
+    return tuple(s for s in engine.rule_states(month) if s.rule in ids)
 
 
 PLAN_CSV_COLUMNS = (
@@ -94,10 +107,13 @@ def write_plan(
     stream: RegistryStream,
     fmt: Format,
     lang: Lang,
+    rules: Sequence[RuleStatus] = (),
 ) -> PlanEnd:
     """Write the contact plans of ``month``; returns the number of workers listed and of
     entries whose rule failed. The rejected records and counts of ``stream`` are read once
-    ``plans`` is exhausted."""
+    ``plans`` is exhausted. ``rules`` are the states of the rules planned
+    (:func:`plan_rule_states`): the JSON document's ``summary`` and the table's last table
+    list them."""
     errors = 0
     if fmt == "csv":
         writer = csv.writer(out)
@@ -134,6 +150,7 @@ def write_plan(
             n += 1
             errors += _failed(plan)
         tail = {
+            "summary": {"rules": rule_states_json(rules)},
             "rejected": [rejection_json(r) for r in stream.rejections],
             **warnings_json(stream.warnings),
             "records": records_json(stream.counts),
@@ -195,6 +212,11 @@ def write_plan(
                 show(console, f"  {text('error', lang)}: {d.rule} · {d.child_id}: {d.error}")
     if not n:
         show(console, text("no_plan", lang), soft_wrap=True)
+    if rules:
+        show(
+            console,
+        )
+        show(console, rule_states_table(rules, lang))
     if stream.rejections:
         show(console, text("rejected_note", lang).format(n=len(stream.rejections)))
     if stream.warnings:

@@ -46,12 +46,12 @@ from careprotect.divisions import Division, Level
 from careprotect.enums import ResidenceKind, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError, ParameterError, PluginError, PluginLoadError
 from careprotect.faults import exception_text, failure, not_a_finding
-from careprotect.findings import Finding, Message, Subject, SubjectKind
+from careprotect.findings import Finding, Message, Subject, SubjectKind, rests_on
 from careprotect.io import RegistryStream
 from careprotect.masking import scrub
 from careprotect.model import Child, ReferenceData, Registry, ServicePoint, Worker
 from careprotect.money import CENT
-from careprotect.params import Citation, Evidence, Resolved, Unit
+from careprotect.params import Citation, Evidence, Resolved, Status, Unit
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import Env, RuleKind, revealed, subject_of
 
@@ -170,6 +170,12 @@ class Amount:
     failed: bool = False
 
     @property
+    def rests_on(self) -> Status:
+        """The weakest status among the amount's citations and its evidence's citations
+        (:func:`careprotect.findings.rests_on`)."""
+        return rests_on(self.citations, self.evidence)
+
+    @property
     def is_missing(self) -> bool:
         """Whether the input cannot decide the amount (``amount`` is None)."""
         return self.amount is None
@@ -189,8 +195,9 @@ class Amount:
             "payer": self.payer,
             "missing": self.missing or None,
             "facts": list(self.facts),
-            "citations": [str(c) for c in self.citations],
+            "citations": [c.as_dict() for c in self.citations],
             "evidence": [e.as_dict() for e in self.evidence],
+            "rests_on": self.rests_on.value,
         }
 
 
