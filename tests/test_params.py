@@ -587,3 +587,57 @@ def test_the_shipped_orphan_floors_are_listed_as_stale() -> None:
         ("orphan.allowance.scattered", "national", "2010-01-01"),
         ("orphan.allowance.institutional", "national", "2010-01-01"),
     } <= listed
+
+
+# Days of the month up to 28, where "N months later" is the same day N months on, so that the
+# expected ages below need no rule for month ends.
+DAYS_1_TO_28 = st.dates(dt.date(2005, 1, 1), dt.date(2031, 12, 31)).map(
+    lambda d: d.replace(day=min(d.day, 28))
+)
+
+
+@settings(max_examples=60)
+@given(
+    entries=st.lists(
+        st.tuples(
+            st.sampled_from([None, "43", "4301"]),
+            DAYS_1_TO_28,
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda e: (e[0], e[1]),
+    ),
+    as_of=DAYS_1_TO_28,
+    months=st.integers(0, 120),
+)
+def test_stale_lists_exactly_the_old_or_assumed_values_in_force(
+    entries: list[tuple[str | None, dt.date, bool]], as_of: dt.date, months: int
+) -> None:
+    """Property: stale() lists, for each scope, the newest value not after the day exactly
+    when it took effect more than ``months`` months before or cites an assumed source."""
+    plugins = {None: NATION, "43": HUNAN, "4301": PluginInfo(name="cs", version="1", scope=None)}
+    values = [
+        value("600", day.isoformat(), scope, plugins[scope], citation=ASSUMED if weak else CITE)
+        for scope, day, weak in entries
+    ]
+    expected = []
+    for scope in (None, "43", "4301"):
+        in_force = [v for v in values if v.scope == (scope and Division(scope))]
+        in_force = [v for v in in_force if v.effective <= as_of]
+        if not in_force:
+            continue
+        v = max(in_force, key=lambda v: v.effective)
+        years, rest = divmod(
+            (as_of.year - v.effective.year) * 12 + as_of.month - v.effective.month, 12
+        )
+        whole = years * 12 + rest - (1 if as_of.day < v.effective.day else 0)
+        old = whole > months or (whole == months and as_of.day != v.effective.day)
+        reasons = [r for r, yes in (("old", old), ("assumed", v.citation is ASSUMED)) if yes]
+        if reasons:
+            expected.append((v.effective, reasons, whole))
+    got = [
+        (s.value.effective, [r.value for r in s.reasons], s.months)
+        for s in table(*values).stale(as_of, months)
+    ]
+    assert got == expected
