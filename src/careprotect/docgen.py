@@ -153,7 +153,8 @@ def catalogue(engine: Engine) -> str:
         "",
         "Values in force from their effective date until the next value of the same scope; "
         "a floor may be raised by a narrower scope, never lowered. A parameter without values "
-        "is supplied by province plugins.",
+        "is supplied by province plugins. The status is that of the source: confirmed, "
+        "reported or assumed ([open questions](../open-questions.md)).",
         "",
     ]
     table = engine.parameters
@@ -170,7 +171,7 @@ def catalogue(engine: Engine) -> str:
             lines += ["No value: supplied by province plugins; until then, missing input.", ""]
             continue
         lines += _table(
-            ["scope", "from", "value", "floor", "plugin", "source", "verified"],
+            ["scope", "from", "value", "floor", "plugin", "source", "status", "verified"],
             (
                 [
                     scope_label(v.scope),
@@ -179,6 +180,7 @@ def catalogue(engine: Engine) -> str:
                     "yes" if v.floor else "",
                     v.plugin.name,
                     str(v.citation),
+                    v.citation.status.value,
                     v.citation.verified.isoformat() if v.citation.verified else "",
                 ]
                 for v in values
