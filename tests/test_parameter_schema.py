@@ -66,7 +66,7 @@ def toml_value(raw: object) -> str:
         return "[" + ", ".join(toml_value(r) for r in raw) + "]"
     if isinstance(raw, dict):
         return "{" + ", ".join(f"{key(k)} = {toml_value(v)}" for k, v in raw.items()) + "}"
-    return text(raw)
+    return text(str(raw))
 
 
 def text(raw: str) -> str:
