@@ -387,6 +387,9 @@ class TableEntitlementsWriter:
         for rule in sorted(set(t.by_rule) | set(t.missing)):
             by_rule.add_row(rule, str(t.by_rule.get(rule, Decimal("0.00"))), str(t.missing[rule]))
         show(console, by_rule)
+        show(
+            console,
+        )
         show(console, rule_states_table(end.states, lang))
         if end.rejections:
             show(console, text("rejected_note", lang).format(n=len(end.rejections)), soft_wrap=True)
