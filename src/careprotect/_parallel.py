@@ -24,9 +24,9 @@ Results travel pickled. Citations and parameter evidence, shared by many finding
 a reference to the object both processes hold since the fork. For :meth:`Audit.rendered`,
 the workers render each finding and send what :class:`~careprotect.engine.Rendered` holds
 instead of the finding. For :meth:`Audit.chunks`, they send the texts of a span's findings
-joined and the span's counts of findings by rule, outcome and division, with the place of
-each child file's text and counts, so that the main process can leave out a duplicate's; it
-then handles no single finding.
+joined and the span's counts of findings by rule, outcome, division and status rested on,
+with the place of each child file's text and counts, so that the main process can leave out a
+duplicate's; it then handles no single finding.
 """
 
 from __future__ import annotations
