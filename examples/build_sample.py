@@ -923,6 +923,12 @@ class Spec(NamedTuple):
     moved_in: str | None = None
     one_plus_n: tuple[str, str] | None = None  # (enrolled from, last session)
     report: bool = False
+    # Minors Protection Law gaps: "barred" (the entrusted carer gambles), "no_parent_w52" (the
+    # parents did not call in the week of 23-29 December), "no_committee_notice" (the
+    # village committee was never told in writing); "report_medical" (a severe malnutrition
+    # reported only to the township clinic), "report_police" (an abnormal injury reported to
+    # the police and the school).
+    mpl: tuple[str, ...] = ()
 
 
 SPECIAL_CHILDREN: dict[str, tuple[Spec, ...]] = {
@@ -943,8 +949,19 @@ SPECIAL_CHILDREN: dict[str, tuple[Spec, ...]] = {
     "石门村": (Spec("orphan", name="张小军", sex="male", birth="2009-11-02"),),
     # GAP left_behind.entrusted_guardianship_confirmation: the grandmother caring for him
     # while his parents work away never signed the confirmation.
-    "桃花村": (Spec("left_behind", name="彭浩然", sex="male", confirmation="missing"),),
-    "龙溪村": (Spec("de_facto"),),
+    # GAP mandatory_report.recipient: his severe malnutrition was reported in October only to
+    # the township clinic, to none of the authorities.
+    "桃花村": (
+        Spec(
+            "left_behind",
+            name="彭浩然",
+            sex="male",
+            confirmation="missing",
+            mpl=("report_medical",),
+        ),
+    ),
+    # Her abnormal injuries were reported in May to the police and to her school.
+    "龙溪村": (Spec("de_facto", mpl=("report_police",)),),
     # GAP hunan.childrens_home.service_agreement: the family moved to 大坪村 in November
     # 2024 and has not signed with the village's home yet.
     "大坪村": (Spec("left_behind", service_agreement="missing", moved_in="2024-11-10"),),
@@ -968,14 +985,25 @@ SPECIAL_CHILDREN: dict[str, tuple[Spec, ...]] = {
     # De facto unsupported: her mother died, her father is in prison.
     "柳溪村": (Spec("de_facto", name="黄小梅", sex="female", birth="2010-12-01"),),
     # GAP hubei.chibi.weekly_follow_up: no follow-up in the week of 23-29 December.
-    "荷塘村": (Spec("left_behind", contacts="no_w52"),),
+    # GAP entrusted_care.parent_contact: nor did his parents call that week.
+    "荷塘村": (Spec("left_behind", contacts="no_w52", mpl=("no_parent_w52",)),),
     # In Xianning's "1+N" counselling since October, a session every week.
     "杨林村": (Spec("left_behind", one_plus_n=("2024-10-08", "2024-12-31")),),
     # GAP hubei.chibi.monthly_home_visit: only phone calls in December.
-    "石坪村": (Spec("left_behind", contacts="dec_phone_only"),),
+    # GAP entrusted_care.carer_qualified: the relative caring for him has gambled since 2023.
+    "石坪村": (Spec("left_behind", contacts="dec_phone_only", mpl=("barred",)),),
     # GAP hubei.xianning.left_behind.contact: December's visit records leave out her mental
     # health, so neither contact counts.
-    "茶山村": (Spec("left_behind", sex="female", contacts="dec_no_mental_health"),),
+    # GAP entrusted_care.written_notice: her parents told her school in writing, never the
+    # village committee.
+    "茶山村": (
+        Spec(
+            "left_behind",
+            sex="female",
+            contacts="dec_no_mental_health",
+            mpl=("no_committee_notice",),
+        ),
+    ),
     # GAP hubei.xianning.one_plus_n.weekly_home_session: enrolled in "1+N" since September;
     # the last session was on 2024-12-20, none in the week of 23-29 December.
     "竹林村": (Spec("left_behind", one_plus_n=("2024-09-02", "2024-12-20")),),
@@ -1331,7 +1359,53 @@ def make_child(
                 contacts.append(contact(d, who, "home_visit", FORM))
     contacts.sort(key=lambda c: (c["date"], c["worker"]))
     record["contacts"] = contacts
+    minors_protection_facts(record, spec)
     return record
+
+
+def minors_protection_facts(record: Record, spec: Spec | None) -> None:
+    """The facts the Minors Protection Law rules read (Art. 11, 22, 23), drawn with dice of
+    their own so that the rest of the sample stays as it was: for a child whose care is
+    entrusted in 2024, a parent's call every week of the care in 2024 and the written notices
+    to the school and the village committee a few days after the care began; the gaps and
+    reports of ``spec.mpl``."""
+    gaps = spec.mpl if spec is not None else ()
+    dice = Dice(record["id"] + " minors protection")
+    for g in record["guardianships"]:
+        end = day(g["end"]) if "end" in g else None
+        if not g.get("entrusted") or (end is not None and end.year < YEAR):
+            continue
+        start = day(g["start"])
+        if "barred" in gaps:
+            g["disqualifications"] = [{"kind": "gambling", "start": "2023-05-01"}]
+        told = min(after(start, dice.between(2, 20)), day("2024-12-20"))
+        notices = [{"date": told.isoformat(), "recipient": "school"}]
+        if "no_committee_notice" not in gaps:
+            committee = after(told, dice.between(0, 5))
+            notices.append({"date": committee.isoformat(), "recipient": "committee"})
+        record.setdefault("entrustment_notices", []).extend(notices)
+        parent = dice.pick(("father", "mother"))
+        calls = []
+        # From the Monday of the week the care began: a call on any day of a week counts.
+        monday = start - dt.timedelta(days=start.weekday())
+        for d in weekly_days(dice, max(monday, dt.date(YEAR, 1, 1))):
+            if end is not None and d >= end:
+                break
+            if "no_parent_w52" in gaps and W52[0] <= d < W52[1]:
+                continue
+            calls.append({"date": d.isoformat(), "parent": parent})
+        record.setdefault("parent_contacts", []).extend(calls)
+    if "report_medical" in gaps:
+        record.setdefault("reports", []).append(
+            {"date": "2024-10-14", "concern": "severe_malnutrition", "to": "medical"}
+        )
+    if "report_police" in gaps:
+        record.setdefault("reports", []).extend(
+            [
+                {"date": "2024-05-20", "concern": "abnormal_injury", "to": "police"},
+                {"date": "2024-05-20", "concern": "abnormal_injury", "to": "school"},
+            ]
+        )
 
 
 def village_children(ctx: Context, village: Village, prefix: str) -> Iterator[Record]:

@@ -458,6 +458,10 @@ FULL_CHILD: dict[str, Any] = {
             "end": "2020-01-01",
             "entrusted": True,
             "confirmation_signed_on": "2015-02-01",
+            "disqualifications": [
+                {"kind": "gambling", "start": "2016-01-01", "end": "2017-01-01"},
+                {"kind": "abuse", "start": "2018-01-01"},
+            ],
         }
     ],
     "residences": [
@@ -486,6 +490,11 @@ FULL_CHILD: dict[str, Any] = {
     ],
     "referrals": [
         {"date": "2020-01-06", "target": "medical", "worker": "W0001", "reason": "需要医疗救助"}
+    ],
+    "parent_contacts": [{"date": "2015-03-01", "parent": "mother"}],
+    "entrustment_notices": [
+        {"date": "2015-01-02", "recipient": "school"},
+        {"date": "2015-01-03", "recipient": "committee"},
     ],
 }
 
@@ -877,6 +886,9 @@ def test_the_fast_path_knows_the_fields_and_validators_of_its_classes() -> None:
         "Agreement": {"service_point": "non_empty_if_given", "end": "end_after_signing"},
         "Report": {"worker": "non_empty_if_given"},
         "Referral": {"worker": "non_empty_if_given"},
+        "Disqualification": {"end": "end_after_start"},
+        "ParentContact": {},
+        "EntrustmentNotice": {},
     }
 
 

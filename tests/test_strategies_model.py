@@ -200,22 +200,54 @@ def test_children_facts_are_dated_within_childhood(child: Child) -> None:
         if g.confirmation_signed_on is not None:
             assert g.entrusted
             assert g.confirmation_signed_on >= g.start
+        assert g.entrusted or g.disqualifications == ()
+        for d in g.disqualifications:
+            assert child.birth_date <= d.start <= high
+            assert d.end is None or d.end > d.start
+    assert len(child.parent_contacts) <= 3
+    assert len(child.entrustment_notices) <= 3
+    dates = [c.date for c in child.parent_contacts] + [n.date for n in child.entrustment_notices]
+    assert all(child.birth_date <= d <= high for d in dates)
 
 
 @given(m.children(max_facts=0))
 def test_children_with_max_facts_0_have_no_facts(child: Child) -> None:
     """max_facts=0 gives children with every fact list empty."""
-    fields = (*_DATED, "contacts", "agreements", "reports", "referrals")
+    fields = (
+        *_DATED,
+        "contacts",
+        "agreements",
+        "reports",
+        "referrals",
+        "parent_contacts",
+        "entrustment_notices",
+    )
     assert [getattr(child, f) for f in fields] == [()] * len(fields)
 
 
 @pytest.mark.parametrize(
-    "field", [*_DATED, "contacts", "agreements", "reports", "referrals", "disability"]
+    "field",
+    [
+        *_DATED,
+        "contacts",
+        "agreements",
+        "reports",
+        "referrals",
+        "disability",
+        "parent_contacts",
+        "entrustment_notices",
+    ],
 )
 def test_children_sometimes_have_each_kind_of_fact(field: str) -> None:
     """Every fact field of a child file is populated in some generated child."""
     child = find(m.children(), lambda c: bool(getattr(c, field)))
     assert getattr(child, field)
+
+
+def test_entrusted_carers_sometimes_have_disqualifications() -> None:
+    """Some generated entrusted guardianship has a disqualification of its carer."""
+    child = find(m.children(), lambda c: any(g.disqualifications for g in c.guardianships))
+    assert all(g.entrusted for g in child.guardianships if g.disqualifications)
 
 
 def test_children_sometimes_live_in_an_institution() -> None:

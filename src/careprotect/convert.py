@@ -38,8 +38,10 @@ from careprotect.enums import (
     AgreementKind,
     ContactMode,
     DisabilityKind,
+    DisqualificationKind,
     HardshipKind,
     HouseholdType,
+    NoticeRecipient,
     Parent,
     ParentSituationKind,
     ReferralTarget,
@@ -58,10 +60,13 @@ from careprotect.model.child import (
     Child,
     Contact,
     Disability,
+    Disqualification,
     Enrolment,
+    EntrustmentNotice,
     Guardianship,
     Hardship,
     Pairing,
+    ParentContact,
     ParentSituation,
     Referral,
     Report,
@@ -401,10 +406,21 @@ _FAST_FIELDS: dict[type, tuple[str, ...]] = {
         "agreements",
         "reports",
         "referrals",
+        "parent_contacts",
+        "entrustment_notices",
     ),
     Disability: ("kind", "grade", "certified_on"),
     ParentSituation: ("parent", "kind", "start", "end"),
-    Guardianship: ("guardian", "relation", "start", "end", "entrusted", "confirmation_signed_on"),
+    Guardianship: (
+        "guardian",
+        "relation",
+        "start",
+        "end",
+        "entrusted",
+        "confirmation_signed_on",
+        "disqualifications",
+    ),
+    Disqualification: ("kind", "start", "end"),
     Residence: ("kind", "start", "end", "institution"),
     Hardship: ("kind", "start", "end"),
     Enrolment: ("programme", "start", "end"),
@@ -413,6 +429,8 @@ _FAST_FIELDS: dict[type, tuple[str, ...]] = {
     Agreement: ("kind", "signed_on", "service_point", "end"),
     Report: ("date", "concern", "to", "worker"),
     Referral: ("date", "target", "worker", "reason"),
+    ParentContact: ("date", "parent"),
+    EntrustmentNotice: ("date", "recipient"),
 }
 
 
@@ -492,6 +510,9 @@ def fast_child_structurer(
     new_disability = build[Disability]
     new_situation = build[ParentSituation]
     new_guardianship = build[Guardianship]
+    new_disqualification = build[Disqualification]
+    new_parent_contact = build[ParentContact]
+    new_notice = build[EntrustmentNotice]
     new_residence = build[Residence]
     new_hardship = build[Hardship]
     new_enrolment = build[Enrolment]
@@ -510,6 +531,8 @@ def fast_child_structurer(
     parents = _values(Parent)
     situation_kinds = _values(ParentSituationKind)
     relations = _values(Relation)
+    disqualification_kinds = _values(DisqualificationKind)
+    recipients = _values(NoticeRecipient)
     residence_kinds = _values(ResidenceKind)
     family = ResidenceKind.FAMILY
     hardship_kinds = _values(HardshipKind)
@@ -523,6 +546,9 @@ def fast_child_structurer(
     disability_keys = _keys(Disability)
     situation_keys = _keys(ParentSituation)
     guardianship_keys = _keys(Guardianship)
+    disqualification_keys = _keys(Disqualification)
+    parent_contact_keys = _keys(ParentContact)
+    notice_keys = _keys(EntrustmentNotice)
     residence_keys = _keys(Residence)
     hardship_keys = _keys(Hardship)
     enrolment_keys = _keys(Enrolment)
@@ -688,6 +714,22 @@ def fast_child_structurer(
             )
         return tuple(out)
 
+    def disqualifications(value: Any) -> tuple[Disqualification, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= disqualification_keys:
+                raise FastPathDeclined
+            start = item["start"]
+            start = dates_get(start) or new_date(start)
+            out.append(
+                new_disqualification(
+                    disqualification_kinds[item["kind"]], start, end_after(item.get("end"), start)
+                )
+            )
+        return tuple(out)
+
     def guardianships(value: Any) -> tuple[Guardianship, ...]:
         if value.__class__ is not list:
             raise FastPathDeclined
@@ -700,6 +742,7 @@ def fast_child_structurer(
                 raise FastPathDeclined
             start = item["start"]
             start = dates_get(start) or new_date(start)
+            barred = item.get("disqualifications", missing)
             out.append(
                 new_guardianship(
                     text(item["guardian"]),
@@ -708,6 +751,7 @@ def fast_child_structurer(
                     end_after(item.get("end"), start),
                     entrusted,
                     optional_date(item.get("confirmation_signed_on")),
+                    () if barred is missing else disqualifications(barred),
                 )
             )
         return tuple(out)
@@ -842,6 +886,28 @@ def fast_child_structurer(
             )
         return tuple(out)
 
+    def parent_contacts(value: Any) -> tuple[ParentContact, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= parent_contact_keys:
+                raise FastPathDeclined
+            day = item["date"]
+            out.append(new_parent_contact(dates_get(day) or new_date(day), parents[item["parent"]]))
+        return tuple(out)
+
+    def entrustment_notices(value: Any) -> tuple[EntrustmentNotice, ...]:
+        if value.__class__ is not list:
+            raise FastPathDeclined
+        out = []
+        for item in value:
+            if item.__class__ is not dict or not item.keys() <= notice_keys:
+                raise FastPathDeclined
+            day = item["date"]
+            out.append(new_notice(dates_get(day) or new_date(day), recipients[item["recipient"]]))
+        return tuple(out)
+
     def disability(value: Any) -> Disability | None:
         if value is None:
             return None
@@ -878,6 +944,8 @@ def fast_child_structurer(
         agreements_ = get("agreements", missing)
         reports_ = get("reports", missing)
         referrals_ = get("referrals", missing)
+        parent_contacts_ = get("parent_contacts", missing)
+        notices_ = get("entrustment_notices", missing)
         built: Child = new_child(
             text(data["id"]),
             text(data["name"]),
@@ -897,6 +965,8 @@ def fast_child_structurer(
             () if agreements_ is missing else agreements(agreements_),
             () if reports_ is missing else reports(reports_),
             () if referrals_ is missing else referrals(referrals_),
+            () if parent_contacts_ is missing else parent_contacts(parent_contacts_),
+            () if notices_ is missing else entrustment_notices(notices_),
         )
         return built
 

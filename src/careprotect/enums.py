@@ -11,9 +11,11 @@ __all__ = [
     "AgreementKind",
     "ContactMode",
     "DisabilityKind",
+    "DisqualificationKind",
     "Facility",
     "HardshipKind",
     "HouseholdType",
+    "NoticeRecipient",
     "OrganiserLevel",
     "Parent",
     "ParentSituationKind",
@@ -161,15 +163,57 @@ class ReportConcern(enum.StrEnum):
 
 
 class ReferralTarget(enum.StrEnum):
-    """Where a child was referred (seed 002 §2)."""
+    """Where a child was referred (seed 002 §2), or to whom a report was made.
+
+    ``police`` (公安机关, public security), ``civil_affairs`` (民政部门) and ``education``
+    (教育行政部门, the education authority, not a school) are the three authorities the Minors
+    Protection Law Art. 11 names for mandatory reports ("立即向公安、民政、教育等有关部门报告");
+    ``school`` is a school or kindergarten itself.
+    """
 
     SOCIAL_WORK_STATION = "social_work_station"
     PROFESSIONAL_AGENCY = "professional_agency"
     MEDICAL = "medical"
     POLICE = "police"
     CIVIL_AFFAIRS = "civil_affairs"
+    EDUCATION = "education"
     SCHOOL = "school"
     OTHER = "other"
+
+
+class DisqualificationKind(enum.StrEnum):
+    """A fact that bars an adult from being the entrusted carer (被委托人) of a child: the
+    Minors Protection Law (2020 revision) Art. 22, para. 2.
+
+    - (一) a record of an unlawful or criminal act (曾实施……等违法犯罪行为):
+      ``sexual_assault`` 性侵害, ``abuse`` 虐待, ``abandonment`` 遗弃, ``trafficking`` 拐卖,
+      ``violence`` 暴力伤害;
+    - (二) a vice (恶习): ``drug_use`` 吸毒, ``alcoholism`` 酗酒, ``gambling`` 赌博;
+    - (三) ``neglected_care``: has refused, or long neglected, guardianship or care duties
+      (曾拒不履行或者长期怠于履行监护、照护职责);
+    - (四) ``other``: another reason the person is unsuitable (其他不适宜担任被委托人的情形).
+    """
+
+    SEXUAL_ASSAULT = "sexual_assault"
+    ABUSE = "abuse"
+    ABANDONMENT = "abandonment"
+    TRAFFICKING = "trafficking"
+    VIOLENCE = "violence"
+    DRUG_USE = "drug_use"
+    ALCOHOLISM = "alcoholism"
+    GAMBLING = "gambling"
+    NEGLECTED_CARE = "neglected_care"
+    OTHER = "other"
+
+
+class NoticeRecipient(enum.StrEnum):
+    """Who the parents tell in writing that they have entrusted the child's care (Minors
+    Protection Law Art. 23): ``school``, the child's school or kindergarten (学校、幼儿园), and
+    ``committee``, the village or residents' committee where the child lives
+    (村民委员会、居民委员会)."""
+
+    SCHOOL = "school"
+    COMMITTEE = "committee"
 
 
 class WorkerRole(enum.StrEnum):

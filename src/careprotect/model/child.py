@@ -18,8 +18,10 @@ from careprotect.enums import (
     AgreementKind,
     ContactMode,
     DisabilityKind,
+    DisqualificationKind,
     HardshipKind,
     HouseholdType,
+    NoticeRecipient,
     Parent,
     ParentSituationKind,
     ReferralTarget,
@@ -46,10 +48,13 @@ __all__ = [
     "Child",
     "Contact",
     "Disability",
+    "Disqualification",
     "Enrolment",
+    "EntrustmentNotice",
     "Guardianship",
     "Hardship",
     "Pairing",
+    "ParentContact",
     "ParentSituation",
     "Referral",
     "Report",
@@ -89,12 +94,26 @@ class ParentSituation(Dated):
 
 
 @attrs.frozen(kw_only=True)
+class Disqualification(Dated):
+    """A dated fact that bars a guardian from being an entrusted carer (Minors Protection Law
+    Art. 22): ``kind`` from ``start`` until ``end`` (exclusive; open when None). A record of
+    an act (abuse, violence) usually has no end; a vice (drug use, gambling) ends when it is
+    recorded as over."""
+
+    kind: DisqualificationKind
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+
+
+@attrs.frozen(kw_only=True)
 class Guardianship(Dated):
     """Who has the care of the child, from when.
 
     ``entrusted`` marks an entrusted guardian (受委托监护人) caring for the child while the
     parents are away; ``confirmation_signed_on`` is the day the entrusted-guardianship
     confirmation (委托监护责任确认书) was signed, if it was (POLICY.md §5).
+    ``disqualifications`` are the guardian's dated disqualifying facts (Minors Protection Law
+    Art. 22), read for an entrusted guardian.
     """
 
     guardian: str = attrs.field(validator=non_empty, repr=mask_name)
@@ -103,6 +122,11 @@ class Guardianship(Dated):
     end: dt.date | None = attrs.field(default=None, validator=end_after_start)
     entrusted: bool = False
     confirmation_signed_on: dt.date | None = None
+    disqualifications: tuple[Disqualification, ...] = ()
+
+    def disqualifications_on(self, day: dt.date) -> tuple[Disqualification, ...]:
+        """The guardian's disqualifying facts that hold on ``day``."""
+        return tuple(d for d in self.disqualifications if d.in_force_on(day))
 
 
 def _institution_named(
@@ -194,6 +218,25 @@ class Report:
 
 
 @attrs.frozen(kw_only=True)
+class ParentContact:
+    """A contact of a parent with the child (and the entrusted carer) on a day, as the file
+    records it (Minors Protection Law Art. 23: at least once a week while care is entrusted)."""
+
+    date: dt.date
+    parent: Parent
+
+
+@attrs.frozen(kw_only=True)
+class EntrustmentNotice:
+    """A written notice by the parents, on ``date``, telling ``recipient`` (the school or
+    kindergarten, or the village or residents' committee) that the child's care is entrusted
+    (Minors Protection Law Art. 23)."""
+
+    date: dt.date
+    recipient: NoticeRecipient
+
+
+@attrs.frozen(kw_only=True)
 class Referral:
     """A referral of the child to another service. ``reason`` is free text that may name
     people, so ``repr`` shows only its length."""
@@ -256,6 +299,8 @@ class Child:
     agreements: tuple[Agreement, ...] = ()
     reports: tuple[Report, ...] = ()
     referrals: tuple[Referral, ...] = ()
+    parent_contacts: tuple[ParentContact, ...] = ()
+    entrustment_notices: tuple[EntrustmentNotice, ...] = ()
 
     def age_on(self, day: dt.date) -> int:
         """Completed years of age on ``day`` (周岁).

@@ -29,6 +29,7 @@ from careprotect.rules.categories import (
     Orphan,
 )
 from careprotect.rules.entitlements import NATIONAL_RULES as ENTITLEMENT_RULES
+from careprotect.rules.guardianship import NATIONAL_RULES as GUARDIANSHIP_RULES
 from careprotect.rules.staffing import NATIONAL_RULES as STAFFING_RULES
 
 __all__ = ["CATEGORIES", "NAME", "RULES"]
@@ -115,9 +116,15 @@ def careprotect_categories(register: Callable[[CategoryRule, Division | None], N
         register(category, None)
 
 
-RULES: tuple[Rule, ...] = (*AGREEMENT_RULES, *ENTITLEMENT_RULES, *STAFFING_RULES)
+RULES: tuple[Rule, ...] = (
+    *AGREEMENT_RULES,
+    *GUARDIANSHIP_RULES,
+    *ENTITLEMENT_RULES,
+    *STAFFING_RULES,
+)
 """The national rules: the entrusted-guardianship confirmation and staffing (民发〔2019〕34号),
-and the orphan and de facto unsupported allowances (POLICY.md §6)."""
+the Minors Protection Law's entrusted care and mandatory reporting (Art. 11, 22, 23), and the
+orphan and de facto unsupported allowances (POLICY.md §6)."""
 
 
 @hookimpl

@@ -36,9 +36,11 @@ from careprotect.enums import (
     AgreementKind,
     ContactMode,
     DisabilityKind,
+    DisqualificationKind,
     Facility,
     HardshipKind,
     HouseholdType,
+    NoticeRecipient,
     OrganiserLevel,
     Parent,
     ParentSituationKind,
@@ -57,12 +59,15 @@ from careprotect.model import (
     Child,
     Contact,
     Disability,
+    Disqualification,
     DivisionRecord,
     Enrolment,
+    EntrustmentNotice,
     Guardianship,
     Hardship,
     ModelDesignation,
     Pairing,
+    ParentContact,
     ParentSituation,
     ReferenceData,
     Referral,
@@ -90,13 +95,16 @@ __all__ = [
     "consistent_registries",
     "contacts",
     "disabilities",
+    "disqualifications",
     "division_records",
     "enrolments",
+    "entrustment_notices",
     "guardianships",
     "hardships",
     "model_designations",
     "names",
     "pairings",
+    "parent_contacts",
     "parent_situations",
     "reference_data",
     "referrals",
@@ -297,10 +305,28 @@ def parent_situations(
 
 
 @st.composite
+def _disqualifications(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Disqualification:
+    start, end = draw(_span(min_date, max_date))
+    return Disqualification(kind=draw(st.sampled_from(DisqualificationKind)), start=start, end=end)
+
+
+def disqualifications(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[Disqualification]:
+    """An entrusted carer's disqualifying facts (Minors Protection Law Art. 22): any kind,
+    dated within ``[min_date, max_date]``, open or ended."""
+    _check_dates(min_date, max_date)
+    return _disqualifications(min_date, max_date)
+
+
+@st.composite
 def _guardianships(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Guardianship:
     start, end = draw(_span(min_date, max_date))
     entrusted = draw(st.booleans())
     signed = draw(st.none() | _dates(start, max(max_date, start))) if entrusted else None
+    barred: tuple[Disqualification, ...] = ()
+    if entrusted:
+        barred = tuple(draw(st.lists(_disqualifications(min_date, max_date), max_size=2)))
     return Guardianship(
         guardian=draw(names()),
         relation=draw(st.sampled_from(Relation)),
@@ -308,6 +334,7 @@ def _guardianships(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Gua
         end=end,
         entrusted=entrusted,
         confirmation_signed_on=signed,
+        disqualifications=barred,
     )
 
 
@@ -315,9 +342,30 @@ def guardianships(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
 ) -> st.SearchStrategy[Guardianship]:
     """Guardianships; an entrusted one sometimes has its confirmation signed on or after its
-    start, a guardianship that is not entrusted never has one."""
+    start, and sometimes up to two disqualifications of its carer (dated within the range);
+    a guardianship that is not entrusted has neither."""
     _check_dates(min_date, max_date)
     return _guardianships(min_date, max_date)
+
+
+def parent_contacts(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[ParentContact]:
+    """Contacts of a parent with the child and the entrusted carer, on a day in range."""
+    _check_dates(min_date, max_date)
+    return st.builds(ParentContact, date=_dates(min_date, max_date), parent=st.sampled_from(Parent))
+
+
+def entrustment_notices(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[EntrustmentNotice]:
+    """Written notices of entrusted care to the school or the committee, on a day in range."""
+    _check_dates(min_date, max_date)
+    return st.builds(
+        EntrustmentNotice,
+        date=_dates(min_date, max_date),
+        recipient=st.sampled_from(NoticeRecipient),
+    )
 
 
 @st.composite
@@ -628,6 +676,8 @@ def _children(
             ),
             max_facts,
         ),
+        parent_contacts=_facts(draw, parent_contacts(low, high), max_facts),
+        entrustment_notices=_facts(draw, entrustment_notices(low, high), max_facts),
     )
 
 
