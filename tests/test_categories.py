@@ -131,7 +131,7 @@ def test_de_facto_unsupported_both_parents_in_conditions() -> None:
     c = child(
         (Parent.FATHER, K.IMPRISONED, "2019-01-01"), (Parent.MOTHER, K.SERIOUSLY_ILL, "2019-03-01")
     )
-    assert member(c, "de_facto_unsupported", "2019-06-18") is True
+    assert member(c, "de_facto_unsupported", "2020-01-01") is True
     dead = child(
         (Parent.FATHER, K.DEAD, "2015-01-01"),
         (Parent.MOTHER, K.COMPULSORY_REHABILITATION, "2019-01-01"),
@@ -141,21 +141,32 @@ def test_de_facto_unsupported_both_parents_in_conditions() -> None:
     assert member(orphan, "de_facto_unsupported", "2020-01-01") is False
 
 
-def test_de_facto_unsupported_starts_with_its_age_parameter() -> None:
-    """The national definition's age value takes effect on 2019-06-18: before, missing input."""
+def test_de_facto_unsupported_starts_on_2020_01_01() -> None:
+    """62号 took effect on 2020-01-01: the day before no child is a member (not missing
+    input), from 2000-01-01 when the national flag's first value holds; before that, no value
+    is in force and the answer is missing input."""
     c = child(
         (Parent.FATHER, K.IMPRISONED, "2018-01-01"), (Parent.MOTHER, K.IMPRISONED, "2018-01-01")
     )
-    assert member(c, "de_facto_unsupported", "2019-06-17") is None
-    assert member(c, "de_facto_unsupported", "2019-06-18") is True
-
-
-def test_out_of_contact_is_missing_input_until_a_province_sets_the_duration() -> None:
-    """How long "out of contact" must last is provincial: without a value, missing input."""
-    c = child(
-        (Parent.FATHER, K.IMPRISONED, "2019-01-01"), (Parent.MOTHER, K.OUT_OF_CONTACT, "2019-07-01")
+    assert member(c, "de_facto_unsupported", "2019-12-31") is False
+    assert member(c, "de_facto_unsupported", "2020-01-01") is True
+    old = child(
+        (Parent.FATHER, K.IMPRISONED, "1998-01-01"),
+        (Parent.MOTHER, K.IMPRISONED, "1998-01-01"),
+        born="1995-03-15",
     )
-    assert member(c, "de_facto_unsupported", "2020-06-01") is None
+    assert member(old, "de_facto_unsupported", "1999-12-31") is None
+    assert member(old, "de_facto_unsupported", "2000-01-01") is False
+
+
+def test_out_of_contact_counts_after_the_national_six_months() -> None:
+    """The national value (6 months, 62号) holds until a province sets another: out of
+    contact since 2019-07-01 counts from 2020-01-01 (the day the category starts too)."""
+    c = child(
+        (Parent.FATHER, K.IMPRISONED, "2019-01-01"), (Parent.MOTHER, K.OUT_OF_CONTACT, "2019-10-01")
+    )
+    assert member(c, "de_facto_unsupported", "2020-03-31") is False
+    assert member(c, "de_facto_unsupported", "2020-04-01") is True
 
 
 def province(tmp_path: Path, toml: str, name: str = "testprov", scope: str = "43") -> Any:
@@ -168,52 +179,56 @@ issuer = "某省民政厅"
 document = "某民发〔2020〕1号"
 title = "t"
 status = "confirmed"
-verified = 2026-11-23
+verified = 2026-12-03
 """
 
 
 def test_a_province_duration_decides_out_of_contact_on_its_day(tmp_path: Path) -> None:
-    """With 6 months set for Hunan, out of contact since 2019-07-01 counts from 2020-01-01."""
+    """A province may set another duration for its scope: with 3 months for Hunan from
+    2020-01-01, out of contact since 2020-02-01 counts there from 2020-05-01, and in Hubei
+    (the national 6 months) from 2020-08-01."""
     plugin = province(
         tmp_path,
         CITE
         + """
 [[values]]
 parameter = "de_facto_unsupported.out_of_contact_months"
-effective = 2019-06-18
-value = 6
+effective = 2020-01-01
+value = 3
 citation = "p"
 """,
     )
     engine = Engine([plugin])
     c = child(
-        (Parent.FATHER, K.IMPRISONED, "2019-01-01"), (Parent.MOTHER, K.OUT_OF_CONTACT, "2019-07-01")
+        (Parent.FATHER, K.IMPRISONED, "2019-01-01"), (Parent.MOTHER, K.OUT_OF_CONTACT, "2020-02-01")
     )
-    assert member(c, "de_facto_unsupported", "2019-12-31", engine) is False
-    assert member(c, "de_facto_unsupported", "2020-01-01", engine) is True
+    assert member(c, "de_facto_unsupported", "2020-04-30", engine) is False
+    assert member(c, "de_facto_unsupported", "2020-05-01", engine) is True
     hubei = child(
         (Parent.FATHER, K.IMPRISONED, "2019-01-01"),
-        (Parent.MOTHER, K.OUT_OF_CONTACT, "2019-07-01"),
+        (Parent.MOTHER, K.OUT_OF_CONTACT, "2020-02-01"),
         division=Division("421281101201"),
     )
-    assert member(hubei, "de_facto_unsupported", "2020-06-01", engine) is None
+    assert member(hubei, "de_facto_unsupported", "2020-07-31", engine) is False
+    assert member(hubei, "de_facto_unsupported", "2020-08-01", engine) is True
 
 
 def test_revoked_guardianship_counts_from_the_additions_date(tmp_path: Path) -> None:
-    """民发〔2020〕125号 additions count from the date a plugin sets the flag true."""
+    """民发〔2020〕125号 additions count nationally from 2021-01-01 (assumed); a province may
+    move the date for its scope (here Hunan from 2021-07-01)."""
     plugin = province(
         tmp_path,
         CITE
         + """
 [[values]]
 parameter = "de_facto_unsupported.includes_revoked_and_deported"
-effective = 2019-06-18
+effective = 2021-01-01
 value = false
 citation = "p"
 
 [[values]]
 parameter = "de_facto_unsupported.includes_revoked_and_deported"
-effective = 2021-01-01
+effective = 2021-07-01
 value = true
 citation = "p"
 """,
@@ -222,9 +237,10 @@ citation = "p"
     c = child(
         (Parent.FATHER, K.GUARDIANSHIP_REVOKED, "2020-01-01"), (Parent.MOTHER, K.DEAD, "2019-01-01")
     )
-    assert member(c, "de_facto_unsupported", "2020-12-31", engine) is False
-    assert member(c, "de_facto_unsupported", "2021-01-01", engine) is True
-    assert member(c, "de_facto_unsupported", "2021-01-01") is None
+    assert member(c, "de_facto_unsupported", "2020-12-31") is False
+    assert member(c, "de_facto_unsupported", "2021-01-01") is True
+    assert member(c, "de_facto_unsupported", "2021-06-30", engine) is False
+    assert member(c, "de_facto_unsupported", "2021-07-01", engine) is True
 
 
 def test_difficulty_groups() -> None:

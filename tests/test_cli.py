@@ -658,7 +658,8 @@ def test_entitlements_are_those_of_the_engine(capsys: pytest.CaptureFixture[str]
     assert {a["month"] for a in doc["amounts"]} == {
         "2019-11", "2019-12", *(f"2020-{m:02d}" for m in range(1, 13))
     }  # fmt: skip
-    assert doc["totals"]["by_county"] == {"421281": "14000.00", "433122": "8400.00"}
+    # 黄小梅 (C-CB-002) is de facto unsupported and paid 600.00 a month from 2020-01
+    assert doc["totals"]["by_county"] == {"421281": "21200.00", "433122": "8400.00"}
 
 
 def test_entitlements_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -674,7 +675,7 @@ def test_entitlements_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     got = [(r["subject_id"], r["amount"], r["parameters"], r["missing"][:30]) for r in rows[1:]]
     assert got == [
         ("C-LX-002", "600.00", '["orphan.allowance.scattered"]', ""),
-        ("C-CB-002", "", "[]", "de_facto_unsupported undecided"),
+        ("C-CB-002", "600.00", '["orphan.allowance.scattered"]', ""),
         ("C-XN-001", "1000.00", '["orphan.allowance.institutional"]', ""),
     ]
     status, out, _ = run(capsys, "entitlements", str(SAMPLE), "--period", "2020-01")
@@ -684,11 +685,11 @@ def test_entitlements_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[2:4] == [
         "child C-LX-002 张** · 433122100202 泸溪县 示例镇 石门村",
         "  2020-01    orphan.allowance                   600.00  orphan.allowance.scattered = "
-        "600.00 (national, 2010-01-01)",
+        "600.00 (national, 2010-01-01) ‡",
     ]
-    assert "Totals: 1600.00 · 2 amounts" in lines
-    assert any(x.split() == ["421281", "赤壁市", "1000.00"] for x in lines)
-    assert any(x.split() == ["de_facto_unsupported.allowance", "0.00", "1"] for x in lines)
+    assert "Totals: 2200.00 · 3 amounts" in lines
+    assert any(x.split() == ["421281", "赤壁市", "1600.00"] for x in lines)
+    assert any(x.split() == ["de_facto_unsupported.allowance", "600.00", "0"] for x in lines)
 
 
 def test_entitlements_follow_the_plugins_and_reveal(
@@ -699,7 +700,7 @@ def test_entitlements_follow_the_plugins_and_reveal(
     doc = entitlements_json(capsys, str(SAMPLE), "--period", "2020-01", "--reveal")
     assert [(a["subject"]["name"], a["amount"]) for a in doc["amounts"]] == [
         ("张小军", "800.00"),
-        ("黄小梅", None),
+        ("黄小梅", "600.00"),
         ("吴小乐", "1000.00"),
     ]
 
@@ -809,7 +810,7 @@ def test_parameters_in_force_for_a_division_and_day(
     assert (value["value"], value["effective"], value["scope"], value["plugin"]) == (
         "800.00", "2018-01-01", "43", "hn"
     )  # fmt: skip
-    assert by_name["de_facto_unsupported.allowance_applies"]["in_force"] is None
+    assert by_name["difficulty.guardianship.report_months"]["in_force"] is None
     _, value, _ = scattered("--division", "421281", "--at", "2020-06-30")
     assert (value["value"], value["scope"]) == ("600.00", "national")
     _, value, _ = scattered("--division", "433122", "--at", "2017-12-31")
@@ -827,9 +828,9 @@ def test_parameters_in_force_for_a_division_and_day(
         == "  source: 湖南省民政厅《A test raise of the scattered orphan allowance》(test)"
     )
     at = lines.index(
-        next(x for x in lines if x.startswith("de_facto_unsupported.allowance_applies"))
+        next(x for x in lines if x.startswith("difficulty.guardianship.report_months"))
     )
-    assert lines[at + 1] == "  no value in force (missing input) · flag"
+    assert lines[at + 1] == "  no value in force (missing input) · months"
 
 
 def test_plugins_lists_name_version_scope(

@@ -82,20 +82,20 @@ def _plugin(
 HUNAN_CITATIONS = """
 [citations.hn-2018]
 issuer = "湖南省民政厅"
-document = "seeds/004 (华声在线: 湖南提高孤儿基本生活费最低保障标准)"
+document = ""
 title = "从2018年1月起提高孤儿基本生活费最低保障标准"
 date = 2018-01-01
 status = "confirmed"
-verified = 2026-11-23
+verified = 2026-12-03
 
 [citations.hn-2019-06-11]
 issuer = "湖南省民政厅等5部门"
-document = "seeds/002"
+document = ""
 title = "关于进一步加强村级儿童之家建设和管理工作的通知"
 clause = "五(二)"
 date = 2019-06-11
 status = "confirmed"
-verified = 2026-11-23
+verified = 2026-12-03
 """
 
 HUNAN_VALUES = """
@@ -452,52 +452,50 @@ def test_a_child_in_no_category_gets_nothing(national: Engine) -> None:
 # -- the de facto unsupported allowance ----------------------------------------------------------
 
 
-def test_dfu_allowance_is_missing_input_nationally(national: Engine) -> None:
-    """No national date for the DFU allowance: every month of a DFU child is missing input,
-    never dropped and never zero."""
-    found = amounts_of(national, "2019-07", [dfu()], rule=DFU)
-    assert len(found) == 1
-    assert found[0].amount is None
-    assert found[0].missing == (
-        "no value of de_facto_unsupported.allowance_applies in force on 2019-07-01"
-    )
-    assert found[0].day == day("2019-07-01")
+def test_dfu_allowance_is_paid_nationally_from_2020_01(national: Engine) -> None:
+    """民发〔2019〕62号 (reported): the allowance from 2020-01-01 at the local scattered-orphan
+    standard, nationally the 600.00 minimum; nothing at all (no record) in 2019."""
+    assert amounts_of(national, "2019", [dfu()], rule=DFU) == []
+    found = amounts_of(national, "2020-01", [dfu()], rule=DFU)
+    assert by_month(found) == {"2020-01": "600.00"}
+    assert found[0].day == day("2020-01-01")
 
 
 def test_nothing_is_due_before_the_category_exists(national: Engine) -> None:
-    """Before the DFU definition takes effect (2019-06-18) nothing is due: no record, though
-    membership is undecided then. June is decided on 06-01, so July is the first month."""
-    assert amounts_of(national, "2019-Q2", [dfu()]) == []
-    assert [str(a.month) for a in amounts_of(national, "2019-Q3", [dfu()])] == [
-        "2019-07",
-        "2019-08",
-        "2019-09",
+    """Before 2020-01-01 the category does not exist (no child is a member), so nothing is
+    due and nothing is missing; January 2020 is the first month."""
+    assert amounts_of(national, "2019-Q4", [dfu()]) == []
+    assert [str(a.month) for a in amounts_of(national, "2020-Q1", [dfu()])] == [
+        "2020-01",
+        "2020-02",
+        "2020-03",
     ]
 
 
-def test_undecided_membership_is_missing_input(national: Engine) -> None:
-    """A parent out of contact: whether the child is DFU needs a provincial duration, so
-    the month is missing input with the category's reason."""
+def test_out_of_contact_is_decided_by_the_national_duration() -> None:
+    """A parent out of contact since 2019-07-01 (the other in prison since 2019-01-01, no
+    term recorded): both have lasted the national 6 months by 2020-01-01, so January 2020 is
+    paid, not missing input as before 62号's terms were encoded."""
     c = child(
         (Parent.FATHER, K.IMPRISONED, "2019-01-01"), (Parent.MOTHER, K.OUT_OF_CONTACT, "2019-07-01")
     )
-    (a,) = amounts_of(national, "2020-01", [c])
-    assert a.missing == (
-        "de_facto_unsupported undecided on 2020-01-01: father imprisoned since 2019-01-01; "
-        "no value of de_facto_unsupported.out_of_contact_months in force; "
-        "no value of de_facto_unsupported.allowance_applies in force on 2020-01-01"
-    )
+    (a,) = amounts_of(Engine(), "2020-01", [c], rule=DFU)
+    assert a.amount == Decimal("600.00")
+    assert a.missing == ""
+    assert "mother out_of_contact since 2019-07-01" in a.facts
 
 
 def test_dfu_allowance_is_the_scattered_orphan_rate_from_its_gate(with_hunan: Engine) -> None:
-    """Hunan's gate is false until 2019-12-31 and true from 2020-01-01; the rate is the
-    scattered-orphan rate (800) even for a child in an institution."""
+    """The gate is false until 2019-12-31 and true from 2020-01-01; the rate is the
+    scattered-orphan rate (800 in Hunan) even for a child in an institution."""
     c = dfu(division=LUXI, residences=[(ResidenceKind.INSTITUTION, "2010-03-15", None)])
     assert amounts_of(with_hunan, "2019-12", [c], rule=DFU) == []
     found = amounts_of(with_hunan, "2020-01", [c], rule=DFU)
     assert by_month(found) == {"2020-01": "800.00"}
     assert [e.parameter for e in found[0].evidence] == [
+        "de_facto_unsupported.category_applies",
         "de_facto_unsupported.max_age",
+        "de_facto_unsupported.min_term_months",
         "de_facto_unsupported.allowance_applies",
         PARTIAL_MONTH,
         "orphan.allowance.scattered",
@@ -744,9 +742,15 @@ def test_amount_json_shape(national: Engine) -> None:
         ],
     }
     assert [c["text"] for c in data["citations"]] == [
+        "财政部、民政部《关于孤儿基本生活费最低养育标准的通知（2010年；标题据报道概括）》"
+        "(文号未查到) 孤儿基本生活费最低养育标准：社会散居孤儿每人每月600元，集中供养孤儿每人每月"
+        "1000元，自2010年1月起发放",
+        "民政部《关于制定福利机构儿童最低养育标准的指导意见》(文号未查到) "
+        "福利机构儿童最低养育标准（每人每月1000元）",
         "国务院办公厅《国务院办公厅关于加强孤儿保障工作的意见》(国办发〔2010〕54号) "
-        "孤儿的定义；孤儿基本生活保障制度, 2010-11-16"
+        "孤儿的定义（未满18周岁，父母双亡或被人民法院宣告死亡、失踪）, 2010-11-16",
     ]
+    assert [c["status"] for c in data["citations"]] == ["reported", "reported", "confirmed"]
     # Each citation as Citation.as_dict gives it; the amount rests on the weakest status.
     assert data["citations"] == [c.as_dict() for c in a.citations]
     assert data["rests_on"] == a.rests_on.value == rests_on(a.citations, a.evidence).value
@@ -829,13 +833,13 @@ def test_a_stream_gives_the_same_amounts_as_a_registry(with_hunan: Engine, tmp_p
     assert list(totals.tally(found)) == found
     assert totals.as_dict() == {
         # the grant 30000 + the post allowance 4 x 200 + the orphan allowance 12 x 800;
-        # the DFU child in Chibi is missing input from July (no gate value in Hubei)
+        # the DFU child in Chibi gets nothing in 2019 (the allowance starts in 2020-01)
         "total": "40400.00",
         "count": 2 + 4 + 12,
         "by_county": {"433122": "40400.00"},
         "by_payer": {"": "10400.00", "prefecture_county": "20000.00", "province": "10000.00"},
         "by_rule": {GRANT: "30000.00", ORPHAN: "9600.00", POST: "800.00"},
-        "missing": {DFU: 6},
+        "missing": {},
     }
     assert totals.by_county == {Division("433122"): Decimal("40400.00")}
 

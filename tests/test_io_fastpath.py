@@ -449,6 +449,13 @@ FULL_CHILD: dict[str, Any] = {
     "parent_situations": [
         {"parent": "father", "kind": "working_away", "start": "2015-01-01", "end": "2019-01-01"},
         {"parent": "mother", "kind": "out_of_contact", "start": "2016-01-01"},
+        {"parent": "mother", "kind": "imprisoned", "start": "2017-01-01", "term_months": 12},
+        {
+            "parent": "father",
+            "kind": "severely_disabled",
+            "start": "2019-01-01",
+            "disability": {"kind": "mental", "grade": 3, "certified_on": "2019-01-01"},
+        },
     ],
     "guardianships": [
         {
@@ -876,7 +883,11 @@ def test_the_fast_path_knows_the_fields_and_validators_of_its_classes() -> None:
             "citizen_id": "_id_matches",
         },
         "Disability": {"grade": "_grade"},
-        "ParentSituation": {"end": "end_after_start"},
+        "ParentSituation": {
+            "end": "end_after_start",
+            "term_months": "_term",
+            "disability": "_situation_disability",
+        },
         "Guardianship": {"guardian": "non_empty", "end": "end_after_start"},
         "Residence": {"end": "end_after_start", "institution": "_institution_named"},
         "Hardship": {"end": "end_after_start"},

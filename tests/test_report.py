@@ -377,7 +377,7 @@ def test_parameters_report_says_when_none_is_in_force() -> None:
     """Each declared parameter, with the value in force or null."""
     report = parameters_report(Engine(), Division("433122"), JUNE_30)
     by_name = {p["name"]: p for p in report["parameters"]}
-    assert by_name["de_facto_unsupported.allowance_applies"]["in_force"] is None
+    assert by_name["difficulty.guardianship.report_months"]["in_force"] is None
     scattered = by_name["orphan.allowance.scattered"]
     assert scattered["unit"] == "yuan_per_month"
     assert (scattered["in_force"]["value"], scattered["in_force"]["effective"]) == (

@@ -426,6 +426,18 @@ def _full_objects() -> dict[RecordKind, Any]:
                     start=dt.date(2018, 2, 20),
                     end=dt.date(2020, 6, 1),
                 ),
+                ParentSituation(
+                    parent=Parent.FATHER,
+                    kind=ParentSituationKind.IMPRISONED,
+                    start=dt.date(2020, 6, 1),
+                    term_months=24,
+                ),
+                ParentSituation(
+                    parent=Parent.MOTHER,
+                    kind=ParentSituationKind.SEVERELY_DISABLED,
+                    start=dt.date(2019, 1, 1),
+                    disability=Disability(DisabilityKind.MENTAL, 3),
+                ),
             ),
             guardianships=(
                 Guardianship(

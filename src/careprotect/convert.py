@@ -55,6 +55,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.masking import describe, mask_name, scrub
 from careprotect.model._base import Deferred
 from careprotect.model.child import (
+    DEPRIVATIONS,
     DISABILITY_GRADES,
     Agreement,
     Child,
@@ -410,7 +411,7 @@ _FAST_FIELDS: dict[type, tuple[str, ...]] = {
         "entrustment_notices",
     ),
     Disability: ("kind", "grade", "certified_on"),
-    ParentSituation: ("parent", "kind", "start", "end"),
+    ParentSituation: ("parent", "kind", "start", "end", "term_months", "disability"),
     Guardianship: (
         "guardian",
         "relation",
@@ -530,6 +531,8 @@ def fast_child_structurer(
     disability_kinds = _values(DisabilityKind)
     parents = _values(Parent)
     situation_kinds = _values(ParentSituationKind)
+    deprivations = DEPRIVATIONS
+    severely_disabled = ParentSituationKind.SEVERELY_DISABLED
     relations = _values(Relation)
     disqualification_kinds = _values(DisqualificationKind)
     recipients = _values(NoticeRecipient)
@@ -704,12 +707,25 @@ def fast_child_structurer(
                 raise FastPathDeclined
             start = item["start"]
             start = dates_get(start) or new_date(start)
+            kind = situation_kinds[item["kind"]]
+            # As the validators _term and _situation_disability: a term (exactly an int, at
+            # least 1) only for a deprivation of liberty, a disability only when severe.
+            term = item.get("term_months")
+            if term is not None and (
+                term.__class__ is not int or term < 1 or kind not in deprivations
+            ):
+                raise FastPathDeclined
+            situation_disability = item.get("disability")
+            if situation_disability is not None and kind is not severely_disabled:
+                raise FastPathDeclined
             out.append(
                 new_situation(
                     parents[item["parent"]],
-                    situation_kinds[item["kind"]],
+                    kind,
                     start,
                     end_after(item.get("end"), start),
+                    term,
+                    disability(situation_disability),
                 )
             )
         return tuple(out)

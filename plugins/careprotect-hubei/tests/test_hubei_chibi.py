@@ -123,7 +123,10 @@ def test_the_follow_up_evidence_and_citation() -> None:
         ),
         (CONTACT_REQUIRED, True, "2023-03-25", "421281", "hubei", "chibi-2023-follow-up"),
     ]
-    assert finding.citations[0].document.startswith("seeds/001_1f11aa9a7036e245.txt")
+    assert str(finding.citations[0]).startswith(
+        "湖北日报客户端《焦点精选！赤壁：用爱为未成年人撑起一片蓝天》(no number published)"
+    )
+    assert str(finding.citations[0].date) == "2023-03-25"
 
 
 def test_every_group_on_the_list_is_followed_up() -> None:

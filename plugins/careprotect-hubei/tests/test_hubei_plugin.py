@@ -10,15 +10,16 @@ from pathlib import Path
 
 import careprotect_hubei
 from careprotect import Division, Engine, PluginInfo
-from careprotect.params import Unit, scope_label
+from careprotect.params import Status, Unit, scope_label
 from careprotect.rules.contact import ContactFrequency
 from careprotect.rules.training import TrainingPerYear
 from hubei_testkit import ENGINE
 
 XIANNING = Division("4212")
 CHIBI = Division("421281")
-SEED = re.compile(r"^seeds/00[013]_[0-9a-f]{16}\.txt（.+）$")
+PUBLICATIONS = {"咸宁网", "湖北日报客户端", "荆楚网（湖北日报网）"}
 START_DATES = "careprotect-hubei-start-dates"
+CHOICES = {START_DATES}
 
 
 def test_plugin_info() -> None:
@@ -88,9 +89,10 @@ def test_every_rule_has_titles_and_seed_citations() -> None:
         assert isinstance(rule, ContactFrequency | TrainingPerYear)
 
 
-def test_every_citation_names_its_seed_and_was_verified() -> None:
-    """Every citation names the seed file it rests on and the day it was checked, except the
-    plugin's modelling choice on start dates, which names the README section explaining it."""
+def test_every_citation_names_its_publication_and_was_verified() -> None:
+    """Every citation names the news report it rests on by its publication, with no number
+    (a report has none), marked reported (a secondary source) and checked on 2026-12-03;
+    the plugin's modelling choices are assumed and name its documentation."""
     hubei = [r for r in ENGINE.rules if r.plugin.name == "hubei"]
     values = [v for v in ENGINE.parameters.values() if v.plugin.name == "hubei"]
     cited = {c.key: c for r in hubei for c in r.citations} | {
@@ -99,19 +101,18 @@ def test_every_citation_names_its_seed_and_was_verified() -> None:
     raw = tomllib.loads(careprotect_hubei.PARAMETER_FILES[0].read_text("utf-8"))["citations"]
     assert set(cited) == set(raw)  # every citation is used, and nothing else is cited
     for key, citation in cited.items():
-        assert citation.verified == dt.date(2026, 11, 23), key
+        assert citation.verified == dt.date(2026, 12, 3), key
         assert citation.clause, key
-        if key != START_DATES:
-            assert SEED.match(citation.document), key
-    choice = cited[START_DATES]
-    assert (choice.issuer, choice.document, choice.clause) == (
-        "careprotect",
-        "plugins/careprotect-hubei/README.md",
-        "Start dates",
-    )
-    assert choice.title == (
-        "Modelling choice: a local duty is not assumed before the earliest date its source attests"
-    )
+        assert citation.note, key
+        assert citation.document == "", key
+        assert "seeds" not in str(citation), key
+        if key in CHOICES:
+            assert citation.status is Status.ASSUMED, key
+            assert citation.issuer == "careprotect-hubei", key
+            assert citation.title.startswith("careprotect-hubei documentation: Start dates"), key
+        else:
+            assert citation.status is Status.REPORTED, key
+            assert citation.issuer in PUBLICATIONS, key
     readme = Path(__file__).parents[1] / "README.md"
     assert re.search(r"^#+ Start dates$", readme.read_text("utf-8"), re.MULTILINE)
 

@@ -103,9 +103,10 @@ def test_a_hubei_orphan_keeps_the_national_rate() -> None:
     assert all(e.plugin != "hunan" for e in a.evidence)
 
 
-def test_a_de_facto_unsupported_child_in_hunan_is_missing_input() -> None:
-    """The plugin gives no start date for the de facto unsupported allowance (POLICY.md §6:
-    not confirmed), so in Hunan it stays missing input, never zero."""
+def test_a_de_facto_unsupported_child_in_hunan_is_paid_the_hunan_scattered_rate() -> None:
+    """民发〔2019〕62号 (national, reported): from 2020-01-01 at the local scattered-orphan
+    standard, which in Hunan is the 800 floor of 2018-01-01; nothing at all in 2019-12. No
+    Hunan de facto unsupported standard of its own was found, so the plugin sets none."""
     kid = Child(
         id="C2",
         name="向小华",
@@ -115,16 +116,25 @@ def test_a_de_facto_unsupported_child_in_hunan_is_missing_input() -> None:
         household=HouseholdType.RURAL,
         parent_situations=(
             ParentSituation(
-                parent=Parent.FATHER, kind=ParentSituationKind.IMPRISONED, start=day("2019-01-01")
+                parent=Parent.FATHER,
+                kind=ParentSituationKind.IMPRISONED,
+                start=day("2019-01-01"),
+                term_months=36,
             ),
             ParentSituation(
                 parent=Parent.MOTHER, kind=ParentSituationKind.DEAD, start=day("2019-01-01")
             ),
         ),
     )
+    assert amounts(DFU, "2019-12", children=[kid]) == []
     (a,) = amounts(DFU, "2020-01", children=[kid])
-    assert a.amount is None
-    assert a.missing == "no value of de_facto_unsupported.allowance_applies in force on 2020-01-01"
+    assert a.amount == Decimal("800.00")
+    rate = a.evidence[-1]
+    assert (rate.parameter, rate.scope) == ("orphan.allowance.scattered", "43")
+    assert rate.plugin == "hunan"
+    assert by_month(amounts(DFU, "2021", children=[kid])) == {
+        f"2021-{m:02d}": "800.00" for m in range(1, 13)
+    }
 
 
 # -- the child director post allowance ------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_hunan_parameters_are_prefixed_and_national_ones_are_only_given_values()
 
 
 def test_every_value_is_cited_verified_and_within_hunan() -> None:
-    """Every value the plugin gives has a citation checked on 2026-11-23 and a scope inside
+    """Every value the plugin gives has a citation checked on 2026-12-03 and a scope inside
     43; every citation a value or rule uses exists in citations.toml."""
     e = engine()
     values = [v for v in e.parameters.values() if v.plugin.name == "hunan"]
@@ -102,7 +102,7 @@ def test_every_value_is_cited_verified_and_within_hunan() -> None:
     for v in values:
         assert v.citation.key in table
         assert v.citation.verified is not None
-        assert v.citation.verified.isoformat() == "2026-11-23"
+        assert v.citation.verified.isoformat() == "2026-12-03"
         assert v.scope is not None
         assert Division("43").contains(v.scope)
     used = {v.citation.key for v in values} | {

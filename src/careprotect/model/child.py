@@ -44,6 +44,7 @@ from careprotect.model._base import (
 )
 
 __all__ = [
+    "DEPRIVATIONS",
     "Agreement",
     "Child",
     "Contact",
@@ -79,18 +80,68 @@ class Disability:
     certified_on: dt.date | None = None
 
 
+DEPRIVATIONS = frozenset(
+    {
+        ParentSituationKind.IMPRISONED,
+        ParentSituationKind.COMPULSORY_REHABILITATION,
+        ParentSituationKind.DEPRIVED_OF_LIBERTY,
+    }
+)
+"""The situations with a term: prison, compulsory drug rehabilitation, detention or another
+deprivation of liberty (民发〔2019〕62号 counts them only with a term of at least 6 months)."""
+
+
+def _term(
+    instance: ParentSituation, attribute: attrs.Attribute[int | None], value: int | None
+) -> None:
+    if value is None:
+        return
+    if instance.kind not in DEPRIVATIONS:
+        raise InvalidValueError(
+            f"must be absent when 'kind' is '{instance.kind.value}' (got {value}); a term is "
+            "recorded for imprisoned, compulsory_rehabilitation or deprived_of_liberty",
+            field=attribute.name,
+        )
+    if value < 1:
+        raise InvalidValueError(
+            f"must be a whole number of months, at least 1 (got {value})", field=attribute.name
+        )
+
+
+def _situation_disability(
+    instance: ParentSituation,
+    attribute: attrs.Attribute[Disability | None],
+    value: Disability | None,
+) -> None:
+    if value is not None and instance.kind is not ParentSituationKind.SEVERELY_DISABLED:
+        raise InvalidValueError(
+            f"must be absent when 'kind' is '{instance.kind.value}'; a parent's disability is "
+            "recorded for severely_disabled",
+            field=attribute.name,
+        )
+
+
 @attrs.frozen(kw_only=True)
 class ParentSituation(Dated):
     """A parent's situation from ``start`` until ``end`` (exclusive; open when None).
 
     "Out of contact since" is ``kind=out_of_contact`` with ``start`` the last day of contact
-    or care; how long that must last to count is a provincial parameter, not a fact.
+    or care; how long that must last to count is a parameter (national 6 months, which a
+    province may change), not a fact.
+
+    ``term_months`` is the term of a prison sentence, compulsory rehabilitation, detention or
+    other deprivation of liberty, in whole months, as sentenced or decided (only for those
+    kinds); ``disability`` the parent's certified disability (only for ``severely_disabled``),
+    by which the de facto unsupported category applies 民发〔2019〕62号's definition of severe
+    disability. Both are optional: docs/concepts.md says what holds when they are absent.
     """
 
     parent: Parent
     kind: ParentSituationKind
     start: dt.date
     end: dt.date | None = attrs.field(default=None, validator=end_after_start)
+    term_months: int | None = attrs.field(default=None, validator=_term)
+    disability: Disability | None = attrs.field(default=None, validator=_situation_disability)
 
 
 @attrs.frozen(kw_only=True)

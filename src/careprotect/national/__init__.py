@@ -1,11 +1,14 @@
 """The national baseline: a built-in plugin using the same hooks as any province.
 
 It defines the national categories of children (POLICY.md §2) and the national parameters
-(age limits, the orphan allowance minimums) with their citations, in ``parameters.toml``.
-Facts the national documents leave to provinces (how long "out of contact" must last, the
-date the 民发〔2020〕125号 additions apply, the look-back for reports of improper
-guardianship) are declared here without a national value: a province plugin supplies them,
-and until one does the answer is "missing input".
+(age limits, the orphan allowance minimums, the de facto unsupported child's terms and
+allowance) with their citations, in ``parameters.toml`` and ``entitlements.toml``. Each
+citation carries its confidence (confirmed, reported, assumed): a national fact that is only
+reported is still the national value, marked so, and holds until a province plugin gives its
+own value for its scope (how long "out of contact" must last, the date the
+民发〔2020〕125号 additions apply). Only the look-back for reports of improper guardianship,
+on which nothing is known, is declared without a national value: a province plugin supplies
+it, and until one does the answer is "missing input".
 """
 
 from __future__ import annotations
@@ -57,10 +60,12 @@ CATEGORIES: tuple[CategoryRule, ...] = (
     DeFactoUnsupported(
         id="de_facto_unsupported",
         title=Message("事实无人抚养儿童", "De facto unsupported child"),
-        citations=("mf-2019-62", "mf-2020-125"),
+        citations=("mf-2019-62", "mf-2019-62-terms", "mf-2020-125", "mf-2020-125-start"),
         max_age="de_facto_unsupported.max_age",
         additions="de_facto_unsupported.includes_revoked_and_deported",
         out_of_contact_months="de_facto_unsupported.out_of_contact_months",
+        defined="de_facto_unsupported.category_applies",
+        min_term_months="de_facto_unsupported.min_term_months",
     ),
     DifficultyPoverty(
         id="difficulty.poverty",

@@ -14,6 +14,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from careprotect.enums import (
+    DisabilityKind,
     HouseholdType,
     Parent,
     ParentSituationKind,
@@ -21,7 +22,8 @@ from careprotect.enums import (
     ResidenceKind,
 )
 from careprotect.findings import Message
-from careprotect.model import Child, ParentSituation
+from careprotect.model import Child, Disability, ParentSituation
+from careprotect.model.child import DEPRIVATIONS
 from careprotect.params import Evidence
 from careprotect.rules.base import Env, Membership
 
@@ -32,6 +34,7 @@ __all__ = [
     "DifficultyPoverty",
     "LeftBehind",
     "Orphan",
+    "severe_as_62",
 ]
 
 K = ParentSituationKind
@@ -155,24 +158,77 @@ class Orphan(_AgeLimited):
         )
 
 
+def _months_between(start: dt.date, day: dt.date) -> int:
+    """Whole months from ``start`` to ``day`` (relativedelta: start + N months <= day)."""
+    delta = relativedelta(day, start)
+    return delta.years * 12 + delta.months
+
+
+_SEVERE_AT_ANY_GRADE = frozenset({DisabilityKind.MENTAL, DisabilityKind.INTELLECTUAL})
+
+
+def severe_as_62(disability: Disability) -> bool:
+    """Whether a certified disability is severe as 民发〔2019〕62号 defines it (重残): grade 1
+    or 2, or grade 3 or 4 of a mental or intellectual disability."""
+    return disability.grade <= 2 or disability.kind in _SEVERE_AT_ANY_GRADE
+
+
 @attrs.frozen
 class DeFactoUnsupported(_AgeLimited):
     """De facto unsupported child (民发〔2019〕62号): under the age limit; each parent is
     severely disabled, seriously ill, in prison or detention, in compulsory rehabilitation,
     otherwise deprived of liberty, or out of contact; or one parent is dead or missing and the
-    other is in one of those conditions. Guardianship revoked and deportation count while the
-    ``additions`` flag is in force (民发〔2020〕125号). "Out of contact" counts once it has
-    lasted the months of ``out_of_contact_months``, a provincial parameter: where no value is
-    in force the answer is missing input."""
+    other is in one of those conditions.
+
+    :param defined: a ``flag`` parameter, true while the category exists (nationally from
+        2020-01-01, when 62号 took effect): while it is false no child is a member (not
+        "missing input"); where no value is in force the answer is missing input.
+    :param additions: a ``flag`` parameter: guardianship revoked and deportation count while
+        it is true (民发〔2020〕125号; nationally from 2021-01-01, an assumed date).
+    :param out_of_contact_months: the months a parent must have been out of contact (counted
+        from the situation's ``start``, the last day of contact or care: it counts on the
+        day ``start + N months`` is reached); nationally 6.
+    :param min_term_months: the shortest term of prison, compulsory rehabilitation,
+        detention or other deprivation of liberty that counts (nationally 6). The term is the
+        situation's ``term_months`` when recorded; otherwise, with an ``end``, the months from
+        ``start`` to ``end``; with neither, it counts once it has lasted the minimum (as out of
+        contact: by then the term is certainly that long). None: any term counts.
+
+    A ``severely_disabled`` situation with a recorded ``disability`` counts only when it is
+    severe as 62号 defines (grade 1 or 2, or 3 or 4 for a mental or intellectual disability);
+    without one it counts as recorded (the recorder judged it severe). "Seriously ill" is as
+    the province defines and is taken as recorded. A parent's situation that does not count
+    (yet) is named in the facts, with how far it has got ("out of contact since 2020-01-01:
+    5 of 6 months").
+    """
 
     additions: str
     out_of_contact_months: str
+    defined: str | None = None
+    min_term_months: str | None = None
 
     def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+        evidence: list[Evidence] = []
+        if self.defined is not None:
+            flag = env.find(self.defined, child.division, day)
+            if flag is None:
+                return Membership(
+                    category=self.id,
+                    member=None,
+                    facts=(f"no value of {self.defined} in force",),
+                )
+            if not flag.value:
+                return Membership(
+                    category=self.id,
+                    member=False,
+                    facts=(f"not in force on {day.isoformat()} ({self.defined} = false)",),
+                    evidence=(flag.evidence,),
+                )
+            evidence.append(flag.evidence)
         young, age = self._age(child, day, env)
         if not young or age is None:
             return self._out(age, child)
-        evidence = [age]
+        evidence.append(age)
         conditions = set(_UNSUPPORTING)
         situations = child.parent_situations_on(day)
         if any(s.kind in _ADDED_2020 for s in situations):
@@ -189,26 +245,56 @@ class DeFactoUnsupported(_AgeLimited):
                 conditions |= _ADDED_2020
         undecided = False
         status: dict[Parent, str] = {}
-        facts = []
+        facts: list[str] = []
+        used: dict[str, Evidence] = {}
+
+        def wait(name: str) -> int | None:
+            nonlocal undecided
+            found = env.find(name, child.division, day)
+            if found is None:
+                undecided = True
+                facts.append(f"no value of {name} in force")
+                return None
+            used[name] = found.evidence
+            return int(found.value)
+
         for s in situations:
             kind: str | None = None
             if s.kind in _GONE:
                 kind = "gone"
+            elif s.kind is K.SEVERELY_DISABLED and s.kind in conditions:
+                d = s.disability
+                if d is None or severe_as_62(d):
+                    kind = "unsupporting"
+                else:
+                    facts.append(
+                        f"{_fact(s)}: {d.kind.value} disability grade {d.grade}, not severe as "
+                        "民发〔2019〕62号 defines (grade 1-2, or 3-4 mental or intellectual)"
+                    )
+            elif s.kind in DEPRIVATIONS and self.min_term_months is not None:
+                months = wait(self.min_term_months)
+                if months is not None:
+                    kind, note = _term_counts(s, day, months)
+                    if note:
+                        facts.append(f"{_fact(s)}: {note}")
             elif s.kind in conditions:
                 kind = "unsupporting"
             elif s.kind is K.OUT_OF_CONTACT:
-                wait = env.find(self.out_of_contact_months, child.division, day)
-                if wait is None:
-                    undecided = True
-                    facts.append(f"no value of {self.out_of_contact_months} in force")
-                else:
-                    evidence.append(wait.evidence)
-                    if s.start + relativedelta(months=wait.value) <= day:
+                months = wait(self.out_of_contact_months)
+                if months is not None:
+                    if s.start + relativedelta(months=months) <= day:
                         kind = "unsupporting"
+                    else:
+                        facts.append(
+                            f"{s.parent.value} out of contact since {s.start.isoformat()}: "
+                            f"{_months_between(s.start, day)} of {months} months (counts from "
+                            f"{(s.start + relativedelta(months=months)).isoformat()})"
+                        )
             if kind is not None:
                 facts.append(_fact(s))
                 if status.get(s.parent) != "gone":
                     status[s.parent] = kind
+        evidence.extend(used.values())
         both = status.keys() == {Parent.FATHER, Parent.MOTHER}
         member: bool | None = both and "unsupporting" in status.values()
         if not member and undecided:
@@ -220,19 +306,49 @@ class DeFactoUnsupported(_AgeLimited):
     def breakpoints(
         self, child: Child, start: dt.date, end: dt.date, env: Env
     ) -> Iterable[dt.date]:
-        """Also the day each out-of-contact situation has lasted every waiting time any
-        plugin sets."""
+        """Also the days the category's flags take effect, and the day each out-of-contact
+        situation, and each deprivation of liberty with neither a term nor an end, has lasted
+        every waiting time any plugin sets."""
         yield from self._age_breakpoints(child, start, end, env)
-        waits = set()
-        for value in env.engine.parameters.values(self.out_of_contact_months):
-            waits.add(value.value)
-            yield value.effective
-        for s in child.parent_situations:
-            if s.kind is K.OUT_OF_CONTACT:
-                for months in waits:
-                    yield s.start + relativedelta(months=months)
-        for value in env.engine.parameters.values(self.additions):
-            yield value.effective
+        params = env.engine.parameters
+        for name in (self.defined, self.additions):
+            if name is not None:
+                for value in params.values(name):
+                    yield value.effective
+        for name, kinds in (
+            (self.out_of_contact_months, frozenset({K.OUT_OF_CONTACT})),
+            (self.min_term_months, DEPRIVATIONS),
+        ):
+            if name is None:
+                continue
+            waits = set()
+            for value in params.values(name):
+                waits.add(value.value)
+                yield value.effective
+            for s in child.parent_situations:
+                if s.kind in kinds and s.term_months is None and s.end is None:
+                    for months in waits:
+                        yield s.start + relativedelta(months=months)
+
+
+def _term_counts(s: ParentSituation, day: dt.date, months: int) -> tuple[str | None, str]:
+    """Whether a deprivation of liberty counts with a minimum term of ``months``: its
+    ``term_months`` when recorded, else its ``end`` minus its ``start``, else how long it has
+    lasted by ``day``. Returns ("unsupporting" or None, a note when it does not count)."""
+    if s.term_months is not None:
+        if s.term_months >= months:
+            return "unsupporting", ""
+        return None, f"term {s.term_months} months, under the {months} that count"
+    if s.end is not None:
+        if s.start + relativedelta(months=months) <= s.end:
+            return "unsupporting", ""
+        return None, (f"ends {s.end.isoformat()}, a term under the {months} months that count")
+    if s.start + relativedelta(months=months) <= day:
+        return "unsupporting", ""
+    return None, (
+        f"no term recorded; {_months_between(s.start, day)} of {months} months (counts from "
+        f"{(s.start + relativedelta(months=months)).isoformat()})"
+    )
 
 
 @attrs.frozen

@@ -1066,7 +1066,7 @@ NATIONAL_RULES: tuple[CategoryAllowance, ...] = (
     CategoryAllowance(
         id="orphan.allowance",
         title=Message("孤儿基本生活费", "Orphan basic living allowance"),
-        citations=("gbf-2010-54",),
+        citations=("mof-mca-2010-orphan-allowance", "mca-2009-orphan-guideline", "gbf-2010-54"),
         category="orphan",
         amount_params={
             ResidenceKind.FAMILY: "orphan.allowance.scattered",

@@ -79,6 +79,7 @@ from careprotect.model import (
     Training,
     Worker,
 )
+from careprotect.model.child import DEPRIVATIONS
 from careprotect.testing._codes import citizen_ids, divisions
 
 __all__ = [
@@ -281,11 +282,21 @@ def _parent_situations(
     max_date: dt.date,
 ) -> ParentSituation:
     start, end = draw(_span(min_date, max_date))
+    kind = kind if kind is not None else draw(st.sampled_from(ParentSituationKind))
+    # A term only for a deprivation of liberty, a disability only when severely disabled.
+    term = draw(st.none() | st.integers(1, 240)) if kind in DEPRIVATIONS else None
+    disability = (
+        draw(st.none() | disabilities(min_date, max_date))
+        if kind is ParentSituationKind.SEVERELY_DISABLED
+        else None
+    )
     return ParentSituation(
         parent=parent if parent is not None else draw(st.sampled_from(Parent)),
-        kind=kind if kind is not None else draw(st.sampled_from(ParentSituationKind)),
+        kind=kind,
         start=start,
         end=end,
+        term_months=term,
+        disability=disability,
     )
 
 
