@@ -248,7 +248,8 @@ class DeFactoUnsupported(_AgeLimited):
         facts: list[str] = []
         used: dict[str, Evidence] = {}
 
-        def wait(name: str) -> int | None:
+        def months_of(name: str) -> int | None:
+            """The months of parameter ``name`` in force (None, noted, when none is)."""
             nonlocal undecided
             found = env.find(name, child.division, day)
             if found is None:
@@ -262,7 +263,7 @@ class DeFactoUnsupported(_AgeLimited):
             kind: str | None = None
             if s.kind in _GONE:
                 kind = "gone"
-            elif s.kind is K.SEVERELY_DISABLED and s.kind in conditions:
+            elif s.kind is K.SEVERELY_DISABLED:
                 d = s.disability
                 if d is None or severe_as_62(d):
                     kind = "unsupporting"
@@ -272,7 +273,7 @@ class DeFactoUnsupported(_AgeLimited):
                         "民发〔2019〕62号 defines (grade 1-2, or 3-4 mental or intellectual)"
                     )
             elif s.kind in DEPRIVATIONS and self.min_term_months is not None:
-                months = wait(self.min_term_months)
+                months = months_of(self.min_term_months)
                 if months is not None:
                     kind, note = _term_counts(s, day, months)
                     if note:
@@ -280,7 +281,7 @@ class DeFactoUnsupported(_AgeLimited):
             elif s.kind in conditions:
                 kind = "unsupporting"
             elif s.kind is K.OUT_OF_CONTACT:
-                months = wait(self.out_of_contact_months)
+                months = months_of(self.out_of_contact_months)
                 if months is not None:
                     if s.start + relativedelta(months=months) <= day:
                         kind = "unsupporting"
