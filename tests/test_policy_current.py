@@ -748,3 +748,27 @@ def test_no_allowance_is_missing_input_when_every_fact_is_given(
                 hunan = division == LUXI and month >= dt.date(2018, 1, 1)
                 assert a.amount == Decimal("800.00" if hunan else "600.00")
                 assert month >= dt.date(2020, 1, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kind=st.sampled_from([K.GUARDIANSHIP_REVOKED, K.DEPORTED]),
+    start=st.dates(dt.date(2015, 1, 1), dt.date(2026, 12, 31)),
+    on=st.dates(dt.date(2015, 1, 1), dt.date(2029, 12, 31)),
+    division=DIVISIONS,
+)
+def test_the_125_additions_count_from_2021_01_01(
+    kind: ParentSituationKind, start: dt.date, on: dt.date, division: Division
+) -> None:
+    """With the other parent dead, a revoked guardianship or a deportation makes the child a
+    member exactly while it holds on or after 2021-01-01 (民发〔2020〕125号, assumed start),
+    in every division; the answer is never undecided."""
+    c = child(
+        father_dead(),
+        ParentSituation(parent=Parent.MOTHER, kind=kind, start=start),
+        division=division,
+        born="2012-05-01",
+    )
+    if on < c.birth_date:
+        return
+    assert member(c, on.isoformat()) is (start <= on and on >= dt.date(2021, 1, 1))
