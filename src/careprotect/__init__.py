@@ -49,7 +49,6 @@ from careprotect.errors import (
     RegistryReadError,
 )
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind, Summary
-from careprotect.rulestates import RuleState, RuleStatus
 from careprotect.io import (
     KindCounts,
     LoadCounts,
@@ -104,6 +103,7 @@ from careprotect.params import (
 )
 from careprotect.periods import Period, PeriodKind, iter_periods, parse_period_range
 from careprotect.rules import CategoryRule, Env, Membership, Rule, RuleKind
+from careprotect.rulestates import RuleState, RuleStatus
 
 __all__ = [
     "ADDRESS_PREFIXES",
