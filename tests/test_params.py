@@ -544,6 +544,35 @@ def test_stale_lists_old_and_assumed_values_in_force() -> None:
     ]
 
 
+def test_only_amounts_grow_old() -> None:
+    """A flag, an age limit or a waiting time of 2010 is not listed as old on 2026-12-03 (a
+    definition holds until a document changes it); the amount of the same day is; an assumed
+    flag is listed as assumed, not old."""
+    specs = [
+        SPEC,
+        ParameterSpec(name="applies", unit=Unit.FLAG, zh="z", en="e", plugin=NATION),
+        ParameterSpec(name="max_age", unit=Unit.YEARS, zh="z", en="e", plugin=NATION),
+    ]
+    values = [
+        ParameterValue(
+            parameter=name,
+            value=raw,
+            effective=dt.date(2010, 1, 1),
+            scope=None,
+            citation=citation,
+            plugin=NATION,
+        )
+        for name, raw, citation in (
+            ("allowance", "600", CITE),
+            ("applies", True, ASSUMED),
+            ("max_age", 18, CITE),
+        )
+    ]
+    t = ParameterTable(specs, coerce_values(values, {s.name: s for s in specs}))
+    got = [(s.value.parameter, [r.value for r in s.reasons]) for s in t.stale(dt.date(2026, 12, 3))]
+    assert got == [("allowance", ["old"]), ("applies", ["assumed"])]
+
+
 def test_stale_counts_months_as_the_calendar_does() -> None:
     """A value of 2023-12-03 is 36 months old on 2026-12-03, not older than 36: not listed;
     the next day it is."""

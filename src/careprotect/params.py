@@ -328,7 +328,8 @@ class StaleReason(enum.StrEnum):
     """Why a value in force may no longer be right."""
 
     OLD = "old"
-    """Its parameter has had no newer value at its scope for more than the months asked."""
+    """An amount of money whose parameter has had no newer value at its scope for more than
+    the months asked."""
     ASSUMED = "assumed"
     """It rests on an assumed citation: a modelling choice, not a fact of the sources."""
 
@@ -554,12 +555,17 @@ class ParameterTable:
                 yield self._values[key][i - 1]
 
     def stale(self, as_of: dt.date, months: int = STALE_MONTHS) -> tuple[Stale, ...]:
-        """The values in force on ``as_of`` (at any scope) that may no longer be right: the
-        newest value of its parameter and scope took effect more than ``months`` months
-        before ``as_of``, or it rests on an assumed citation. By parameter, scope and date.
+        """The values in force on ``as_of`` (at any scope) that may no longer be right: an
+        amount of money (unit ``yuan`` or ``yuan_per_month``) whose parameter has had no newer
+        value at its scope for more than ``months`` months before ``as_of``, or any value that
+        rests on an assumed citation. By parameter, scope and date.
 
-        A floor set in 2010 and never raised is listed, though it still binds: the amounts
-        actually paid have long been higher, and a user should check for a newer document.
+        Only amounts grow old: standards of money are revised as prices and budgets change,
+        while a definition (an age limit, a waiting time, the day a duty began) holds until a
+        new document changes it, so listing it by age would bury the amounts among dozens of
+        dated facts. A floor set in 2010 and never raised is listed, though it still binds:
+        the amounts actually paid have long been higher, and a user should check for a newer
+        document.
         """
         if months < 0:
             raise ValueError(f"months must be at least 0 (got {months})")
@@ -567,7 +573,8 @@ class ParameterTable:
         for v in self.in_force(as_of):
             age = relativedelta(as_of, v.effective)
             reasons = []
-            if v.effective + relativedelta(months=months) < as_of:
+            money = self.specs[v.parameter].unit in (Unit.YUAN, Unit.YUAN_PER_MONTH)
+            if money and v.effective + relativedelta(months=months) < as_of:
                 reasons.append(StaleReason.OLD)
             if v.citation.status is Status.ASSUMED:
                 reasons.append(StaleReason.ASSUMED)
