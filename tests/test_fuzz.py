@@ -187,13 +187,34 @@ def library_text() -> str:
     return json.dumps([json.loads(t) for t in texts], ensure_ascii=False)
 
 
+_REFERENCES = frozenset({"id", "worker", "director", "child", "service_point", "institution"})
+
+
+def _codes(value: object) -> Iterator[str]:
+    """Every string under a key that holds a code (a record's id or a reference to one),
+    at any depth of ``value``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in _REFERENCES and isinstance(item, str):
+                yield item
+            else:
+                yield from _codes(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _codes(item)
+
+
 def hidden(content: bytes) -> set[str]:
     """What must never be shown: runs of 15 or more digits, and names of children,
     guardians and workers (two characters or more), but for a "name" that is text the
-    library prints anyway (湖南省 is in its citations) or a place's name in the registry."""
+    library prints anyway (湖南省 is in its citations), a place's name in the registry, or a
+    code: the id of a record or a reference to one (a worker, home or child), which the
+    library shows as given (its ID-number runs masked), so a mutation that copies a name
+    into an id makes that name a code."""
     found = {m.decode() for m in ID_NUMBER.findall(content)}
     names: set[str] = set()
     places: list[str] = []
+    codes: list[str] = []
     for line in content.splitlines():
         try:
             record = json.loads(line, parse_int=str)  # any number of digits
@@ -201,6 +222,7 @@ def hidden(content: bytes) -> set[str]:
             continue
         if not isinstance(record, dict):
             continue
+        codes.extend(_codes(record))
         if record.get("record") not in ("child", "worker"):
             if isinstance(record.get("name"), str):
                 places.append(record["name"])
@@ -210,7 +232,7 @@ def hidden(content: bytes) -> set[str]:
         if isinstance(guardianships, list):
             given += [g.get("guardian") for g in guardianships if isinstance(g, dict)]
         names.update(n for n in given if isinstance(n, str) and len(n) >= 2 and not n.isascii())
-    shown_anyway = library_text() + "\n".join(places)
+    shown_anyway = library_text() + "\n".join(places) + "\n".join(codes)
     return found | {n for n in names if n not in shown_anyway}
 
 
