@@ -685,7 +685,7 @@ def test_entitlements_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[2:4] == [
         "child C-LX-002 张** · 433122100202 泸溪县 示例镇 石门村",
         "  2020-01    orphan.allowance                   600.00  orphan.allowance.scattered = "
-        "600.00 (national, 2010-01-01) ‡",
+        "600.00 (national, 2010-01-01) †",
     ]
     assert "Totals: 2200.00 · 3 amounts" in lines
     assert any(x.split() == ["421281", "赤壁市", "1600.00"] for x in lines)

@@ -497,7 +497,6 @@ def test_dfu_allowance_is_the_scattered_orphan_rate_from_its_gate(with_hunan: En
         "de_facto_unsupported.max_age",
         "de_facto_unsupported.min_term_months",
         "de_facto_unsupported.allowance_applies",
-        PARTIAL_MONTH,
         "orphan.allowance.scattered",
     ]
     assert [c.document for c in found[0].citations] == ["民发〔2019〕62号", "民发〔2019〕62号"]
@@ -702,6 +701,20 @@ def test_check_refuses_unknown_category_and_wrong_units(plugin_dir: Path) -> Non
         wrong.check(engine)
 
 
+def test_only_a_partial_month_rests_on_the_partial_month_rule(
+    national: Engine, plugin_dir: Path
+) -> None:
+    """An orphan from 2019-01-15, with eligible_any_day in force: January counts and its
+    amount rests on the choice (and on its citation's status); February is eligible on every
+    day, so every choice counts it and its amount does not rest on the choice."""
+    engine = Engine([partial_month(plugin_dir, "eligible_any_day")])
+    jan, feb, _ = amounts_of(engine, "2019-Q1", [orphan("2019-01-15")], rule=ORPHAN)
+    assert PARTIAL_MONTH in [e.parameter for e in jan.evidence]
+    assert "whichever day decides" not in jan.facts[-1]
+    assert PARTIAL_MONTH not in [e.parameter for e in feb.evidence]
+    assert feb.facts[-1].endswith("; the whole month, whichever day decides")
+
+
 def test_rates_by_residence_name_every_kind() -> None:
     """A rate mapping that leaves out a residence kind is refused when built."""
     with pytest.raises(InvalidValueError, match="missing institution"):
@@ -738,7 +751,8 @@ def test_amount_json_shape(national: Engine) -> None:
             "mother dead since 2015-01-01",
             "scattered: lives in a family since 2010-03-15",
             "2019-01 decided on 2019-01-01, the month's first day "
-            "(entitlement.partial_month = eligible_on_first_day)",
+            "(entitlement.partial_month = eligible_on_first_day); the whole month, whichever "
+            "day decides",
         ],
     }
     assert [c["text"] for c in data["citations"]] == [

@@ -148,7 +148,7 @@ def test_post_allowance_is_200_from_the_first_month_after_the_notice() -> None:
     assert amounts(POST, "2019-Q2", ref=ref) == []
     (july,) = amounts(POST, "2019-07", ref=ref)
     assert july.amount == Decimal("200.00")
-    gate, _, rate = july.evidence
+    gate, rate = july.evidence  # July is whole: the partial-month rule decides nothing
     assert (gate.parameter, gate.value, gate.effective) == (
         "hunan.child_director.post_allowance.applies",
         True,

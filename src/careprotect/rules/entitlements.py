@@ -341,14 +341,25 @@ class _Month:
     day: dt.date
     status: _Status
     choice: Evidence
+    whole: bool
+    """Whether the subject may be eligible on every day of the month (no day of it is
+    ineligible), so that every choice of the partial-month rule counts it alike."""
 
     @property
     def fact(self) -> str:
         how = _HOW[PartialMonth(self.choice.value)]
+        whole = "; the whole month, whichever day decides" if self.whole else ""
         return (
             f"{self.month} decided on {self.day.isoformat()}, {how} "
-            f"({self.choice.parameter} = {self.choice.value})"
+            f"({self.choice.parameter} = {self.choice.value}){whole}"
         )
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The partial-month rule's value, when it decided whether the month counts: a
+        month in which the subject is eligible on every day counts under every choice, so
+        its amount does not rest on the choice (nor on its citation's status)."""
+        return () if self.whole else (self.choice,)
 
 
 def _counted_months(
@@ -392,7 +403,8 @@ def _counted_months(
             undecided = [(d, s) for d, s in statuses if s.eligible is None]
             day, decided = (eligible or undecided)[0]
         if decided.eligible is not False:
-            yield _Month(month, day, decided, found.evidence)
+            whole = all(s.eligible is not False for _, s in statuses)
+            yield _Month(month, day, decided, found.evidence, whole)
 
 
 def _money(resolved: Resolved) -> Decimal | None:
@@ -592,7 +604,7 @@ class CategoryAllowance:
 
     def _priced(self, child: Child, counted: _Month, env: Env) -> Amount:
         day, s = counted.day, counted.status
-        evidence = [*s.evidence, counted.choice]
+        evidence = [*s.evidence, *counted.evidence]
         facts = [*s.facts]
         residence = _residence_fact(child, day)
         if residence is not None:
@@ -706,7 +718,7 @@ class PostAllowance:
 
     def _priced(self, worker: Worker, counted: _Month, env: Env) -> Amount:
         day, s = counted.day, counted.status
-        evidence = [*s.evidence, counted.choice]
+        evidence = [*s.evidence, *counted.evidence]
         facts = [*s.facts, counted.fact]
         missing = s.reason
         value: Decimal | None = None
