@@ -776,10 +776,16 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
         "title": {"zh": rule.item.title.zh, "en": rule.item.title.en},
         "scope": "national",
         "plugin": "national",
-        "citations": [str(c) for c in rule.citations],
+        "citations": [
+            {"text": str(c), "status": "confirmed", "url": "", "verified": "2026-12-03"}
+            for c in rule.citations
+        ],
     }
+    statuses = {c["status"] for r in doc["rules"] + doc["categories"] for c in r["citations"]}
+    assert statuses == {"confirmed", "reported", "assumed"}
     _, out, _ = run(capsys, "rules", "--lang", "zh")
     lines = out.splitlines()
+    assert lines[-1] == "† 据报道的来源；‡ 假定（建模选择）"
     assert lines[0] == "类别"
     assert lines[1].split()[:2] == ["编号", "名称"]
     listed = [x.split()[0] for x in lines if x.startswith(" ") and x[1:2].isalpha()]

@@ -171,6 +171,10 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     "state_ends": ("{scope} 自 {date} 起失效", "out of force from {date} {scope}"),
     "in_scope": ("{}", "in {}"),
     "nationwide": ("全国", "nationwide"),
+    "marks_legend": (
+        "{reported_mark} 据报道的来源；{assumed_mark} 假定（建模选择）",
+        "{reported_mark} a reported source; {assumed_mark} an assumption (a modelling choice)",
+    ),
 }
 
 MARKS: Mapping[Status, str] = {Status.CONFIRMED: "", Status.REPORTED: "†", Status.ASSUMED: "‡"}

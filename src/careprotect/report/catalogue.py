@@ -10,6 +10,7 @@ from careprotect.divisions import Division
 from careprotect.io import LoadCounts, RecordWarning, Rejection, dumps
 from careprotect.params import STALE_MONTHS, Status, scope_contains, scope_label
 from careprotect.report._base import (
+    MARKS,
     Lang,
     console_for,
     new_table,
@@ -78,7 +79,7 @@ def _registered_json(r: Registered, *, rule: bool) -> dict[str, Any]:
             "title": {"zh": r.item.title.zh, "en": r.item.title.en},
             "scope": scope_label(r.scope),
             "plugin": r.plugin.name,
-            "citations": [str(c) for c in r.citations],
+            "citations": [c.as_dict() for c in r.citations],
         }
     )
     return data
@@ -183,6 +184,12 @@ def _citation_text(citation: Any) -> str:
     return str(citation["text"]) if isinstance(citation, Mapping) else str(citation)
 
 
+def _marked(citation: Mapping[str, Any]) -> str:
+    """A citation of a JSON report as text, with the mark of its status (see MARKS)."""
+    mark = MARKS[Status(citation["status"])]
+    return f"{citation['text']} {mark}" if mark else str(citation["text"])
+
+
 def _status_line(status: str, note: str, lang: Lang) -> str:
     shown = _label(status, lang)
     return f"  {_label('status', lang)}: {shown}" + (f" · {note}" if note else "")
@@ -236,12 +243,17 @@ def write_catalogue(
             )
             for r in report[key]:
                 cells = [r["id"], *([r["kind"], r["subject"]] if rule else [])]
-                cells += [r["title"][lang], r["scope"], r["plugin"], "\n".join(r["citations"])]
+                sources = (_marked(c) for c in r["citations"])
+                cells += [r["title"][lang], r["scope"], r["plugin"], "\n".join(sources)]
                 table.add_row(*cells)
             show(console, table)
             show(
                 console,
             )
+        legend = text("marks_legend", lang).format(
+            reported_mark=MARKS[Status.REPORTED], assumed_mark=MARKS[Status.ASSUMED]
+        )
+        show(console, legend, soft_wrap=True)
         return
     where = report["division"] or "national"
     show(
