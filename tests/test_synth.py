@@ -10,7 +10,7 @@ import itertools
 import tempfile
 import tracemalloc
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -348,6 +348,59 @@ def test_every_kind_of_gap_appears(fixture: str, request: pytest.FixtureRequest)
         and not any(a["kind"] == "service_agreement" for a in c.get("agreements", []))
         for c in children
     )
+
+    # Entrusted care in force: no written notice to the school; parents' contacts not
+    # recorded; a week of the year without a parent's contact.
+    cared = [c for c in children if any(in_force_entrusted(c))]
+    assert any({n["recipient"] for n in c["entrustment_notices"]} == {"committee"} for c in cared)
+    assert any("parent_contacts" not in c for c in cared)
+    assert any(
+        len({week_of(k["date"]) for k in c["parent_contacts"]}) < len(weeks_cared(c))
+        for c in cared
+        if "parent_contacts" in c
+    )
+
+
+def in_force_entrusted(child: Record) -> Iterator[Record]:
+    return (g for g in child["guardianships"] if g.get("entrusted") and "end" not in g)
+
+
+def week_of(day: str) -> tuple[int, int]:
+    iso = dt.date.fromisoformat(day).isocalendar()
+    return iso.year, iso.week
+
+
+def weeks_cared(child: Record) -> set[tuple[int, int]]:
+    """The weeks of the year in which the child's entrusted care is in force."""
+    (care,) = in_force_entrusted(child)
+    first = max(dt.date.fromisoformat(care["start"]), dt.date(YEAR, 1, 1))
+    days = (dt.date(YEAR, 12, 31) - first).days + 1
+    return {week_of((first + dt.timedelta(d)).isoformat()) for d in range(days)}
+
+
+def test_entrusted_care_has_its_notices_and_weekly_parent_contacts(hunan: list[Record]) -> None:
+    """Each entrusted care in force has the written notice to the committee, dated after the
+    care began, and to the school but for the gap's few percent; about half the files record
+    a parent's contact, one a week, on a day the care is in force, and most weeks have one."""
+    cared = [c for c in of_kind(hunan, "child") if any(in_force_entrusted(c))]
+    schools = 0
+    recorded = []
+    for c in cared:
+        (care,) = in_force_entrusted(c)
+        notices = c["entrustment_notices"]
+        assert {n["recipient"] for n in notices} <= {"school", "committee"}
+        assert any(n["recipient"] == "committee" for n in notices)
+        assert all(n["date"] >= care["start"] for n in notices)
+        schools += any(n["recipient"] == "school" for n in notices)
+        if "parent_contacts" in c:
+            recorded.append(c)
+            dates = [k["date"] for k in c["parent_contacts"]]
+            assert all(d >= care["start"] and d.startswith(str(YEAR)) for d in dates)
+            assert len({week_of(d) for d in dates}) == len(dates)
+    assert 0.91 < schools / len(cared) < 0.98
+    assert 0.4 < len(recorded) / len(cared) < 0.6
+    weeks = sum(len(weeks_cared(c)) for c in recorded)
+    assert 0.94 < sum(len(c["parent_contacts"]) for c in recorded) / weeks < 0.99
 
 
 def test_gaps_are_a_few_percent(hunan: list[Record]) -> None:

@@ -89,11 +89,16 @@ CHILD_GAP_RATES: Mapping[str, float] = MappingProxyType(
         "missing_topic": 0.03,
         "unsigned_confirmation": 0.05,
         "missing_service_agreement": 0.05,
+        "missing_entrustment_notice": 0.05,
+        "parent_contacts_unrecorded": 0.5,
+        "parent_contact_missed_week": 0.03,
     }
 )
 """Gaps of child files: the chance that a child has the gap (among children with an entrusted
-guardian for an unsigned confirmation, among children of a village with a home for a missing
-service agreement)."""
+guardian for an unsigned confirmation, a missing written notice of the entrustment to the
+school and a file that does not record the parents' contacts; among such files, for each week
+without a parent's contact; among children of a village with a home for a missing service
+agreement)."""
 
 # -- vocabulary of names (fictional) ----------------------------------------------------------
 
@@ -812,10 +817,44 @@ def _by_date(contact: dict[str, Any]) -> str:
 class _ChildMaker:
     """Makes the child files of one village with the village's random numbers."""
 
-    def __init__(self, rng: random.Random, context: _Context) -> None:
+    def __init__(
+        self, rng: random.Random, context: _Context, entrustment: random.Random | None = None
+    ) -> None:
         self.rng = rng
         self.random: Callable[[], float] = rng.random
         self.context = context
+        self.entrustment = entrustment or random.Random(0)
+        """Dice of their own for the facts of the Minors Protection Law (notices, parents'
+        contacts), so that adding them left every other fact of a registry as it was."""
+
+    def entrusted_care(self, record: dict[str, Any]) -> None:
+        """The written notices of an entrusted care in force in the year (to the school and
+        the village committee, a few days after the care began; the school's missing with
+        the gap's chance) and, unless the file does not record them, a parent's contact in
+        every week of the year the care lasts (a week missed with the gap's chance)."""
+        dice = self.entrustment
+        for g in record["guardianships"]:
+            if not g.get("entrusted") or "end" in g:
+                continue
+            start = dt.date.fromisoformat(g["start"]).toordinal()
+            told = min(start + 2 + dice.randrange(20), _YEAR_END)
+            notices = [{"date": _day(told + dice.randrange(5)), "recipient": "committee"}]
+            if dice.random() >= CHILD_GAP_RATES["missing_entrustment_notice"]:
+                notices.insert(0, {"date": _day(told), "recipient": "school"})
+            record["entrustment_notices"] = notices
+            if dice.random() < CHILD_GAP_RATES["parent_contacts_unrecorded"]:
+                continue
+            parent = "father" if dice.random() < 0.5 else "mother"
+            monday = start - dt.date.fromordinal(start).weekday()
+            week = max(monday, _YEAR_START - dt.date.fromordinal(_YEAR_START).weekday())
+            calls = []
+            missed = CHILD_GAP_RATES["parent_contact_missed_week"]
+            while week <= _YEAR_END:
+                on = max(week + dice.randrange(7), start, _YEAR_START)
+                if on <= _YEAR_END and dice.random() >= missed:
+                    calls.append({"date": _day(on), "parent": parent})
+                week += 7
+            record["parent_contacts"] = calls
 
     def situation(
         self, parent: str, kind: str, start: int, end: int | None = None
@@ -956,6 +995,7 @@ class _ChildMaker:
             )
         if agreements:
             record["agreements"] = agreements
+        self.entrusted_care(record)
         if ctx.director is not None and rnd() < 0.005:
             day = _between(self.rng, max(born, _YEAR_START), _YEAR_END)
             record["referrals"] = [
@@ -1118,7 +1158,11 @@ def _child_records(plan: _Plan) -> Iterator[dict[str, Any]]:
                     party_members=cf.party_members,
                     institution=institution,
                 )
-                maker = _ChildMaker(_rng(plan, village.code, "children"), context)
+                maker = _ChildMaker(
+                    _rng(plan, village.code, "children"),
+                    context,
+                    _rng(plan, village.code, "entrustment"),
+                )
                 for i in range(village.children):
                     yield maker.child(village.code, i)
 
