@@ -169,6 +169,19 @@ def _flag(
     return None, flag.evidence
 
 
+def _entrusted_care_judged(
+    rule: Any, child: Child, env: Env, day: dt.date
+) -> tuple[list[Guardianship], Finding | None, Evidence | None]:
+    """What the rules on entrusted care in force on ``day`` start from: the entrusted
+    guardianships in force (none before birth), then :func:`_flag` of ``rule.required``
+    when there are any; (care, None, None) when the rule has nothing to judge."""
+    entrusted = _entrusted_on(child, day) if day >= child.birth_date else []
+    if not entrusted:
+        return entrusted, None, None
+    missing, evidence = _flag(rule, child, env, day, rule.required)
+    return entrusted, missing, evidence
+
+
 # -- Art. 22: who may be the entrusted carer ---------------------------------------------------
 
 _QUALIFIED = Message(
@@ -203,12 +216,7 @@ class EntrustedCarerQualified:
     def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
         """At most one finding for the child on the judged day."""
         day = judged_day(env)
-        if day < subject.birth_date:
-            return
-        entrusted = _entrusted_on(subject, day)
-        if not entrusted:
-            return
-        missing, evidence = _flag(self, subject, env, day, self.required)
+        entrusted, missing, evidence = _entrusted_care_judged(self, subject, env, day)
         if missing is not None:
             yield missing
         if evidence is None:
@@ -443,12 +451,7 @@ class EntrustmentNotices:
     def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
         """At most one finding for the child on the judged day."""
         day = judged_day(env)
-        if day < subject.birth_date:
-            return
-        entrusted = _entrusted_on(subject, day)
-        if not entrusted:
-            return
-        missing, evidence = _flag(self, subject, env, day, self.required)
+        entrusted, missing, evidence = _entrusted_care_judged(self, subject, env, day)
         if missing is not None:
             yield missing
         if evidence is None:
