@@ -67,6 +67,7 @@ __all__ = [
     "Status",
     "Unit",
     "coerce_values",
+    "grown_old",
     "load_parameter_file",
     "scope_label",
 ]
@@ -323,6 +324,15 @@ STALE_MONTHS = 36
 """How old, in months, the newest value of a parameter at a scope may be before
 :meth:`ParameterTable.stale` lists it."""
 
+MONEY_UNITS = frozenset({Unit.YUAN, Unit.YUAN_PER_MONTH})
+"""The units of amounts of money: the values that grow old (see :meth:`ParameterTable.stale`)."""
+
+
+def grown_old(unit: Unit, effective: dt.date, day: dt.date, months: int = STALE_MONTHS) -> bool:
+    """Whether a value of ``unit`` that took effect on ``effective`` is, on ``day``, an
+    amount of money older than ``months`` months."""
+    return unit in MONEY_UNITS and effective + relativedelta(months=months) < day
+
 
 class StaleReason(enum.StrEnum):
     """Why a value in force may no longer be right."""
@@ -573,8 +583,7 @@ class ParameterTable:
         for v in self.in_force(as_of):
             age = relativedelta(as_of, v.effective)
             reasons = []
-            money = self.specs[v.parameter].unit in (Unit.YUAN, Unit.YUAN_PER_MONTH)
-            if money and v.effective + relativedelta(months=months) < as_of:
+            if grown_old(self.specs[v.parameter].unit, v.effective, as_of, months):
                 reasons.append(StaleReason.OLD)
             if v.citation.status is Status.ASSUMED:
                 reasons.append(StaleReason.ASSUMED)

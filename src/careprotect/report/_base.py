@@ -171,6 +171,12 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     "state_ends": ("{scope} 自 {date} 起失效", "out of force from {date} {scope}"),
     "in_scope": ("{}", "in {}"),
     "nationwide": ("全国", "nationwide"),
+    "old_rates": (
+        "按生效{months}个月以上的金额标准计发：{n} 笔"
+        "（请核查有无新文件：careprotect parameters --stale）",
+        "Amounts set by an amount of money in force for more than {months} months: {n} "
+        "(check for a newer document: careprotect parameters --stale)",
+    ),
     "marks_legend": (
         "{reported_mark} 据报道的来源；{assumed_mark} 假定（建模选择）",
         "{reported_mark} a reported source; {assumed_mark} an assumption (a modelling choice)",

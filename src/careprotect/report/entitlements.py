@@ -14,7 +14,7 @@ from careprotect.errors import InvalidPeriodError
 from careprotect.findings import rests_on
 from careprotect.io import LoadCounts, RecordWarning, RegistryStream, Rejection, dumps
 from careprotect.model import ReferenceData
-from careprotect.params import PluginInfo, Unit
+from careprotect.params import STALE_MONTHS, PluginInfo, Unit, grown_old
 from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.report._base import (
     MARKS,
@@ -120,12 +120,15 @@ class EntitlementsEnd:
     warnings: tuple[RecordWarning, ...] = ()
     by_status: Counter[str] = attrs.field(factory=Counter)
     states: tuple[RuleStatus, ...] = ()
+    old_rates: int = 0
+    """How many amounts were set by an amount of money grown old (:func:`on_old_rate`)."""
 
     def summary_json(self) -> dict[str, Any]:
-        """The amounts by the status they rest on (every status present), and each
-        entitlement rule's state."""
+        """The amounts by the status they rest on (every status present), how many were set
+        by an amount of money grown old, and each entitlement rule's state."""
         return {
             "rests_on": status_counts(self.by_status),
+            "on_old_rates": self.old_rates,
             "rules": rule_states_json(self.states),
         }
 
@@ -133,6 +136,15 @@ class EntitlementsEnd:
     def errors(self) -> int:
         """How many amounts could not be computed because their rule failed."""
         return self.totals.errors.total()
+
+
+def on_old_rate(amount: Amount) -> bool:
+    """Whether ``amount`` was set by an amount of money (a rate, a floor) that took effect
+    more than :data:`~careprotect.params.STALE_MONTHS` months before the amount's month (or
+    its deciding day, for a one-off grant): a 2010 floor paid in 2024 says nothing of what
+    the province pays now (POLICY.md §6)."""
+    when = amount.month.start if amount.month is not None else amount.day
+    return when is not None and any(grown_old(e.unit, e.effective, when) for e in amount.evidence)
 
 
 class EntitlementsWriter(Protocol):
@@ -174,6 +186,7 @@ def run_entitlements(
     counts: LoadCounts | None = None
     warnings: tuple[RecordWarning, ...] = ()
     by_status: Counter[str] = Counter()
+    old_rates = 0
     done = 0
     try:
         rules = tuple(r.id for r in engine.rules if r.item.kind is RuleKind.ENTITLEMENT)
@@ -188,6 +201,7 @@ def run_entitlements(
                 for amount in engine.entitlements(stream, period, reveal=reveal):
                     totals.add(amount)
                     by_status[rests_on(amount.citations, amount.evidence).value] += 1
+                    old_rates += on_old_rate(amount)
                     writer.amount(amount)
                     done += 1
                     if progress is not None and not done % 64:
@@ -206,6 +220,7 @@ def run_entitlements(
             warnings=warnings,
             by_status=by_status,
             states=states,
+            old_rates=old_rates,
         )
         writer.finish(end)
         return end
@@ -373,6 +388,9 @@ class TableEntitlementsWriter:
             soft_wrap=True,
         )
         show(console, rests_on_line(end.by_status, lang, amounts=True), soft_wrap=True)
+        if end.old_rates:
+            old = text("old_rates", lang).format(months=STALE_MONTHS, n=end.old_rates)
+            show(console, old, soft_wrap=True)
         by_county = new_table(text("county", lang), text("amount", lang), right=(1,))
         for code, value in sorted(t.by_county.items()):
             by_county.add_row(place(code, self.reference), str(value))
