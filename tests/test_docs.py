@@ -119,6 +119,17 @@ def test_api_page_lists_names_under_their_module() -> None:
         assert name in module.__all__, f"{name} is not public in {module_name}"
 
 
+def test_every_name_on_the_api_page_is_importable_from_the_package() -> None:
+    """The page's promise: each name listed (but those of careprotect.testing, a package of
+    its own) is importable from ``careprotect`` itself, and is the module's own object."""
+    for module_name, name in _api_entries():
+        if module_name.startswith("careprotect.testing"):
+            continue
+        assert name in careprotect.__all__, f"{name} ({module_name}) is not in careprotect"
+        module = importlib.import_module(module_name)
+        assert getattr(careprotect, name) is getattr(module, name), name
+
+
 def _model_defs() -> dict[str, Any]:
     return {name: d for name, d in DEFS.items() if d.get("type") == "object"}
 

@@ -13,7 +13,7 @@ from careprotect.citizen_id import (
 from careprotect.convert import FieldProblem, make_converter, structure_problems
 from careprotect.division_table import CodeName, OfficialTable, division_check, official_table
 from careprotect.divisions import HAINAN_1988_CODES, PROVINCE_CODES, Division, Level
-from careprotect.engine import Audit, Classification, Engine, Registered
+from careprotect.engine import Audit, Chunk, Classification, Engine, Registered, Rendered
 from careprotect.enums import (
     AgreementKind,
     ContactMode,
@@ -48,7 +48,7 @@ from careprotect.errors import (
     PluginLoadError,
     RegistryReadError,
 )
-from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind, Summary
+from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind, Summary, rests_on
 from careprotect.io import (
     KindCounts,
     LoadCounts,
@@ -102,8 +102,10 @@ from careprotect.params import (
     Unit,
 )
 from careprotect.periods import Period, PeriodKind, iter_periods, parse_period_range
+from careprotect.planning import DueContact, WorkerPlan
 from careprotect.rules import CategoryRule, Env, Membership, Rule, RuleKind
-from careprotect.rulestates import RuleState, RuleStatus
+from careprotect.rules.entitlements import Amount, Totals
+from careprotect.rulestates import InForce, RuleState, RuleStatus, flag_of, rule_states, rule_status
 
 __all__ = [
     "ADDRESS_PREFIXES",
@@ -112,10 +114,12 @@ __all__ = [
     "PROVINCE_CODES",
     "Agreement",
     "AgreementKind",
+    "Amount",
     "Audit",
     "CareProtectError",
     "CategoryRule",
     "Child",
+    "Chunk",
     "Citation",
     "CitizenId",
     "Classification",
@@ -128,6 +132,7 @@ __all__ = [
     "DisqualificationKind",
     "Division",
     "DivisionRecord",
+    "DueContact",
     "Engine",
     "Enrolment",
     "EntrustmentNotice",
@@ -141,6 +146,7 @@ __all__ = [
     "Hardship",
     "HardshipKind",
     "HouseholdType",
+    "InForce",
     "InvalidCitizenIdError",
     "InvalidDivisionError",
     "InvalidPeriodError",
@@ -182,6 +188,7 @@ __all__ = [
     "RegistryStream",
     "Rejection",
     "Relation",
+    "Rendered",
     "Report",
     "ReportConcern",
     "Residence",
@@ -202,12 +209,15 @@ __all__ = [
     "SubjectKind",
     "Summary",
     "Topic",
+    "Totals",
     "Training",
     "Unit",
     "Worker",
+    "WorkerPlan",
     "WorkerRole",
     "check_character",
     "division_check",
+    "flag_of",
     "format_yuan",
     "iter_periods",
     "load_registry",
@@ -219,7 +229,10 @@ __all__ = [
     "official_table",
     "open_registry",
     "parse_period_range",
+    "rests_on",
     "round_yuan",
+    "rule_states",
+    "rule_status",
     "scrub",
     "structure_problems",
     "write_registry",
