@@ -28,6 +28,7 @@ carer's relation to the child and its dates only.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple
@@ -169,17 +170,41 @@ def _flag(
     return None, flag.evidence
 
 
-def _entrusted_care_judged(
-    rule: Any, child: Child, env: Env, day: dt.date
-) -> tuple[list[Guardianship], Finding | None, Evidence | None]:
-    """What the rules on entrusted care in force on ``day`` start from: the entrusted
-    guardianships in force (none before birth), then :func:`_flag` of ``rule.required``
-    when there are any; (care, None, None) when the rule has nothing to judge."""
-    entrusted = _entrusted_on(child, day) if day >= child.birth_date else []
-    if not entrusted:
-        return entrusted, None, None
-    missing, evidence = _flag(rule, child, env, day, rule.required)
-    return entrusted, missing, evidence
+class _OnEntrustedCare(abc.ABC):
+    """What the rules on the entrusted care in force on the judged day share: no finding
+    before birth or without an entrusted guardianship in force; missing input when the
+    ``required`` flag has no value, nothing while it is false; else one finding, whose
+    outcome, message and facts :meth:`judge` gives."""
+
+    id: str
+    title: Message
+    citations: tuple[str, ...]
+    required: str
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
+
+    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+        """At most one finding for the child on the judged day."""
+        day = judged_day(env)
+        entrusted = _entrusted_on(subject, day) if day >= subject.birth_date else []
+        if not entrusted:
+            return
+        missing, evidence = _flag(self, subject, env, day, self.required)
+        if missing is not None:
+            yield missing
+        if evidence is None:
+            return
+        outcome, message, facts = self.judge(subject, entrusted, day)
+        yield env.finding(
+            self, subject, outcome, message, evidence=(evidence,), day=day, facts=facts
+        )
+
+    @abc.abstractmethod
+    def judge(
+        self, child: Child, entrusted: list[Guardianship], day: dt.date
+    ) -> tuple[Outcome, Message, list[str]]:
+        """The outcome, message and facts for ``child`` with the care ``entrusted`` on
+        ``day``."""
 
 
 # -- Art. 22: who may be the entrusted carer ---------------------------------------------------
@@ -195,7 +220,7 @@ _BARRED = Message(
 
 
 @attrs.frozen(kw_only=True)
-class EntrustedCarerQualified:
+class EntrustedCarerQualified(_OnEntrustedCare):
     """An entrusted carer has no disqualifying fact in force (Minors Protection Law Art. 22).
 
     On the judged day (the audit's ``as_of``, or the last day of its ``period``), for a child
@@ -210,17 +235,10 @@ class EntrustedCarerQualified:
     citations: tuple[str, ...]
     required: str = attrs.field(validator=_check_parameter)
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
-
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
-        """At most one finding for the child on the judged day."""
-        day = judged_day(env)
-        entrusted, missing, evidence = _entrusted_care_judged(self, subject, env, day)
-        if missing is not None:
-            yield missing
-        if evidence is None:
-            return
+    def judge(
+        self, child: Child, entrusted: list[Guardianship], day: dt.date
+    ) -> tuple[Outcome, Message, list[str]]:
+        """Non-compliant when a carer has a disqualification in force on ``day``."""
         facts: list[str] = []
         kinds: list[DisqualificationKind] = []
         for g in entrusted:
@@ -240,9 +258,7 @@ class EntrustedCarerQualified:
             )
         else:
             outcome, message = Outcome.COMPLIANT, _QUALIFIED.format(day=day.isoformat())
-        yield env.finding(
-            self, subject, outcome, message, evidence=(evidence,), day=day, facts=facts
-        )
+        return outcome, message, facts
 
 
 # -- Art. 23: the parents' weekly contact -------------------------------------------------------
@@ -423,7 +439,7 @@ _NOT_NOTIFIED = Message(
 
 
 @attrs.frozen(kw_only=True)
-class EntrustmentNotices:
+class EntrustmentNotices(_OnEntrustedCare):
     """Entrusted care is notified in writing to each of ``recipients`` (Minors Protection Law
     Art. 23: the school or kindergarten, and the village or residents' committee).
 
@@ -445,17 +461,10 @@ class EntrustmentNotices:
         default=(NoticeRecipient.SCHOOL, NoticeRecipient.COMMITTEE), validator=_check_recipients
     )
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
-
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
-        """At most one finding for the child on the judged day."""
-        day = judged_day(env)
-        entrusted, missing, evidence = _entrusted_care_judged(self, subject, env, day)
-        if missing is not None:
-            yield missing
-        if evidence is None:
-            return
+    def judge(
+        self, child: Child, entrusted: list[Guardianship], day: dt.date
+    ) -> tuple[Outcome, Message, list[str]]:
+        """Non-compliant when a recipient was not told of an entrustment in force."""
         facts: list[str] = []
         lacking: list[NoticeRecipient] = []
         for g in entrusted:
@@ -463,7 +472,7 @@ class EntrustmentNotices:
             for recipient in self.recipients:
                 dates = sorted(
                     n.date
-                    for n in subject.entrustment_notices
+                    for n in child.entrustment_notices
                     if n.recipient is recipient and g.start <= n.date <= day
                 )
                 if dates:
@@ -485,9 +494,7 @@ class EntrustmentNotices:
                 recipients_zh="、".join(RECIPIENT_ZH[r] for r in self.recipients),
                 recipients=" and ".join(_RECIPIENT_EN[r] for r in self.recipients),
             )
-        yield env.finding(
-            self, subject, outcome, message, evidence=(evidence,), day=day, facts=facts
-        )
+        return outcome, message, facts
 
 
 # -- Art. 11: mandatory reports go to the authorities --------------------------------------------
