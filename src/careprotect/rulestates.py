@@ -247,13 +247,7 @@ def rule_status(
     def of(place: Scope) -> list[InForce]:
         return [s for s in spans if s.scope == place]
 
-    full = all(
-        any(
-            (s.start is None or s.start <= first) and (s.last is None or last <= s.last)
-            for s in of(p)
-        )
-        for p in places
-    )
+    full = all(any(s.covers(first) and s.covers(last) for s in of(p)) for p in places)
     some = any(s.meets(first, last) for s in spans)
     starts: list[Change] = []
     ends: list[Change] = []
