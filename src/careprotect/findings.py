@@ -20,29 +20,18 @@ from typing import Any
 import attrs
 
 from careprotect.divisions import Division
-from careprotect.params import Citation, Evidence, Status
+from careprotect.params import Citation, Evidence, Status, weakest
 from careprotect.periods import Period
 
 __all__ = ["Finding", "Message", "Outcome", "Subject", "SubjectKind", "Summary", "rests_on"]
-
-_RANK = {status: status.rank for status in Status}
-_BY_RANK = {status.rank: status for status in Status}
 
 
 def rests_on(citations: Iterable[Citation], evidence: Iterable[Evidence] = ()) -> Status:
     """The weakest status among ``citations`` and the citations of ``evidence``: what an
     answer resting on them rests on (``confirmed`` when there are none)."""
-    rank = _RANK
-    worst = 0
-    for citation in citations:
-        r = rank[citation.status]
-        if r > worst:
-            worst = r
-    for e in evidence:
-        r = rank[e.citation.status]
-        if r > worst:
-            worst = r
-    return _BY_RANK[worst]
+    statuses = [c.status for c in citations]
+    statuses += [e.citation.status for e in evidence]
+    return weakest(statuses)
 
 
 class Outcome(enum.StrEnum):

@@ -133,7 +133,12 @@ _STATUS_RANK = {Status.CONFIRMED: 0, Status.REPORTED: 1, Status.ASSUMED: 2}
 
 def weakest(statuses: Iterable[Status]) -> Status:
     """The weakest of ``statuses`` (confirmed when there are none)."""
-    return max(statuses, key=lambda s: s.rank, default=Status.CONFIRMED)
+    worst, rank = Status.CONFIRMED, 0
+    for status in statuses:
+        r = _STATUS_RANK[status]
+        if r > rank:
+            worst, rank = status, r
+    return worst
 
 
 NO_NUMBER = "no number published"
