@@ -179,11 +179,6 @@ def _label(key: str, lang: Lang) -> str:
     return zh if lang == "zh" else en
 
 
-def _citation_text(citation: Any) -> str:
-    """A citation of a JSON report as text: its ``text`` (or the text itself)."""
-    return str(citation["text"]) if isinstance(citation, Mapping) else str(citation)
-
-
 def _marked(citation: Mapping[str, Any]) -> str:
     """A citation of a JSON report as text, with the mark of its status (see MARKS)."""
     mark = MARKS[Status(citation["status"])]
@@ -213,7 +208,7 @@ def _write_stale(report: Mapping[str, Any], out: TextIO, lang: Lang) -> None:
         show(console, f"  {shown} {v['unit']} · {where} · {plugin}", soft_wrap=True)
         reasons = ", ".join(_label(r, lang) for r in v["reasons"])
         show(console, f"  {_label('age', lang).format(v['age_months'])} · {reasons}")
-        show(console, f"  {text('source', lang)}: {_citation_text(v['citation'])}", soft_wrap=True)
+        show(console, f"  {text('source', lang)}: {v['citation']['text']}", soft_wrap=True)
         show(console, _status_line(v["status"], v["note"], lang), soft_wrap=True)
 
 
@@ -274,7 +269,7 @@ def write_catalogue(
         where = text("from_scope", lang).format(v["effective"], v["scope"])
         plugin = f"{v['plugin']} {v['version']}"
         show(console, f"  {shown} {p['unit']} · {where} · {plugin}", soft_wrap=True)
-        show(console, f"  {text('source', lang)}: {_citation_text(v['citation'])}", soft_wrap=True)
+        show(console, f"  {text('source', lang)}: {v['citation']['text']}", soft_wrap=True)
         show(console, _status_line(v["status"], v["note"], lang), soft_wrap=True)
 
 
