@@ -20,7 +20,7 @@ from careprotect.model import Child
 from careprotect.money import CENT
 from careprotect.params import ParameterTable, Resolved
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules import Env, RuleKind
+from careprotect.rules import RuleContext, RuleKind
 from careprotect.rules.base import subject_of
 from careprotect.rules.contact import ContactFrequency
 from careprotect.rules.entitlements import Amount, months_of
@@ -116,7 +116,7 @@ class Always:
     kind: RuleKind = RuleKind.COMPLIANCE
     subject: SubjectKind = SubjectKind.CHILD
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         yield env.finding(self, subject, Outcome.COMPLIANT, self.title, day=env.as_of)
 
 
@@ -129,7 +129,7 @@ class Counting(Always):
 
     id: str = "test.counting"
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         n = next(_CALLS)
         message = Message(f"第{n}次", f"call {n}")
         yield env.finding(self, subject, Outcome.COMPLIANT, message, day=env.as_of)
@@ -144,7 +144,7 @@ class FirstCallDiffers(Always):
 
     id: str = "test.first_call_differs"
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         first, _FIRST[0] = _FIRST[0], False
         title = Message("第一次", "first") if first else self.title
         yield env.finding(self, subject, Outcome.COMPLIANT, title, day=env.as_of)
@@ -156,7 +156,7 @@ class Broken(Always):
 
     id: str = "test.broken"
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         raise RuntimeError("boom")
 
 
@@ -167,7 +167,7 @@ class Leaky(Always):
     id: str = "test.leaky"
     subject: SubjectKind = SubjectKind.DIVISION
 
-    def evaluate(self, subject: Any, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterator[Finding]:
         for record in env.reference.divisions:
             yield env.finding(self, record.code, Outcome.ADVISORY, self.title, day=env.as_of)
 
@@ -179,15 +179,15 @@ class HalfAllowance(Always):
     id: str = "test.half_allowance"
     kind: RuleKind = RuleKind.ENTITLEMENT
 
-    def evaluate(self, subject: Any, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterator[Finding]:
         return iter(())
 
     def check(self, engine: Any) -> None:
         return None
 
-    def amounts(self, child: Child, period: Period, env: Env) -> Iterator[Amount]:
+    def amounts(self, child: Child, period: Period, env: RuleContext) -> Iterator[Amount]:
         for month in months_of(period):
-            rate = env.find("orphan.allowance.scattered", child.division, month.start)
+            rate = env.lookup("orphan.allowance.scattered", child.division, month.start)
             if rate is None:
                 continue
             subject, division = subject_of(child)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from careprotect import Division, Engine, Message, PluginLoadError, SubjectKind
 from careprotect.engine import Rendered
 from careprotect.findings import Finding, Outcome
-from careprotect.rules import Env, RuleKind
+from careprotect.rules import RuleContext, RuleKind
 from careprotect.testing import consistent_registries, stub_plugin
 
 NATIONAL = Engine()
@@ -66,7 +66,7 @@ class Always:
     title: Message = attrs.field(factory=lambda: Message("测试", "test"))
     citations: tuple[str, ...] = ("p",)
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         yield env.finding(self, subject, Outcome.COMPLIANT, self.title, day=env.as_of)
 
 

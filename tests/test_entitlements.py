@@ -42,7 +42,7 @@ from careprotect.findings import rests_on
 from careprotect.io import open_registry, write_registry
 from careprotect.params import scope_contains
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules.base import Env
+from careprotect.rules.base import RuleContext
 from careprotect.rules.entitlements import (
     PARTIAL_MONTH,
     Amount,
@@ -644,7 +644,7 @@ def test_a_grant_evaluated_outside_the_engine_still_refuses_a_bad_split(tmp_path
     engine = Engine([_plugin(tmp_path, "values-only", "43", HUNAN_CITATIONS + HUNAN_VALUES + bad)])
     grant = HUNAN_RULES[1]
     assert isinstance(grant, ConstructionGrant)
-    env = Env(engine, reference=ReferenceData(), plugin=engine.plugins[-1])
+    env = RuleContext(engine, reference=ReferenceData(), plugin=engine.plugins[-1])
     found = list(grant.amounts(home("2019-09-01"), Period.year(2019), env))
     assert [(a.payer, a.amount) for a in found] == [
         ("province", None),

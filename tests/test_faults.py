@@ -37,7 +37,7 @@ from careprotect.cli import main
 from careprotect.findings import Finding, Outcome, SubjectKind
 from careprotect.hookspecs import hookimpl
 from careprotect.params import PluginInfo
-from careprotect.rules import Env, RuleKind
+from careprotect.rules import RuleContext, RuleKind
 from careprotect.rules.contact import ContactFrequency
 from careprotect.testing import stub_plugin
 
@@ -74,7 +74,7 @@ class Fragile:
     title: Message = TITLE
     citations: tuple[str, ...] = ("t",)
 
-    def evaluate(self, child: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, child: Any, env: RuleContext) -> Iterable[Finding]:
         yield env.finding(self, child, Outcome.COMPLIANT, self.title, day=env.as_of)
         if child.id in self.failing():
             raise KeyError(child.name)
@@ -91,7 +91,7 @@ class Wrong:
     title: Message = TITLE
     citations: tuple[str, ...] = ("t",)
 
-    def evaluate(self, child: Any, env: Env) -> Iterable[Any]:
+    def evaluate(self, child: Any, env: RuleContext) -> Iterable[Any]:
         yield self.given
 
 
@@ -222,8 +222,8 @@ def test_careprotect_errors_keep_their_text_scrubbed(tmp_path: Path) -> None:
         title: Message = TITLE
         citations: tuple[str, ...] = ("t",)
 
-        def evaluate(self, child: Any, env: Env) -> Iterable[Finding]:
-            env.param("nope." + "110105194912310021", child.division, AS_OF)
+        def evaluate(self, child: Any, env: RuleContext) -> Iterable[Finding]:
+            env.resolve("nope." + "110105194912310021", child.division, AS_OF)
             return ()
 
     findings = list(Engine([faulty(tmp_path, AsksTooMuch())]).audit(REGISTRY, as_of=AS_OF))
@@ -255,7 +255,7 @@ def test_a_rule_that_returns_nothing_iterable_gives_an_error(tmp_path: Path) -> 
 
     @attrs.frozen
     class ReturnsNone(Wrong):
-        def evaluate(self, child: Any, env: Env) -> Any:
+        def evaluate(self, child: Any, env: RuleContext) -> Any:
             return None
 
     findings = list(Engine([faulty(tmp_path, ReturnsNone(0))]).audit(REGISTRY, as_of=AS_OF))
@@ -376,13 +376,13 @@ class FragileAllowance:
     title: Message = TITLE
     citations: tuple[str, ...] = ("t",)
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         return ()
 
     def check(self, engine: Engine) -> None:
         pass
 
-    def amounts(self, child: Any, period: Period, env: Env) -> Iterator[Any]:
+    def amounts(self, child: Any, period: Period, env: RuleContext) -> Iterator[Any]:
         if child.id in self.failing:
             raise ZeroDivisionError("division by zero")
         return iter(())

@@ -301,7 +301,7 @@ def test_a_value_may_cite_a_citation_registered_earlier(tmp_path: Path) -> None:
 
 
 def test_the_engine_resolves_citations_across_a_plugins_files_in_order(tmp_path: Path) -> None:
-    """Registered first, a citations file serves the plugin's later files; registered after
+    """Registration first, a citations file serves the plugin's later files; registered after
     them, it does not, and the engine says which value and which key."""
     first, second = tmp_path / "citations.toml", tmp_path / "values.toml"
     first.write_text(CITED, encoding="utf-8")

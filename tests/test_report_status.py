@@ -29,7 +29,7 @@ from careprotect.cli import main
 from careprotect.findings import Finding, Outcome, rests_on
 from careprotect.params import Citation, Status
 from careprotect.report import AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS
-from careprotect.rules import Env, RuleKind
+from careprotect.rules import RuleContext, RuleKind
 from careprotect.testing import stub_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,12 +104,12 @@ class Counted:
     citations: tuple[str, ...] = ("rep",)
     required: str = "t.required"
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         day = env.as_of or (env.period.last_day if env.period else dt.date(2020, 6, 30))
-        flag = env.find(self.required, subject.division, day)
+        flag = env.lookup(self.required, subject.division, day)
         if flag is None or not flag.value:
             return
-        found = env.find("t.count", subject.division, day)
+        found = env.lookup("t.count", subject.division, day)
         yield env.finding(
             self,
             subject,

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from careprotect import Division, Engine, Message, Period, SubjectKind
-from careprotect.engine import Registered
+from careprotect.engine import Registration
 from careprotect.params import (
     Citation,
     ParameterSpec,
@@ -70,8 +70,8 @@ def table(values: list[tuple[Scope, dt.date, bool]], unit: Unit = Unit.FLAG) -> 
     )
 
 
-def registered(scope: Scope, **rule: Any) -> Registered:
-    return Registered(Flagged(**rule), PLUGIN, scope, (CITATION,))
+def registered(scope: Scope, **rule: Any) -> Registration:
+    return Registration(Flagged(**rule), PLUGIN, scope, (CITATION,))
 
 
 # -- examples ----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator
 from careprotect import Engine, Period, load_registry
 from careprotect.cli import main
 from careprotect.divisions import Division, Level
-from careprotect.engine import Registered
+from careprotect.engine import Registration
 from careprotect.findings import Finding, Outcome, SubjectKind
 from careprotect.model import Registry
 from careprotect.rules.base import RuleKind
@@ -77,11 +77,11 @@ def findings(engine: Engine, registry: Registry) -> list[Finding]:
     return list(engine.audit(registry, as_of=AS_OF))
 
 
-def _compliance_rules(engine: Engine) -> list[Registered]:
+def _compliance_rules(engine: Engine) -> list[Registration]:
     return [r for r in engine.rules if r.item.kind is RuleKind.COMPLIANCE]
 
 
-def _broken(rule: Registered) -> Outcome:
+def _broken(rule: Registration) -> Outcome:
     """How the rule says it is broken: non-compliant, or advisory for a rule that only ever
     advises (a preference: ``binding`` false)."""
     return (

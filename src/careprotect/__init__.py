@@ -13,7 +13,7 @@ from careprotect.citizen_id import (
 from careprotect.convert import FieldProblem, make_converter, structure_problems
 from careprotect.division_table import CodeName, OfficialTable, division_check, official_table
 from careprotect.divisions import HAINAN_1988_CODES, PROVINCE_CODES, Division, Level
-from careprotect.engine import Audit, Chunk, Classification, Engine, Registered, Rendered
+from careprotect.engine import Audit, Chunk, Classification, Engine, Registration, Rendered
 from careprotect.enums import (
     AgreementKind,
     ContactMode,
@@ -103,7 +103,7 @@ from careprotect.params import (
 )
 from careprotect.periods import Period, PeriodKind, iter_periods, parse_period_range
 from careprotect.planning import DueContact, WorkerPlan
-from careprotect.rules import CategoryRule, Env, Membership, Rule, RuleKind
+from careprotect.rules import CategoryRule, Membership, Rule, RuleContext, RuleKind
 from careprotect.rules.entitlements import Amount, Totals
 from careprotect.rulestates import InForce, RuleState, RuleStatus, flag_of, rule_states, rule_status
 
@@ -136,7 +136,6 @@ __all__ = [
     "Engine",
     "Enrolment",
     "EntrustmentNotice",
-    "Env",
     "EvaluationError",
     "Evidence",
     "Facility",
@@ -182,7 +181,7 @@ __all__ = [
     "ReferenceData",
     "Referral",
     "ReferralTarget",
-    "Registered",
+    "Registration",
     "Registry",
     "RegistryReadError",
     "RegistryStream",
@@ -195,6 +194,7 @@ __all__ = [
     "ResidenceKind",
     "Resolved",
     "Rule",
+    "RuleContext",
     "RuleKind",
     "RuleState",
     "RuleStatus",

@@ -64,7 +64,7 @@ from careprotect.io import (
 )
 from careprotect.masking import mask_if_id_number
 from careprotect.params import Citation, Evidence
-from careprotect.rules.base import Env
+from careprotect.rules.base import RuleContext
 
 if TYPE_CHECKING:
     from careprotect.findings import Summary
@@ -332,7 +332,7 @@ def _judge_subjects(kind: SubjectKind, start: int, stop: int) -> bytes:
     return _dumps(findings)
 
 
-def _shareable(envs: Iterable[Env]) -> dict[int, object]:
+def _shareable(envs: Iterable[RuleContext]) -> dict[int, object]:
     """The citations and parameter evidence findings refer to, by id."""
     objects: list[object] = []
     for env in envs:
@@ -362,7 +362,7 @@ class ParallelAudit:
         stream: RegistryStream,
         subjects: Subjects,
         evaluations: Evaluations,
-        envs: Iterable[Env],
+        envs: Iterable[RuleContext],
         summary: Summary,
         *,
         jobs: int,

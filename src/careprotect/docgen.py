@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from careprotect import hookspecs, parameter_schema
-from careprotect.engine import Engine, Registered
+from careprotect.engine import Engine, Registration
 from careprotect.params import Citation, ParameterValue, PluginInfo, scope_contains, scope_label
 
 __all__ = [
@@ -94,7 +94,7 @@ def hook_reference() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _citations(r: Registered) -> str:
+def _citations(r: Registration) -> str:
     return "; ".join(f"{c.document} {c.clause}".strip() for c in r.citations)
 
 

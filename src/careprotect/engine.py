@@ -49,14 +49,14 @@ from careprotect.params import (
     scope_label,
 )
 from careprotect.periods import Period
-from careprotect.rules.base import Env, Membership, RuleKind, revealed
+from careprotect.rules.base import Membership, RuleContext, RuleKind, revealed
 
 if TYPE_CHECKING:
     from careprotect.planning import WorkerPlan
     from careprotect.rules.entitlements import Amount
     from careprotect.rulestates import RuleStatus
 
-__all__ = ["Audit", "Chunk", "Classification", "Engine", "Registered", "Rendered"]
+__all__ = ["Audit", "Chunk", "Classification", "Engine", "Registration", "Rendered"]
 
 # At most this many divisions' applicable rules are kept by an audit at a time.
 _DIVISION_CACHE_SIZE = 1024
@@ -65,7 +65,7 @@ ENTRY_POINT_GROUP = "careprotect"
 
 
 @attrs.frozen
-class Registered:
+class Registration:
     """A category or rule as registered: by which plugin, for which scope, with which
     citations (resolved from the plugin's parameter files)."""
 
@@ -114,13 +114,13 @@ def _sources(
     return source.reference, source.children(defer_contacts=True) if read else ()
 
 
-Evaluation = tuple[Callable[..., Iterable[Finding]], Env, str]
-"""A compliance rule as its ``evaluate``, its Env and its id."""
+Evaluation = tuple[Callable[..., Iterable[Finding]], RuleContext, str]
+"""A compliance rule as its ``evaluate``, its RuleContext and its id."""
 Evaluations = Callable[[Division], list[Evaluation]]
 """The compliance rules in scope of a division."""
 
 
-def _applicable(rules: list[Registered], envs: Mapping[str, Env]) -> Evaluations:
+def _applicable(rules: list[Registration], envs: Mapping[str, RuleContext]) -> Evaluations:
     """The rules of ``rules`` whose scope holds a division, with their Envs, found once per
     division (a village's children share it)."""
     cache: dict[Division, list[Evaluation]] = {}
@@ -166,7 +166,7 @@ def judged(item: Any, evaluations: Evaluations, reveal: bool) -> list[Finding]:
     return found
 
 
-def _failed(rule: str, item: Any, env: Env, what: str, reveal: bool) -> Finding:
+def _failed(rule: str, item: Any, env: RuleContext, what: str, reveal: bool) -> Finding:
     return failed(
         rule,
         item,
@@ -353,7 +353,7 @@ class Audit:
         reference, children = _sources(self._source, read=not parallel)
         rules = [r for r in self.engine.rules if r.item.kind is RuleKind.COMPLIANCE]
         envs = {
-            r.id: Env(
+            r.id: RuleContext(
                 self.engine,
                 reference=reference,
                 citations=r.citations,
@@ -363,7 +363,7 @@ class Audit:
             )
             for r in rules
         }
-        by_kind: dict[SubjectKind, list[Registered]] = {}
+        by_kind: dict[SubjectKind, list[Registration]] = {}
         for r in rules:
             by_kind.setdefault(r.item.subject, []).append(r)
         subjects: list[tuple[SubjectKind, Iterable[Any]]] = [
@@ -552,10 +552,10 @@ class Engine:
         self.parameters = ParameterTable(specs, coerce_values(values, spec_map))
         self._citations = citations
 
-        self.categories: tuple[Registered, ...] = self._collect(ordered, "careprotect_categories")
-        self.rules: tuple[Registered, ...] = self._collect(ordered, "careprotect_rules")
+        self.categories: tuple[Registration, ...] = self._collect(ordered, "careprotect_categories")
+        self.rules: tuple[Registration, ...] = self._collect(ordered, "careprotect_rules")
         self._category_by_id = {c.id: c for c in self.categories}
-        self._category_envs: dict[str, Env] = {}
+        self._category_envs: dict[str, RuleContext] = {}
         from careprotect.rules.entitlements import check_rules
 
         check_rules(self)
@@ -629,8 +629,8 @@ class Engine:
                     ) from exc
         return None
 
-    def _collect(self, plugins: Sequence[object], hook: str) -> tuple[Registered, ...]:
-        collected: dict[str, Registered] = {}
+    def _collect(self, plugins: Sequence[object], hook: str) -> tuple[Registration, ...]:
+        collected: dict[str, Registration] = {}
         rules = hook == "careprotect_rules"
         what, problem_of = ("rule", rule_problem) if rules else ("category", category_problem)
         for plugin in plugins:
@@ -677,7 +677,7 @@ class Engine:
                     raise PluginLoadError(
                         f"{item.id!r} is registered by both {other.plugin} and {info}"
                     )
-                collected[item.id] = Registered(
+                collected[item.id] = Registration(
                     item, info, scope, tuple(table[k] for k in item.citations)
                 )
 
@@ -686,7 +686,7 @@ class Engine:
 
     # -- classification --------------------------------------------------------------------
 
-    def _category(self, category: str) -> Registered:
+    def _category(self, category: str) -> Registration:
         try:
             return self._category_by_id[category]
         except KeyError:
@@ -695,12 +695,12 @@ class Engine:
                 field="category",
             ) from None
 
-    def _env(self, registered: Registered, reference: ReferenceData) -> Env:
-        """The Env of a category for ``reference``: the last one made for the category is
+    def _env(self, registered: Registration, reference: ReferenceData) -> RuleContext:
+        """The RuleContext of a category for ``reference``: the last one made for the category is
         kept, as an audit asks about one reference data after another."""
         made = self._category_envs.get(registered.id)
         if made is None or made.reference is not reference:
-            made = Env(
+            made = RuleContext(
                 self, reference=reference, citations=registered.citations, plugin=registered.plugin
             )
             self._category_envs[registered.id] = made
@@ -719,7 +719,7 @@ class Engine:
         return self._evaluate(registered, child, day, reference or ReferenceData())
 
     def _evaluate(
-        self, registered: Registered, child: Child, day: dt.date, reference: ReferenceData
+        self, registered: Registration, child: Child, day: dt.date, reference: ReferenceData
     ) -> Membership:
         result: Membership = registered.item.evaluate(child, day, self._env(registered, reference))
         return result
@@ -844,7 +844,7 @@ class Engine:
         rules = [r for r in self.rules if kind is None or r.item.kind is kind]
         return rule_states(rules, self.parameters, when, through)
 
-    def rule(self, rule_id: str) -> Registered:
+    def rule(self, rule_id: str) -> Registration:
         """The registered rule with this id."""
         for r in self.rules:
             if r.id == rule_id:

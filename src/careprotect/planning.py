@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from careprotect.divisions import Division
-from careprotect.engine import Engine, Registered
+from careprotect.engine import Engine, Registration
 from careprotect.enums import WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.faults import failure
@@ -43,7 +43,7 @@ from careprotect.io import RegistryStream
 from careprotect.masking import mask_name, scrub
 from careprotect.model import Child, ReferenceData, Registry, Worker
 from careprotect.periods import Period, PeriodKind, iter_periods
-from careprotect.rules.base import Env
+from careprotect.rules.base import RuleContext
 from careprotect.rules.contact import ContactFrequency, QualifyingSpan
 
 __all__ = ["DueContact", "WorkerPlan", "plan"]
@@ -135,7 +135,7 @@ def _responsible(
 
 def _due(
     child: Child,
-    rules: Iterable[tuple[Registered, ContactFrequency, Env]],
+    rules: Iterable[tuple[Registration, ContactFrequency, RuleContext]],
     month: Period,
     directors: _Directors,
     reveal: bool,
@@ -175,7 +175,7 @@ def _due(
 
 
 def _rule_due(
-    child: Child, rule: ContactFrequency, env: Env, month: Period, directors: _Directors
+    child: Child, rule: ContactFrequency, env: RuleContext, month: Period, directors: _Directors
 ) -> Iterator[tuple[set[str], Period, int | None, int, int | None]]:
     """For each period of ``rule`` in which ``child`` is due a contact in ``month``: who is
     responsible, the period, the contacts required, counted and still due."""
@@ -226,7 +226,9 @@ def plan(
         (
             r,
             r.item,
-            Env(engine, reference=reference, citations=r.citations, plugin=r.plugin, period=month),
+            RuleContext(
+                engine, reference=reference, citations=r.citations, plugin=r.plugin, period=month
+            ),
         )
         for r in engine.rules
         if isinstance(r.item, ContactFrequency)

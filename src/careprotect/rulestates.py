@@ -41,7 +41,7 @@ from careprotect.params import ParameterTable, Scope, Unit, scope_contains, scop
 from careprotect.periods import Period
 
 if TYPE_CHECKING:
-    from careprotect.engine import Registered
+    from careprotect.engine import Registration
 
 __all__ = ["InForce", "RuleState", "RuleStatus", "flag_of", "rule_states", "rule_status"]
 
@@ -140,7 +140,7 @@ class RuleStatus:
         }
 
 
-def flag_of(registered: Registered, parameters: ParameterTable) -> str | None:
+def flag_of(registered: Registration, parameters: ParameterTable) -> str | None:
     """The flag parameter that switches the rule's duty on: its ``required`` (compliance
     rules) or ``gate`` (entitlement rules), when that names a declared ``flag`` parameter;
     else None."""
@@ -195,7 +195,7 @@ def _nearest(place: Division, kept: Sequence[Scope]) -> Scope:
 
 
 def _in_force(
-    registered: Registered, flag: str, table: ParameterTable
+    registered: Registration, flag: str, table: ParameterTable
 ) -> tuple[list[Scope], tuple[InForce, ...]]:
     """The places (broadest first), a place left out when it answers as the place
     containing it does, and every span over which the rule is in force in them."""
@@ -222,7 +222,7 @@ def _window(when: dt.date | Period, through: dt.date | Period | None) -> tuple[d
 
 
 def rule_status(
-    registered: Registered,
+    registered: Registration,
     parameters: ParameterTable,
     when: dt.date | Period,
     through: dt.date | Period | None = None,
@@ -291,7 +291,7 @@ def _order(change: Change) -> tuple[dt.date, str]:
 
 
 def rule_states(
-    rules: Iterable[Registered],
+    rules: Iterable[Registration],
     parameters: ParameterTable,
     when: dt.date | Period,
     through: dt.date | Period | None = None,

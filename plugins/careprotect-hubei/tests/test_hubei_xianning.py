@@ -263,7 +263,7 @@ def test_january_2021_is_the_first_whole_month() -> None:
 
 
 def test_the_rule_covers_chibi_and_no_child_outside_xianning() -> None:
-    """Registered for 4212: a Chibi child is judged; children in Wuhan (4201) and Luxi (43)
+    """Registration for 4212: a Chibi child is judged; children in Wuhan (4201) and Luxi (43)
     with the same contacts by their own directors get no finding of the rule."""
     chibi = child(
         contact("2024-06-03", worker_id=CB_DIRECTOR),

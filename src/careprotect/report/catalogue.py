@@ -21,7 +21,7 @@ from careprotect.report._base import (
 )
 
 if TYPE_CHECKING:
-    from careprotect.engine import Engine, Registered
+    from careprotect.engine import Engine, Registration
 
 __all__ = [
     "parameters_report",
@@ -69,7 +69,7 @@ def write_validation(
         )
 
 
-def _registered_json(r: Registered, *, rule: bool) -> dict[str, Any]:
+def _registered_json(r: Registration, *, rule: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"id": r.id}
     if rule:
         data["kind"] = r.item.kind.value

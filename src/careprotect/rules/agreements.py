@@ -41,7 +41,7 @@ from careprotect.model import (
     ServicePoint,
 )
 from careprotect.params import Evidence
-from careprotect.rules.base import Env, Rule, RuleKind
+from careprotect.rules.base import Rule, RuleContext, RuleKind
 from careprotect.rules.common import judged_day
 
 __all__ = [
@@ -81,10 +81,15 @@ class _Gate(NamedTuple):
 
 
 def _gate(
-    rule: Rule, child: Child, env: Env, day: dt.date, required: str, categories: tuple[str, ...]
+    rule: Rule,
+    child: Child,
+    env: RuleContext,
+    day: dt.date,
+    required: str,
+    categories: tuple[str, ...],
 ) -> _Gate:
     """Check the ``required`` flag and the categories (the child must be in any of them)."""
-    flag = env.find(required, child.division, day)
+    flag = env.lookup(required, child.division, day)
     if flag is None:
         message = _NO_FLAG.format(
             day=day.isoformat(), division=str(child.division), parameter=required
@@ -179,7 +184,7 @@ class EntrustedGuardianshipConfirmation:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """At most one finding for the child on the judged day."""
         day = judged_day(env)
         if day < subject.birth_date:
@@ -399,7 +404,7 @@ class ServiceAgreementPerChild:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """At most one finding for the child on the judged day."""
         day = judged_day(env)
         if day < subject.birth_date:

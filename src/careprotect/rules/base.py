@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
@@ -19,7 +19,15 @@ from careprotect.periods import Period
 if TYPE_CHECKING:
     from careprotect.engine import Engine
 
-__all__ = ["CategoryRule", "Env", "Membership", "Rule", "RuleKind", "revealed", "subject_of"]
+__all__ = [
+    "CategoryRule",
+    "Membership",
+    "Rule",
+    "RuleContext",
+    "RuleKind",
+    "revealed",
+    "subject_of",
+]
 
 
 class RuleKind(enum.StrEnum):
@@ -57,13 +65,13 @@ class CategoryRule(Protocol):
         """Keys of the plugin's citations that define the category."""
         ...
 
-    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         """Whether ``child`` is in the category on ``day``, with the facts and parameters
         that decide it."""
         ...
 
     def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: Env
+        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
     ) -> Iterable[dt.date]:
         """Days in ``[start, end)`` on which membership may change (it is constant between
         them): fact starts and ends, birthdays at the age limits, ends of waiting times."""
@@ -98,7 +106,7 @@ class Rule(Protocol):
         """Keys of the plugin's citations the rule rests on."""
         ...
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         """The findings for one subject (a Child, Worker, ServicePoint or division record)."""
         ...
 
@@ -126,7 +134,7 @@ def subject_of(
     return Subject(SubjectKind.DIVISION, str(item)), item
 
 
-# The last subject a finding was made about, and its Subject and division (see Env.finding).
+# The last subject a finding was made about, and its Subject and division (see RuleContext.finding).
 _last_subject: list[tuple[object, tuple[Subject, Division] | None]] = [(None, None)]
 
 
@@ -136,6 +144,7 @@ class _HasSubject(Protocol):
 
 
 _Record = TypeVar("_Record", bound=_HasSubject)
+_Index = TypeVar("_Index")
 
 
 def revealed(record: _Record, item: Child | Worker | ServicePoint | Division) -> _Record:
@@ -146,9 +155,9 @@ def revealed(record: _Record, item: Child | Worker | ServicePoint | Division) ->
     return attrs.evolve(record, subject=subject_of(item, reveal=True)[0])  # type: ignore[misc]
 
 
-class Env:
+class RuleContext:
     """What a rule sees: the parameters in force, the reference data, the day or period being
-    judged, and the categories. One Env serves one registered rule for one evaluation run.
+    judged, and the categories. One serves one registered rule for one run.
     """
 
     def __init__(
@@ -160,21 +169,34 @@ class Env:
         plugin: PluginInfo | None = None,
         as_of: dt.date | None = None,
         period: Period | None = None,
+        memo: dict[Any, Any] | None = None,
     ) -> None:
         self.engine = engine
+        self.memo: dict[Any, Any] = {} if memo is None else memo
         self.reference = reference
         self.citations = citations
         self.plugin = plugin
         self.as_of = as_of
         self.period = period
 
-    def param(self, name: str, division: Division | None, day: dt.date) -> Resolved:
-        """The value of ``name`` in force for ``division`` on ``day`` (raises ParameterError)."""
+    def resolve(self, name: str, division: Division | None, day: dt.date) -> Resolved:
+        """The value of ``name`` in force for ``division`` on ``day`` (raises ParameterError
+        when none is: for a value the rule cannot do without)."""
         return self.engine.parameters.resolve(name, division, day)
 
-    def find(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
-        """The value in force, or None when none is (a missing input for the rule)."""
+    def lookup(self, name: str, division: Division | None, day: dt.date) -> Resolved | None:
+        """The value of ``name`` in force for ``division`` on ``day``, or None when none is
+        (a missing input for the rule)."""
         return self.engine.parameters.find(name, division, day)
+
+    def indexed(self, key: Hashable, build: Callable[[ReferenceData], _Index]) -> _Index:
+        """What ``build`` makes of the run's reference data (an index of it, say), made once
+        per run under ``key`` and shared by every rule of the run: the run context, not the
+        rule, holds it, so rules stay pure values that engines and threads may share."""
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = build(self.reference)
+        return found
 
     def member(self, child: Child, category: str, day: dt.date) -> Membership:
         """Whether ``child`` is in ``category`` on ``day``."""

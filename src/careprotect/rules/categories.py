@@ -25,7 +25,7 @@ from careprotect.findings import Message
 from careprotect.model import Child, Disability, ParentSituation
 from careprotect.model.child import DEPRIVATIONS
 from careprotect.params import Evidence
-from careprotect.rules.base import Env, Membership
+from careprotect.rules.base import Membership, RuleContext
 
 __all__ = [
     "DeFactoUnsupported",
@@ -83,8 +83,10 @@ class _AgeLimited:
     citations: tuple[str, ...]
     max_age: str
 
-    def _age(self, child: Child, day: dt.date, env: Env) -> tuple[bool | None, Evidence | None]:
-        limit = env.find(self.max_age, child.division, day)
+    def _age(
+        self, child: Child, day: dt.date, env: RuleContext
+    ) -> tuple[bool | None, Evidence | None]:
+        limit = env.lookup(self.max_age, child.division, day)
         if limit is None:
             return None, None
         return day < _birthday(child, limit.value), limit.evidence
@@ -102,7 +104,7 @@ class _AgeLimited:
         )
 
     def _age_breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: Env
+        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
     ) -> Iterator[dt.date]:
         yield child.birth_date
         for value in env.engine.parameters.values(self.max_age):
@@ -111,7 +113,7 @@ class _AgeLimited:
         yield from _fact_dates(child)
 
     def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: Env
+        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
     ) -> Iterable[dt.date]:
         """Fact starts and ends, the days the age limit's values take effect, and the
         birthdays at every age limit any plugin sets."""
@@ -124,7 +126,7 @@ class LeftBehind(_AgeLimited):
     parents both work away from home, or one works away and the other lacks guardianship
     capacity (seriously ill or severely disabled)."""
 
-    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         young, age = self._age(child, day, env)
         if not young or age is None:
             return self._out(age, child)
@@ -147,7 +149,7 @@ class Orphan(_AgeLimited):
     """Orphan (国办发〔2010〕54号): under the age limit, both parents dead, or declared dead or
     missing by a court."""
 
-    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         young, age = self._age(child, day, env)
         if not young or age is None:
             return self._out(age, child)
@@ -207,10 +209,10 @@ class DeFactoUnsupported(_AgeLimited):
     defined: str | None = None
     min_term_months: str | None = None
 
-    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         evidence: list[Evidence] = []
         if self.defined is not None:
-            flag = env.find(self.defined, child.division, day)
+            flag = env.lookup(self.defined, child.division, day)
             if flag is None:
                 return Membership(
                     category=self.id,
@@ -232,7 +234,7 @@ class DeFactoUnsupported(_AgeLimited):
         conditions = set(_UNSUPPORTING)
         situations = child.parent_situations_on(day)
         if any(s.kind in _ADDED_2020 for s in situations):
-            flag = env.find(self.additions, child.division, day)
+            flag = env.lookup(self.additions, child.division, day)
             if flag is None:
                 return Membership(
                     category=self.id,
@@ -251,7 +253,7 @@ class DeFactoUnsupported(_AgeLimited):
         def months_of(name: str) -> int | None:
             """The months of parameter ``name`` in force (None, noted, when none is)."""
             nonlocal undecided
-            found = env.find(name, child.division, day)
+            found = env.lookup(name, child.division, day)
             if found is None:
                 undecided = True
                 facts.append(f"no value of {name} in force")
@@ -305,7 +307,7 @@ class DeFactoUnsupported(_AgeLimited):
         )
 
     def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: Env
+        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
     ) -> Iterable[dt.date]:
         """Also the days the category's flags take effect, and the day each out-of-contact
         situation, and each deprivation of liberty with neither a term nor an end, has lasted
@@ -357,7 +359,7 @@ class DifficultyPoverty(_AgeLimited):
     """Child in difficulty from family poverty (国发〔2016〕36号): a living, medical or
     schooling hardship in force."""
 
-    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         young, age = self._age(child, day, env)
         if not young or age is None:
             return self._out(age, child)
@@ -371,7 +373,7 @@ class DifficultyDisability(_AgeLimited):
     """Child in difficulty from the child's own disability (国发〔2016〕36号): a certified
     disability (from its certification date, when recorded)."""
 
-    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         young, age = self._age(child, day, env)
         if not young or age is None:
             return self._out(age, child)
@@ -381,7 +383,7 @@ class DifficultyDisability(_AgeLimited):
         return Membership(category=self.id, member=member, facts=facts, evidence=(age,))
 
     def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: Env
+        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
     ) -> Iterable[dt.date]:
         """Also the disability's certification date."""
         yield from self._age_breakpoints(child, start, end, env)
@@ -411,7 +413,7 @@ class DifficultyGuardianship(_AgeLimited):
 
     report_months: str
 
-    def evaluate(self, child: Child, day: dt.date, env: Env) -> Membership:
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         young, age = self._age(child, day, env)
         if not young or age is None:
             return self._out(age, child)
@@ -436,7 +438,7 @@ class DifficultyGuardianship(_AgeLimited):
         reports = [r for r in child.reports if r.concern in _IMPROPER and r.date <= day]
         if not reports:
             return Membership(category=self.id, member=False, evidence=tuple(evidence))
-        months = env.find(self.report_months, child.division, day)
+        months = env.lookup(self.report_months, child.division, day)
         if months is None:
             return Membership(
                 category=self.id,
@@ -452,7 +454,7 @@ class DifficultyGuardianship(_AgeLimited):
         )
 
     def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: Env
+        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
     ) -> Iterable[dt.date]:
         """Also report dates and the end of each report's look-back window."""
         yield from self._age_breakpoints(child, start, end, env)

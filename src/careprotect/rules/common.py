@@ -19,7 +19,7 @@ from careprotect.masking import scrub
 from careprotect.model import ReferenceData, ServicePoint, Worker
 from careprotect.params import Evidence
 from careprotect.periods import Period, PeriodKind, iter_periods
-from careprotect.rules.base import Env
+from careprotect.rules.base import RuleContext
 
 __all__ = [
     "KIND_ZH",
@@ -66,9 +66,9 @@ POST_ZH: Mapping[Post, str] = {
 # -- what every compliance mechanism shares ---------------------------------------------------
 
 
-def judged_day(env: Env) -> dt.date:
+def judged_day(env: RuleContext) -> dt.date:
     """The day a point-in-time rule judges: the audit's ``as_of``, or the last day of its
-    ``period``. Raises InvalidValueError for an Env made outside an audit (neither given)."""
+    ``period``. Raises InvalidValueError for a RuleContext made outside an audit (neither given)."""
     if env.as_of is not None:
         return env.as_of
     if env.period is not None:
@@ -106,7 +106,7 @@ def judged_periods(
     return (p.previous(),)
 
 
-def judged_years(env: Env) -> tuple[Period, ...]:
+def judged_years(env: RuleContext) -> tuple[Period, ...]:
     """The calendar years a yearly rule judges: :func:`judged_periods` for years."""
     return judged_periods(PeriodKind.YEAR, as_of=env.as_of, period=env.period)
 
@@ -139,7 +139,7 @@ _NO_VALUE = Message(
 def check_required(
     rule: Any,
     item: Worker | ServicePoint | Division,
-    env: Env,
+    env: RuleContext,
     day: dt.date,
     *,
     period: Period | None = None,
@@ -157,7 +157,7 @@ def check_required(
     if name is None:
         return None
     division = item if isinstance(item, Division) else item.division
-    flag = env.find(name, division, day)
+    flag = env.lookup(name, division, day)
     on = {"day": day.isoformat(), "parameter": name}
     finding_day = None if period is not None else day
     if flag is None:
@@ -185,7 +185,7 @@ def check_required(
 def missing_parameter(
     rule: Any,
     item: Worker | ServicePoint | Division,
-    env: Env,
+    env: RuleContext,
     name: str,
     day: dt.date,
     evidence: Iterable[Evidence],

@@ -34,7 +34,7 @@ from careprotect.masking import scrub
 from careprotect.model import Child, Contact
 from careprotect.params import Evidence
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules.base import Env, Membership, RuleKind
+from careprotect.rules.base import Membership, RuleContext, RuleKind
 from careprotect.rules.common import judged_periods
 
 __all__ = [
@@ -291,7 +291,7 @@ class ContactFrequency:
 
     # -- qualification ----------------------------------------------------------------------
 
-    def standing(self, child: Child, start: dt.date, end: dt.date, env: Env) -> Standing:
+    def standing(self, child: Child, start: dt.date, end: dt.date, env: RuleContext) -> Standing:
         """The child's standing under the rule over ``[start, end)`` (days before the birth
         date never qualify)."""
         start = max(start, child.birth_date)
@@ -353,7 +353,7 @@ class ContactFrequency:
         return Standing(tuple(spans), tuple(sources))
 
     def _gates(
-        self, child: Child, start: dt.date, end: dt.date, env: Env
+        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
     ) -> list[tuple[dt.date, dt.date, bool | None]]:
         """The spans of ``[start, end)`` over which the ``required`` flag is constant, with
         its value (None: no value in force); empty when the rule names no flag."""
@@ -369,7 +369,7 @@ class ContactFrequency:
         gates: list[tuple[dt.date, dt.date, bool | None]] = []
         for i, a in enumerate(ordered):
             b = ordered[i + 1] if i + 1 < len(ordered) else end
-            found = env.find(self.required, child.division, a)
+            found = env.lookup(self.required, child.division, a)
             on = None if found is None else bool(found.value)
             if gates and gates[-1][2] is on:
                 gates[-1] = (gates[-1][0], b, on)
@@ -386,7 +386,7 @@ class ContactFrequency:
         start: dt.date,
         end: dt.date,
         required_topics: frozenset[str],
-        env: Env,
+        env: RuleContext,
     ) -> tuple[list[Contact], list[Contact], list[str]]:
         """The counting contacts (one per day), the uncertain ones (worker unknown, on days
         nothing else counts), and a fact for every contact of the range that does not count."""
@@ -439,7 +439,7 @@ class ContactFrequency:
         self,
         child: Child,
         period: Period,
-        env: Env,
+        env: RuleContext,
         *,
         until: dt.date | None = None,
         standing: Standing | None = None,
@@ -484,7 +484,7 @@ class ContactFrequency:
         for parameter in (self.min_count, self.topics, self.required):
             if parameter is None:
                 continue
-            found = env.find(parameter, child.division, last)
+            found = env.lookup(parameter, child.division, last)
             if found is None:
                 return attrs.evolve(
                     base,
@@ -534,7 +534,7 @@ class ContactFrequency:
             facts=tuple(facts),
         )
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """One finding per judged period in which the child qualifies on at least one day (or
         cannot be decided); nothing for the periods in which the child never qualifies."""
         periods = judged_periods(self.period, as_of=env.as_of, period=env.period)

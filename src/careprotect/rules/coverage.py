@@ -46,7 +46,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint
-from careprotect.rules.base import Env, RuleKind
+from careprotect.rules.base import RuleContext, RuleKind
 from careprotect.rules.common import (
     KIND_ZH,
     POST_ZH,
@@ -121,7 +121,7 @@ class HomePerVillage:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
 
-    def evaluate(self, subject: Division, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
         """One finding for a division of the configured level; none for other divisions."""
         if subject.level is not self.level:
             return
@@ -226,7 +226,7 @@ class MinimumPerDivision:
         return who, zh
 
     def _states(
-        self, subject: Division, env: Env, day: dt.date
+        self, subject: Division, env: RuleContext, day: dt.date
     ) -> tuple[list[bool | None], list[str]]:
         index = reference_index(env.reference)
         if self.kind_of_point is not None:
@@ -242,7 +242,7 @@ class MinimumPerDivision:
         ]
         return [w.in_post_on(day) for w in workers], [service_fact(w, day) for w in workers]
 
-    def evaluate(self, subject: Division, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
         """One finding for a division of the configured level; none for other divisions."""
         if subject.level is not self.level:
             return
@@ -252,7 +252,7 @@ class MinimumPerDivision:
             yield gate
             return
         evidence = [] if gate is None else [gate]
-        needed = env.find(self.count, subject, day)
+        needed = env.lookup(self.count, subject, day)
         if needed is None:
             yield missing_parameter(self, subject, env, self.count, day, evidence)
             return
@@ -344,7 +344,7 @@ class ModelHomeShare:
             for d in point.model_designations
         )
 
-    def evaluate(self, subject: Division, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
         """One finding for a division of the configured level; none for other divisions."""
         if subject.level is not self.level:
             return
@@ -354,7 +354,7 @@ class ModelHomeShare:
             yield gate
             return
         evidence = [] if gate is None else [gate]
-        ratio = env.find(self.ratio, subject, day)
+        ratio = env.lookup(self.ratio, subject, day)
         if ratio is None:
             yield missing_parameter(self, subject, env, self.ratio, day, evidence)
             return

@@ -53,10 +53,10 @@ from careprotect.model import Child, ReferenceData, Registry, ServicePoint, Work
 from careprotect.money import CENT
 from careprotect.params import Citation, Evidence, Resolved, Status, Unit
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules.base import Env, RuleKind, revealed, subject_of
+from careprotect.rules.base import RuleContext, RuleKind, revealed, subject_of
 
 if TYPE_CHECKING:
-    from careprotect.engine import Engine, Registered
+    from careprotect.engine import Engine, Registration
     from careprotect.params import ParameterTable
 
 __all__ = [
@@ -204,7 +204,7 @@ class Amount:
 def _record(
     rule: EntitlementRule,
     item: Child | Worker | ServicePoint,
-    env: Env,
+    env: RuleContext,
     *,
     amount: Decimal | None,
     month: Period | None = None,
@@ -268,11 +268,11 @@ class EntitlementRule(Protocol):
         """Keys of the plugin's citations the entitlement rests on."""
         ...
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         """No findings: an entitlement gives amounts."""
         ...
 
-    def amounts(self, subject: Any, period: Period, env: Env) -> Iterable[Amount]:
+    def amounts(self, subject: Any, period: Period, env: RuleContext) -> Iterable[Amount]:
         """The amounts for one subject over ``period`` (a month, quarter or year): one per
         month counted (or missing) for a monthly entitlement, one per payer for a grant."""
         ...
@@ -298,11 +298,11 @@ class _Status:
 _NOT = _Status(False)
 
 
-def _gate(gate: str | None, division: Division, day: dt.date, env: Env) -> _Status:
+def _gate(gate: str | None, division: Division, day: dt.date, env: RuleContext) -> _Status:
     """The gate flag on ``day``: eligible when true, not when false, undecided when none."""
     if gate is None:
         return _Status(True)
-    flag = env.find(gate, division, day)
+    flag = env.lookup(gate, division, day)
     if flag is None:
         return _Status(None, reason=f"no value of {gate} in force on {day.isoformat()}")
     if not flag.value:
@@ -319,7 +319,7 @@ def _both(first: _Status, second: _Status) -> _Status:
     return _Status(eligible, first.facts + second.facts, first.evidence + second.evidence, reason)
 
 
-def _gate_points(name: str | None, env: Env) -> list[dt.date]:
+def _gate_points(name: str | None, env: RuleContext) -> list[dt.date]:
     """The days a parameter's values take effect (where a gate may open or close)."""
     if name is None:
         return []
@@ -365,7 +365,7 @@ class _Month:
 def _counted_months(
     period: Period,
     division: Division,
-    env: Env,
+    env: RuleContext,
     partial_month: str,
     status: Callable[[dt.date], _Status],
     points: Iterable[dt.date],
@@ -382,7 +382,7 @@ def _counted_months(
         statuses = [(day, status(day)) for day in candidates]
         if all(s.eligible is False for _, s in statuses):
             continue
-        found = env.find(partial_month, division, month.start)
+        found = env.lookup(partial_month, division, month.start)
         if found is None:
             yield month, f"no value of {partial_month} in force on {month.start.isoformat()}"
             continue
@@ -527,7 +527,7 @@ class CategoryAllowance:
     kind: ClassVar[RuleKind] = RuleKind.ENTITLEMENT
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         """No findings: see :meth:`amounts`."""
         return ()
 
@@ -552,7 +552,7 @@ class CategoryAllowance:
             engine.parameters.spec(self.defined_from)
         _check_partial_month(engine, self.id, self.partial_month)
 
-    def amounts(self, subject: Child, period: Period, env: Env) -> Iterator[Amount]:
+    def amounts(self, subject: Child, period: Period, env: RuleContext) -> Iterator[Amount]:
         """One Amount per month of ``period`` that counts for ``subject`` (or is missing
         input), in month order."""
         child = subject
@@ -568,7 +568,7 @@ class CategoryAllowance:
                 return _NOT
             if (
                 self.defined_from is not None
-                and env.find(self.defined_from, child.division, day) is None
+                and env.lookup(self.defined_from, child.division, day) is None
             ):
                 return _NOT
             m = env.member(child, self.category, day)
@@ -602,7 +602,7 @@ class CategoryAllowance:
                 continue
             yield self._priced(child, counted, env)
 
-    def _priced(self, child: Child, counted: _Month, env: Env) -> Amount:
+    def _priced(self, child: Child, counted: _Month, env: RuleContext) -> Amount:
         day, s = counted.day, counted.status
         evidence = [*s.evidence, *counted.evidence]
         facts = [*s.facts]
@@ -633,7 +633,7 @@ class CategoryAllowance:
             if r is None:
                 return gap(f"no residence recorded on {day.isoformat()}")
             param = dict(self.amount_params)[r.kind]
-        rate = env.find(param, child.division, day)
+        rate = env.lookup(param, child.division, day)
         if rate is None:
             return gap(f"no value of {param} in force on {day.isoformat()}")
         evidence.append(rate.evidence)
@@ -673,7 +673,7 @@ class PostAllowance:
     kind: ClassVar[RuleKind] = RuleKind.ENTITLEMENT
     subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         """No findings: see :meth:`amounts`."""
         return ()
 
@@ -685,7 +685,7 @@ class PostAllowance:
             _declared(engine, self.id, self.gate, [Unit.FLAG])
         _check_partial_month(engine, self.id, self.partial_month)
 
-    def amounts(self, subject: Worker, period: Period, env: Env) -> Iterator[Amount]:
+    def amounts(self, subject: Worker, period: Period, env: RuleContext) -> Iterator[Amount]:
         """One Amount per month of service in ``period`` (or missing input), in order."""
         worker = subject
         months_of(period)
@@ -716,14 +716,14 @@ class PostAllowance:
                 continue
             yield self._priced(worker, counted, env)
 
-    def _priced(self, worker: Worker, counted: _Month, env: Env) -> Amount:
+    def _priced(self, worker: Worker, counted: _Month, env: RuleContext) -> Amount:
         day, s = counted.day, counted.status
         evidence = [*s.evidence, *counted.evidence]
         facts = [*s.facts, counted.fact]
         missing = s.reason
         value: Decimal | None = None
         if not missing:
-            rate = env.find(self.amount_param, worker.division, day)
+            rate = env.lookup(self.amount_param, worker.division, day)
             if rate is None:
                 missing = f"no value of {self.amount_param} in force on {day.isoformat()}"
             else:
@@ -784,7 +784,7 @@ class ConstructionGrant:
     kind: ClassVar[RuleKind] = RuleKind.ENTITLEMENT
     subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
-    def evaluate(self, subject: Any, env: Env) -> Iterable[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         """No findings: see :meth:`amounts`."""
         return ()
 
@@ -802,7 +802,7 @@ class ConstructionGrant:
         if problem is not None:
             raise PluginLoadError(f"entitlement {self.id!r}: {problem}")
 
-    def amounts(self, subject: ServicePoint, period: Period, env: Env) -> Iterator[Amount]:
+    def amounts(self, subject: ServicePoint, period: Period, env: RuleContext) -> Iterator[Amount]:
         """One Amount per payer level if the point opened in ``period``; one missing-input
         Amount when the opening date is unknown or the grant's values are not in force."""
         point = subject
@@ -828,7 +828,7 @@ class ConstructionGrant:
                 self, point, env, amount=None, day=opened, missing=gate.reason, facts=facts
             )
             return
-        total = env.find(self.total_param, point.division, opened)
+        total = env.lookup(self.total_param, point.division, opened)
         if total is None:
             yield _record(
                 self,
@@ -842,7 +842,7 @@ class ConstructionGrant:
             )
             return
         evidence.append(total.evidence)
-        found = [(payer, env.find(p, point.division, opened), p) for payer, p in self.shares]
+        found = [(payer, env.lookup(p, point.division, opened), p) for payer, p in self.shares]
         problem = ""
         values = [(payer, r) for payer, r, _ in found if r is not None]
         if len(values) == len(found):
@@ -927,7 +927,7 @@ def check_rules(engine: Engine) -> None:
             ) from exc
 
 
-def _entitlement_rules(engine: Engine) -> list[Registered]:
+def _entitlement_rules(engine: Engine) -> list[Registration]:
     return [r for r in engine.rules if r.item.kind is RuleKind.ENTITLEMENT]
 
 
@@ -955,7 +955,7 @@ def _run(
         reference, children = source.reference, source.children()
     rules = _entitlement_rules(engine)
     envs = {
-        r.id: Env(
+        r.id: RuleContext(
             engine,
             reference=reference,
             citations=r.citations,
@@ -964,7 +964,7 @@ def _run(
         )
         for r in rules
     }
-    by_kind: dict[SubjectKind, list[Registered]] = {}
+    by_kind: dict[SubjectKind, list[Registration]] = {}
     for r in rules:
         by_kind.setdefault(r.item.subject, []).append(r)
     groups: list[tuple[SubjectKind, Iterable[Child | Worker | ServicePoint]]] = [
@@ -989,7 +989,7 @@ def _amounts(
     rule: Any,
     item: Child | Worker | ServicePoint,
     period: Period,
-    env: Env,
+    env: RuleContext,
     reveal: bool,
 ) -> list[Amount]:
     """The amounts of ``rule`` for ``item``; if the rule raises or gives something that is

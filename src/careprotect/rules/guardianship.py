@@ -46,7 +46,7 @@ from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.model import Child, Guardianship, Report
 from careprotect.params import Evidence
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules.base import Env, Rule, RuleKind
+from careprotect.rules.base import Rule, RuleContext, RuleKind
 from careprotect.rules.common import judged_day, judged_periods
 from careprotect.rules.contact import required_share
 
@@ -149,11 +149,11 @@ _NO_VALUE = Message(
 
 
 def _flag(
-    rule: Any, child: Child, env: Env, day: dt.date, name: str
+    rule: Any, child: Child, env: RuleContext, day: dt.date, name: str
 ) -> tuple[Finding | None, Evidence | None]:
     """The ``required`` flag on ``day``: (a missing-input finding, None) when no value is in
     force, (None, None) when it is false (nothing to say), (None, its evidence) when true."""
-    flag = env.find(name, child.division, day)
+    flag = env.lookup(name, child.division, day)
     if flag is None:
         message = _NO_FLAG.format(day=day.isoformat(), division=str(child.division), parameter=name)
         finding = env.finding(
@@ -183,7 +183,7 @@ class _OnEntrustedCare(abc.ABC):
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """At most one finding for the child on the judged day."""
         day = judged_day(env)
         entrusted = _entrusted_on(subject, day) if day >= subject.birth_date else []
@@ -316,7 +316,7 @@ class ParentContactFrequency:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """One finding per judged period with a day of entrusted care (or an undecided day)."""
         periods = judged_periods(self.period, as_of=env.as_of, period=env.period)
         if not periods or not any(
@@ -329,7 +329,7 @@ class ParentContactFrequency:
             if finding is not None:
                 yield finding
 
-    def _judge(self, child: Child, period: Period, env: Env) -> Finding | None:
+    def _judge(self, child: Child, period: Period, env: RuleContext) -> Finding | None:
         qualifying: list[dt.date] = []
         undecided = 0
         evidence: list[Evidence] = []
@@ -340,7 +340,7 @@ class ParentContactFrequency:
             entrusted = _entrusted_on(child, day)
             if entrusted:
                 cares.extend(g for g in entrusted if g not in cares)
-                flag = env.find(self.required, child.division, day)
+                flag = env.lookup(self.required, child.division, day)
                 if flag is None:
                     undecided += 1
                 elif flag.value:
@@ -365,7 +365,7 @@ class ParentContactFrequency:
                 facts=facts,
             )
         last = qualifying[-1]
-        found = env.find(self.min_count, child.division, last)
+        found = env.lookup(self.min_count, child.division, last)
         if found is None:
             message = _NO_VALUE.format(
                 day=last.isoformat(), division=str(child.division), parameter=self.min_count
@@ -546,14 +546,16 @@ class MandatoryReportRecipient:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
-    def _window(self, env: Env) -> tuple[dt.date | None, dt.date, dt.date | None, Period | None]:
+    def _window(
+        self, env: RuleContext
+    ) -> tuple[dt.date | None, dt.date, dt.date | None, Period | None]:
         """The first and last days of the reports judged, and the finding's day or period."""
         if env.period is not None:
             return env.period.start, env.period.last_day, None, env.period
         day = judged_day(env)
         return None, day, day, None
 
-    def evaluate(self, subject: Child, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """At most one finding for the child."""
         first, last, day, period = self._window(env)
         reports = [
@@ -635,16 +637,16 @@ class MandatoryReportRecipient:
             facts=facts,
         )
 
-    def _on(self, child: Child, env: Env, day: dt.date) -> _Duty | None:
+    def _on(self, child: Child, env: RuleContext, day: dt.date) -> _Duty | None:
         """The duty on ``day`` (no concerns while the flag is false), or None when a
         parameter it needs has no value in force."""
-        flag = env.find(self.required, child.division, day)
+        flag = env.lookup(self.required, child.division, day)
         if flag is None:
             return None
         if not flag.value:
             return _Duty(frozenset(), frozenset(), ())
-        recipients = env.find(self.recipients, child.division, day)
-        concerns = env.find(self.concerns, child.division, day)
+        recipients = env.lookup(self.recipients, child.division, day)
+        concerns = env.lookup(self.concerns, child.division, day)
         if recipients is None or concerns is None:
             return None
         return _Duty(

@@ -31,7 +31,7 @@ from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint, Worker
-from careprotect.rules.base import Env, Rule, RuleKind
+from careprotect.rules.base import Rule, RuleContext, RuleKind
 from careprotect.rules.common import (
     POST_ZH,
     ROLE_ZH,
@@ -94,7 +94,7 @@ class PostCoverage:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
 
-    def evaluate(self, subject: Division, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
         """One finding for a division of the configured level; none for other divisions."""
         if subject.level is not self.level:
             return
@@ -245,7 +245,7 @@ class PostEligibility:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
-    def evaluate(self, subject: Worker, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Worker, env: RuleContext) -> Iterator[Finding]:
         """One finding for a worker of the role who is or may be in post; none otherwise."""
         if subject.role is not self.role:
             return
@@ -310,7 +310,7 @@ class ServicePointDirectorEligibility:
     kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
-    def evaluate(self, subject: ServicePoint, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: ServicePoint, env: RuleContext) -> Iterator[Finding]:
         """One finding for a point of the kind (and school setting) that is or may be open."""
         if subject.kind is not self.kind_of_point:
             return

@@ -30,7 +30,7 @@ from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint
 from careprotect.params import Evidence
-from careprotect.rules.base import Env, RuleKind
+from careprotect.rules.base import RuleContext, RuleKind
 from careprotect.rules.common import check_required, judged_day, missing_parameter
 
 __all__ = ["Area", "AreaStandard", "FacilityStandard"]
@@ -73,7 +73,7 @@ class _PointRule:
     subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
     def _start(
-        self, subject: ServicePoint, env: Env
+        self, subject: ServicePoint, env: RuleContext
     ) -> tuple[Finding | None, list[Evidence]] | None:
         """None when the point is not judged; else a finding to give instead (or None) and
         the requirement flag's evidence."""
@@ -100,7 +100,7 @@ class AreaStandard(_PointRule):
     area: Area
     minimum: str | None = None
 
-    def evaluate(self, subject: ServicePoint, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: ServicePoint, env: RuleContext) -> Iterator[Finding]:
         """At most one finding per service point of the kind."""
         start = self._start(subject, env)
         if start is None:
@@ -130,7 +130,7 @@ class AreaStandard(_PointRule):
             met = value > 0
             need, need_zh = "more than 0 m²", "应有场地"
         else:
-            minimum = env.find(self.minimum, subject.division, day)
+            minimum = env.lookup(self.minimum, subject.division, day)
             if minimum is None:
                 yield missing_parameter(self, subject, env, self.minimum, day, evidence)
                 return
@@ -176,7 +176,7 @@ class FacilityStandard(_PointRule):
     facilities: str
     binding: bool = True
 
-    def evaluate(self, subject: ServicePoint, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: ServicePoint, env: RuleContext) -> Iterator[Finding]:
         """At most one finding per service point of the kind."""
         start = self._start(subject, env)
         if start is None:
@@ -186,7 +186,7 @@ class FacilityStandard(_PointRule):
             yield instead
             return
         day = judged_day(env)
-        needed = env.find(self.facilities, subject.division, day)
+        needed = env.lookup(self.facilities, subject.division, day)
         if needed is None:
             yield missing_parameter(self, subject, env, self.facilities, day, evidence)
             return

@@ -42,7 +42,7 @@ from careprotect.masking import scrub
 from careprotect.model import Training, Worker
 from careprotect.params import Evidence
 from careprotect.periods import Period
-from careprotect.rules.base import Env, RuleKind
+from careprotect.rules.base import RuleContext, RuleKind
 from careprotect.rules.common import (
     ROLE_ZH,
     check_required,
@@ -63,12 +63,12 @@ def _training_fact(t: Training) -> str:
 
 
 def _organisers(
-    rule: _TrainingRule, worker: Worker, env: Env, day: dt.date, evidence: list[Evidence]
+    rule: _TrainingRule, worker: Worker, env: RuleContext, day: dt.date, evidence: list[Evidence]
 ) -> tuple[frozenset[str] | None, bool]:
     """The organiser levels that count (None: any), and whether the parameter was found."""
     if rule.organisers is None:
         return None, True
-    levels = env.find(rule.organisers, worker.division, day)
+    levels = env.lookup(rule.organisers, worker.division, day)
     if levels is None:
         return None, False
     evidence.append(levels.evidence)
@@ -129,7 +129,7 @@ class TrainingBeforeStart(_TrainingRule):
     input. Workers not in post on the day judged get no finding.
     """
 
-    def evaluate(self, subject: Worker, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Worker, env: RuleContext) -> Iterator[Finding]:
         """At most one finding per worker of the role."""
         if subject.role is not self.role:
             return
@@ -214,14 +214,14 @@ class TrainingPerYear(_TrainingRule):
 
     per_year: str
 
-    def evaluate(self, subject: Worker, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Worker, env: RuleContext) -> Iterator[Finding]:
         """At most one finding per judged calendar year."""
         if subject.role is not self.role:
             return
         for year in judged_years(env):
             yield from self._year(subject, env, year)
 
-    def _year(self, subject: Worker, env: Env, year: Period) -> Iterator[Finding]:
+    def _year(self, subject: Worker, env: RuleContext, year: Period) -> Iterator[Finding]:
         served = _served_whole(subject, year)
         if served is False:
             return
@@ -237,7 +237,7 @@ class TrainingPerYear(_TrainingRule):
             yield gate
             return
         evidence: list[Evidence] = [] if gate is None else [gate]
-        needed = env.find(self.per_year, subject.division, day)
+        needed = env.lookup(self.per_year, subject.division, day)
         if needed is None:
             yield missing_parameter(self, subject, env, self.per_year, day, evidence, period=year)
             return
@@ -290,14 +290,14 @@ class TrainingLength(_TrainingRule):
         if self.min_days is None and self.max_days is None:
             raise InvalidValueError("must name min_days, max_days or both", field="min_days")
 
-    def evaluate(self, subject: Worker, env: Env) -> Iterator[Finding]:
+    def evaluate(self, subject: Worker, env: RuleContext) -> Iterator[Finding]:
         """At most one finding per judged calendar year with a counted training."""
         if subject.role is not self.role:
             return
         for year in judged_years(env):
             yield from self._year(subject, env, year)
 
-    def _year(self, subject: Worker, env: Env, year: Period) -> Iterator[Finding]:
+    def _year(self, subject: Worker, env: RuleContext, year: Period) -> Iterator[Finding]:
         if not any(t.date in year for t in subject.trainings):
             return
         day = year.last_day
@@ -318,7 +318,7 @@ class TrainingLength(_TrainingRule):
         for key, name in (("min", self.min_days), ("max", self.max_days)):
             if name is None:
                 continue
-            value = env.find(name, subject.division, day)
+            value = env.lookup(name, subject.division, day)
             if value is None:
                 yield missing_parameter(self, subject, env, name, day, evidence, period=year)
                 return

@@ -12,10 +12,10 @@ from careprotect.params import PluginInfo
 
 __all__ = ["stub_plugin"]
 
-Registration = Any | tuple[Any, Division | None]
+Registrable = Any | tuple[Any, Division | None]
 
 
-def _pairs(items: Iterable[Registration]) -> tuple[tuple[Any, Division | None], ...]:
+def _pairs(items: Iterable[Registrable]) -> tuple[tuple[Any, Division | None], ...]:
     return tuple(item if isinstance(item, tuple) else (item, None) for item in items)
 
 
@@ -26,8 +26,8 @@ def stub_plugin(
     directory: Path | None = None,
     toml: str = "",
     files: Iterable[Path] = (),
-    rules: Iterable[Registration] = (),
-    categories: Iterable[Registration] = (),
+    rules: Iterable[Registrable] = (),
+    categories: Iterable[Registrable] = (),
     version: str = "0",
 ) -> object:
     """A plugin object implementing every careprotect hook, for tests.

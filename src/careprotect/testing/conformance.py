@@ -54,7 +54,7 @@ from hypothesis import strategies as st
 from careprotect import hookspecs, parameter_schema
 from careprotect.divisions import PROVINCE_CODES, Division, Level
 from careprotect.docgen import catalogue
-from careprotect.engine import ENTRY_POINT_GROUP, Engine, Registered
+from careprotect.engine import ENTRY_POINT_GROUP, Engine, Registration
 from careprotect.enums import ParentSituationKind
 from careprotect.errors import PluginLoadError
 from careprotect.faults import FAILED
@@ -274,11 +274,11 @@ class _Subject:
         [info] = [p for p in self.engine_alone.plugins if p.name != national.NAME]
         return info
 
-    def mine(self, registered: Registered) -> bool:
+    def mine(self, registered: Registration) -> bool:
         return registered.plugin.name == self.info.name
 
     @property
-    def registered(self) -> list[tuple[str, Registered]]:
+    def registered(self) -> list[tuple[str, Registration]]:
         """The plugin's categories and rules, as ``("category" | "rule", registered)``."""
         engine = self.engine
         return [("category", c) for c in engine.categories if self.mine(c)] + [
