@@ -43,6 +43,7 @@ from careprotect.io import open_registry, write_registry
 from careprotect.params import scope_contains
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import RuleContext
+from careprotect.rules.checks import check_rules
 from careprotect.rules.entitlements import (
     PARTIAL_MONTH,
     Amount,
@@ -50,7 +51,6 @@ from careprotect.rules.entitlements import (
     ConstructionGrant,
     PostAllowance,
     Totals,
-    check_rules,
     entitlements,
     months_of,
 )

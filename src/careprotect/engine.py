@@ -50,6 +50,7 @@ from careprotect.params import (
 )
 from careprotect.periods import Period
 from careprotect.rules.base import Membership, RuleContext, RuleKind, revealed
+from careprotect.rules.checks import check_rules
 
 if TYPE_CHECKING:
     from careprotect.planning import WorkerPlan
@@ -352,9 +353,11 @@ class Audit:
         parallel = self._parallel()
         reference, children = _sources(self._source, read=not parallel)
         rules = [r for r in self.engine.rules if r.item.kind is RuleKind.COMPLIANCE]
+        memo: dict[Any, Any] = {}
         envs = {
             r.id: RuleContext(
                 self.engine,
+                memo=memo,
                 reference=reference,
                 citations=r.citations,
                 plugin=r.plugin,
@@ -556,8 +559,6 @@ class Engine:
         self.rules: tuple[Registration, ...] = self._collect(ordered, "careprotect_rules")
         self._category_by_id = {c.id: c for c in self.categories}
         self._category_envs: dict[str, RuleContext] = {}
-        from careprotect.rules.entitlements import check_rules
-
         check_rules(self)
 
     @classmethod

@@ -44,8 +44,8 @@ import attrs
 
 from careprotect.divisions import Division, Level
 from careprotect.enums import ResidenceKind, ServicePointKind, WorkerRole
-from careprotect.errors import InvalidValueError, ParameterError, PluginError, PluginLoadError
-from careprotect.faults import exception_text, failure, not_a_finding
+from careprotect.errors import InvalidValueError, ParameterError, PluginLoadError
+from careprotect.faults import failure, not_a_finding
 from careprotect.findings import Finding, Message, Subject, SubjectKind, rests_on
 from careprotect.io import RegistryStream
 from careprotect.masking import scrub
@@ -69,7 +69,6 @@ __all__ = [
     "PartialMonth",
     "PostAllowance",
     "Totals",
-    "check_rules",
     "entitlements",
     "months_of",
 ]
@@ -909,22 +908,6 @@ def _split_problem(grant: ConstructionGrant, table: ParameterTable) -> str | Non
 
 
 # -- running a registry ------------------------------------------------------------------------
-
-
-def check_rules(engine: Engine) -> None:
-    """Check every registered entitlement rule against the engine's parameters and
-    categories (call it once the engine has loaded); raises PluginLoadError naming the rule
-    and its plugin."""
-    for registered in _entitlement_rules(engine):
-        try:
-            registered.item.check(engine)
-        except PluginLoadError as exc:
-            raise PluginLoadError(f"{exc} (registered by {registered.plugin})") from None
-        except Exception as exc:  # a plugin's own check that fails
-            raise PluginError(
-                f"plugin {registered.plugin}: the check of {registered.id!r} raised "
-                f"{exception_text(exc)}"
-            ) from exc
 
 
 def _entitlement_rules(engine: Engine) -> list[Registration]:
