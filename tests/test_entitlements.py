@@ -36,6 +36,7 @@ from careprotect import (
     Worker,
     WorkerRole,
 )
+from careprotect.entitlement_runner import Totals, entitlements
 from careprotect.enums import HouseholdType
 from careprotect.errors import InvalidValueError
 from careprotect.findings import rests_on
@@ -50,8 +51,6 @@ from careprotect.rules.entitlements import (
     CategoryAllowance,
     ConstructionGrant,
     PostAllowance,
-    Totals,
-    entitlements,
     months_of,
 )
 from careprotect.testing import children, periods, service_points, stub_plugin, workers

@@ -14,6 +14,7 @@ from careprotect.convert import FieldProblem, make_converter, structure_problems
 from careprotect.division_table import CodeName, OfficialTable, division_check, official_table
 from careprotect.divisions import HAINAN_1988_CODES, PROVINCE_CODES, Division, Level
 from careprotect.engine import Audit, Chunk, Classification, Engine, Registration, Rendered
+from careprotect.entitlement_runner import Totals
 from careprotect.enums import (
     AgreementKind,
     ContactMode,
@@ -104,7 +105,7 @@ from careprotect.params import (
 from careprotect.periods import Period, PeriodKind, iter_periods, parse_period_range
 from careprotect.planning import DueContact, WorkerPlan
 from careprotect.rules import CategoryRule, Membership, Rule, RuleContext, RuleKind
-from careprotect.rules.entitlements import Amount, Totals
+from careprotect.rules.entitlements import Amount
 from careprotect.rulestates import InForce, RuleState, RuleStatus, flag_of, rule_states, rule_status
 
 __all__ = [

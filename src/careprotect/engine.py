@@ -813,7 +813,7 @@ class Engine:
         ``period`` (a month, quarter or year). An amount that cannot be computed is yielded
         with ``amount=None`` and the reason, never dropped. Subjects are masked as in
         :meth:`audit` unless ``reveal`` is true. See docs/entitlements.md."""
-        from careprotect.rules.entitlements import entitlements
+        from careprotect.entitlement_runner import entitlements
 
         return entitlements(self, source, period, reveal=reveal)
 

@@ -41,7 +41,8 @@ from careprotect.rulestates import RuleStatus
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
-    from careprotect.rules.entitlements import Amount, Totals
+    from careprotect.entitlement_runner import Totals
+from careprotect.rules.entitlements import Amount
 
 __all__ = [
     "ENTITLEMENT_CSV_COLUMNS",
@@ -179,7 +180,7 @@ def run_entitlements(
     one pass over the registry (``open_stream`` opens it again), so memory stays flat. The
     rejected records and counts are those of the first pass (every pass reads the same file).
     """
-    from careprotect.rules.entitlements import Totals
+    from careprotect.entitlement_runner import Totals
 
     totals = Totals()
     rejections: tuple[Rejection, ...] | None = None

@@ -51,7 +51,7 @@ import pluggy
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
-from careprotect import hookspecs, parameter_schema
+from careprotect import entitlement_runner, hookspecs, parameter_schema
 from careprotect.divisions import PROVINCE_CODES, Division, Level
 from careprotect.docgen import catalogue
 from careprotect.engine import ENTRY_POINT_GROUP, Engine, Registration
@@ -72,7 +72,6 @@ from careprotect.params import (
     scope_label,
 )
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules import entitlements as entitlement_rules
 from careprotect.rules.entitlements import Amount
 from careprotect.testing._codes import divisions
 from careprotect.testing._model import children, service_points, workers
@@ -639,7 +638,7 @@ def _check_amounts(s: _Subject) -> list[str]:
             return [f"amounts: over {period}, {_culprit(exc, engine)}"]
         failed = next((a for a in amounts if a.failed), None)
         if failed is not None:
-            what = failed.missing.removeprefix(entitlement_rules.FAILED)
+            what = failed.missing.removeprefix(entitlement_runner.FAILED)
             return [f"amounts: over {period}, rule {failed.rule!r} raised {what}"]
         return [p for a in amounts for p in _amount_problems(engine, a)]
 
