@@ -30,22 +30,9 @@ from typing import Any, Final
 
 import attrs
 
-__all__ = ["SCHEMA", "TABLES", "Problem", "json_text", "problems", "table_label"]
+from careprotect.parameter_types import Status, Unit
 
-STATUSES: Final = ("confirmed", "reported", "assumed")
-UNITS: Final = (
-    "yuan_per_month",
-    "yuan",
-    "m2",
-    "count",
-    "years",
-    "months",
-    "days",
-    "ratio",
-    "flag",
-    "choice",
-    "choices",
-)
+__all__ = ["SCHEMA", "TABLES", "Problem", "json_text", "problems", "table_label"]
 
 
 def _text(description: str) -> dict[str, Any]:
@@ -109,7 +96,7 @@ SCHEMA: Final[Mapping[str, Any]] = {
                 "date": _date("The date of issue or publication."),
                 "status": {
                     "type": "string",
-                    "enum": list(STATUSES),
+                    "enum": [s.value for s in Status],
                     "description": (
                         "How far the fact is known: confirmed (the official text), reported "
                         "(a secondary source), assumed (a modelling choice)."
@@ -128,7 +115,7 @@ SCHEMA: Final[Mapping[str, Any]] = {
             "properties": {
                 "unit": {
                     "type": "string",
-                    "enum": list(UNITS),
+                    "enum": [u.value for u in Unit],
                     "description": "The unit, and so the type.",
                 },
                 "zh": _text("The label in Chinese."),
