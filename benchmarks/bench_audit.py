@@ -1,7 +1,7 @@
 """Child files per second for a whole audit of a province-scale synthetic registry.
 
-Writes a synthetic registry with :mod:`careprotect.synth` (100 000 children by default, each
-with a year of contacts) to a temporary file, then, in one run:
+Writes a synthetic registry with :mod:`careprotect.testing.synth` (100 000 children by
+default, each with a year of contacts) to a temporary file, then, in one run:
 
 * audit: ``Engine.from_entry_points()`` (every installed plugin), ``engine.audit(
   open_registry(path), as_of=synth.AS_OF, jobs=J)``, every finding consumed, with
@@ -47,10 +47,10 @@ import threading
 import time
 from pathlib import Path
 
-from careprotect import synth
 from careprotect.cli import usable_cpus
 from careprotect.engine import Engine
 from careprotect.io import open_registry
+from careprotect.testing import synth
 
 MEMORY_SIZES = (10_000, 100_000)
 

@@ -26,8 +26,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from careprotect import Engine, Period, load_registry, write_registry
-from careprotect import cli as cli_module
-from careprotect.cli import _Progress, _progress, default_as_of, main
+from careprotect.cli import main
+from careprotect.cli import options as cli_options
+from careprotect.cli.options import default_as_of
+from careprotect.cli.output import ProgressDisplay, progress_display
 from careprotect.report import AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS, PLAN_CSV_COLUMNS
 from careprotect.testing import stub_plugin
 from test_contact import monthly, xianning
@@ -423,11 +425,11 @@ def test_audit_in_worker_processes_gives_the_same_report(
 def test_jobs_auto_uses_every_cpu_for_a_big_registry_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert cli_module._jobs("auto", SAMPLE) == 1
-    assert cli_module._jobs(3, SAMPLE) == 3
-    monkeypatch.setattr(cli_module, "AUTO_JOBS_MIN_BYTES", SAMPLE.stat().st_size)
-    assert cli_module._jobs("auto", SAMPLE) == cli_module.usable_cpus() >= 1
-    assert cli_module._jobs("auto", SAMPLE.with_name("missing.jsonl")) == 1
+    assert cli_options.jobs_for("auto", SAMPLE) == 1
+    assert cli_options.jobs_for(3, SAMPLE) == 3
+    monkeypatch.setattr(cli_options, "AUTO_JOBS_MIN_BYTES", SAMPLE.stat().st_size)
+    assert cli_options.jobs_for("auto", SAMPLE) == cli_options.usable_cpus() >= 1
+    assert cli_options.jobs_for("auto", SAMPLE.with_name("missing.jsonl")) == 1
 
 
 def test_audit_exit_status_follows_non_compliance(capsys: pytest.CaptureFixture[str]) -> None:
@@ -457,7 +459,7 @@ def test_audit_defaults_to_the_last_day_of_the_previous_month(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, today: str, as_of: str
 ) -> None:
     """Neither --as-of nor --period: the last day of the month before today."""
-    monkeypatch.setattr("careprotect.cli._today", lambda: dt.date.fromisoformat(today))
+    monkeypatch.setattr("careprotect.cli.commands.today", lambda: dt.date.fromisoformat(today))
     _, doc, _ = audit_json(capsys, str(SAMPLE))
     assert doc["as_of"] == as_of
     assert default_as_of(dt.date.fromisoformat(today)) == dt.date.fromisoformat(as_of)
@@ -866,11 +868,13 @@ def test_plugins_lists_name_version_scope(
 def test_synth_without_the_module_is_a_clear_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An installation without careprotect.synth: exit 2 and one line."""
-    monkeypatch.setitem(sys.modules, "careprotect.synth", None)
+    """An installation without careprotect.testing.synth: exit 2 and one line."""
+    monkeypatch.setitem(sys.modules, "careprotect.testing.synth", None)
     status, out, err = run(capsys, "synth", "--province", "43", "--children", "3")
     assert (status, out) == (2, "")
-    assert err == "careprotect: synth is not available: this careprotect has no careprotect.synth\n"
+    assert err == (
+        "careprotect: synth is not available: this careprotect has no careprotect.testing.synth\n"
+    )
 
 
 def test_synth_writes_a_registry_that_validates(
@@ -878,7 +882,7 @@ def test_synth_writes_a_registry_that_validates(
 ) -> None:
     """synth writes N fictional children; the registry reads back without a rejection and
     the count it reports is the number of records written; the same seed, the same file."""
-    pytest.importorskip("careprotect.synth")
+    pytest.importorskip("careprotect.testing.synth")
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     for target in (first, second):
         status, out, err = run(
@@ -913,11 +917,11 @@ def test_progress_shows_only_on_a_terminal_after_the_delay(
     monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich draws into a StringIO as on a terminal
     for enabled, delay in ((False, 0.0), (True, 60.0)):
         buffer = io.StringIO()
-        with _Progress("audit", "subjects", enabled=enabled, delay=delay, stderr=buffer) as p:
+        with ProgressDisplay("audit", "subjects", enabled=enabled, delay=delay, stderr=buffer) as p:
             p(10)
         assert buffer.getvalue() == ""
     buffer = io.StringIO()
-    with _Progress("audit", "subjects", enabled=True, delay=0.0, stderr=buffer) as p:
+    with ProgressDisplay("audit", "subjects", enabled=True, delay=0.0, stderr=buffer) as p:
         p(10)
     assert "audit" in buffer.getvalue()
     assert "10 subjects" in buffer.getvalue()
@@ -927,10 +931,10 @@ def test_progress_shows_only_on_a_terminal_after_the_delay(
             return True
 
     monkeypatch.setattr(sys, "stderr", Terminal())
-    assert _progress("audit", "subjects", io.StringIO()).enabled
-    assert not _progress("audit", "subjects", Terminal()).enabled
+    assert progress_display("audit", "subjects", io.StringIO()).enabled
+    assert not progress_display("audit", "subjects", Terminal()).enabled
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert not _progress("audit", "subjects", io.StringIO()).enabled
+    assert not progress_display("audit", "subjects", io.StringIO()).enabled
 
 
 def _python(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -428,15 +428,15 @@ def test_a_value_resolving_outside_the_scope_is_reported(
 
 def test_the_checks_just_outside_a_city_are_its_neighbours() -> None:
     """Another province, a sibling of the city, and a village in each."""
-    from careprotect.testing.conformance import _outside_divisions
+    from careprotect.testing._properties import outside_divisions
 
-    assert [str(d) for d in _outside_divisions(Division("4312"))] == [
+    assert [str(d) for d in outside_divisions(Division("4312"))] == [
         "11",
         "110101001001",
         "4301",
         "430101001001",
     ]
-    assert [str(d) for d in _outside_divisions(Division("430101"))] == [
+    assert [str(d) for d in outside_divisions(Division("430101"))] == [
         "11",
         "110101001001",
         "4302",

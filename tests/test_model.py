@@ -54,7 +54,7 @@ from careprotect import (
     WorkerRole,
 )
 from careprotect.model._base import Dated
-from careprotect.testing import _model as strategies
+from careprotect.testing import strategies
 
 D = dt.date
 VILLAGE = Division("430124101201")

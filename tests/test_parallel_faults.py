@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from careprotect import EvaluationError, InvalidValueError, open_registry
 from careprotect.engine import Engine
 from careprotect.report import JsonAuditWriter, run_audit
-from careprotect.synth import write_synthetic
+from careprotect.testing.synth import write_synthetic
 
 if not sys.platform.startswith("linux"):  # pragma: no cover - the project's machines are Linux
     pytest.skip("workers are forked, and found through /proc", allow_module_level=True)

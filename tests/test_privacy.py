@@ -33,8 +33,8 @@ from careprotect import (
     mask_name,
     structure_problems,
 )
-from careprotect.testing import _model as strategies
-from careprotect.testing._model import REASONS
+from careprotect.testing import strategies
+from careprotect.testing.strategies import REASONS
 
 ID_CHARACTERS = "0123456789X"
 

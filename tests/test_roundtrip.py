@@ -25,7 +25,7 @@ from careprotect import (
 )
 from careprotect.io import dumps
 from careprotect.model import Registry
-from careprotect.testing import _model as strategies
+from careprotect.testing import strategies
 
 # One strategy for each model class, keyed by the class name.
 STRATEGIES: dict[str, st.SearchStrategy[Any]] = {

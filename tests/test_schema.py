@@ -591,7 +591,7 @@ def test_a_document_of_hand_built_objects_validates() -> None:
 
 
 def _strategies() -> dict[RecordKind, st.SearchStrategy[Any]]:
-    from careprotect.testing._model import children, division_records, service_points, workers
+    from careprotect.testing.strategies import children, division_records, service_points, workers
 
     return {
         RecordKind.DIVISION: division_records(),

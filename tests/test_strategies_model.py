@@ -1,4 +1,4 @@
-"""Tests of the model strategies in careprotect.testing._model: they honour their arguments
+"""Tests of the model strategies in careprotect.testing.strategies: they honour their arguments
 and give valid, internally consistent objects."""
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from careprotect import (
     Worker,
     WorkerRole,
 )
-from careprotect.testing import _model as m
+from careprotect.testing import strategies as m
+from careprotect.testing._children import birth_range
 from careprotect.testing._codes import divisions
 
 D = dt.date
@@ -104,7 +105,7 @@ def test_children_honour_age_on(data: st.DataObject, day: dt.date, age: int) -> 
 def test_birth_range_is_exact(day: dt.date, age: int) -> None:
     """The birth dates children(age_on=...) draws from are exactly those of the given age: the
     first and last qualify, the days just outside do not."""
-    earliest, latest = m._birth_range(day, age)
+    earliest, latest = birth_range(day, age)
     assert _age(earliest, day) == age
     assert _age(latest, day) == age
     assert _age(earliest - ONE_DAY, day) == age + 1
@@ -122,7 +123,7 @@ def test_birth_range_is_exact(day: dt.date, age: int) -> None:
 )
 def test_birth_range_examples(day: dt.date, age: int, earliest: dt.date, latest: dt.date) -> None:
     """The birth-date range for an age on a day, including a 29 February birth date."""
-    assert m._birth_range(day, age) == (earliest, latest)
+    assert birth_range(day, age) == (earliest, latest)
 
 
 @settings(max_examples=60)

@@ -1,4 +1,4 @@
-"""Tests of careprotect.synth: synthetic registries that are valid, deterministic, streamed,
+"""Tests of careprotect.testing.synth: synthetic registries that are valid, deterministic, streamed,
 realistic in shape and have every kind of gap on purpose (docs/synth.md)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from careprotect.citizen_id import CitizenId
 from careprotect.errors import InvalidValueError
 from careprotect.io import open_registry
-from careprotect.synth import AS_OF, YEAR, synthesize, write_synthetic
+from careprotect.testing.synth import AS_OF, YEAR, synthesize, write_synthetic
 
 Record = dict[str, Any]
 FORM_TOPICS = {"study", "schooling", "daily_life", "mental_health"}

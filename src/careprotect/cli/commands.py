@@ -1,0 +1,458 @@
+"""The ``careprotect`` group and its verbs: what each verb reads, runs and writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import click
+
+from careprotect import report as rp
+from careprotect.cli.options import (
+    DATE,
+    DIVISION,
+    JOBS,
+    MONTH,
+    PERIOD,
+    RANGE,
+    default_as_of,
+    division_check_for,
+    divisions_option,
+    example,
+    format_option,
+    jobs_for,
+    lang_option,
+    load_engine,
+    output_option,
+    plugins_option,
+    resolve_lang,
+    reveal_option,
+    today,
+)
+from careprotect.cli.output import (
+    note,
+    note_warnings,
+    open_output,
+    progress_display,
+    registry_file,
+)
+from careprotect.cli.status import EXIT_ERRORS, EXIT_FOUND, EXIT_OK, CommandError
+from careprotect.divisions import Division
+from careprotect.errors import CareProtectError
+from careprotect.io import RegistryStream, open_registry
+from careprotect.params import STALE_MONTHS
+from careprotect.periods import Period
+from careprotect.report.catalogue import stale_report
+
+if TYPE_CHECKING:
+    from careprotect.engine import Engine
+
+__all__ = ["cli"]
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=example(
+        "careprotect audit examples/sample-registry.jsonl --as-of 2020-06-30",
+        "careprotect audit --help",
+    ),
+)
+@click.version_option(version("careprotect"), prog_name="careprotect")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an error, show its traceback; show the library's log records on stderr.",
+)
+def cli(debug: bool) -> None:
+    """Child protection policy as code: check a registry of child files against the rules
+    of the national baseline and the installed province plugins."""
+
+
+@cli.command(
+    short_help="Judge a registry: the compliance report.",
+    epilog=example(
+        "careprotect audit examples/sample-registry.jsonl --as-of 2020-06-30",
+        "careprotect audit registry.jsonl --period 2020-06 --plugins hunan --format json "
+        "-o audit.json",
+    ),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    help="The day judged: point-in-time rules judge it, periodic rules their latest complete "
+    "period ending by it. Default: the last day of the previous month.",
+)
+@click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    help="Instead of --as-of: a week, month, quarter or year (2020-W23, 2020-06, 2020-Q2, "
+    "2020); periodic rules judge each of their periods whose last day falls in it.",
+)
+@plugins_option
+@format_option(*rp.FORMATS)
+@lang_option
+@divisions_option
+@reveal_option
+@output_option
+@click.option(
+    "-j",
+    "--jobs",
+    type=JOBS,
+    metavar="N|auto",
+    default="auto",
+    show_default=True,
+    help="Processes that read and judge the child files of a JSON Lines registry (Linux). "
+    "'auto': one per usable CPU for a registry of 16 MiB or more, else 1. The report is the "
+    "same whatever the number.",
+)
+def audit(
+    registry: Path,
+    as_of: dt.date | None,
+    period: Period | None,
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
+    divisions: str | None,
+    reveal: bool,
+    output: Path | None,
+    jobs: int | str,
+) -> int:
+    """The compliance report: every compliance rule in scope judged for every division,
+    worker, service point and child of REGISTRY.
+
+    The table opens with a summary (records, subjects, findings by rule and outcome and by
+    township), then lists the non-compliant and missing-input findings grouped by division,
+    each with its message and citations. JSON is one document (its schema is
+    audit-report.schema.json, see docs/cli.md); CSV has one finding per row. Exit status 1
+    when a finding is non-compliant, 0 otherwise.
+    """
+    if as_of is not None and period is not None:
+        raise click.UsageError("give --as-of or --period, not both")
+    if as_of is None and period is None:
+        as_of = default_as_of(today())
+    language = resolve_lang(lang)
+    engine = load_engine(plugins)
+    span = (as_of, as_of) if as_of is not None else (period.start, period.end)  # type: ignore[union-attr]
+    check = division_check_for(divisions, span[0].year, span[1].year)
+    with (
+        registry_file(registry, output) as source,
+        open_registry(source, division_check=check) as stream,
+        open_output(output, csv=fmt == "csv") as out,
+    ):
+        writer: rp.AuditWriter
+        if fmt == "json":
+            writer = rp.JsonAuditWriter(out)
+        elif fmt == "csv":
+            writer = rp.CsvAuditWriter(out)
+        else:
+            writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
+        run = engine.audit(
+            stream, as_of=as_of, period=period, reveal=reveal, jobs=jobs_for(jobs, source)
+        )
+        with progress_display("audit", "subjects", out) as progress:
+            end = rp.run_audit(run, stream, writer, progress)
+    if end.rejections and fmt != "table":
+        note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    note_warnings(end.warnings, fmt)
+    if end.errors:
+        return EXIT_ERRORS
+    return EXIT_FOUND if end.non_compliant else EXIT_OK
+
+
+@cli.command(
+    short_help="List a registry's rejected records and its record counts.",
+    epilog=example("careprotect validate examples/sample-registry.jsonl"),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@lang_option
+@divisions_option
+@click.option("--as-of", type=DATE, default=None, hidden=True)
+def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.date | None) -> int:
+    """Read REGISTRY (a JSON document or JSON Lines): list every rejected record with its
+    number, line or location, path and message, then every warning about an accepted
+    record (a citizen ID that had to be normalised; with --divisions official, a division
+    code not in force this year or a name that is not the official one), then the record
+    counts, in all and by kind. Exit status 1 when a record was rejected, 0 otherwise:
+    warnings do not change it."""
+    if as_of is not None:
+        note("validate no longer uses --as-of; it is ignored")
+    year = today().year
+    check = division_check_for(divisions, year, year)
+    with registry_file(registry) as source, open_registry(source, division_check=check) as stream:
+        for _ in stream.children(defer_contacts=True):  # contacts checked, never built
+            pass
+        with open_output(None) as out:
+            rp.write_validation(
+                stream.rejections,
+                stream.counts,
+                out,
+                lang=resolve_lang(lang),
+                warnings=stream.warnings,
+            )
+        return EXIT_FOUND if stream.rejections else EXIT_OK
+
+
+@cli.command(
+    short_help="The money due per subject and month, with totals.",
+    epilog=example(
+        "careprotect entitlements examples/sample-registry.jsonl --period 2020-01..2020-12",
+        "careprotect entitlements registry.jsonl --period 2018-Q1 --format csv -o amounts.csv",
+    ),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@click.option(
+    "--period",
+    "period_range",
+    type=RANGE,
+    required=True,
+    help="Months, quarters or years: FIRST..LAST (2018-01..2018-12) or one period (2018).",
+)
+@plugins_option
+@format_option(*rp.FORMATS)
+@lang_option
+@divisions_option
+@reveal_option
+@output_option
+def entitlements(
+    registry: Path,
+    period_range: tuple[Period, Period],
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
+    divisions: str | None,
+    reveal: bool,
+    output: Path | None,
+) -> int:
+    """The money due: per subject (child, worker, service point) and month, the amount under
+    each entitlement rule in scope and the parameter that set it, or why it cannot be
+    computed; then totals by county, by paying level and by rule.
+
+    The range is read as the fewest months, quarters and years that cover it, one pass over
+    the registry each (2018-01..2018-12 is one pass).
+    """
+    first, last = period_range
+    language = resolve_lang(lang)
+    engine = load_engine(plugins)
+    check = division_check_for(divisions, first.start.year, last.end.year)
+    with registry_file(registry, output) as source:
+        opened = [open_registry(source, division_check=check)]
+
+        def open_stream() -> RegistryStream:
+            return opened.pop() if opened else open_registry(source)
+
+        end = _entitlements(opened, open_stream, engine, first, last, fmt, language, reveal, output)
+    if end.rejections and fmt != "table":
+        note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
+    note_warnings(end.warnings, fmt)
+    return EXIT_ERRORS if end.errors else EXIT_OK
+
+
+def _entitlements(
+    opened: list[RegistryStream],
+    open_stream: Callable[[], RegistryStream],
+    engine: Engine,
+    first: Period,
+    last: Period,
+    fmt: str,
+    language: rp.Lang,
+    reveal: bool,
+    output: Path | None,
+) -> rp.EntitlementsEnd:
+    """Write the entitlements report; ``opened`` holds the stream already open."""
+    reference = opened[0].reference
+    try:
+        with open_output(output, csv=fmt == "csv") as out:
+            writer: rp.EntitlementsWriter
+            if fmt == "json":
+                writer = rp.JsonEntitlementsWriter(out)
+            elif fmt == "csv":
+                writer = rp.CsvEntitlementsWriter(out)
+            else:
+                writer = rp.TableEntitlementsWriter(out, lang=language, reference=reference)
+            with progress_display("entitlements", "amounts", out) as progress:
+                end = rp.run_entitlements(
+                    engine, open_stream, first, last, writer, reveal=reveal, progress=progress
+                )
+    finally:
+        for stream in opened:
+            stream.close()
+    return end
+
+
+@cli.command(
+    short_help="Each worker's children due a contact in a month.",
+    epilog=example(
+        "careprotect plan examples/sample-registry.jsonl --month 2020-07",
+        "careprotect plan registry.jsonl --month 2020-07 --plugins hubei --format csv -o plan.csv",
+    ),
+)
+@click.argument("registry", type=click.Path(path_type=Path))
+@click.option("--month", type=MONTH, required=True, help="The month planned, such as 2020-07.")
+@plugins_option
+@format_option(*rp.FORMATS)
+@lang_option
+@divisions_option
+@reveal_option
+@output_option
+def plan(
+    registry: Path,
+    month: Period,
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
+    divisions: str | None,
+    reveal: bool,
+    output: Path | None,
+) -> int:
+    """Contacts due in MONTH: for each worker, the children due a contact under the contact
+    rules in scope, how many contacts are still due and the last contact date, in the order
+    of the worker's villages; children with no responsible worker come last."""
+    language = resolve_lang(lang)
+    engine = load_engine(plugins)
+    check = division_check_for(divisions, month.start.year, month.end.year)
+    with (
+        registry_file(registry, output) as source,
+        open_registry(source, division_check=check) as stream,
+        open_output(output, csv=fmt == "csv") as out,
+    ):
+        end = rp.write_plan(
+            engine.plan(stream, month, reveal=reveal),
+            out,
+            month=month,
+            plugins=engine.plugins,
+            stream=stream,
+            fmt=cast(rp.Format, fmt),
+            lang=language,
+            rules=rp.plan_rule_states(engine, month),
+        )
+        note_warnings(stream.warnings, fmt)
+    return EXIT_ERRORS if end.errors else EXIT_OK
+
+
+@cli.command(
+    short_help="The catalogue of categories and rules.",
+    epilog=example("careprotect rules", "careprotect rules --plugins hunan --lang zh"),
+)
+@plugins_option
+@format_option("table", "json")
+@lang_option
+def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
+    """The catalogue: every category and rule loaded, with its kind, subject, scope, plugin
+    and sources."""
+    engine = load_engine(plugins)
+    with open_output(None) as out:
+        rp.write_catalogue("rules", rp.rules_report(engine), out, fmt=fmt, lang=resolve_lang(lang))
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="The parameters in force for a division on a day.",
+    epilog=example(
+        "careprotect parameters --division 433122 --at 2020-06-30",
+        "careprotect parameters --plugins hunan --format json",
+        "careprotect parameters --stale --months 24",
+    ),
+)
+@click.option(
+    "--division",
+    type=DIVISION,
+    default=None,
+    help="The division the values are resolved for. Default: the whole country.",
+)
+@click.option("--at", type=DATE, default=None, help="The day. Default: today.")
+@click.option(
+    "--stale",
+    is_flag=True,
+    help=(
+        "List instead the values in force (at every scope, or at the scopes containing "
+        "--division) whose newest value is older than --months, or that rest on an assumed "
+        "citation."
+    ),
+)
+@click.option(
+    "--months",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"With --stale: how old a value may be, in months. Default: {STALE_MONTHS}.",
+)
+@plugins_option
+@format_option("table", "json")
+@lang_option
+def parameters(
+    division: Division | None,
+    at: dt.date | None,
+    stale: bool,
+    months: int | None,
+    plugins: str | None,
+    fmt: str,
+    lang: str | None,
+) -> int:
+    """The parameters in force for a division on a day: each declared parameter with its
+    value, unit, effective date, scope, plugin, citation and the citation's status
+    (confirmed, reported or assumed), or that none is in force. With --stale, the values in
+    force that may be out of date."""
+    if months is not None and not stale:
+        raise click.UsageError("--months needs --stale")
+    engine = load_engine(plugins)
+    day = at or today()
+    if stale:
+        report = stale_report(engine, division, day, STALE_MONTHS if months is None else months)
+    else:
+        report = rp.parameters_report(engine, division, day)
+    with open_output(None) as out:
+        kind = "stale" if stale else "parameters"
+        rp.write_catalogue(kind, report, out, fmt=fmt, lang=resolve_lang(lang))
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="The plugins loaded, with scope and version.",
+    epilog=example("careprotect plugins", "careprotect plugins --format json"),
+)
+@plugins_option
+@format_option("table", "json")
+@lang_option
+def plugins(plugins: str | None, fmt: str, lang: str | None) -> int:
+    """The plugins loaded: name, version, scope and title, the national baseline first."""
+    engine = load_engine(plugins)
+    with open_output(None) as out:
+        rp.write_catalogue(
+            "plugins", rp.plugins_report(engine), out, fmt=fmt, lang=resolve_lang(lang)
+        )
+    return EXIT_OK
+
+
+@cli.command(
+    short_help="Write a synthetic registry of fictional children.",
+    epilog=example("careprotect synth --province 43 --children 1000 --seed 1 -o synthetic.jsonl"),
+)
+@click.option("--province", required=True, metavar="CODE", help="A province code, such as 43.")
+@click.option("--children", type=click.IntRange(min=0), required=True, help="How many child files.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The random seed.")
+@output_option
+def synth(province: str, children: int, seed: int, output: Path | None) -> int:
+    """Write a synthetic registry (JSON Lines) of fictional children in a province, for
+    trials and benchmarks. The same seed gives the same registry."""
+    try:
+        module = importlib.import_module("careprotect.testing.synth")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("careprotect.testing.synth", "careprotect.testing", "careprotect"):
+            raise
+        raise CommandError(
+            "synth is not available: this careprotect has no careprotect.testing.synth"
+        ) from None
+    write_synthetic = cast(Callable[..., int], module.write_synthetic)
+    try:
+        with open_output(output) as out:
+            written = write_synthetic(out, province=province, children=children, seed=seed)
+    except (CareProtectError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    note(f"wrote {written} records to {output if output is not None else 'stdout'}")
+    return EXIT_OK

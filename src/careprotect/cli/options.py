@@ -1,0 +1,293 @@
+"""The command line's options: their types (dates, periods, ranges, divisions, jobs), the
+options several verbs share, and what an option's value resolves to (the engine, the number
+of processes, the language, the check of division records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from careprotect import report as rp
+from careprotect.divisions import Division
+from careprotect.errors import InvalidValueError
+from careprotect.io import DivisionCheck
+from careprotect.periods import Period, PeriodKind, parse_period_range
+
+if TYPE_CHECKING:
+    from careprotect.engine import Engine
+
+__all__ = [
+    "AUTO_JOBS_MIN_BYTES",
+    "DATE",
+    "DIVISION",
+    "EARLIEST",
+    "JOBS",
+    "LATEST",
+    "MAX_RANGE_YEARS",
+    "MONTH",
+    "PERIOD",
+    "RANGE",
+    "Decorator",
+    "default_as_of",
+    "division_check_for",
+    "divisions_option",
+    "example",
+    "format_option",
+    "jobs_for",
+    "lang_option",
+    "load_engine",
+    "output_option",
+    "plugins_option",
+    "resolve_lang",
+    "reveal_option",
+    "today",
+    "usable_cpus",
+]
+
+EARLIEST = dt.date(1949, 10, 1)
+"""The first day a date or period given on the command line may reach: the founding of the
+People's Republic, before any rule careprotect encodes."""
+LATEST = dt.date(2100, 12, 31)
+"""The last day a date or period given on the command line may reach."""
+MAX_RANGE_YEARS = 50
+"""The longest ``entitlements --period`` range, in years: longer than any child's claim
+(birth to 18) many times over, short enough that a typo cannot write gigabytes."""
+
+
+def _in_range(day: dt.date, what: str, value: object) -> str | None:
+    """Why ``day`` (from option text ``value``) is outside the range a command-line date or
+    period may reach, or None."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{what} must lie between {EARLIEST} and {LATEST} (got {value!r})"
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def default_as_of(today: dt.date) -> dt.date:
+    """The audit's default day: the last day of the month before ``today``, so that a
+    monthly audit judges the latest complete month."""
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+# -- option types ------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]
+else:  # click before 8.4 has no type parameters
+    _ParamType = click.ParamType
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _DateType(_ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            day = dt.date.fromisoformat(value) if _DATE_RE.fullmatch(value) else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.fail(f"must be a date YYYY-MM-DD (got {value!r})", param, ctx)
+        problem = _in_range(day, "the date", value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return day
+
+
+class _PeriodType(_ParamType):
+    def __init__(self, name: str, kind: PeriodKind | None = None) -> None:
+        self.name = name
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Period):
+            return value
+        try:
+            period = Period.parse(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+        if self.kind is not None and period.kind is not self.kind:
+            self.fail(f"must be a {self.kind.value} such as 2020-07 (got {value!r})", param, ctx)
+        problem = _in_range(period.start, "the period", value) or _in_range(
+            period.end, "the period", value
+        )
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return period
+
+
+class _RangeType(_ParamType):
+    name = "FIRST..LAST"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        try:
+            first, last = parse_period_range(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+        if first.kind is PeriodKind.WEEK:
+            self.fail(f"must be months, quarters or years (got {value!r})", param, ctx)
+        problem = _in_range(first.start, "the range", value) or _in_range(
+            last.end, "the range", value
+        )
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        if last.end.year - first.start.year >= MAX_RANGE_YEARS:
+            self.fail(f"must span at most {MAX_RANGE_YEARS} years (got {value!r})", param, ctx)
+        return first, last
+
+
+class _DivisionType(_ParamType):
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Division):
+            return value
+        try:
+            return Division(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+
+
+class _JobsType(_ParamType):
+    name = "N|auto"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int) or value == "auto":
+            return value
+        if isinstance(value, str) and value.isdecimal() and int(value) >= 1:
+            return int(value)
+        self.fail(f"must be a whole number of at least 1, or 'auto' (got {value!r})", param, ctx)
+
+
+DATE = _DateType()
+PERIOD = _PeriodType("PERIOD")
+MONTH = _PeriodType("MONTH", PeriodKind.MONTH)
+RANGE = _RangeType()
+DIVISION = _DivisionType()
+JOBS = _JobsType()
+
+AUTO_JOBS_MIN_BYTES = 16 << 20
+"""``--jobs auto`` uses worker processes for a registry at least this big (16 MiB, some
+4 000 child files with a year of contacts); below it, starting them costs more than they save."""
+
+
+# -- shared options ----------------------------------------------------------------------------
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+plugins_option: Decorator = click.option(
+    "--plugins",
+    metavar="NAMES",
+    default=None,
+    help="Comma-separated names of installed plugins to load besides the built-in national "
+    "baseline ('national' alone loads only the baseline). Default: every installed plugin.",
+)
+lang_option: Decorator = click.option(
+    "--lang",
+    type=click.Choice(rp.LANGS),
+    default=None,
+    help="Language of tables and messages. Default: from LC_ALL, LC_MESSAGES or LANG "
+    "(zh... gives Chinese), else English.",
+)
+output_option: Decorator = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the result to FILE (replaced only once complete) instead of stdout.",
+)
+divisions_option: Decorator = click.option(
+    "--divisions",
+    type=click.Choice(["official"]),
+    default=None,
+    help="'official': check the registry's division records against the official table "
+    "shipped with careprotect (GB/T 2260 codes 1980-2025 with their years, township codes "
+    "and names of 2025-12-31) for the dates read, and report codes that did not exist then "
+    "and names that differ from the official name as warnings. Warnings never reject a "
+    "record and do not change the exit status.",
+)
+reveal_option: Decorator = click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show names and ID numbers unmasked. Reports then hold sensitive personal data.",
+)
+
+
+def format_option(*choices: str) -> Decorator:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def example(*lines: str) -> str:
+    """A help epilog whose example lines click does not rewrap."""
+    return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def jobs_for(jobs: int | str, registry: Path) -> int:
+    """The worker processes for ``--jobs``: 'auto' is every usable CPU for a big registry
+    (see AUTO_JOBS_MIN_BYTES), else one."""
+    if isinstance(jobs, int):
+        return jobs
+    try:
+        big = registry.stat().st_size >= AUTO_JOBS_MIN_BYTES
+    except OSError:  # open_registry reports it
+        big = False
+    return usable_cpus() if big else 1
+
+
+def load_engine(names: str | None) -> Engine:
+    from careprotect.engine import Engine
+
+    if names is None:
+        return Engine.from_entry_points()
+    allow = [n for n in (s.strip() for s in names.split(",")) if n and n != "national"]
+    return Engine.from_entry_points(allow)
+
+
+def division_check_for(divisions: str | None, first: int, last: int) -> DivisionCheck | None:
+    """The check of division records that ``--divisions`` asks for, over the years
+    ``first`` to ``last``; None without the option."""
+    if divisions is None:
+        return None
+    from careprotect.division_table import division_check
+
+    return division_check(range(first, last + 1))
+
+
+def resolve_lang(lang: str | None) -> rp.Lang:
+    if lang == "zh":
+        return "zh"
+    if lang == "en":
+        return "en"
+    return rp.language_from_env(os.environ)

@@ -1,0 +1,373 @@
+"""Strategies for the facts of a child's file: parent situations, guardianships, residences,
+hardships, contacts, agreements and the others."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from careprotect.enums import (
+    AgreementKind,
+    ContactMode,
+    DisabilityKind,
+    DisqualificationKind,
+    HardshipKind,
+    NoticeRecipient,
+    Parent,
+    ParentSituationKind,
+    ReferralTarget,
+    Relation,
+    ReportConcern,
+    ResidenceKind,
+    Topic,
+)
+from careprotect.model import (
+    Agreement,
+    Contact,
+    Disability,
+    Disqualification,
+    Enrolment,
+    EntrustmentNotice,
+    Guardianship,
+    Hardship,
+    Pairing,
+    ParentContact,
+    ParentSituation,
+    Referral,
+    Report,
+    Residence,
+)
+from careprotect.model.child import DEPRIVATIONS
+from careprotect.testing._pieces import (
+    DEFAULT_MAX_DATE,
+    DEFAULT_MIN_DATE,
+    PROGRAMMES,
+    REASONS,
+    SCHEMES,
+    check_dates,
+    check_ids,
+    dates_between,
+    draw_end_after,
+    draw_span,
+    names,
+    optional_ref_strategy,
+    ref_strategy,
+)
+
+__all__ = [
+    "agreements",
+    "contacts",
+    "disabilities",
+    "disqualifications",
+    "enrolments",
+    "entrustment_notices",
+    "guardianships",
+    "hardships",
+    "pairings",
+    "parent_contacts",
+    "parent_situations",
+    "referrals",
+    "reports",
+    "residences",
+]
+
+# -- facts of a child's file -----------------------------------------------------------------
+
+
+def disabilities(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[Disability]:
+    """Certified disabilities: any kind, grade 1 to 4, certified on a day in range or unknown."""
+    check_dates(min_date, max_date)
+    return st.builds(
+        Disability,
+        kind=st.sampled_from(DisabilityKind),
+        grade=st.integers(1, 4),
+        certified_on=st.none() | dates_between(min_date, max_date),
+    )
+
+
+@st.composite
+def parent_situations_in(
+    draw: st.DrawFn,
+    parent: Parent | None,
+    kind: ParentSituationKind | None,
+    min_date: dt.date,
+    max_date: dt.date,
+) -> ParentSituation:
+    start, end = draw(draw_span(min_date, max_date))
+    kind = kind if kind is not None else draw(st.sampled_from(ParentSituationKind))
+    # A term only for a deprivation of liberty, a disability only when severely disabled.
+    term = draw(st.none() | st.integers(1, 240)) if kind in DEPRIVATIONS else None
+    disability = (
+        draw(st.none() | disabilities(min_date, max_date))
+        if kind is ParentSituationKind.SEVERELY_DISABLED
+        else None
+    )
+    return ParentSituation(
+        parent=parent if parent is not None else draw(st.sampled_from(Parent)),
+        kind=kind,
+        start=start,
+        end=end,
+        term_months=term,
+        disability=disability,
+    )
+
+
+def parent_situations(
+    parent: Parent | None = None,
+    kind: ParentSituationKind | None = None,
+    min_date: dt.date = DEFAULT_MIN_DATE,
+    max_date: dt.date = DEFAULT_MAX_DATE,
+) -> st.SearchStrategy[ParentSituation]:
+    """A parent's situations, of ``parent`` and ``kind`` when given (else any)."""
+    check_dates(min_date, max_date)
+    if parent is not None and not isinstance(parent, Parent):
+        raise InvalidArgument(f"parent must be a Parent or None (got {parent!r})")
+    if kind is not None and not isinstance(kind, ParentSituationKind):
+        raise InvalidArgument(f"kind must be a ParentSituationKind or None (got {kind!r})")
+    return parent_situations_in(parent, kind, min_date, max_date)
+
+
+@st.composite
+def _disqualifications(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Disqualification:
+    start, end = draw(draw_span(min_date, max_date))
+    return Disqualification(kind=draw(st.sampled_from(DisqualificationKind)), start=start, end=end)
+
+
+def disqualifications(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[Disqualification]:
+    """An entrusted carer's disqualifying facts (Minors Protection Law Art. 22): any kind,
+    dated within ``[min_date, max_date]``, open or ended."""
+    check_dates(min_date, max_date)
+    return _disqualifications(min_date, max_date)
+
+
+@st.composite
+def guardianships_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Guardianship:
+    start, end = draw(draw_span(min_date, max_date))
+    entrusted = draw(st.booleans())
+    signed = draw(st.none() | dates_between(start, max(max_date, start))) if entrusted else None
+    barred: tuple[Disqualification, ...] = ()
+    if entrusted:
+        barred = tuple(draw(st.lists(_disqualifications(min_date, max_date), max_size=2)))
+    return Guardianship(
+        guardian=draw(names()),
+        relation=draw(st.sampled_from(Relation)),
+        start=start,
+        end=end,
+        entrusted=entrusted,
+        confirmation_signed_on=signed,
+        disqualifications=barred,
+    )
+
+
+def guardianships(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[Guardianship]:
+    """Guardianships; an entrusted one sometimes has its confirmation signed on or after its
+    start, and sometimes up to two disqualifications of its carer (dated within the range);
+    a guardianship that is not entrusted has neither."""
+    check_dates(min_date, max_date)
+    return guardianships_in(min_date, max_date)
+
+
+def parent_contacts(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[ParentContact]:
+    """Contacts of a parent with the child and the entrusted carer, on a day in range."""
+    check_dates(min_date, max_date)
+    return st.builds(
+        ParentContact, date=dates_between(min_date, max_date), parent=st.sampled_from(Parent)
+    )
+
+
+def entrustment_notices(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[EntrustmentNotice]:
+    """Written notices of entrusted care to the school or the committee, on a day in range."""
+    check_dates(min_date, max_date)
+    return st.builds(
+        EntrustmentNotice,
+        date=dates_between(min_date, max_date),
+        recipient=st.sampled_from(NoticeRecipient),
+    )
+
+
+@st.composite
+def residences_in(
+    draw: st.DrawFn,
+    kind: ResidenceKind | None,
+    institutions: st.SearchStrategy[str] | None,
+    min_date: dt.date,
+    max_date: dt.date,
+) -> Residence:
+    if kind is None:
+        kind = (
+            ResidenceKind.FAMILY if institutions is None else draw(st.sampled_from(ResidenceKind))
+        )
+    start, end = draw(draw_span(min_date, max_date))
+    institution = None
+    if kind is ResidenceKind.INSTITUTION:
+        assert institutions is not None  # refused by residences(), never drawn by children()
+        institution = draw(institutions)
+    return Residence(kind=kind, start=start, end=end, institution=institution)
+
+
+def residences(
+    kind: ResidenceKind | None = None,
+    service_point_ids: Sequence[str] | None = None,
+    min_date: dt.date = DEFAULT_MIN_DATE,
+    max_date: dt.date = DEFAULT_MAX_DATE,
+) -> st.SearchStrategy[Residence]:
+    """Residences of ``kind`` (any if None): an institutional residence names an institution
+    from ``service_point_ids``, a family residence names none. With ``service_point_ids=()``
+    every residence is with a family."""
+    check_dates(min_date, max_date)
+    ids = check_ids("service_point_ids", service_point_ids)
+    if kind is not None and not isinstance(kind, ResidenceKind):
+        raise InvalidArgument(f"kind must be a ResidenceKind or None (got {kind!r})")
+    institutions = ref_strategy(ids, "P")
+    if kind is ResidenceKind.INSTITUTION and institutions is None:
+        raise InvalidArgument("an institutional residence needs a service point id")
+    return residences_in(kind, institutions, min_date, max_date)
+
+
+@st.composite
+def hardships_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Hardship:
+    start, end = draw(draw_span(min_date, max_date))
+    return Hardship(kind=draw(st.sampled_from(HardshipKind)), start=start, end=end)
+
+
+def hardships(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[Hardship]:
+    """Family-poverty hardships of any kind."""
+    check_dates(min_date, max_date)
+    return hardships_in(min_date, max_date)
+
+
+@st.composite
+def enrolments_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Enrolment:
+    start, end = draw(draw_span(min_date, max_date))
+    return Enrolment(programme=draw(st.sampled_from(PROGRAMMES)), start=start, end=end)
+
+
+def enrolments(
+    min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
+) -> st.SearchStrategy[Enrolment]:
+    """Enrolments in made-up programmes (``1+N``, ...)."""
+    check_dates(min_date, max_date)
+    return enrolments_in(min_date, max_date)
+
+
+@st.composite
+def pairings_in(
+    draw: st.DrawFn, workers: st.SearchStrategy[str], min_date: dt.date, max_date: dt.date
+) -> Pairing:
+    start, end = draw(draw_span(min_date, max_date))
+    return Pairing(
+        worker=draw(workers), scheme=draw(st.sampled_from(SCHEMES)), start=start, end=end
+    )
+
+
+def pairings(
+    worker_ids: Sequence[str] | None = None,
+    min_date: dt.date = DEFAULT_MIN_DATE,
+    max_date: dt.date = DEFAULT_MAX_DATE,
+) -> st.SearchStrategy[Pairing]:
+    """Pairings with a worker from ``worker_ids`` (made-up ids if None; must not be empty)."""
+    check_dates(min_date, max_date)
+    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
+    if workers is None:
+        raise InvalidArgument("a pairing needs a worker: worker_ids must not be empty")
+    return pairings_in(workers, min_date, max_date)
+
+
+def contacts(
+    worker_ids: Sequence[str] | None = None,
+    min_date: dt.date = DEFAULT_MIN_DATE,
+    max_date: dt.date = DEFAULT_MAX_DATE,
+) -> st.SearchStrategy[Contact]:
+    """Contacts by a worker from ``worker_ids`` (made-up ids if None; must not be empty), on a
+    day in range, in any mode, covering any set of topics."""
+    check_dates(min_date, max_date)
+    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
+    if workers is None:
+        raise InvalidArgument("a contact needs a worker: worker_ids must not be empty")
+    return st.builds(
+        Contact,
+        date=dates_between(min_date, max_date),
+        worker=workers,
+        mode=st.sampled_from(ContactMode),
+        topics=st.frozensets(st.sampled_from(Topic)),
+    )
+
+
+@st.composite
+def agreements_in(
+    draw: st.DrawFn, points: st.SearchStrategy[str] | None, min_date: dt.date, max_date: dt.date
+) -> Agreement:
+    kind = draw(st.sampled_from(AgreementKind))
+    signed_on = draw(dates_between(min_date, max_date))
+    point = None
+    if kind is AgreementKind.SERVICE_AGREEMENT and points is not None:
+        point = draw(points)
+    return Agreement(
+        kind=kind,
+        signed_on=signed_on,
+        service_point=point,
+        end=draw(draw_end_after(signed_on, max_date)),
+    )
+
+
+def agreements(
+    service_point_ids: Sequence[str] | None = None,
+    min_date: dt.date = DEFAULT_MIN_DATE,
+    max_date: dt.date = DEFAULT_MAX_DATE,
+) -> st.SearchStrategy[Agreement]:
+    """Agreements on a child's file; a service agreement names a point from
+    ``service_point_ids`` (none when it is empty), a confirmation names none. An ``end``,
+    when there is one, is after the signing day."""
+    check_dates(min_date, max_date)
+    points = ref_strategy(check_ids("service_point_ids", service_point_ids), "P")
+    return agreements_in(points, min_date, max_date)
+
+
+def reports(
+    worker_ids: Sequence[str] | None = None,
+    min_date: dt.date = DEFAULT_MIN_DATE,
+    max_date: dt.date = DEFAULT_MAX_DATE,
+) -> st.SearchStrategy[Report]:
+    """Reports, by a worker from ``worker_ids`` or by an unrecorded reporter."""
+    check_dates(min_date, max_date)
+    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
+    return st.builds(
+        Report,
+        date=dates_between(min_date, max_date),
+        concern=st.sampled_from(ReportConcern),
+        to=st.sampled_from(ReferralTarget),
+        worker=optional_ref_strategy(workers),
+    )
+
+
+def referrals(
+    worker_ids: Sequence[str] | None = None,
+    min_date: dt.date = DEFAULT_MIN_DATE,
+    max_date: dt.date = DEFAULT_MAX_DATE,
+) -> st.SearchStrategy[Referral]:
+    """Referrals, by a worker from ``worker_ids`` or unrecorded, with a reason from
+    :data:`REASONS` or none."""
+    check_dates(min_date, max_date)
+    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
+    return st.builds(
+        Referral,
+        date=dates_between(min_date, max_date),
+        target=st.sampled_from(ReferralTarget),
+        worker=optional_ref_strategy(workers),
+        reason=st.none() | st.sampled_from(REASONS),
+    )
