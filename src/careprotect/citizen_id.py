@@ -33,7 +33,14 @@ from careprotect.enums import Sex
 from careprotect.errors import InvalidCitizenIdError
 from careprotect.masking import mask_id_number
 
-__all__ = ["ADDRESS_PREFIXES", "CitizenId", "check_character", "normalisation_note"]
+__all__ = [
+    "ADDRESS_PREFIXES",
+    "EARLIEST_BIRTH_YEAR",
+    "CitizenId",
+    "check_character",
+    "checking_day",
+    "normalisation_note",
+]
 
 ADDRESS_PREFIXES: frozenset[str] = frozenset(PROVINCE_CODES) | {"83"}
 """The first two address digits a number may have: a province code of GB/T 2260, or 83 (the
@@ -41,7 +48,10 @@ residence permits of Taiwan residents, which use the same format)."""
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
-_EARLIEST_BIRTH_YEAR = 1900
+EARLIEST_BIRTH_YEAR = 1900
+"""The earliest year of birth a number may encode."""
+_EARLIEST_BIRTH_YEAR = EARLIEST_BIRTH_YEAR  # the old private name, until careprotect.testing moves
+_EARLIEST_STAMP = f"{EARLIEST_BIRTH_YEAR}0101"
 _ZEROS_SUM = 48 * sum(_WEIGHTS)
 
 
@@ -49,9 +59,42 @@ def _is_digits(text: str) -> bool:
     return text.isdigit() and text.isascii()
 
 
-def _today() -> datetime.date:
-    """The day a number is checked on when no day is given (a seam for tests)."""
+def checking_day() -> datetime.date:
+    """The day a number is checked on when no day is given: today. A birth date after it is
+    refused (:meth:`CitizenId.parse` takes another day)."""
     return datetime.date.today()
+
+
+_today = checking_day  # the old private name, until careprotect.testing moves to checking_day
+
+# The birth-date digits read lately, ``YYYYMMDD``, and the day each is (None when it is no
+# real day): the children of a registry share a few thousand birth dates.
+_DAYS: dict[str, datetime.date | None] = {}
+_STAMPS: dict[datetime.date, str] = {}
+
+
+def _day(stamp: str) -> datetime.date | None:
+    """The day the eight ASCII digits ``stamp`` are (``YYYYMMDD``), or None."""
+    if stamp in _DAYS:
+        return _DAYS[stamp]
+    try:
+        day: datetime.date | None = datetime.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:]))
+    except ValueError:
+        day = None
+    if len(_DAYS) >= 1 << 15:
+        _DAYS.clear()
+    _DAYS[stamp] = day
+    return day
+
+
+def _stamp(day: datetime.date) -> str:
+    """``day`` as ``YYYYMMDD``."""
+    stamp = _STAMPS.get(day)
+    if stamp is None:
+        if len(_STAMPS) >= 64:
+            _STAMPS.clear()
+        stamp = _STAMPS[day] = f"{day:%Y%m%d}"
+    return stamp
 
 
 def _normal_text(value: str) -> str:
@@ -137,19 +180,17 @@ def _normalise(value: str, today: datetime.date | None = None) -> str:
         value = first17 + "X"
     elif not ("0" <= last <= "9" or last == "X"):
         raise InvalidCitizenIdError(f"must end in a digit 0-9 or X (got {mask_id_number(value)!r})")
-    year = int(value[6:10])
-    try:
-        datetime.date(year, int(value[10:12]), int(value[12:14]))
-    except ValueError:
+    stamp = value[6:14]
+    if _day(stamp) is None:
         raise InvalidCitizenIdError(
             f"has birth-date digits that are not a date (got {mask_id_number(value)!r})"
-        ) from None
-    if year < _EARLIEST_BIRTH_YEAR:
-        raise InvalidCitizenIdError(
-            f"has a birth date before {_EARLIEST_BIRTH_YEAR} (got {mask_id_number(value)!r})"
         )
-    day = _today() if today is None else today
-    if value[6:14] > f"{day:%Y%m%d}":
+    if stamp < _EARLIEST_STAMP:
+        raise InvalidCitizenIdError(
+            f"has a birth date before {EARLIEST_BIRTH_YEAR} (got {mask_id_number(value)!r})"
+        )
+    day = checking_day() if today is None else today
+    if stamp > _stamp(day):
         raise InvalidCitizenIdError(
             f"has a birth date after the day it is checked on, {day.isoformat()}"
             f" (got {mask_id_number(value)!r})"
@@ -212,9 +253,9 @@ class CitizenId:
             raise InvalidCitizenIdError(
                 f"birth date must be a datetime.date (got {type(birth_date).__name__})"
             )
-        if birth_date.year < _EARLIEST_BIRTH_YEAR:
+        if birth_date.year < EARLIEST_BIRTH_YEAR:
             raise InvalidCitizenIdError(
-                f"birth date must be on or after {_EARLIEST_BIRTH_YEAR}-01-01"
+                f"birth date must be on or after {EARLIEST_BIRTH_YEAR}-01-01"
             )
         if isinstance(sequence, bool) or not isinstance(sequence, int) or not 0 <= sequence <= 999:
             raise InvalidCitizenIdError(f"sequence must be an int from 0 to 999 (got {sequence!r})")
@@ -229,8 +270,9 @@ class CitizenId:
     @property
     def birth_date(self) -> datetime.date:
         """The date of birth encoded in digits 7-14."""
-        value = self._value
-        return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        day = _day(self._value[6:14])
+        assert day is not None  # a valid number's digits are a real day
+        return day
 
     @property
     def sequence(self) -> str:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import types
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
@@ -14,8 +13,6 @@ from careprotect.masking import scrub
 
 __all__ = [
     "Dated",
-    "Deferred",
-    "defer_field",
     "end_after_signing",
     "end_after_start",
     "non_empty",
@@ -101,44 +98,3 @@ def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
     """Validator for areas, counts and amounts: zero or more, when given."""
     if value is not None and value < 0:
         raise InvalidValueError(f"must not be negative (got {value})", field=attribute.name)
-
-
-@attrs.frozen
-class Deferred:
-    """A field's value that has been checked but not built yet: ``build(source)`` builds it.
-    Only the reader's fast path makes these, for a field installed with :func:`defer_field`.
-    """
-
-    build: Callable[[Any], Any]
-    source: Any = attrs.field(repr=False)
-
-
-class _DeferredSlot:
-    """A slot that may hold a :class:`Deferred` value, built and kept the first time the
-    field is read. Every reader of the field (attrs' ``__eq__``, ``__hash__``, ``__repr__``,
-    ``__getstate__``, ``evolve``, cattrs) reads it by name, so none sees the Deferred."""
-
-    __slots__ = ("_slot",)
-
-    def __init__(self, slot: Any) -> None:
-        self._slot: Final = slot
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        value = self._slot.__get__(instance, owner)
-        if value.__class__ is Deferred:
-            value = value.build(value.source)
-            self._slot.__set__(instance, value)
-        return value
-
-    def __set__(self, instance: Any, value: Any) -> None:
-        self._slot.__set__(instance, value)
-
-
-def defer_field(cls: type, name: str) -> None:
-    """Let the slotted attrs class ``cls`` hold a :class:`Deferred` value in field ``name``."""
-    slot = cls.__dict__[name]
-    if not isinstance(slot, types.MemberDescriptorType):
-        raise TypeError(f"{cls.__name__}.{name} is not a slot")
-    setattr(cls, name, _DeferredSlot(slot))

@@ -35,13 +35,13 @@ from careprotect.errors import InvalidValueError
 from careprotect.masking import mask_if_id_number, mask_name
 from careprotect.model._base import (
     Dated,
-    defer_field,
     end_after_signing,
     end_after_start,
     non_empty,
     non_empty_if_given,
     redacted,
 )
+from careprotect.model.references import refers_to
 
 __all__ = [
     "DEPRIVATIONS",
@@ -201,7 +201,9 @@ class Residence(Dated):
     kind: ResidenceKind
     start: dt.date
     end: dt.date | None = attrs.field(default=None, validator=end_after_start)
-    institution: str | None = attrs.field(default=None, validator=_institution_named)
+    institution: str | None = attrs.field(
+        default=None, validator=_institution_named, metadata=refers_to("service_point")
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -218,7 +220,7 @@ class Pairing(Dated):
     """A pairing with a volunteer or party member (``worker``, a worker id), under a scheme a
     plugin defines, such as Xianning's "1+1"."""
 
-    worker: str = attrs.field(validator=non_empty)
+    worker: str = attrs.field(validator=non_empty, metadata=refers_to("worker"))
     scheme: str = attrs.field(validator=non_empty)
     start: dt.date
     end: dt.date | None = attrs.field(default=None, validator=end_after_start)
@@ -238,7 +240,7 @@ class Contact:
     """A contact with the child by a worker (a worker id), on a day, with what was recorded."""
 
     date: dt.date
-    worker: str = attrs.field(validator=non_empty)
+    worker: str = attrs.field(validator=non_empty, metadata=refers_to("worker"))
     mode: ContactMode
     topics: frozenset[Topic] = frozenset()
 
@@ -250,7 +252,9 @@ class Agreement:
 
     kind: AgreementKind
     signed_on: dt.date
-    service_point: str | None = attrs.field(default=None, validator=non_empty_if_given)
+    service_point: str | None = attrs.field(
+        default=None, validator=non_empty_if_given, metadata=refers_to("service_point")
+    )
     end: dt.date | None = attrs.field(default=None, validator=end_after_signing)
 
     def in_force_on(self, day: dt.date) -> bool:
@@ -265,7 +269,9 @@ class Report:
     date: dt.date
     concern: ReportConcern
     to: ReferralTarget
-    worker: str | None = attrs.field(default=None, validator=non_empty_if_given)
+    worker: str | None = attrs.field(
+        default=None, validator=non_empty_if_given, metadata=refers_to("worker")
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -294,7 +300,9 @@ class Referral:
 
     date: dt.date
     target: ReferralTarget
-    worker: str | None = attrs.field(default=None, validator=non_empty_if_given)
+    worker: str | None = attrs.field(
+        default=None, validator=non_empty_if_given, metadata=refers_to("worker")
+    )
     reason: str | None = attrs.field(default=None, repr=redacted)
 
 
@@ -327,9 +335,6 @@ class Child:
     ID number. The facts are kept in the order given;
     the methods below select those that hold on a day or in a range.
 
-    A child file an audit reads (``RegistryStream.children(defer_contacts=True)``) has its
-    ``contacts`` checked as it is read but built only when first read: most rules never read
-    them, and they are most of a file.
     """
 
     id: str = attrs.field(validator=non_empty, repr=lambda v: repr(mask_if_id_number(v)))
@@ -413,6 +418,3 @@ class Child:
         """The latest contact strictly before ``day``, or None."""
         earlier = [c for c in self.contacts if c.date < day]
         return max(earlier, key=lambda c: c.date) if earlier else None
-
-
-defer_field(Child, "contacts")

@@ -10,7 +10,13 @@ import attrs
 from careprotect.divisions import Division
 from careprotect.enums import Facility, OrganiserLevel, ServicePointKind
 from careprotect.errors import InvalidValueError
-from careprotect.model._base import end_after_signing, non_empty, non_empty_if_given, non_negative
+from careprotect.model._base import (
+    end_after_signing,
+    non_empty,
+    non_empty_if_given,
+    non_negative,
+)
+from careprotect.model.references import refers_to
 
 __all__ = ["ModelDesignation", "ServiceAgreement", "ServicePoint"]
 
@@ -71,7 +77,9 @@ class ServicePoint:
     model_designations: tuple[ModelDesignation, ...] = ()
     opened_on: dt.date | None = None
     closed_on: dt.date | None = attrs.field(default=None, validator=_closed_after_opened)
-    director: str | None = attrs.field(default=None, validator=non_empty_if_given)
+    director: str | None = attrs.field(
+        default=None, validator=non_empty_if_given, metadata=refers_to("worker")
+    )
     agreements: tuple[ServiceAgreement, ...] = ()
 
     def open_on(self, day: dt.date) -> bool | None:
