@@ -35,8 +35,8 @@ from careprotect import (
     load_registry,
 )
 from careprotect.findings import Finding
+from careprotect.national.rules import AGREEMENT_RULES
 from careprotect.rules.agreements import (
-    NATIONAL_RULES,
     ServiceAgreementPerChild,
 )
 from careprotect.testing import stub_plugin
@@ -46,7 +46,7 @@ SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registr
 K = ParentSituationKind
 VILLAGE = Division("433122100201")
 OTHER_VILLAGE = Division("433122100203")
-CONFIRMATION = NATIONAL_RULES[0]
+CONFIRMATION = AGREEMENT_RULES[0]
 SERVICE = ServiceAgreementPerChild(
     id="test.childrens_home.service_agreement",
     title=Message("儿童之家与所服务儿童签订委托服务协议书", "A service agreement for every child"),

@@ -4,7 +4,6 @@ division, and the share of model homes."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -33,12 +32,13 @@ from careprotect import (
 )
 from careprotect.findings import Finding, Outcome
 from careprotect.model import ModelDesignation
-from careprotect.rules import common, coverage
+from careprotect.rules import coverage
+from careprotect.rules.base import RuleContext
+from careprotect.rules.common import ReferenceIndex, reference_index
 from careprotect.rules.coverage import (
     HomePerVillage,
     MinimumPerDivision,
     ModelHomeShare,
-    reference_index,
 )
 from careprotect.testing import (
     childrens_homes,
@@ -128,7 +128,7 @@ ORGANISATIONS = MinimumPerDivision(
     citations=("p",),
     level=Level.COUNTY,
     count="test.cov.organisations",
-    kind_of_point=ORGANISATION,
+    service_point_kind=ORGANISATION,
 )
 COUNSELLORS = MinimumPerDivision(
     id="test.cov.counsellors_per_township",
@@ -324,7 +324,7 @@ def test_a_minimum_counts_points_or_workers_not_both() -> None:
     with pytest.raises(InvalidValueError, match="must count either service points"):
         MinimumPerDivision(**base)
     with pytest.raises(InvalidValueError, match="must count either service points"):
-        MinimumPerDivision(**base, kind_of_point=HOME, role=WorkerRole.COUNSELLOR)
+        MinimumPerDivision(**base, service_point_kind=HOME, role=WorkerRole.COUNSELLOR)
 
 
 # -- share of model homes ---------------------------------------------------------------------
@@ -406,17 +406,18 @@ def test_homes_of_unknown_opening_decide_only_when_they_could_tip_the_share(
 # -- the index --------------------------------------------------------------------------------
 
 
-def test_the_index_is_built_once_per_reference_and_dropped_with_it() -> None:
-    """Every rule of an audit shares one index; it goes when the reference data goes."""
+def test_the_index_is_built_once_per_run_and_kept_by_the_run(engine: Engine) -> None:
+    """Every rule of a run shares one index, kept in the run's memo: contexts sharing a memo
+    share it, a context of another run builds its own, and no module keeps one."""
     ref = reference([COUNTY], homes(3, 0))
-    index = reference_index(ref)
-    assert reference_index(ref) is index
+    memo: dict[object, object] = {}
+    first = RuleContext(engine, reference=ref, memo=memo)
+    index = reference_index(first)
+    assert reference_index(RuleContext(engine, reference=ref, memo=memo)) is index
+    assert reference_index(RuleContext(engine, reference=ref)) is not index
+    assert memo[ReferenceIndex] is index
     assert {str(d) for d in index.points_within} >= {"43", "4331", "433122", "433122100"}
     assert len(index.points_within[COUNTY]) == 3
-    key = id(ref)
-    del ref, index
-    gc.collect()
-    assert key not in common._INDEXES
 
 
 def test_a_province_of_villages_is_audited_in_one_pass(engine: Engine) -> None:

@@ -44,7 +44,7 @@ from careprotect.io import open_registry, write_registry
 from careprotect.params import scope_contains
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import RuleContext
-from careprotect.rules.checks import check_rules
+from careprotect.rules.checks import check_rule, check_rules
 from careprotect.rules.entitlements import (
     PARTIAL_MONTH,
     Amount,
@@ -687,8 +687,8 @@ def test_check_refuses_unknown_category_and_wrong_units(plugin_dir: Path) -> Non
         amount_params="orphan.allowance.scattered",
     )
     engine = Engine()
-    with pytest.raises(PluginLoadError, match="category 'no_such_category'"):
-        base.check(engine)
+    with pytest.raises(PluginLoadError, match="uses category 'no_such_category'"):
+        check_rule(base, engine)
     wrong = CategoryAllowance(
         id="x.allowance",
         title=Message("x", "x"),
@@ -696,8 +696,13 @@ def test_check_refuses_unknown_category_and_wrong_units(plugin_dir: Path) -> Non
         category="orphan",
         amount_params="orphan.max_age",
     )
-    with pytest.raises(PluginLoadError, match=r"needs 'orphan\.max_age' in yuan_per_month"):
-        wrong.check(engine)
+    with pytest.raises(
+        PluginLoadError,
+        match=r"^rule 'x\.allowance' reads parameter 'orphan\.max_age' \(its 'amount_params'\): "
+        r"it needs 'orphan\.max_age' in yuan_per_month, but plugin national .* declares it in "
+        r"years$",
+    ):
+        check_rule(wrong, engine)
 
 
 def test_only_a_partial_month_rests_on_the_partial_month_rule(

@@ -42,10 +42,10 @@ from careprotect import (
 )
 from careprotect import testing as strategies
 from careprotect.findings import Finding
+from careprotect.national.rules import GUARDIANSHIP_RULES
 from careprotect.params import Status
 from careprotect.rules.common import judged_periods
 from careprotect.rules.guardianship import (
-    NATIONAL_RULES,
     EntrustedCarerQualified,
     EntrustmentNotices,
     MandatoryReportRecipient,
@@ -55,7 +55,7 @@ from careprotect.rules.guardianship import (
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
 VILLAGE = Division("433122100201")
-CARER, CONTACT, NOTICE, REPORT = NATIONAL_RULES
+CARER, CONTACT, NOTICE, REPORT = GUARDIANSHIP_RULES
 IN_FORCE = dt.date(2021, 6, 1)
 DAY_BEFORE = dt.date(2021, 5, 31)
 ENGINE = Engine()
@@ -116,7 +116,7 @@ def test_the_national_rules_are_registered_with_their_citations() -> None:
     } <= set(ids)
     documents = {
         rule.id: [(c.clause[:5], c.status) for c in ids[rule.id].citations]
-        for rule in NATIONAL_RULES
+        for rule in GUARDIANSHIP_RULES
     }
     assert documents == {
         "entrusted_care.carer_qualified": [("第二十二条", Status.CONFIRMED)],

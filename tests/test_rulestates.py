@@ -154,9 +154,9 @@ def test_a_rule_without_a_flag_is_in_force_with_no_dated_start() -> None:
     assert rule_status(registered(None), counts, dt.date(2019, 1, 1)).state is RuleState.IN_FORCE
 
 
-def test_an_entitlement_gate_is_read_like_a_required_flag() -> None:
+def test_an_entitlement_required_flag_is_read_like_a_compliance_one() -> None:
     flags = table([(None, dt.date(2020, 1, 1), True)])
-    rule = registered(None, required=None, gate=FLAG, kind=RuleKind.ENTITLEMENT)
+    rule = registered(None, required=FLAG, kind=RuleKind.ENTITLEMENT)
     assert rule_status(rule, flags, dt.date(2019, 12, 31)).starts == ((dt.date(2020, 1, 1), None),)
 
 

@@ -29,8 +29,8 @@ from careprotect import (
     WorkerRole,
 )
 from careprotect.findings import Finding, Outcome
+from careprotect.national.rules import STAFFING_RULES
 from careprotect.rules.staffing import (
-    NATIONAL_RULES,
     PostCoverage,
     PostEligibility,
     Qualification,
@@ -367,7 +367,7 @@ SCHOOL_HOME_DIRECTOR = ServicePointDirectorEligibility(
         "A children's home in a school is directed by a member of the school's leadership",
     ),
     citations=("p",),
-    kind_of_point=ServicePointKind.CHILDRENS_HOME,
+    service_point_kind=ServicePointKind.CHILDRENS_HOME,
     qualifications=(Qualification(posts=frozenset({Post.SCHOOL_LEADERSHIP})),),
     binding=True,
 )
@@ -434,13 +434,13 @@ def test_a_home_not_yet_open_is_not_judged(tmp_path: Path) -> None:
 
 def test_national_rules_have_stable_ids_and_cite_mf_2019_34() -> None:
     """The rule ids reports refer to, each cited to 民发〔2019〕34号."""
-    assert [r.id for r in NATIONAL_RULES] == [
+    assert [r.id for r in STAFFING_RULES] == [
         "staffing.child_director.per_village",
         "staffing.child_supervisor.per_township",
         "staffing.child_director.appointed_from",
         "staffing.child_director.women_preferred",
     ]
-    assert {c for r in NATIONAL_RULES for c in r.citations} == {"mf-2019-34"}
+    assert {c for r in STAFFING_RULES for c in r.citations} == {"mf-2019-34"}
 
 
 def test_national_coverage_applies_from_2019_04_30(tmp_path: Path) -> None:

@@ -25,6 +25,9 @@ from careprotect import (
     ServicePointKind,
 )
 from careprotect.findings import Finding, Outcome
+from careprotect.errors import PluginLoadError
+from careprotect.params import Unit
+from careprotect.rules.mechanism import declared_parameters
 from careprotect.rules.standards import Area, AreaStandard, FacilityStandard
 from careprotect.testing import childrens_homes, consistent_registries, stub_plugin
 
@@ -82,7 +85,7 @@ FLOOR = AreaStandard(
     id="test.home.floor_area",
     title=Message("室内面积不少于50平方米", "Indoor floor area of at least 50 m²"),
     citations=("p",),
-    kind_of_point=HOME,
+    service_point_kind=HOME,
     area=Area.FLOOR,
     minimum="test.home.floor_area",
 )
@@ -90,21 +93,21 @@ OUTDOOR = AreaStandard(
     id="test.home.outdoor_area",
     title=Message("有室外活动场地", "A safe outdoor activity area"),
     citations=("p",),
-    kind_of_point=HOME,
+    service_point_kind=HOME,
     area=Area.OUTDOOR,
 )
 FACILITIES = FacilityStandard(
     id="test.home.facilities",
     title=Message("具备亲情视频、学习阅读、文体娱乐设施", "Video calls, study, recreation"),
     citations=("p",),
-    kind_of_point=HOME,
+    service_point_kind=HOME,
     facilities="test.home.facilities",
 )
 COUNSELLING = FacilityStandard(
     id="test.home.counselling_room",
     title=Message("有条件的设心理咨询室", "Where possible, a counselling room"),
     citations=("p",),
-    kind_of_point=HOME,
+    service_point_kind=HOME,
     facilities="test.home.facilities.advised",
     binding=False,
 )
@@ -292,7 +295,7 @@ def test_property_standards_are_scoped_deterministic_and_cite_values_in_force(
     scope = data.draw(st.sampled_from([r.code for r in registry.reference.divisions]))
     kinds = sorted({p.kind for p in registry.reference.service_points}) or [HOME]
     kind = data.draw(st.sampled_from(kinds))
-    rules = [(attrs.evolve(r, kind_of_point=kind), scope) for r in RULES]
+    rules = [(attrs.evolve(r, service_point_kind=kind), scope) for r in RULES]
     e = Engine([plugin(tmp_path_factory.mktemp("prop") / "p.toml", rules)])
     first = [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")]
     for f in first:
@@ -303,3 +306,41 @@ def test_property_standards_are_scoped_deterministic_and_cite_values_in_force(
             assert resolved is not None
             assert resolved.evidence == ev
     assert [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")] == first
+
+
+# -- declarations, checked when the Engine is built -----------------------------------------------
+
+
+def test_a_rule_naming_an_undeclared_parameter_fails_when_the_engine_is_built(
+    tmp_path: Path,
+) -> None:
+    """An AreaStandard whose minimum no plugin declares is refused when the Engine is built,
+    naming the rule, its field and its plugin: never a ParameterError in mid-audit."""
+    wrong = attrs.evolve(FLOOR, minimum="test.home.no_such_area")
+    with pytest.raises(
+        PluginLoadError,
+        match=r"^rule 'test\.home\.floor_area' reads parameter 'test\.home\.no_such_area' "
+        r"\(its 'minimum'\), which no plugin declares \(registered by plugin teststd 0 \(national\)\)$",
+    ):
+        Engine([plugin(tmp_path / "p.toml", [(wrong, None)])])
+
+
+def test_a_rule_naming_a_parameter_of_another_unit_fails_when_the_engine_is_built(
+    tmp_path: Path,
+) -> None:
+    """A facility standard reading an area (m2) where it needs choices is refused."""
+    wrong = attrs.evolve(FACILITIES, facilities="test.home.floor_area")
+    with pytest.raises(PluginLoadError, match=r"it needs 'test\.home\.floor_area' in choices"):
+        Engine([plugin(tmp_path / "p.toml", [(wrong, None)])])
+
+
+def test_a_rule_reads_back_the_parameters_it_declares() -> None:
+    """The parameters a rule names, with the units its fields allow, come from its fields."""
+    assert [(d.field, d.name, d.units) for d in declared_parameters(FLOOR)] == [
+        ("minimum", "test.home.floor_area", (Unit.M2,))
+    ]
+    assert [(d.field, d.name) for d in declared_parameters(attrs.evolve(FLOOR, required="f"))] == [
+        ("required", "f"),
+        ("minimum", "test.home.floor_area"),
+    ]
+    assert declared_parameters(OUTDOOR) == ()

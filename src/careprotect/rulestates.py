@@ -4,15 +4,15 @@ An audit on a day before a rule's duty starts gives no finding for it, and silen
 read as compliance. Every report therefore lists the rules it evaluates with their state,
 computed here once (:meth:`Engine.rule_states <careprotect.engine.Engine.rule_states>`).
 
-**Where the state comes from.** A rule may name a flag parameter (unit ``flag``) that switches
-its duty on: ``required`` for compliance rules, ``gate`` for entitlement rules. The rule is in
+**Where the state comes from.** A rule may name a flag parameter (unit ``flag``), its ``required``,
+that switches its duty on (or, for an entitlement, the money). The rule is in
 force in a division on a day when the value of the flag in force for that division on that
 day is ``true``; ``false``, or no value in force (for which the rule reports missing input),
 is not in force. The flag is read in every *place* that can answer differently: the rule's
 own scope (the nation for a national rule) and each scope of a flag value lying within it. A
 place that answers as the place containing it does is left out.
 
-A rule that names no flag (``required`` or ``gate`` None, or not a flag parameter) is **in
+A rule that names no flag (``required`` None, or not a flag parameter) is **in
 force**, with no dated start: its duty is taken to hold whenever its parameters have values,
 and a missing value shows as missing input in its findings.
 
@@ -141,15 +141,13 @@ class RuleStatus:
 
 
 def flag_of(registered: Registration, parameters: ParameterTable) -> str | None:
-    """The flag parameter that switches the rule's duty on: its ``required`` (compliance
-    rules) or ``gate`` (entitlement rules), when that names a declared ``flag`` parameter;
-    else None."""
-    for attribute in ("required", "gate"):
-        name = getattr(registered.item, attribute, None)
-        if isinstance(name, str) and name:
-            spec = parameters.specs.get(name)
-            if spec is not None and spec.unit is Unit.FLAG:
-                return name
+    """The flag parameter that switches the rule's duty on, its ``required``, when that names
+    a declared ``flag`` parameter; else None."""
+    name = getattr(registered.item, "required", None)
+    if isinstance(name, str) and name:
+        spec = parameters.specs.get(name)
+        if spec is not None and spec.unit is Unit.FLAG:
+            return name
     return None
 
 

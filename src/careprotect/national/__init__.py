@@ -18,22 +18,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from careprotect.divisions import Division
-from careprotect.findings import Message
 from careprotect.hookspecs import hookimpl
+from careprotect.national.rules import CATEGORIES, RULES
 from careprotect.params import PluginInfo
-from careprotect.rules.agreements import NATIONAL_RULES as AGREEMENT_RULES
 from careprotect.rules.base import CategoryRule, Rule
-from careprotect.rules.categories import (
-    DeFactoUnsupported,
-    DifficultyDisability,
-    DifficultyGuardianship,
-    DifficultyPoverty,
-    LeftBehind,
-    Orphan,
-)
-from careprotect.rules.entitlements import NATIONAL_RULES as ENTITLEMENT_RULES
-from careprotect.rules.guardianship import NATIONAL_RULES as GUARDIANSHIP_RULES
-from careprotect.rules.staffing import NATIONAL_RULES as STAFFING_RULES
 
 __all__ = ["CATEGORIES", "NAME", "RULES"]
 
@@ -43,58 +31,6 @@ try:
     _VERSION = version("careprotect")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     _VERSION = "0+unknown"
-
-CATEGORIES: tuple[CategoryRule, ...] = (
-    LeftBehind(
-        id="left_behind",
-        title=Message("农村留守儿童", "Rural left-behind child"),
-        citations=("gf-2016-13",),
-        max_age="left_behind.max_age",
-    ),
-    Orphan(
-        id="orphan",
-        title=Message("孤儿", "Orphan"),
-        citations=("gbf-2010-54",),
-        max_age="orphan.max_age",
-    ),
-    DeFactoUnsupported(
-        id="de_facto_unsupported",
-        title=Message("事实无人抚养儿童", "De facto unsupported child"),
-        citations=("mf-2019-62", "mf-2019-62-terms", "mf-2020-125", "mf-2020-125-start"),
-        max_age="de_facto_unsupported.max_age",
-        additions="de_facto_unsupported.includes_revoked_and_deported",
-        out_of_contact_months="de_facto_unsupported.out_of_contact_months",
-        defined="de_facto_unsupported.category_applies",
-        min_term_months="de_facto_unsupported.min_term_months",
-    ),
-    DifficultyPoverty(
-        id="difficulty.poverty",
-        title=Message(
-            "因家庭贫困导致生活、就医、就学等困难的儿童", "Child in difficulty: family poverty"
-        ),
-        citations=("gf-2016-36",),
-        max_age="difficulty.max_age",
-    ),
-    DifficultyDisability(
-        id="difficulty.disability",
-        title=Message(
-            "因自身残疾导致康复、照料、护理和社会融入等困难的儿童",
-            "Child in difficulty: disability",
-        ),
-        citations=("gf-2016-36",),
-        max_age="difficulty.max_age",
-    ),
-    DifficultyGuardianship(
-        id="difficulty.guardianship",
-        title=Message(
-            "因家庭监护缺失或监护不当遭受虐待、遗弃、意外伤害、不法侵害等导致人身安全受到威胁或侵害的儿童",
-            "Child in difficulty: lack of guardianship or improper guardianship",
-        ),
-        citations=("gf-2016-36",),
-        max_age="difficulty.max_age",
-        report_months="difficulty.guardianship.report_months",
-    ),
-)
 
 
 @hookimpl
@@ -119,17 +55,6 @@ def careprotect_categories(register: Callable[[CategoryRule, Division | None], N
     """The national categories of POLICY.md §2."""
     for category in CATEGORIES:
         register(category, None)
-
-
-RULES: tuple[Rule, ...] = (
-    *AGREEMENT_RULES,
-    *GUARDIANSHIP_RULES,
-    *ENTITLEMENT_RULES,
-    *STAFFING_RULES,
-)
-"""The national rules: the entrusted-guardianship confirmation and staffing (民发〔2019〕34号),
-the Minors Protection Law's entrusted care and mandatory reporting (Art. 11, 22, 23), and the
-orphan and de facto unsupported allowances (POLICY.md §6)."""
 
 
 @hookimpl

@@ -5,8 +5,8 @@ file is all the audit streams one at a time; the service points come from the re
 
 - :class:`EntrustedGuardianshipConfirmation`: a left-behind child cared for by an entrusted
   guardian has a signed entrusted-guardianship confirmation (委托监护责任确认书; seed 000, a
-  national duty of child directors under 民发〔2019〕34号). :data:`NATIONAL_RULES` holds the
-  national instance.
+  national duty of child directors under 民发〔2019〕34号; the national plugin configures
+  it, :data:`careprotect.national.rules.AGREEMENT_RULES`).
 - :class:`ServiceAgreementPerChild`: a child living in the village of an open children's home
   has an entrusted service agreement (委托服务协议书) with it (Hunan, seed 002 §5.4: "each
   children's home signs ... with the guardian or relatives of every child it serves"). A
@@ -23,14 +23,12 @@ finding (the audit summary counts every child judged), so an audit is not floode
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any, ClassVar, NamedTuple
+from typing import ClassVar
 
 import attrs
 
 from careprotect.divisions import Division
 from careprotect.enums import AgreementKind, ServicePointKind
-from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import mask_name, scrub
 from careprotect.model import (
@@ -40,99 +38,50 @@ from careprotect.model import (
     ServiceAgreement,
     ServicePoint,
 )
-from careprotect.params import Evidence
-from careprotect.rules.base import Rule, RuleContext, RuleKind
-from careprotect.rules.common import judged_day
+from careprotect.params import Unit
+from careprotect.rules.base import RuleContext
+from careprotect.rules.mechanism import Judging, OnDay, category_field, parameter_field
 
-__all__ = [
-    "NATIONAL_RULES",
-    "EntrustedGuardianshipConfirmation",
-    "ServiceAgreementPerChild",
-    "judged_day",
-]
+__all__ = ["EntrustedGuardianshipConfirmation", "HomeIndex", "ServiceAgreementPerChild"]
 
 
-_NO_FLAG = Message(
-    "缺少输入：{day}对{division}没有生效的 {parameter} 参数值，无法判断该要求是否适用",
-    "Missing input: no value of {parameter} is in force for {division} on {day}, so whether "
-    "the requirement applies is unknown",
-)
 _UNDECIDED = Message(
     "缺少输入：无法判断儿童{day}是否属于 {categories}",
     "Missing input: whether the child is in {categories} on {day} cannot be decided",
 )
 
 
-def _names(instance: Any, attribute: attrs.Attribute[tuple[str, ...]], value: object) -> None:
-    if not isinstance(value, tuple) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InvalidValueError(
-            f"must be a tuple of non-empty strings (got {value!r})", field=attribute.name
-        )
+@attrs.frozen(kw_only=True)
+class _ChildAgreement(OnDay):
+    """What the agreement rules share: a ``required`` flag, and the ``categories`` the child
+    must be in (any of them; none named: every child)."""
 
+    required: str = parameter_field(Unit.FLAG)
+    categories: tuple[str, ...] = category_field(default=())
 
-class _Gate(NamedTuple):
-    """The outcome of the checks every agreement rule makes before judging: a finding to give
-    instead (missing input), nothing to say (``skip``), or the evidence and facts so far."""
+    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
-    finding: Finding | None = None
-    skip: bool = False
-    evidence: tuple[Evidence, ...] = ()
-    facts: tuple[str, ...] = ()
-
-
-def _gate(
-    rule: Rule,
-    child: Child,
-    env: RuleContext,
-    day: dt.date,
-    required: str,
-    categories: tuple[str, ...],
-) -> _Gate:
-    """Check the ``required`` flag and the categories (the child must be in any of them)."""
-    flag = env.lookup(required, child.division, day)
-    if flag is None:
-        message = _NO_FLAG.format(
-            day=day.isoformat(), division=str(child.division), parameter=required
-        )
-        return _Gate(
-            env.finding(
-                rule,
-                child,
-                Outcome.MISSING_INPUT,
-                message,
-                day=day,
-                facts=(f"no value of {required} in force on {day.isoformat()}",),
-            )
-        )
-    if not flag.value:
-        return _Gate(skip=True)
-    evidence = [flag.evidence]
-    if not categories:
-        return _Gate(evidence=tuple(evidence))
-    undecided = []
-    for category in categories:
-        m = env.member(child, category, day)
-        if m.member:
-            evidence.extend(e for e in m.evidence if e not in evidence)
-            why = f" ({'; '.join(m.facts)})" if m.facts else ""
-            return _Gate(evidence=tuple(evidence), facts=(f"{category} on {day.isoformat()}{why}",))
-        if m.member is None:
-            evidence.extend(e for e in m.evidence if e not in evidence)
-            undecided.append(f"{category} undecided on {day.isoformat()}: {'; '.join(m.facts)}")
-    if undecided:
-        message = _UNDECIDED.format(day=day.isoformat(), categories=", ".join(categories))
-        return _Gate(
-            env.finding(
-                rule,
-                child,
-                Outcome.MISSING_INPUT,
-                message,
-                evidence=evidence,
-                day=day,
-                facts=undecided,
-            )
-        )
-    return _Gate(skip=True)
+    def listed(self, child: Child, j: Judging) -> tuple[str, ...] | Finding | None:
+        """The facts of the category the child is in on the day (none when the rule names
+        no category); None when in none of them; a missing-input finding when undecided."""
+        if not self.categories:
+            return ()
+        day = j.day.isoformat()
+        evidence = j.evidence
+        undecided = []
+        for category in self.categories:
+            m = j.member(category)
+            if m.member:
+                evidence.extend(e for e in m.evidence if e not in evidence)
+                why = f" ({'; '.join(m.facts)})" if m.facts else ""
+                return (f"{category} on {day}{why}",)
+            if m.member is None:
+                evidence.extend(e for e in m.evidence if e not in evidence)
+                undecided.append(f"{category} undecided on {day}: {'; '.join(m.facts)}")
+        if undecided:
+            message = _UNDECIDED.format(day=day, categories=", ".join(self.categories))
+            return j.finding(Outcome.MISSING_INPUT, message, facts=undecided)
+        return None
 
 
 # -- the entrusted-guardianship confirmation ----------------------------------------------------
@@ -158,7 +107,7 @@ def _guardian(g: Guardianship) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class EntrustedGuardianshipConfirmation:
+class EntrustedGuardianshipConfirmation(_ChildAgreement):
     """A child in any of ``categories`` with an entrusted guardian has a signed confirmation.
 
     On the judged day, for a child in one of ``categories`` (nationally ``left_behind``):
@@ -175,46 +124,31 @@ class EntrustedGuardianshipConfirmation:
     ``required`` names a flag parameter: the duty applies while its value is true.
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    required: str
-    categories: tuple[str, ...] = attrs.field(default=("left_behind",), validator=_names)
+    categories: tuple[str, ...] = category_field(default=("left_behind",))
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
+    def selects(self, subject: Child, day: dt.date, env: RuleContext) -> bool:
+        """A child born by ``day``."""
+        return day >= subject.birth_date
 
-    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
-        """At most one finding for the child on the judged day."""
-        day = judged_day(env)
-        if day < subject.birth_date:
-            return
-        gate = _gate(self, subject, env, day, self.required, self.categories)
-        if gate.finding is not None:
-            yield gate.finding
-        if gate.finding is not None or gate.skip:
-            return
+    def judge(self, subject: Child, j: Judging) -> Finding | None:
+        """At most one finding for the child on the day judged."""
+        listed = self.listed(subject, j)
+        if listed is None or isinstance(listed, Finding):
+            return listed
+        day = j.day
         in_force = subject.guardianships_on(day)
         if not in_force:
-            yield env.finding(
-                self,
-                subject,
-                Outcome.MISSING_INPUT,
-                _NO_GUARDIAN.format(day=day.isoformat()),
-                evidence=gate.evidence,
-                day=day,
-                facts=gate.facts,
-            )
-            return
+            message = _NO_GUARDIAN.format(day=day.isoformat())
+            return j.finding(Outcome.MISSING_INPUT, message, facts=listed)
         entrusted = [g for g in in_force if g.entrusted]
         if not entrusted:
-            return
+            return None
         confirmations = [
             a
             for a in subject.agreements_on(day)
             if a.kind is AgreementKind.ENTRUSTED_GUARDIANSHIP_CONFIRMATION
         ]
-        facts = list(gate.facts)
+        facts = list(listed)
         missing = []
         for g in entrusted:
             facts.append(_guardian(g))
@@ -233,25 +167,7 @@ class EntrustedGuardianshipConfirmation:
                 )
         outcome = Outcome.NON_COMPLIANT if missing else Outcome.COMPLIANT
         message = _UNCONFIRMED.format(day=day.isoformat()) if missing else _CONFIRMED
-        yield env.finding(
-            self, subject, outcome, message, evidence=gate.evidence, day=day, facts=facts
-        )
-
-
-NATIONAL_RULES: tuple[EntrustedGuardianshipConfirmation, ...] = (
-    EntrustedGuardianshipConfirmation(
-        id="left_behind.entrusted_guardianship_confirmation",
-        title=Message(
-            "农村留守儿童的受委托监护人签订委托监护责任确认书",
-            "The entrusted guardian of a left-behind child signs the entrusted-guardianship "
-            "confirmation",
-        ),
-        citations=("mf-2019-34",),
-        required="entrusted_guardianship.confirmation.required",
-        categories=("left_behind",),
-    ),
-)
-"""The national agreement rules, registered by the national plugin for the whole country."""
+        return j.finding(outcome, message, facts=facts)
 
 
 # -- the children's home service agreement -----------------------------------------------------
@@ -314,18 +230,14 @@ class _Homes:
 _HomeAgreement = tuple[ServicePoint, ServiceAgreement]
 
 
-@attrs.define
-class _HomeIndex:
+class HomeIndex:
     """Children's homes by division, and the agreements on their records by child, built once
-    per reference data (kept by identity); and what the homes are on a day, found once per
-    division and day (a village's children share it)."""
+    per run from its reference data (:meth:`RuleContext.indexed`); and what the homes are on a
+    day, found once per division and day (a village's children share it)."""
 
-    reference: ReferenceData | None = None
-    homes: dict[Division, tuple[ServicePoint, ...]] = attrs.field(factory=dict)
-    signed: dict[str, tuple[_HomeAgreement, ...]] = attrs.field(factory=dict)
-    on_day: dict[tuple[Division, dt.date], _Homes] = attrs.field(factory=dict)
+    __slots__ = ("homes", "on_day", "signed")
 
-    def _index(self, reference: ReferenceData) -> None:
+    def __init__(self, reference: ReferenceData) -> None:
         grouped: dict[Division, list[ServicePoint]] = {}
         signed: dict[str, list[_HomeAgreement]] = {}
         for p in reference.service_points:
@@ -335,13 +247,10 @@ class _HomeIndex:
                     signed.setdefault(a.child, []).append((p, a))
         self.homes = {d: tuple(sorted(ps, key=lambda p: p.id)) for d, ps in grouped.items()}
         self.signed = {child: tuple(pairs) for child, pairs in signed.items()}
-        self.on_day = {}
-        self.reference = reference
+        self.on_day: dict[tuple[Division, dt.date], _Homes] = {}
 
-    def on(self, reference: ReferenceData, division: Division, day: dt.date) -> _Homes | None:
+    def on(self, division: Division, day: dt.date) -> _Homes | None:
         """The homes of ``division`` open or perhaps open on ``day``; None when there are none."""
-        if self.reference is not reference:
-            self._index(reference)
         homes = self.homes.get(division)
         if homes is None:
             return None
@@ -370,7 +279,7 @@ _SERVICE_AGREEMENT = AgreementKind.SERVICE_AGREEMENT
 
 
 @attrs.frozen(kw_only=True)
-class ServiceAgreementPerChild:
+class ServiceAgreementPerChild(_ChildAgreement):
     """A child living in the village of an open children's home has a service agreement with it.
 
     "Served" is read from the one thing the data says about it: a children's home serves its
@@ -392,39 +301,29 @@ class ServiceAgreementPerChild:
     children; a child's rule needs only the reference data to find the village's homes.
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    required: str
-    categories: tuple[str, ...] = attrs.field(default=(), validator=_names)
-    _index: _HomeIndex = attrs.field(
-        factory=_HomeIndex, init=False, eq=False, hash=False, repr=False
-    )
-
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.CHILD
-
-    def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
-        """At most one finding for the child on the judged day."""
-        day = judged_day(env)
+    def selects(self, subject: Child, day: dt.date, env: RuleContext) -> bool:
+        """A child born by ``day`` living in the village of a home open, or perhaps open."""
         if day < subject.birth_date:
-            return
-        homes = self._index.on(env.reference, subject.division, day)
-        if homes is None:
-            return
-        gate = _gate(self, subject, env, day, self.required, self.categories)
-        if gate.finding is not None:
-            yield gate.finding
-        if gate.finding is not None or gate.skip:
-            return
-        facts = [*gate.facts, *homes.facts]
+            return False
+        return env.indexed(HomeIndex, HomeIndex).on(subject.division, day) is not None
+
+    def judge(self, subject: Child, j: Judging) -> Finding | None:
+        """At most one finding for the child on the day judged."""
+        listed = self.listed(subject, j)
+        if listed is None or isinstance(listed, Finding):
+            return listed
+        day = j.day
+        index = j.env.indexed(HomeIndex, HomeIndex)
+        homes = index.on(subject.division, day)
+        assert homes is not None
+        facts = [*listed, *homes.facts]
         ids = homes.ids
         on_file = sorted(
             (a.signed_on, a.service_point or "")
             for a in subject.agreements
             if a.kind is _SERVICE_AGREEMENT and a.service_point in ids and a.in_force_on(day)
         )
-        on_home = self._index.on_record(subject, homes, day)
+        on_home = index.on_record(subject, homes, day)
         for signed, home in on_file:
             facts.append(
                 f"service agreement with {scrub(home)} signed {signed.isoformat()} (child's file)"
@@ -441,6 +340,4 @@ class ServiceAgreementPerChild:
             outcome, message = Outcome.NON_COMPLIANT, homes.missing()
         else:
             outcome, message = Outcome.MISSING_INPUT, homes.missing()
-        yield env.finding(
-            self, subject, outcome, message, evidence=gate.evidence, day=day, facts=facts
-        )
+        return j.finding(outcome, message, facts=facts)

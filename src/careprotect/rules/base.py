@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from careprotect.engine import Engine
 
 __all__ = [
+    "LAST_SUBJECT",
     "CategoryRule",
     "Membership",
     "Rule",
@@ -134,8 +135,9 @@ def subject_of(
     return Subject(SubjectKind.DIVISION, str(item)), item
 
 
-# The last subject a finding was made about, and its Subject and division (see RuleContext.finding).
-_last_subject: list[tuple[object, tuple[Subject, Division] | None]] = [(None, None)]
+LAST_SUBJECT = "careprotect.rules.base.last_subject"
+"""The key in a run's memo of the last subject a finding was made about, with its masked
+Subject and division (see :meth:`RuleContext.finding`)."""
 
 
 class _HasSubject(Protocol):
@@ -173,6 +175,9 @@ class RuleContext:
     ) -> None:
         self.engine = engine
         self.memo: dict[Any, Any] = {} if memo is None else memo
+        # The findings about one subject share its Subject: the run keeps the last one made
+        # (the rules of a run judge one subject after another), in its memo, not the rule.
+        self._last: list[Any] = self.memo.setdefault(LAST_SUBJECT, [None, None, None])
         self.reference = reference
         self.citations = citations
         self.plugin = plugin
@@ -221,13 +226,11 @@ class RuleContext:
         facts: Iterable[str] = (),
     ) -> Finding:
         """A finding of ``rule`` about ``item``, with the rule's citations."""
-        # The findings about one subject share its Subject: the last one made is kept, as
-        # the rules of an audit judge one subject after another.
-        last_item, made = _last_subject[0]
-        if last_item is not item or made is None:
-            made = subject_of(item)
-            _last_subject[0] = (item, made)
-        subject, division = made
+        last = self._last
+        if last[0] is not item:
+            last[1], last[2] = subject_of(item)
+            last[0] = item
+        subject, division = last[1], last[2]
         return Finding(
             rule=rule.id,
             subject=subject,

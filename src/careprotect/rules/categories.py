@@ -24,8 +24,9 @@ from careprotect.enums import (
 from careprotect.findings import Message
 from careprotect.model import Child, Disability, ParentSituation
 from careprotect.model.child import DEPRIVATIONS
-from careprotect.params import Evidence
+from careprotect.params import Evidence, Unit
 from careprotect.rules.base import Membership, RuleContext
+from careprotect.rules.mechanism import parameter_field
 
 __all__ = [
     "DeFactoUnsupported",
@@ -81,7 +82,7 @@ class _AgeLimited:
     id: str
     title: Message
     citations: tuple[str, ...]
-    max_age: str
+    max_age: str = parameter_field(Unit.YEARS)
 
     def _age(
         self, child: Child, day: dt.date, env: RuleContext
@@ -204,10 +205,10 @@ class DeFactoUnsupported(_AgeLimited):
     5 of 6 months").
     """
 
-    additions: str
-    out_of_contact_months: str
-    defined: str | None = None
-    min_term_months: str | None = None
+    additions: str = parameter_field(Unit.FLAG)
+    out_of_contact_months: str = parameter_field(Unit.MONTHS)
+    defined: str | None = parameter_field(Unit.FLAG, default=None)
+    min_term_months: str | None = parameter_field(Unit.MONTHS, default=None)
 
     def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         evidence: list[Evidence] = []
@@ -411,7 +412,7 @@ class DifficultyGuardianship(_AgeLimited):
     months of ``report_months`` (a provincial parameter: where none is in force and such a
     report exists, the answer is missing input)."""
 
-    report_months: str
+    report_months: str = parameter_field(Unit.MONTHS)
 
     def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         young, age = self._age(child, day, env)

@@ -6,7 +6,6 @@ posts, and the outcome of a count with uncertain items.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any, Protocol
@@ -234,7 +233,6 @@ class ReferenceIndex:
     """
 
     def __init__(self, reference: ReferenceData) -> None:
-        # The tuples, not the reference data: the cache must not keep it alive.
         self._points = tuple(sorted(reference.service_points, key=lambda p: p.id))
         self._workers = tuple(sorted(reference.workers, key=lambda w: w.id))
 
@@ -259,19 +257,10 @@ class ReferenceIndex:
         return _by(self._workers, _and_ancestors)
 
 
-_INDEXES: dict[int, ReferenceIndex] = {}
-
-
-def reference_index(reference: ReferenceData) -> ReferenceIndex:
-    """The index of ``reference``, built once per reference data object and dropped when the
-    object is (keyed by ``id(reference)``; a finalizer removes the entry before the id can be
-    reused)."""
-    key = id(reference)
-    index = _INDEXES.get(key)
-    if index is None:
-        index = _INDEXES[key] = ReferenceIndex(reference)
-        weakref.finalize(reference, _INDEXES.pop, key, None)
-    return index
+def reference_index(env: RuleContext) -> ReferenceIndex:
+    """The index of the run's reference data, built once per run and kept by the run's
+    context (:meth:`RuleContext.indexed`), never by a rule or a module."""
+    return env.indexed(ReferenceIndex, ReferenceIndex)
 
 
 # -- the mechanisms -------------------------------------------------------------------------

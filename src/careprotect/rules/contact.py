@@ -23,19 +23,25 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
-from careprotect.enums import ContactMode, WorkerRole
+from careprotect.enums import ContactMode, Topic, WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import Child, Contact
-from careprotect.params import Evidence
+from careprotect.params import Evidence, Unit
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules.base import Membership, RuleContext, RuleKind
+from careprotect.rules.base import Membership, RuleContext
 from careprotect.rules.common import judged_periods
+from careprotect.rules.mechanism import (
+    Compliance,
+    category_field,
+    no_value_message,
+    parameter_field,
+)
 
 __all__ = [
     "ContactAssessment",
@@ -178,10 +184,6 @@ _UNDECIDED = Message(
     "Missing input: whether the child is on the list cannot be decided on {days} day(s) "
     "of {period}",
 )
-_NO_VALUE = Message(
-    "缺少输入：{day}对{division}没有生效的 {parameter} 参数值",
-    "Missing input: no value of {parameter} is in force for {division} on {day}",
-)
 _UNKNOWN_WORKERS = Message(
     "缺少输入：{period}计入联系 {counted} 次，应不少于 {required} 次；另有 {uncertain} 次联系"
     "的工作人员不在参考数据中，无法判断是否计入",
@@ -198,15 +200,6 @@ def _check_period(
         raise InvalidValueError(
             f"must be a PeriodKind, one of {kinds} (got {value!r})", field=attribute.name
         )
-
-
-def _check_parameter(
-    instance: ContactFrequency, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    if value is None and attribute.name != "min_count":
-        return
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(f"must name a parameter (got {value!r})", field=attribute.name)
 
 
 def _check_modes(
@@ -241,7 +234,7 @@ def _check_names(
 
 
 @attrs.frozen(kw_only=True)
-class ContactFrequency:
+class ContactFrequency(Compliance):
     """At least ``min_count`` contacts per ``period`` with each child of a list.
 
     :param id: the stable rule id.
@@ -266,18 +259,14 @@ class ContactFrequency:
         never read as ``false``.
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
     period: PeriodKind = attrs.field(validator=_check_period)
-    min_count: str = attrs.field(validator=_check_parameter)
+    min_count: str = parameter_field(Unit.COUNT)
     modes: tuple[ContactMode, ...] = attrs.field(validator=_check_modes)
-    categories: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
+    categories: tuple[str, ...] = category_field(default=())
     programmes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
     schemes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
     roles: tuple[WorkerRole, ...] = attrs.field(default=(), validator=_check_roles)
-    topics: str | None = attrs.field(default=None, validator=_check_parameter)
-    required: str | None = attrs.field(default=None, validator=_check_parameter)
+    topics: str | None = parameter_field(Unit.CHOICES, default=None, choices=Topic)
 
     def __attrs_post_init__(self) -> None:
         if not (self.categories or self.programmes or self.schemes):
@@ -286,7 +275,6 @@ class ContactFrequency:
                 "'schemes'"
             )
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
     # -- qualification ----------------------------------------------------------------------
@@ -489,9 +477,7 @@ class ContactFrequency:
                 return attrs.evolve(
                     base,
                     outcome=Outcome.MISSING_INPUT,
-                    message=_NO_VALUE.format(
-                        day=last.isoformat(), division=str(child.division), parameter=parameter
-                    ),
+                    message=no_value_message(parameter, child.division, last),
                     evidence=tuple(evidence),
                     facts=(*facts, f"no value of {parameter} in force on {last.isoformat()}"),
                 )

@@ -34,47 +34,30 @@ The pieces every compliance mechanism shares (the day an audit judges, the optio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import ClassVar
 
 import attrs
 
 from careprotect.divisions import Division, Level
 from careprotect.enums import OrganiserLevel, Post, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Message, Outcome
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint
-from careprotect.rules.base import RuleContext, RuleKind
+from careprotect.params import Unit
+from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
     KIND_ZH,
     POST_ZH,
     ROLE_ZH,
-    ReferenceIndex,
-    check_required,
     count_outcome,
-    judged_day,
-    judged_years,
-    missing_parameter,
     opening_fact,
     reference_index,
     service_fact,
 )
+from careprotect.rules.mechanism import Judging, PerDivision, parameter_field
 
-__all__ = [
-    "COUNTY_OR_ABOVE",
-    "HomePerVillage",
-    "MinimumPerDivision",
-    "ModelHomeShare",
-    "ReferenceIndex",
-    "check_required",
-    "count_outcome",
-    "judged_day",
-    "judged_years",
-    "missing_parameter",
-    "reference_index",
-]
+__all__ = ["COUNTY_OR_ABOVE", "HomePerVillage", "MinimumPerDivision", "ModelHomeShare"]
 
 #: The designation levels "at county level or above" (县级以上).
 COUNTY_OR_ABOVE: frozenset[OrganiserLevel] = frozenset(
@@ -102,54 +85,36 @@ _HOME = {
 
 
 @attrs.frozen(kw_only=True)
-class HomePerVillage:
+class HomePerVillage(PerDivision):
     """Every division of ``level`` (default: village) has an open service point of ``kind``
     (default: children's home) recorded in exactly that division on the day judged.
 
     :param required: optional flag parameter; the requirement applies while it is true (see
-        :func:`check_required`), e.g. Hunan's full coverage "by the end of 2020" as ``false``
-        from 2019-06-11 and ``true`` from 2021-01-01.
+        :class:`~careprotect.rules.mechanism.OnDay`), e.g. Hunan's full coverage "by the end
+        of 2020" as ``false`` from 2019-06-11 and ``true`` from 2021-01-01.
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    kind_of_point: ServicePointKind = ServicePointKind.CHILDRENS_HOME
+    service_point_kind: ServicePointKind = ServicePointKind.CHILDRENS_HOME
     level: Level = Level.VILLAGE
-    required: str | None = None
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
-
-    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
-        """One finding for a division of the configured level; none for other divisions."""
-        if subject.level is not self.level:
-            return
-        day = judged_day(env)
-        gate = check_required(self, subject, env, day)
-        if isinstance(gate, Finding):
-            yield gate
-            return
-        evidence = () if gate is None else (gate,)
+    def judge(self, subject: Division, j: Judging) -> Finding:
+        """One finding for a division of the configured level."""
+        day = j.day
         points = [
             p
-            for p in reference_index(env.reference).points_at.get(subject, ())
-            if p.kind is self.kind_of_point
+            for p in reference_index(j.env).points_at.get(subject, ())
+            if p.kind is self.service_point_kind
         ]
         states = [p.open_on(day) for p in points]
         outcome = count_outcome(states.count(True), states.count(None), 1)
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _HOME[outcome].format(
                 division=subject,
                 day=day.isoformat(),
-                kind=self.kind_of_point.value.replace("_", " "),
-                kind_zh=KIND_ZH[self.kind_of_point],
+                kind=self.service_point_kind.value.replace("_", " "),
+                kind_zh=KIND_ZH[self.service_point_kind],
             ),
-            evidence=evidence,
-            day=day,
             facts=tuple(opening_fact(p, day) for p in points),
         )
 
@@ -177,45 +142,39 @@ _MINIMUM = {
 
 
 @attrs.frozen(kw_only=True)
-class MinimumPerDivision:
+class MinimumPerDivision(PerDivision):
     """At least N service points of a kind, or N workers, within each division of ``level``.
 
-    Counts either service points of ``kind_of_point`` open on the day, or workers in post on
+    Counts either service points of ``service_point_kind`` open on the day, or workers in post on
     the day of ``role`` (any role if None) holding at least one of ``posts`` (any posts if
     empty), recorded in the division or in any division below it. N is the value of the
     ``count`` parameter (unit ``count``) in force for the division on the day; none in force
     is missing input.
 
-    :param required: optional flag parameter (see :func:`check_required`).
+    :param required: optional flag parameter (see :class:`~careprotect.rules.mechanism.OnDay`).
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    level: Level
-    count: str
-    kind_of_point: ServicePointKind | None = None
+    count: str = parameter_field(Unit.COUNT)
+    service_point_kind: ServicePointKind | None = None
     role: WorkerRole | None = None
     posts: frozenset[Post] = frozenset()
-    required: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        counts_points = self.kind_of_point is not None
+        counts_points = self.service_point_kind is not None
         counts_workers = self.role is not None or bool(self.posts)
         if counts_points == counts_workers:
             raise InvalidValueError(
-                "must count either service points (kind_of_point) or workers (role and/or "
-                f"posts) (got kind_of_point={self.kind_of_point}, role={self.role}, "
+                "must count either service points (service_point_kind) or workers (role and/or "
+                f"posts) (got service_point_kind={self.service_point_kind}, role={self.role}, "
                 f"posts={sorted(self.posts)})",
-                field="kind_of_point",
+                field="service_point_kind",
             )
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
-
     def _what(self) -> tuple[str, str]:
-        if self.kind_of_point is not None:
-            return self.kind_of_point.value.replace("_", " ") + "(s)", KIND_ZH[self.kind_of_point]
+        if self.service_point_kind is not None:
+            return self.service_point_kind.value.replace("_", " ") + "(s)", KIND_ZH[
+                self.service_point_kind
+            ]
         who = self.role.value.replace("_", " ") if self.role is not None else "worker"
         zh = ROLE_ZH[self.role] if self.role is not None else "工作人员"
         if self.posts:
@@ -228,10 +187,10 @@ class MinimumPerDivision:
     def _states(
         self, subject: Division, env: RuleContext, day: dt.date
     ) -> tuple[list[bool | None], list[str]]:
-        index = reference_index(env.reference)
-        if self.kind_of_point is not None:
+        index = reference_index(env)
+        if self.service_point_kind is not None:
             points = [
-                p for p in index.points_within.get(subject, ()) if p.kind is self.kind_of_point
+                p for p in index.points_within.get(subject, ()) if p.kind is self.service_point_kind
             ]
             return [p.open_on(day) for p in points], [opening_fact(p, day) for p in points]
         workers = [
@@ -242,40 +201,24 @@ class MinimumPerDivision:
         ]
         return [w.in_post_on(day) for w in workers], [service_fact(w, day) for w in workers]
 
-    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
-        """One finding for a division of the configured level; none for other divisions."""
-        if subject.level is not self.level:
-            return
-        day = judged_day(env)
-        gate = check_required(self, subject, env, day)
-        if isinstance(gate, Finding):
-            yield gate
-            return
-        evidence = [] if gate is None else [gate]
-        needed = env.lookup(self.count, subject, day)
-        if needed is None:
-            yield missing_parameter(self, subject, env, self.count, day, evidence)
-            return
-        evidence.append(needed.evidence)
-        states, facts = self._states(subject, env, day)
+    def judge(self, subject: Division, j: Judging) -> Finding:
+        """One finding for a division of the configured level."""
+        needed = j.value(self.count)
+        states, facts = self._states(subject, j.env, j.day)
         certain, possible = states.count(True), states.count(None)
-        outcome = count_outcome(certain, possible, needed.value)
+        outcome = count_outcome(certain, possible, needed)
         what, what_zh = self._what()
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _MINIMUM[outcome].format(
                 division=subject,
-                day=day.isoformat(),
+                day=j.day.isoformat(),
                 count=certain,
                 possible=possible,
-                needed=needed.value,
+                needed=needed,
                 what=what,
                 what_zh=what_zh,
             ),
-            evidence=evidence,
-            day=day,
             facts=tuple(facts),
         )
 
@@ -311,8 +254,8 @@ def _share_at_least(model: int, total: int, ratio: Decimal) -> bool | None:
 
 
 @attrs.frozen(kw_only=True)
-class ModelHomeShare:
-    """Within each division of ``level``, the share of open service points of ``kind_of_point``
+class ModelHomeShare(PerDivision):
+    """Within each division of ``level``, the share of open service points of ``service_point_kind``
     (default: children's homes) holding a model designation is at least the ``ratio``
     parameter (unit ``ratio``).
 
@@ -322,20 +265,12 @@ class ModelHomeShare:
     Homes whose opening date is not recorded may or may not count: when the answer depends on
     them it is missing input.
 
-    :param required: optional flag parameter (see :func:`check_required`).
+    :param required: optional flag parameter (see :class:`~careprotect.rules.mechanism.OnDay`).
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    level: Level
-    ratio: str
-    kind_of_point: ServicePointKind = ServicePointKind.CHILDRENS_HOME
+    ratio: str = parameter_field(Unit.RATIO)
+    service_point_kind: ServicePointKind = ServicePointKind.CHILDRENS_HOME
     designation_levels: frozenset[OrganiserLevel] = COUNTY_OR_ABOVE
-    required: str | None = None
-
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
 
     def is_model(self, point: ServicePoint, day: dt.date) -> bool:
         """Whether ``point`` holds a counting designation by the year of ``day``."""
@@ -344,25 +279,14 @@ class ModelHomeShare:
             for d in point.model_designations
         )
 
-    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
-        """One finding for a division of the configured level; none for other divisions."""
-        if subject.level is not self.level:
-            return
-        day = judged_day(env)
-        gate = check_required(self, subject, env, day)
-        if isinstance(gate, Finding):
-            yield gate
-            return
-        evidence = [] if gate is None else [gate]
-        ratio = env.lookup(self.ratio, subject, day)
-        if ratio is None:
-            yield missing_parameter(self, subject, env, self.ratio, day, evidence)
-            return
-        evidence.append(ratio.evidence)
+    def judge(self, subject: Division, j: Judging) -> Finding:
+        """One finding for a division of the configured level."""
+        day = j.day
+        ratio = j.value(self.ratio)
         points = [
             p
-            for p in reference_index(env.reference).points_within.get(subject, ())
-            if p.kind is self.kind_of_point and p.open_on(day) is not False
+            for p in reference_index(j.env).points_within.get(subject, ())
+            if p.kind is self.service_point_kind and p.open_on(day) is not False
         ]
         known = [p for p in points if p.open_on(day)]
         unknown = [p for p in points if p.open_on(day) is None]
@@ -370,8 +294,8 @@ class ModelHomeShare:
         unknown_model = sum(self.is_model(p, day) for p in unknown)
         # The lowest share leaves out the unknown model homes and counts the others; the
         # highest does the opposite.
-        low = _share_at_least(model, len(known) + len(unknown) - unknown_model, ratio.value)
-        high = _share_at_least(model + unknown_model, len(known) + unknown_model, ratio.value)
+        low = _share_at_least(model, len(known) + len(unknown) - unknown_model, ratio)
+        high = _share_at_least(model + unknown_model, len(known) + unknown_model, ratio)
         outcome: Outcome
         if not points:
             outcome = Outcome.NOT_APPLICABLE
@@ -383,9 +307,7 @@ class ModelHomeShare:
             outcome = Outcome.MISSING_INPUT
         facts = [opening_fact(p, day) for p in points]
         facts += [f"{scrub(p.id)} is a model home" for p in points if self.is_model(p, day)]
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _SHARE[outcome].format(
                 division=subject,
@@ -393,11 +315,9 @@ class ModelHomeShare:
                 model=model,
                 total=len(known),
                 unknown=len(unknown),
-                ratio=ratio.value,
-                kind=self.kind_of_point.value.replace("_", " "),
-                kind_zh=KIND_ZH[self.kind_of_point],
+                ratio=ratio,
+                kind=self.service_point_kind.value.replace("_", " "),
+                kind_zh=KIND_ZH[self.service_point_kind],
             ),
-            evidence=evidence,
-            day=day,
             facts=tuple(facts),
         )

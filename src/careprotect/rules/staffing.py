@@ -14,36 +14,34 @@ parameters:
   §4.1: a children's home in a school has a member of the school's leadership as its child
   director).
 
-:data:`NATIONAL_RULES` are the national rules of 民发〔2019〕34号, in force from the value of a
-flag parameter declared in ``careprotect/national/staffing.toml``.
+The national rules of 民发〔2019〕34号 are instances of these, in
+:data:`careprotect.national.rules.STAFFING_RULES`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
 from typing import ClassVar
 
 import attrs
 
-from careprotect.divisions import Division, Level
+from careprotect.divisions import Division
 from careprotect.enums import Post, ServicePointKind, Sex, WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint, Worker
-from careprotect.rules.base import Rule, RuleContext, RuleKind
+from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
     POST_ZH,
     ROLE_ZH,
-    check_required,
     count_outcome,
-    judged_day,
     reference_index,
     service_fact,
 )
+from careprotect.rules.mechanism import Judging, OnDay, PerDivision
 
 __all__ = [
-    "NATIONAL_RULES",
     "PostCoverage",
     "PostEligibility",
     "Qualification",
@@ -71,7 +69,7 @@ _COVERAGE = {
 
 
 @attrs.frozen(kw_only=True)
-class PostCoverage:
+class PostCoverage(PerDivision):
     """Every division of ``level`` has a worker of ``role`` in post on the day judged.
 
     A worker counts when recorded in exactly that division (``Worker.division``) and in post
@@ -81,38 +79,20 @@ class PostCoverage:
     finding.
 
     :param required: optional flag parameter; the requirement applies while it is true (see
-        :func:`~careprotect.rules.common.check_required`).
+        :class:`~careprotect.rules.mechanism.OnDay`).
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
     role: WorkerRole
-    level: Level
-    required: str | None = None
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
-    subject: ClassVar[SubjectKind] = SubjectKind.DIVISION
-
-    def evaluate(self, subject: Division, env: RuleContext) -> Iterator[Finding]:
-        """One finding for a division of the configured level; none for other divisions."""
-        if subject.level is not self.level:
-            return
-        day = judged_day(env)
-        gate = check_required(self, subject, env, day)
-        if isinstance(gate, Finding):
-            yield gate
-            return
+    def judge(self, subject: Division, j: Judging) -> Finding:
+        """One finding for a division of the configured level."""
+        day = j.day
         workers = [
-            w
-            for w in reference_index(env.reference).workers_at.get(subject, ())
-            if w.role is self.role
+            w for w in reference_index(j.env).workers_at.get(subject, ()) if w.role is self.role
         ]
         states = [w.in_post_on(day) for w in workers]
         outcome = count_outcome(states.count(True), states.count(None), 1)
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _COVERAGE[outcome].format(
                 division=subject,
@@ -120,8 +100,6 @@ class PostCoverage:
                 role=self.role.value.replace("_", " "),
                 role_zh=ROLE_ZH[self.role],
             ),
-            evidence=() if gate is None else (gate,),
-            day=day,
             facts=tuple(service_fact(w, day) for w in workers),
         )
 
@@ -222,7 +200,7 @@ def _eligibility_outcome(met: bool | None, binding: bool) -> Outcome:
 
 
 @attrs.frozen(kw_only=True)
-class PostEligibility:
+class PostEligibility(OnDay):
     """Each worker of ``role`` in post (or perhaps in post) on the day judged meets one of the
     ``qualifications``.
 
@@ -231,36 +209,24 @@ class PostEligibility:
     input. Workers not in post on the day get no finding.
 
     :param required: optional flag parameter (see
-        :func:`~careprotect.rules.common.check_required`).
+        :class:`~careprotect.rules.mechanism.OnDay`).
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
     role: WorkerRole
     qualifications: tuple[Qualification, ...] = attrs.field(validator=_check_qualifications)
     binding: bool
-    required: str | None = None
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
-    def evaluate(self, subject: Worker, env: RuleContext) -> Iterator[Finding]:
-        """One finding for a worker of the role who is or may be in post; none otherwise."""
-        if subject.role is not self.role:
-            return
-        day = judged_day(env)
-        if subject.in_post_on(day) is False:
-            return
-        gate = check_required(self, subject, env, day)
-        if isinstance(gate, Finding):
-            yield gate
-            return
+    def selects(self, subject: Worker, day: dt.date, env: RuleContext) -> bool:
+        """A worker of the role who is, or may be, in post on ``day``."""
+        return subject.role is self.role and subject.in_post_on(day) is not False
+
+    def judge(self, subject: Worker, j: Judging) -> Finding:
+        """One finding for a worker of the role who is or may be in post."""
         outcome = _eligibility_outcome(_any_met(self.qualifications, subject), self.binding)
         need = _requirement(self.qualifications)
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _ELIGIBLE[outcome].format(
                 who=self.role.value.replace("_", " "),
@@ -268,8 +234,6 @@ class PostEligibility:
                 need_en=need.en,
                 need_zh=need.zh,
             ),
-            evidence=() if gate is None else (gate,),
-            day=day,
             facts=_worker_facts(subject),
         )
 
@@ -285,8 +249,8 @@ _UNKNOWN_DIRECTOR = Message(
 
 
 @attrs.frozen(kw_only=True)
-class ServicePointDirectorEligibility:
-    """The director of each service point of ``kind_of_point`` meets one of the
+class ServicePointDirectorEligibility(OnDay):
+    """The director of each service point of ``service_point_kind`` meets one of the
     ``qualifications``; with ``in_school`` True (the default) only points located in a school
     are judged, with False only the others, with None all.
 
@@ -295,64 +259,43 @@ class ServicePointDirectorEligibility:
     open on the day get no finding. Outcomes as :class:`PostEligibility`.
 
     :param required: optional flag parameter (see
-        :func:`~careprotect.rules.common.check_required`).
+        :class:`~careprotect.rules.mechanism.OnDay`).
     """
 
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    kind_of_point: ServicePointKind
+    service_point_kind: ServicePointKind
     qualifications: tuple[Qualification, ...] = attrs.field(validator=_check_qualifications)
     binding: bool
     in_school: bool | None = True
-    required: str | None = None
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
-    def evaluate(self, subject: ServicePoint, env: RuleContext) -> Iterator[Finding]:
-        """One finding for a point of the kind (and school setting) that is or may be open."""
-        if subject.kind is not self.kind_of_point:
-            return
+    def selects(self, subject: ServicePoint, day: dt.date, env: RuleContext) -> bool:
+        """A point of the kind (and school setting) that is, or may be, open on ``day``."""
+        if subject.kind is not self.service_point_kind:
+            return False
         if self.in_school is not None and subject.in_school is not self.in_school:
-            return
-        day = judged_day(env)
-        if subject.open_on(day) is False:
-            return
-        gate = check_required(self, subject, env, day)
-        if isinstance(gate, Finding):
-            yield gate
-            return
-        evidence = () if gate is None else (gate,)
+            return False
+        return subject.open_on(day) is not False
+
+    def judge(self, subject: ServicePoint, j: Judging) -> Finding:
+        """One finding for a point of the kind (and school setting) that is or may be open."""
         where = f"in school: {'yes' if subject.in_school else 'no'}"
         if subject.director is None:
-            yield env.finding(
-                self,
-                subject,
+            return j.finding(
                 Outcome.MISSING_INPUT,
                 _NO_DIRECTOR.format(point=scrub(subject.id)),
-                evidence=evidence,
-                day=day,
                 facts=(where,),
             )
-            return
-        director = env.reference.worker(subject.director)
+        director = j.env.reference.worker(subject.director)
         if director is None:
-            yield env.finding(
-                self,
-                subject,
+            return j.finding(
                 Outcome.MISSING_INPUT,
                 _UNKNOWN_DIRECTOR.format(point=scrub(subject.id), director=scrub(subject.director)),
-                evidence=evidence,
-                day=day,
                 facts=(where,),
             )
-            return
         outcome = _eligibility_outcome(_any_met(self.qualifications, director), self.binding)
         need = _requirement(self.qualifications)
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _ELIGIBLE[outcome].format(
                 who=f"director of {scrub(subject.id)}",
@@ -360,71 +303,5 @@ class ServicePointDirectorEligibility:
                 need_en=need.en,
                 need_zh=need.zh,
             ),
-            evidence=evidence,
-            day=day,
             facts=(where, *_worker_facts(director)),
         )
-
-
-# -- the national rules (民发〔2019〕34号) --------------------------------------------------
-
-_DIRECTORS_REQUIRED = "staffing.child_director.required"
-_SUPERVISORS_REQUIRED = "staffing.child_supervisor.required"
-
-NATIONAL_RULES: tuple[Rule, ...] = (
-    PostCoverage(
-        id="staffing.child_director.per_village",
-        title=Message(
-            "每个村（社区）配备一名儿童主任",
-            "Every village or community has a child director in post",
-        ),
-        citations=("mf-2019-34",),
-        role=WorkerRole.CHILD_DIRECTOR,
-        level=Level.VILLAGE,
-        required=_DIRECTORS_REQUIRED,
-    ),
-    PostCoverage(
-        id="staffing.child_supervisor.per_township",
-        title=Message(
-            "每个乡镇（街道）配备一名儿童督导员",
-            "Every township or street has a child supervisor in post",
-        ),
-        citations=("mf-2019-34",),
-        role=WorkerRole.CHILD_SUPERVISOR,
-        level=Level.TOWNSHIP,
-        required=_SUPERVISORS_REQUIRED,
-    ),
-    # "原则上由村（居）民委员会委员、大学生村官或者社会工作者等人员担任": "in principle",
-    # so advice. The enums have no social-worker post: a director who is a social worker
-    # (and holds neither post) gets the advice too, which is why it must stay advisory.
-    PostEligibility(
-        id="staffing.child_director.appointed_from",
-        title=Message(
-            "儿童主任原则上由村（居）民委员会委员、大学生村官或者社会工作者等人员担任",
-            "A child director is preferably a village committee member, a college-graduate "
-            "village official or a social worker",
-        ),
-        citations=("mf-2019-34",),
-        role=WorkerRole.CHILD_DIRECTOR,
-        qualifications=(
-            Qualification(
-                posts=frozenset(
-                    {Post.VILLAGE_COMMITTEE_MEMBER, Post.COLLEGE_GRADUATE_VILLAGE_OFFICIAL}
-                )
-            ),
-        ),
-        binding=False,
-        required=_DIRECTORS_REQUIRED,
-    ),
-    PostEligibility(
-        id="staffing.child_director.women_preferred",
-        title=Message("儿童主任优先由女性担任", "Women are preferred as child directors"),
-        citations=("mf-2019-34",),
-        role=WorkerRole.CHILD_DIRECTOR,
-        qualifications=(Qualification(sex=Sex.FEMALE),),
-        binding=False,
-        required=_DIRECTORS_REQUIRED,
-    ),
-)
-"""The national staffing rules of 民发〔2019〕34号, scope the whole country. The lead
-registers them in the national plugin's ``careprotect_rules``."""

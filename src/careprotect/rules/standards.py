@@ -19,19 +19,19 @@ absent.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Iterator
 from typing import ClassVar
 
 import attrs
 
-from careprotect.enums import ServicePointKind
+from careprotect.enums import Facility, ServicePointKind
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint
-from careprotect.params import Evidence
-from careprotect.rules.base import RuleContext, RuleKind
-from careprotect.rules.common import check_required, judged_day, missing_parameter
+from careprotect.params import Unit
+from careprotect.rules.base import RuleContext
+from careprotect.rules.mechanism import Judging, OnDay, parameter_field
 
 __all__ = ["Area", "AreaStandard", "FacilityStandard"]
 
@@ -62,35 +62,19 @@ _AREA = {
 
 
 @attrs.frozen(kw_only=True)
-class _PointRule:
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    kind_of_point: ServicePointKind
-    required: str | None = None
+class _PointRule(OnDay):
+    service_point_kind: ServicePointKind
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
 
-    def _start(
-        self, subject: ServicePoint, env: RuleContext
-    ) -> tuple[Finding | None, list[Evidence]] | None:
-        """None when the point is not judged; else a finding to give instead (or None) and
-        the requirement flag's evidence."""
-        if subject.kind is not self.kind_of_point:
-            return None
-        day = judged_day(env)
-        if subject.open_on(day) is False:
-            return None
-        gate = check_required(self, subject, env, day)
-        if isinstance(gate, Finding):
-            return gate, []
-        return None, [] if gate is None else [gate]
+    def selects(self, subject: ServicePoint, day: dt.date, env: RuleContext) -> bool:
+        """A point of the kind that is open, or may be, on ``day``."""
+        return subject.kind is self.service_point_kind and subject.open_on(day) is not False
 
 
 @attrs.frozen(kw_only=True)
 class AreaStandard(_PointRule):
-    """The ``area`` of each service point of ``kind_of_point`` is at least the ``minimum``
+    """The ``area`` of each service point of ``service_point_kind`` is at least the ``minimum``
     parameter (unit ``m2``, as in force for the point's division on the day judged), compared
     exactly; with ``minimum`` None, at least some area (more than 0 m²) is required.
 
@@ -98,18 +82,10 @@ class AreaStandard(_PointRule):
     """
 
     area: Area
-    minimum: str | None = None
+    minimum: str | None = parameter_field(Unit.M2, default=None)
 
-    def evaluate(self, subject: ServicePoint, env: RuleContext) -> Iterator[Finding]:
-        """At most one finding per service point of the kind."""
-        start = self._start(subject, env)
-        if start is None:
-            return
-        instead, evidence = start
-        if instead is not None:
-            yield instead
-            return
-        day = judged_day(env)
+    def judge(self, subject: ServicePoint, j: Judging) -> Finding:
+        """One finding per service point of the kind."""
         words = {
             "point": scrub(subject.id),
             "area": _AREA_EN[self.area],
@@ -117,35 +93,19 @@ class AreaStandard(_PointRule):
         }
         value = getattr(subject, self.area.value)
         if value is None:
-            yield env.finding(
-                self,
-                subject,
-                Outcome.MISSING_INPUT,
-                _AREA[Outcome.MISSING_INPUT].format(**words),
-                evidence=evidence,
-                day=day,
-            )
-            return
+            return j.finding(Outcome.MISSING_INPUT, _AREA[Outcome.MISSING_INPUT].format(**words))
         if self.minimum is None:
             met = value > 0
             need, need_zh = "more than 0 m²", "应有场地"
         else:
-            minimum = env.lookup(self.minimum, subject.division, day)
-            if minimum is None:
-                yield missing_parameter(self, subject, env, self.minimum, day, evidence)
-                return
-            evidence.append(minimum.evidence)
-            met = value >= minimum.value
-            need, need_zh = f"at least {minimum.value} m²", f"不少于{minimum.value}平方米"
+            minimum = j.value(self.minimum)
+            met = value >= minimum
+            need, need_zh = f"at least {minimum} m²", f"不少于{minimum}平方米"
         outcome = Outcome.COMPLIANT if met else Outcome.NON_COMPLIANT
         shown = scrub(str(value))  # an area of 15 digits or more may be an ID number
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _AREA[outcome].format(value=shown, need=need, need_zh=need_zh, **words),
-            evidence=evidence,
-            day=day,
             facts=(f"{self.area.value} {shown}",),
         )
 
@@ -166,48 +126,32 @@ _FACILITIES = {
 
 @attrs.frozen(kw_only=True)
 class FacilityStandard(_PointRule):
-    """Each service point of ``kind_of_point`` has every facility listed by the
+    """Each service point of ``service_point_kind`` has every facility listed by the
     ``facilities`` parameter (unit ``choices``, as in force on the day judged).
 
     All present: compliant. One or more absent: non-compliant when ``binding``, advisory when
     not ("where possible"). No value of ``facilities`` in force: missing input.
     """
 
-    facilities: str
+    facilities: str = parameter_field(Unit.CHOICES, choices=Facility)
     binding: bool = True
 
-    def evaluate(self, subject: ServicePoint, env: RuleContext) -> Iterator[Finding]:
-        """At most one finding per service point of the kind."""
-        start = self._start(subject, env)
-        if start is None:
-            return
-        instead, evidence = start
-        if instead is not None:
-            yield instead
-            return
-        day = judged_day(env)
-        needed = env.lookup(self.facilities, subject.division, day)
-        if needed is None:
-            yield missing_parameter(self, subject, env, self.facilities, day, evidence)
-            return
-        evidence.append(needed.evidence)
+    def judge(self, subject: ServicePoint, j: Judging) -> Finding:
+        """One finding per service point of the kind."""
+        needed = j.value(self.facilities)
         have = {f.value for f in subject.facilities}
-        absent = [f for f in needed.value if f not in have]
+        absent = [f for f in needed if f not in have]
         if not absent:
             outcome = Outcome.COMPLIANT
         else:
             outcome = Outcome.NON_COMPLIANT if self.binding else Outcome.ADVISORY
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _FACILITIES[outcome].format(
                 point=scrub(subject.id),
-                needed=", ".join(needed.value) or "none",
+                needed=", ".join(needed) or "none",
                 absent=", ".join(absent),
             ),
-            evidence=evidence,
-            day=day,
             facts=(
                 f"{subject.kind.value} {scrub(subject.id)} facilities: "
                 + (", ".join(sorted(have)) or "none recorded"),

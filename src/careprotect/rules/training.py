@@ -29,27 +29,21 @@ Attendance counts for the yearly rules whatever the assessment's result; the sta
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import ClassVar
 
 import attrs
 
-from careprotect.enums import WorkerRole
+from careprotect.enums import OrganiserLevel, WorkerRole
 from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import Training, Worker
-from careprotect.params import Evidence
+from careprotect.params import Unit
 from careprotect.periods import Period
-from careprotect.rules.base import RuleContext, RuleKind
-from careprotect.rules.common import (
-    ROLE_ZH,
-    check_required,
-    judged_day,
-    judged_years,
-    missing_parameter,
-)
+from careprotect.rules.base import RuleContext
+from careprotect.rules.common import ROLE_ZH, judged_day, judged_years
+from careprotect.rules.mechanism import Judging, OnDay, parameter_field
 
 __all__ = ["TrainingBeforeStart", "TrainingLength", "TrainingPerYear"]
 
@@ -62,37 +56,40 @@ def _training_fact(t: Training) -> str:
     )
 
 
-def _organisers(
-    rule: _TrainingRule, worker: Worker, env: RuleContext, day: dt.date, evidence: list[Evidence]
-) -> tuple[frozenset[str] | None, bool]:
-    """The organiser levels that count (None: any), and whether the parameter was found."""
-    if rule.organisers is None:
-        return None, True
-    levels = env.lookup(rule.organisers, worker.division, day)
-    if levels is None:
-        return None, False
-    evidence.append(levels.evidence)
-    return frozenset(levels.value), True
-
-
-def _counted(trainings: tuple[Training, ...], levels: frozenset[str] | None) -> list[Training]:
-    return [t for t in trainings if levels is None or t.organiser_level.value in levels]
-
-
 @attrs.frozen(kw_only=True)
-class _TrainingRule:
-    id: str
-    title: Message
-    citations: tuple[str, ...]
+class _TrainingRule(OnDay):
     role: WorkerRole
-    organisers: str | None = None
-    required: str | None = None
+    organisers: str | None = parameter_field(Unit.CHOICES, default=None, choices=OrganiserLevel)
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
     subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
     def _who(self) -> dict[str, str]:
         return {"role": self.role.value.replace("_", " "), "role_zh": ROLE_ZH[self.role]}
+
+    def counted(self, worker: Worker, j: Judging) -> list[Training]:
+        """The worker's trainings organised at one of the ``organisers`` levels in force on
+        the day (all of them when the rule names no such parameter)."""
+        if self.organisers is None:
+            return list(worker.trainings)
+        levels = frozenset(j.value(self.organisers))
+        return [t for t in worker.trainings if t.organiser_level.value in levels]
+
+    def yearly(self, worker: Worker, env: RuleContext) -> Iterator[Finding]:
+        """One finding per judged calendar year the rule judges (see :meth:`year`)."""
+        if worker.role is not self.role:
+            return
+        for year in judged_years(env):
+            before = self.year(worker, year, env)
+            if before is True:
+                finding = self.judged(worker, env, year.last_day, year)
+                if finding is not None:
+                    yield finding
+            elif before is not False:
+                yield before
+
+    def year(self, worker: Worker, year: Period, env: RuleContext) -> Finding | bool:
+        """Whether ``year`` is judged for ``worker``, or the finding to give instead."""
+        return True
 
 
 _BEFORE = {
@@ -146,17 +143,13 @@ class TrainingBeforeStart(_TrainingRule):
                 day=day,
             )
             return
-        gate = check_required(self, subject, env, start)
-        if isinstance(gate, Finding):
-            yield gate
-            return
-        evidence: list[Evidence] = [] if gate is None else [gate]
-        levels, found = _organisers(self, subject, env, start, evidence)
-        if not found:
-            assert self.organisers is not None
-            yield missing_parameter(self, subject, env, self.organisers, start, evidence)
-            return
-        before = [t for t in _counted(subject.trainings, levels) if t.date <= start]
+        finding = self.judged(subject, env, start)
+        if finding is not None:
+            yield finding
+
+    def judge(self, subject: Worker, j: Judging) -> Finding:
+        """Judged on the appointment day."""
+        before = [t for t in self.counted(subject, j) if t.date <= j.day]
         results = [t.passed for t in before]
         if True in results:
             outcome = Outcome.COMPLIANT
@@ -164,13 +157,9 @@ class TrainingBeforeStart(_TrainingRule):
             outcome = Outcome.MISSING_INPUT
         else:
             outcome = Outcome.NON_COMPLIANT
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
-            _BEFORE[outcome].format(start=start.isoformat(), **self._who()),
-            evidence=evidence,
-            day=start,
+            _BEFORE[outcome].format(start=j.day.isoformat(), **self._who()),
             facts=tuple(map(_training_fact, before)),
         )
 
@@ -212,50 +201,31 @@ class TrainingPerYear(_TrainingRule):
     served the whole year unknown (appointment date not recorded): missing input.
     """
 
-    per_year: str
+    per_year: str = parameter_field(Unit.COUNT)
 
     def evaluate(self, subject: Worker, env: RuleContext) -> Iterator[Finding]:
         """At most one finding per judged calendar year."""
-        if subject.role is not self.role:
-            return
-        for year in judged_years(env):
-            yield from self._year(subject, env, year)
+        return self.yearly(subject, env)
 
-    def _year(self, subject: Worker, env: RuleContext, year: Period) -> Iterator[Finding]:
-        served = _served_whole(subject, year)
-        if served is False:
-            return
-        who = {"year": str(year), **self._who()}
+    def year(self, worker: Worker, year: Period, env: RuleContext) -> Finding | bool:
+        """A year the worker served whole; missing input when that is unknown."""
+        served = _served_whole(worker, year)
         if served is None:
-            yield env.finding(
-                self, subject, Outcome.MISSING_INPUT, _NOT_SERVING.format(**who), period=year
-            )
-            return
-        day = year.last_day
-        gate = check_required(self, subject, env, day, period=year)
-        if isinstance(gate, Finding):
-            yield gate
-            return
-        evidence: list[Evidence] = [] if gate is None else [gate]
-        needed = env.lookup(self.per_year, subject.division, day)
-        if needed is None:
-            yield missing_parameter(self, subject, env, self.per_year, day, evidence, period=year)
-            return
-        evidence.append(needed.evidence)
-        levels, found = _organisers(self, subject, env, day, evidence)
-        if not found:
-            assert self.organisers is not None
-            yield missing_parameter(self, subject, env, self.organisers, day, evidence, period=year)
-            return
-        attended = [t for t in _counted(subject.trainings, levels) if t.date in year]
-        outcome = Outcome.COMPLIANT if len(attended) >= needed.value else Outcome.NON_COMPLIANT
-        yield env.finding(
-            self,
-            subject,
+            message = _NOT_SERVING.format(year=str(year), **self._who())
+            return env.finding(self, worker, Outcome.MISSING_INPUT, message, period=year)
+        return served
+
+    def judge(self, subject: Worker, j: Judging) -> Finding:
+        """The trainings of the year against the count in force on its last day."""
+        assert j.period is not None
+        needed = j.value(self.per_year)
+        attended = [t for t in self.counted(subject, j) if t.date in j.period]
+        outcome = Outcome.COMPLIANT if len(attended) >= needed else Outcome.NON_COMPLIANT
+        return j.finding(
             outcome,
-            _PER_YEAR[outcome].format(count=len(attended), needed=needed.value, **who),
-            evidence=evidence,
-            period=year,
+            _PER_YEAR[outcome].format(
+                count=len(attended), needed=needed, year=str(j.period), **self._who()
+            ),
             facts=tuple(map(_training_fact, attended)),
         )
 
@@ -283,8 +253,8 @@ class TrainingLength(_TrainingRule):
     attendance).
     """
 
-    min_days: str | None = None
-    max_days: str | None = None
+    min_days: str | None = parameter_field(Unit.DAYS, default=None)
+    max_days: str | None = parameter_field(Unit.DAYS, default=None)
 
     def __attrs_post_init__(self) -> None:
         if self.min_days is None and self.max_days is None:
@@ -292,39 +262,21 @@ class TrainingLength(_TrainingRule):
 
     def evaluate(self, subject: Worker, env: RuleContext) -> Iterator[Finding]:
         """At most one finding per judged calendar year with a counted training."""
-        if subject.role is not self.role:
-            return
-        for year in judged_years(env):
-            yield from self._year(subject, env, year)
+        return self.yearly(subject, env)
 
-    def _year(self, subject: Worker, env: RuleContext, year: Period) -> Iterator[Finding]:
-        if not any(t.date in year for t in subject.trainings):
-            return
-        day = year.last_day
-        gate = check_required(self, subject, env, day, period=year)
-        if isinstance(gate, Finding):
-            yield gate
-            return
-        evidence: list[Evidence] = [] if gate is None else [gate]
-        levels, found = _organisers(self, subject, env, day, evidence)
-        if not found:
-            assert self.organisers is not None
-            yield missing_parameter(self, subject, env, self.organisers, day, evidence, period=year)
-            return
-        attended = [t for t in _counted(subject.trainings, levels) if t.date in year]
+    def year(self, worker: Worker, year: Period, env: RuleContext) -> Finding | bool:
+        """A year with a training."""
+        return any(t.date in year for t in worker.trainings)
+
+    def judge(self, subject: Worker, j: Judging) -> Finding | None:
+        """The lengths of the year's trainings against the bounds in force on its last day."""
+        year = j.period
+        assert year is not None
+        attended = [t for t in self.counted(subject, j) if t.date in year]
         if not attended:
-            return
-        bounds: dict[str, int] = {}
-        for key, name in (("min", self.min_days), ("max", self.max_days)):
-            if name is None:
-                continue
-            value = env.lookup(name, subject.division, day)
-            if value is None:
-                yield missing_parameter(self, subject, env, name, day, evidence, period=year)
-                return
-            evidence.append(value.evidence)
-            bounds[key] = value.value
-        low, high = bounds.get("min"), bounds.get("max")
+            return None
+        low = None if self.min_days is None else j.value(self.min_days)
+        high = None if self.max_days is None else j.value(self.max_days)
         bad = [
             t
             for t in attended
@@ -337,14 +289,10 @@ class TrainingLength(_TrainingRule):
         else:
             words, words_zh = f"at most {high} days", f"不超过{high}天"
         outcome = Outcome.NON_COMPLIANT if bad else Outcome.COMPLIANT
-        yield env.finding(
-            self,
-            subject,
+        return j.finding(
             outcome,
             _LENGTH[outcome].format(
                 year=str(year), bad=len(bad), bounds=words, bounds_zh=words_zh, **self._who()
             ),
-            evidence=evidence,
-            period=year,
             facts=tuple(map(_training_fact, attended)),
         )
