@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from careprotect.divisions import HAINAN_1988_CODES, PROVINCE_CODES, Division, Level
+from careprotect.divisions import (
+    HAINAN_1988_CODES,
+    PROVINCE_CODES,
+    Division,
+    Level,
+    from_normal_code,
+)
 from careprotect.errors import InvalidDivisionError, InvalidValueError
 from careprotect.testing._codes import divisions
 
@@ -519,3 +525,17 @@ def test_real_kinds_of_code_are_accepted(code: str, level: Level, parent: str) -
     division = Division(code)
     assert division.level is level
     assert division.parent == Division(parent)
+
+
+def test_a_division_is_rebuilt_from_its_normal_code() -> None:
+    """from_normal_code gives back the division a normalised code came from, equal in every
+    respect, for every level."""
+    for code in ("43", "430100", "430124", "430124101", "430124101201", "441900003"):
+        division = Division(code)
+        rebuilt = from_normal_code(division.code)
+        assert rebuilt == division
+        assert (rebuilt.level, rebuilt.code12, rebuilt.ancestors) == (
+            division.level,
+            division.code12,
+            division.ancestors,
+        )

@@ -37,7 +37,7 @@ import attrs
 from careprotect.errors import InvalidDivisionError
 from careprotect.masking import describe, mask_id_number, quote
 
-__all__ = ["HAINAN_1988_CODES", "PROVINCE_CODES", "Division", "Level"]
+__all__ = ["HAINAN_1988_CODES", "PROVINCE_CODES", "Division", "Level", "from_normal_code"]
 
 
 class Level(enum.IntEnum):
@@ -209,7 +209,7 @@ class Division:
         """The province-level division this division lies in (itself for a province)."""
         if len(self.code) == 2:
             return self
-        return _trusted(self.code[:2])
+        return from_normal_code(self.code[:2])
 
     @property
     def parent(self) -> Division | None:
@@ -230,7 +230,7 @@ class Division:
             # Only a county level can be zero inside a valid code (441900003), or a
             # prefecture level above a Hainan county of 1988-2002 (460021): skip it.
             if end > 6 or code[end - 2 : end] != "00":
-                result.append(_trusted(code[:end]))
+                result.append(from_normal_code(code[:end]))
         return tuple(result)
 
     def contains(self, other: Division) -> bool:
@@ -277,9 +277,15 @@ class Division:
         return f"Division({self.code!r})"
 
 
-def _trusted(code: str) -> Division:
-    """A division from a code known to be normalised (a prefix of a valid code at a level
-    boundary whose last level is non-zero), skipping validation."""
+def from_normal_code(code: str) -> Division:
+    """The division whose normalised code is ``code``, without checking it again: for a code
+    taken from a :class:`Division` (its :attr:`~Division.code`, or a prefix of it at a level
+    boundary whose last level is non-zero), such as one sent to another process. A code that
+    is not in normal form gives a division that is not valid: use ``Division(code)`` for
+    anything read from input."""
     division: Division = object.__new__(Division)
     object.__setattr__(division, "code", code)
     return division
+
+
+_trusted = from_normal_code  # the old private name, until careprotect._parallel moves
