@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -337,3 +338,31 @@ def test_the_home_index_follows_the_reference_data(engine: Engine) -> None:
     assert outcomes(judge(engine, [child()], SRULE, REFERENCE)) == [("C1", "non_compliant")]
     assert judge(engine, [child()], SRULE, ReferenceData()) == []
     assert outcomes(judge(engine, [child()], SRULE, REFERENCE)) == [("C1", "non_compliant")]
+
+
+def test_two_engines_in_two_threads_see_only_their_own_registry(tmp_path: Path) -> None:
+    """Rules are shared values (the module's SERVICE rule serves both engines) and hold no
+    index of their own: two Engines auditing two registries with different homes, each in
+    its own thread at once, give each the findings it gives alone."""
+    first = Engine([plugin(tmp_path, [SERVICE])])
+    second = Engine([plugin(tmp_path, [SERVICE])])
+    luxi = Registry(
+        reference=SAMPLE.reference,
+        children=tuple(
+            attrs.evolve(c, id=f"{c.id}-{i}") for i in range(50) for c in SAMPLE.children
+        ),
+    )
+    ours = Registry(
+        reference=REFERENCE, children=tuple(child(child_id=f"C{i}") for i in range(400))
+    )
+    jobs = [(first, luxi), (second, ours)] * 3
+
+    def audit(job: tuple[Engine, Registry]) -> list[Finding]:
+        engine, registry = job
+        return list(engine.audit(registry, as_of=day("2020-06-30")))
+
+    alone = [audit(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(pool.map(audit, jobs))
+    assert together == alone
+    assert {f.subject.id for f in alone[1] if f.rule == SRULE} == {f"C{i}" for i in range(400)}
