@@ -63,8 +63,8 @@ def _load(
     path: Path, *, fast: bool, converter: Any = None, defer: bool = False
 ) -> tuple[LoadResult, list[int]]:
     """Load ``path`` on one path; also the record numbers of the child files the strict
-    converter structured. With ``defer``, the child files are read with their contacts
-    built when first read."""
+    converter structured. With ``defer``, the child files are read as an audit reads them,
+    through ``children(defer_contacts=True)``."""
     strict_children: list[int] = []
     structure = RegistryStream._structure
 
@@ -90,9 +90,9 @@ def _load(
 
 
 def _same_either_way(path: Path) -> tuple[LoadResult, list[int]]:
-    """Load ``path`` on both paths (the fast one with contacts built at once and when first
-    read), check that they agree in every respect, and return the fast path's result and the
-    child files it left to the strict converter."""
+    """Load ``path`` on both paths (the fast one as a whole and as an audit reads it), check
+    that they agree in every respect, and return the fast path's result and the child files
+    it left to the strict converter."""
     fast, declined = _load(path, fast=True)
     deferred, declined_deferred = _load(path, fast=True, defer=True)
     assert declined_deferred == declined
