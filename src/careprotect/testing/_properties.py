@@ -17,7 +17,12 @@ from careprotect.faults import FAILED
 from careprotect.findings import Finding, Outcome
 from careprotect.model import DivisionRecord, ReferenceData, Registry
 from careprotect.periods import Period, PeriodKind
-from careprotect.testing._subject import SETTINGS, PropertyFailedError, When, describe_error
+from careprotect.testing._subject import (
+    PropertyFailedError,
+    When,
+    describe_error,
+    property_settings,
+)
 from careprotect.testing._template import village_in
 from careprotect.testing.strategies import children, periods, service_points, workers
 
@@ -119,7 +124,7 @@ def run_property(
 ) -> list[str]:
     """Run ``examine`` over drawn cases; the problems of the first failing case, if any."""
 
-    @SETTINGS
+    @property_settings()
     @given(cases)
     def run(case: tuple[Any, Registry]) -> None:
         when, registry = case

@@ -25,7 +25,8 @@ from careprotect.params import (
 from careprotect.periods import Period
 
 MAX_EXAMPLES = 25
-"""Examples drawn by each property check."""
+"""Examples drawn by each property check (fewer when the Hypothesis profile in force asks for
+fewer: see :func:`property_settings`)."""
 
 SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
@@ -43,6 +44,17 @@ SETTINGS = settings(
         HealthCheck.large_base_example,
     ],
 )
+
+
+def property_settings() -> settings:
+    """:data:`SETTINGS` for a property check run now: :data:`MAX_EXAMPLES` examples, or the
+    ``max_examples`` of the Hypothesis profile in force when it is smaller (a quick profile
+    makes the conformance suite quick too)."""
+    in_force = settings.default
+    wanted = MAX_EXAMPLES if in_force is None else min(MAX_EXAMPLES, in_force.max_examples)
+    return settings(SETTINGS, max_examples=wanted)
+
+
 MONEY = (Unit.YUAN, Unit.YUAN_PER_MONTH)
 _DEFAULT_YEARS = (2016, 2030)
 

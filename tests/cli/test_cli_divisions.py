@@ -16,7 +16,7 @@ from careprotect.citizen_id import check_character
 from careprotect.cli import main
 from careprotect.io import RecordKind, RecordWarning, open_registry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "docs" / "schema"
 
 FIRST17 = "43312220120418002"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from careprotect import report
 from careprotect.cli import main
 
-SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-registry.jsonl"
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-registry.jsonl"
 DOCUMENTED = {0, 1, 2, 3, 70, 130, 141, 143}
 
 

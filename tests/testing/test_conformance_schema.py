@@ -9,16 +9,9 @@ import careprotect_hubei
 import careprotect_hunan
 from careprotect.testing import stub_plugin
 from careprotect.testing.conformance import conformance_problems
+from support import citation_table
 
-CITATION = """
-[citations.p]
-issuer = "某省民政厅"
-document = "闽〔2019〕1号"
-title = "t"
-status = "confirmed"
-verified = 2026-11-23
-notes = "未核实"
-"""
+CITATION = citation_table(document="闽〔2019〕1号", more='notes = "未核实"')
 
 VALUES = """
 [parameters."fj.count"]
@@ -78,15 +71,14 @@ def test_the_shipped_plugins_files_conform() -> None:
         assert conformance_problems(plugin, others=[], checks=["schema"]) == []
 
 
-CITED = """
-[citations.p]
-issuer = "某省民政厅"
-document = ""
-title = "关于做好农村留守儿童关爱服务工作的通知"
-status = "{status}"
-verified = 2026-11-23
-{note}
-
+CITED = (
+    citation_table(
+        document="",
+        title="关于做好农村留守儿童关爱服务工作的通知",
+        status="{status}",
+        more="{note}",
+    )
+    + """
 [parameters."fj.count"]
 unit = "count"
 zh = "次数"
@@ -98,6 +90,7 @@ effective = 2019-03-01
 value = 2
 citation = "p"
 """
+)
 
 
 def test_no_number_published_is_no_problem_but_an_assumption_needs_its_note(

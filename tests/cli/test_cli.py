@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,12 @@ from careprotect.cli.options import default_as_of
 from careprotect.cli.output import ProgressDisplay, progress_display
 from careprotect.report import AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS, PLAN_CSV_COLUMNS
 from careprotect.testing import stub_plugin
+from support import Install, citation_table
 from test_contact import monthly, xianning
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "small-registry.jsonl"
-BAD = Path(__file__).parent / "data" / "bad-registry.jsonl"
+BAD = ROOT / "tests" / "data" / "bad-registry.jsonl"
 SCHEMAS = ROOT / "docs" / "schema"
 AUDIT_SCHEMA = json.loads((SCHEMAS / "audit-report.schema.json").read_text(encoding="utf-8"))
 ENTITLEMENTS_SCHEMA = json.loads(
@@ -45,49 +45,27 @@ ENTITLEMENTS_SCHEMA = json.loads(
 SAMPLE_NAMES = [c.name for c in load_registry(SAMPLE).registry.children]
 VERBS = ("audit", "validate", "entitlements", "plan", "rules", "parameters", "plugins", "synth")
 
-HUNAN_800 = """
-[citations.hn]
-issuer = "湖南省民政厅"
-document = "test"
-title = "A test raise of the scattered orphan allowance"
-status = "confirmed"
-verified = 2026-11-23
-
+HUNAN_800 = (
+    citation_table(
+        "hn",
+        issuer="湖南省民政厅",
+        document="test",
+        title="A test raise of the scattered orphan allowance",
+    )
+    + """
 [[values]]
 parameter = "orphan.allowance.scattered"
 effective = 2018-01-01
 value = "800"
 citation = "hn"
 """
-
-
-class _EntryPoint:
-    def __init__(self, name: str, plugin: object) -> None:
-        self.name = name
-        self._plugin = plugin
-
-    def load(self) -> object:
-        return self._plugin
-
-
-Install = Callable[..., None]
+)
 
 
 @pytest.fixture(autouse=True)
-def installed(monkeypatch: pytest.MonkeyPatch) -> Install:
+def installed(install_plugins: Install) -> Install:
     """No careprotect plugin is installed but those a test installs; English locale."""
-    plugins: dict[str, object] = {}
-    real = importlib.metadata.entry_points
-
-    def entry_points(**kw: Any) -> Any:
-        if kw.get("group") == "careprotect":
-            return [_EntryPoint(n, p) for n, p in plugins.items()]
-        return real(**kw)
-
-    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        monkeypatch.delenv(name, raising=False)
-    return lambda **more: plugins.update(more)
+    return install_plugins
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -26,16 +26,11 @@ from careprotect.rules.contact import ContactFrequency
 from careprotect.rules.entitlements import Amount, months_of
 from careprotect.testing import stub_plugin
 from careprotect.testing.conformance import CHECKS, ConformanceSuite, conformance_problems
+from support import citation_table
 
-CITATION = """
-[citations.p]
-issuer = "某省民政厅"
-document = "{name}〔2019〕1号"
-title = "关于做好农村留守儿童关爱服务工作的通知"
-date = 2019-01-01
-status = "confirmed"
-verified = 2026-11-23
-"""
+CITATION = citation_table(
+    document="{name}〔2019〕1号", title="关于做好农村留守儿童关爱服务工作的通知", date="2019-01-01"
+)
 
 GOOD_TOML = """
 [parameters."good.left_behind.contacts_per_month"]
