@@ -632,7 +632,7 @@ def test_shares_that_do_not_add_up_are_refused(plugin_dir: Path, tmp_path: Path)
     with pytest.raises(PluginLoadError, match=r"do not add up to the total 30000\.00") as exc:
         Engine([hunan(tmp_path, bad)])
     assert "in 43 on 2019-06-11" in str(exc.value)
-    assert "registered by hunan-test 0 (43)" in str(exc.value)
+    assert "registered by plugin hunan-test 0 (43)" in str(exc.value)
 
 
 def test_a_grant_evaluated_outside_the_engine_still_refuses_a_bad_split(tmp_path: Path) -> None:

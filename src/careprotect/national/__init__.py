@@ -1,8 +1,11 @@
 """The national baseline: a built-in plugin using the same hooks as any province.
 
-It defines the national categories of children (POLICY.md §2) and the national parameters
-(age limits, the orphan allowance minimums, the de facto unsupported child's terms and
-allowance) with their citations, in ``parameters.toml`` and ``entitlements.toml``. Each
+It registers the national categories of children (POLICY.md §2) and the national rules, all
+instances of the general mechanisms configured in :mod:`careprotect.national.rules`, and the
+national parameters (age limits, the orphan allowance minimums, the de facto unsupported
+child's terms and allowance, the days national duties began) with their citations, in the
+TOML files beside this module. It imports what it needs from :mod:`careprotect.plugin`, as a
+province plugin does. Each
 citation carries its confidence (confirmed, reported, assumed): a national fact that is only
 reported is still the national value, marked so, and holds until a province plugin gives its
 own value for its scope (how long "out of contact" must last, the date the
@@ -17,11 +20,8 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from careprotect.divisions import Division
-from careprotect.hookspecs import hookimpl
 from careprotect.national.rules import CATEGORIES, RULES
-from careprotect.params import PluginInfo
-from careprotect.rules.base import CategoryRule, Rule
+from careprotect.plugin import CategoryRule, Division, PluginInfo, Rule, hookimpl
 
 __all__ = ["CATEGORIES", "NAME", "RULES"]
 

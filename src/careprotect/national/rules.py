@@ -7,27 +7,31 @@ province plugin configures them with its own: the mechanism modules hold no poli
 
 from __future__ import annotations
 
-from careprotect.divisions import Level
-from careprotect.enums import Post, ResidenceKind, Sex, WorkerRole
-from careprotect.findings import Message
-from careprotect.rules.agreements import EntrustedGuardianshipConfirmation
-from careprotect.rules.base import CategoryRule, Rule
-from careprotect.rules.categories import (
+from careprotect.plugin import (
+    CategoryAllowance,
+    CategoryRule,
     DeFactoUnsupported,
     DifficultyDisability,
     DifficultyGuardianship,
     DifficultyPoverty,
-    LeftBehind,
-    Orphan,
-)
-from careprotect.rules.entitlements import CategoryAllowance
-from careprotect.rules.guardianship import (
     EntrustedCarerQualified,
+    EntrustedGuardianshipConfirmation,
     EntrustmentNotices,
+    LeftBehind,
+    Level,
     MandatoryReportRecipient,
+    Message,
+    Orphan,
     ParentContactFrequency,
+    Post,
+    PostCoverage,
+    PostEligibility,
+    Qualification,
+    ResidenceKind,
+    Rule,
+    Sex,
+    WorkerRole,
 )
-from careprotect.rules.staffing import PostCoverage, PostEligibility, Qualification
 
 __all__ = [
     "AGREEMENT_RULES",

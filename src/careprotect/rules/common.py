@@ -1,6 +1,7 @@
-"""What the compliance mechanisms share: the day or years an audit judges, the optional
-requirement flag, the index of reference data by division, Chinese names of roles, kinds and
-posts, and the outcome of a count with uncertain items.
+"""What the compliance mechanisms share: the day or years an audit judges, the index of
+reference data by division, Chinese names of roles, kinds and posts, and the outcome of a
+count with uncertain items. (The optional requirement flag and the missing-input finding for
+a parameter without a value are :mod:`careprotect.rules.mechanism`'s.)
 """
 
 from __future__ import annotations
@@ -8,15 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
 from careprotect.divisions import Division
 from careprotect.enums import Post, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Finding, Message, Outcome
+from careprotect.findings import Outcome
 from careprotect.masking import scrub
 from careprotect.model import ReferenceData, ServicePoint, Worker
-from careprotect.params import Evidence
 from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.rules.base import RuleContext
 
@@ -25,12 +25,10 @@ __all__ = [
     "POST_ZH",
     "ROLE_ZH",
     "ReferenceIndex",
-    "check_required",
     "count_outcome",
     "judged_day",
     "judged_periods",
     "judged_years",
-    "missing_parameter",
     "opening_fact",
     "reference_index",
     "service_fact",
@@ -108,100 +106,6 @@ def judged_periods(
 def judged_years(env: RuleContext) -> tuple[Period, ...]:
     """The calendar years a yearly rule judges: :func:`judged_periods` for years."""
     return judged_periods(PeriodKind.YEAR, as_of=env.as_of, period=env.period)
-
-
-class _Judging(Protocol):
-    """What :func:`check_required` needs of a rule."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def required(self) -> str | None: ...
-
-
-_NOT_IN_FORCE = Message(
-    "该要求在{day}不适用（{parameter} 为 false）",
-    "The requirement does not apply on {day} ({parameter} is false)",
-)
-_NO_FLAG = Message(
-    "缺少输入：{day}没有生效的 {parameter} 参数值，无法判断该要求是否适用",
-    "Missing input: no value of {parameter} is in force on {day}, so whether the "
-    "requirement applies is unknown",
-)
-_NO_VALUE = Message(
-    "缺少输入：{day}没有生效的 {parameter} 参数值",
-    "Missing input: no value of {parameter} is in force on {day}",
-)
-
-
-def check_required(
-    rule: Any,
-    item: Worker | ServicePoint | Division,
-    env: RuleContext,
-    day: dt.date,
-    *,
-    period: Period | None = None,
-) -> Finding | Evidence | None:
-    """Whether ``rule``'s requirement applies to ``item`` on ``day``.
-
-    A rule may name a ``required`` flag parameter: the requirement applies while the value in
-    force for the item's division is ``true``. Returns None when the rule names no flag (it
-    always applies), the flag's :class:`~careprotect.params.Evidence` when it is true, and
-    otherwise the finding to give instead: *not applicable* when the flag is ``false``,
-    *missing input* when no value is in force (never read as false).
-    """
-    judging: _Judging = rule
-    name = judging.required
-    if name is None:
-        return None
-    division = item if isinstance(item, Division) else item.division
-    flag = env.lookup(name, division, day)
-    on = {"day": day.isoformat(), "parameter": name}
-    finding_day = None if period is not None else day
-    if flag is None:
-        return env.finding(
-            rule,
-            item,
-            Outcome.MISSING_INPUT,
-            _NO_FLAG.format(**on),
-            day=finding_day,
-            period=period,
-        )
-    if not flag.value:
-        return env.finding(
-            rule,
-            item,
-            Outcome.NOT_APPLICABLE,
-            _NOT_IN_FORCE.format(**on),
-            evidence=(flag.evidence,),
-            day=finding_day,
-            period=period,
-        )
-    return flag.evidence
-
-
-def missing_parameter(
-    rule: Any,
-    item: Worker | ServicePoint | Division,
-    env: RuleContext,
-    name: str,
-    day: dt.date,
-    evidence: Iterable[Evidence],
-    *,
-    period: Period | None = None,
-) -> Finding:
-    """The missing-input finding for a parameter ``name`` with no value in force on ``day``."""
-    return env.finding(
-        rule,
-        item,
-        Outcome.MISSING_INPUT,
-        _NO_VALUE.format(day=day.isoformat(), parameter=name),
-        evidence=evidence,
-        day=None if period is not None else day,
-        period=period,
-        facts=(f"no value of {name} in force on {day.isoformat()}",),
-    )
 
 
 # -- the index ------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ import attrs
 from careprotect.divisions import Division
 from careprotect.enums import ResidenceKind, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError, PluginLoadError
-from careprotect.findings import Finding, Message, SubjectKind
+from careprotect.findings import Finding, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import Child, ServicePoint, Worker
 from careprotect.params import Resolved, Unit
@@ -66,7 +66,12 @@ from careprotect.rules.amounts import (
     months_of,
 )
 from careprotect.rules.base import RuleContext, RuleKind
-from careprotect.rules.mechanism import category_field, parameter_field, parameter_metadata
+from careprotect.rules.mechanism import (
+    Mechanism,
+    category_field,
+    parameter_field,
+    parameter_metadata,
+)
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -87,22 +92,12 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True)
-class Entitlement:
-    """What every entitlement mechanism has: it gives amounts (:meth:`amounts`), no
-    findings.
-
-    :param required: a ``flag`` parameter that must be true on the deciding day (the
-        entitlement exists from the day it is true); with no value in force the month is
-        missing input.
-    """
-
-    id: str
-    title: Message
-    citations: tuple[str, ...]
-    required: str | None = parameter_field(Unit.FLAG, default=None)
+class Entitlement(Mechanism):
+    """An entitlement mechanism: it gives amounts (``amounts``), no findings. Its
+    ``required`` flag must be true on the deciding day (the entitlement exists from the day
+    it is true); with no value in force the month is missing input."""
 
     kind: ClassVar[RuleKind] = RuleKind.ENTITLEMENT
-    subject: ClassVar[SubjectKind]
 
     def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         """No findings: see ``amounts``."""

@@ -10,8 +10,9 @@ parameter a rule names is declared by some plugin with one of the units its fiel
 every category it names is registered. A misconfigured rule fails then, naming the rule and
 its plugin, never in mid-audit.
 
-**The base.** :class:`Compliance` holds what every compliance mechanism has (``id``,
-``title``, ``citations``, the optional ``required`` flag). :class:`OnDay` judges one subject
+**The base.** :class:`Mechanism` holds what every mechanism has (``id``, ``title``,
+``citations``, the optional ``required`` flag); :class:`Compliance` is one that gives
+findings. :class:`OnDay` judges one subject
 on one day (the audit's ``as_of``, or its period's last day) in three steps, so that a
 mechanism states only its judgement:
 
@@ -50,6 +51,7 @@ __all__ = [
     "Compliance",
     "Declared",
     "Judging",
+    "Mechanism",
     "NoValueError",
     "OnDay",
     "PerDivision",
@@ -300,14 +302,16 @@ class Judging:
 
 
 @attrs.frozen(kw_only=True)
-class Compliance:
-    """What every compliance mechanism has: a subclass sets ``subject`` and adds its own
-    fields.
+class Mechanism:
+    """What every rule mechanism has; :class:`Compliance` and
+    :class:`~careprotect.rules.entitlements.Entitlement` add its kind, a subclass its
+    ``subject`` and its own fields.
 
     :param id: the stable rule id.
-    :param title: what the rule requires, in Chinese and English.
+    :param title: what the rule requires (or pays), in Chinese and English.
     :param citations: keys of the registering plugin's citations.
-    :param required: a ``flag`` parameter: the duty applies while its value is true.
+    :param required: a ``flag`` parameter: the duty (or the money) applies while its value
+        is true.
     """
 
     id: str
@@ -315,8 +319,15 @@ class Compliance:
     citations: tuple[str, ...]
     required: str | None = parameter_field(Unit.FLAG, default=None)
 
-    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
+    kind: ClassVar[RuleKind]
     subject: ClassVar[SubjectKind]
+
+
+@attrs.frozen(kw_only=True)
+class Compliance(Mechanism):
+    """A compliance mechanism: it gives findings."""
+
+    kind: ClassVar[RuleKind] = RuleKind.COMPLIANCE
 
 
 @attrs.frozen(kw_only=True)

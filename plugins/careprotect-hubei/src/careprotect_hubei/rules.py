@@ -17,13 +17,16 @@ Names that are data, not code: children paired under the "1+1" action carry
 
 from __future__ import annotations
 
-from careprotect.divisions import Division
-from careprotect.enums import ContactMode, WorkerRole
-from careprotect.findings import Message
-from careprotect.periods import PeriodKind
-from careprotect.rules.base import Rule
-from careprotect.rules.contact import ContactFrequency
-from careprotect.rules.training import TrainingPerYear
+from careprotect.plugin import (
+    ContactFrequency,
+    ContactMode,
+    Division,
+    Message,
+    PeriodKind,
+    Rule,
+    TrainingPerYear,
+    WorkerRole,
+)
 
 __all__ = [
     "CHIBI",

@@ -22,10 +22,7 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from careprotect.divisions import Division
-from careprotect.hookspecs import hookimpl
-from careprotect.params import PluginInfo
-from careprotect.rules.base import Rule
+from careprotect.plugin import Division, PluginInfo, Rule, hookimpl
 from careprotect_hunan.rules import RULES
 
 __all__ = ["NAME", "PARAMETER_FILES", "RULES", "SCOPE", "__version__"]

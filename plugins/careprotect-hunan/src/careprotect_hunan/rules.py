@@ -9,19 +9,30 @@ reads and for the facts of the notice that are not modelled.
 
 from __future__ import annotations
 
-from careprotect import Message, Post, ServicePointKind, Sex, WorkerRole
-from careprotect.divisions import Level
-from careprotect.rules.agreements import ServiceAgreementPerChild
-from careprotect.rules.base import Rule
-from careprotect.rules.coverage import HomePerVillage, MinimumPerDivision, ModelHomeShare
-from careprotect.rules.entitlements import ConstructionGrant, PostAllowance
-from careprotect.rules.staffing import (
+from careprotect.plugin import (
+    Area,
+    AreaStandard,
+    ConstructionGrant,
+    FacilityStandard,
+    HomePerVillage,
+    Level,
+    Message,
+    MinimumPerDivision,
+    ModelHomeShare,
+    Post,
+    PostAllowance,
     PostEligibility,
     Qualification,
+    Rule,
+    ServiceAgreementPerChild,
     ServicePointDirectorEligibility,
+    ServicePointKind,
+    Sex,
+    TrainingBeforeStart,
+    TrainingLength,
+    TrainingPerYear,
+    WorkerRole,
 )
-from careprotect.rules.standards import Area, AreaStandard, FacilityStandard
-from careprotect.rules.training import TrainingBeforeStart, TrainingLength, TrainingPerYear
 
 __all__ = [
     "CHILDRENS_HOME_RULES",
