@@ -44,23 +44,32 @@ class FastPathDeclined(Exception):  # noqa: N818 - not an error: the strict path
     """The fast path does not take a record; the strict converter must structure it."""
 
 
-def _memo(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``hook`` remembered by its JSON value, a string (the codes of a village's children,
-    a few lists of topics): a JSON value equal to a key is that string, so a hit is what
-    ``hook`` would give."""
-    cache: dict[Any, Any] = {}
-    get = cache.get
+class _Memo:
+    """``hook`` remembered by its JSON value, a string or a tuple of strings (the codes of a
+    village's children, a few lists of topics): a JSON value equal to a key is that string
+    (or a tuple of them), so a hit is what ``hook`` would give. The generated code calls
+    :meth:`get`, then :meth:`add` on a miss."""
 
-    def remembered(value: Any) -> Any:
-        found = get(value)
-        if found is None:
-            found = hook(value)
-            if len(cache) >= _CACHE_SIZE:
-                cache.clear()
-            cache[value] = found
+    def __init__(self, hook: Callable[[Any], Any]) -> None:
+        self._hook = hook
+        self._cache: dict[Any, Any] = {}
+        self.get = self._cache.get
+
+    def add(self, value: Any) -> Any:
+        """``hook(value)``, remembered."""
+        found = self._hook(value)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[value] = found
         return found
 
-    return remembered
+    def lines(self, writer: _Writer, var: str, key: str, indent: str) -> list[str]:
+        """Lines that leave in ``var`` the value remembered for ``key``."""
+        get, add = writer.name(self.get, "memo_get"), writer.name(self.add, "memo_add")
+        return [
+            f"{indent}found = {get}({key})",
+            f"{indent}{var} = {add}({key}) if found is None else found",
+        ]
 
 
 def _division(value: Any) -> Division:
@@ -210,8 +219,10 @@ class _Writer:
             lines = [f"{indent}{var} = dates_get({var}) or new_date({var})"]
         elif isinstance(t, type) and issubclass(t, enum.Enum):
             lines = [f"{indent}{var} = {self.name(enum_members(t)[0], 'members')}[{var}]"]
-        elif t in _FAST_VALUES:
-            lines = [f"{indent}{var} = {self.name(_FAST_VALUES[t](), 'value')}({var})"]
+        elif t is Division:
+            lines = _Memo(_division).lines(self, var, var, indent)
+        elif t is CitizenId:
+            lines = [f"{indent}{var} = {self.name(_citizen_id, 'citizen_id')}({var})"]
         elif _is_record(t):
             lines = [f"{indent}{var} = {self.record(t)}({var})"]
         elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
@@ -226,11 +237,11 @@ class _Writer:
             ]
         elif origin is frozenset and len(args) == 1:
             item, namespace = self._item(args[0]), self.namespace  # defined once compiled
-            members = self.name(_memo(lambda key: frozenset(map(namespace[item], key))), "set")
+            memo = _Memo(lambda key: frozenset(map(namespace[item], key)))
             lines = [
                 f"{indent}if {var}.__class__ is not list:",
                 f"{indent}    raise Declined",
-                f"{indent}{var} = {members}(tuple({var}))",
+                *memo.lines(self, var, f"tuple({var})", indent),
             ]
         else:  # any other type: the strict converter's own hook
             hook = make_converter().get_structure_hook(t)
@@ -259,13 +270,6 @@ def _decline(_: Any) -> Any:
 
 
 _MISSING: Any = object()
-
-_FAST_VALUES: dict[type, Callable[[], Callable[[Any], Any]]] = {
-    Division: lambda: _memo(_division),
-    CitizenId: lambda: _citizen_id,
-}
-"""For each value type of :data:`~careprotect.convert.hooks.VALUE_HOOKS` read by a faster
-function than its hook: a maker of that function (each structurer has its own caches)."""
 
 
 def fast_structurer(
