@@ -8,7 +8,7 @@ parameters for its scope (the usual way), or by registering its own instance.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -26,7 +26,7 @@ from careprotect.model import Child, Disability, ParentSituation
 from careprotect.model.child import DEPRIVATIONS
 from careprotect.params import Evidence, Unit
 from careprotect.rules.base import Membership, RuleContext
-from careprotect.rules.mechanism import parameter_field
+from careprotect.rules.mechanism import parameter_changes, parameter_field
 
 __all__ = [
     "DeFactoUnsupported",
@@ -104,21 +104,25 @@ class _AgeLimited:
             evidence=(evidence,),
         )
 
-    def _age_breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
-    ) -> Iterator[dt.date]:
-        yield child.birth_date
-        for value in env.engine.parameters.values(self.max_age):
-            yield value.effective
-            yield _birthday(child, value.value)
-        yield from _fact_dates(child)
-
     def breakpoints(
         self, child: Child, start: dt.date, end: dt.date, env: RuleContext
-    ) -> Iterable[dt.date]:
-        """Fact starts and ends, the days the age limit's values take effect, and the
-        birthdays at every age limit any plugin sets."""
-        return self._age_breakpoints(child, start, end, env)
+    ) -> Iterator[dt.date]:
+        """The days a value of any parameter the category declares takes effect
+        (:func:`~careprotect.rules.mechanism.parameter_changes`), the birth date, fact starts
+        and ends, the birthdays at every age limit any plugin sets, and the days
+        :meth:`reached` gives."""
+        yield from parameter_changes(self, env)
+        yield child.birth_date
+        for value in env.engine.parameters.values(self.max_age):
+            yield _birthday(child, value.value)
+        yield from _fact_dates(child)
+        yield from self.reached(child, env)
+
+    def reached(self, child: Child, env: RuleContext) -> Iterator[dt.date]:
+        """The days on which a fact of ``child`` the category reads reaches a date that
+        decides it (the end of a waiting time), besides those :meth:`breakpoints` gives for
+        every category: none, unless a category says."""
+        return iter(())
 
 
 @attrs.frozen
@@ -307,28 +311,17 @@ class DeFactoUnsupported(_AgeLimited):
             category=self.id, member=member, facts=tuple(facts), evidence=tuple(evidence)
         )
 
-    def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
-    ) -> Iterable[dt.date]:
-        """Also the days the category's flags take effect, and the day each out-of-contact
-        situation, and each deprivation of liberty with neither a term nor an end, has lasted
-        every waiting time any plugin sets."""
-        yield from self._age_breakpoints(child, start, end, env)
+    def reached(self, child: Child, env: RuleContext) -> Iterator[dt.date]:
+        """The day each out-of-contact situation, and each deprivation of liberty with
+        neither a term nor an end, has lasted every waiting time any plugin sets."""
         params = env.engine.parameters
-        for name in (self.defined, self.additions):
-            if name is not None:
-                for value in params.values(name):
-                    yield value.effective
         for name, kinds in (
             (self.out_of_contact_months, frozenset({K.OUT_OF_CONTACT})),
             (self.min_term_months, DEPRIVATIONS),
         ):
             if name is None:
                 continue
-            waits = set()
-            for value in params.values(name):
-                waits.add(value.value)
-                yield value.effective
+            waits = {value.value for value in params.values(name)}
             for s in child.parent_situations:
                 if s.kind in kinds and s.term_months is None and s.end is None:
                     for months in waits:
@@ -383,11 +376,8 @@ class DifficultyDisability(_AgeLimited):
         facts = (f"{d.kind.value} disability, grade {d.grade}",) if d is not None and member else ()
         return Membership(category=self.id, member=member, facts=facts, evidence=(age,))
 
-    def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
-    ) -> Iterable[dt.date]:
-        """Also the disability's certification date."""
-        yield from self._age_breakpoints(child, start, end, env)
+    def reached(self, child: Child, env: RuleContext) -> Iterator[dt.date]:
+        """The disability's certification date."""
         if child.disability is not None and child.disability.certified_on is not None:
             yield child.disability.certified_on
 
@@ -454,15 +444,9 @@ class DifficultyGuardianship(_AgeLimited):
             category=self.id, member=bool(recent), facts=facts, evidence=tuple(evidence)
         )
 
-    def breakpoints(
-        self, child: Child, start: dt.date, end: dt.date, env: RuleContext
-    ) -> Iterable[dt.date]:
-        """Also report dates and the end of each report's look-back window."""
-        yield from self._age_breakpoints(child, start, end, env)
-        windows = set()
-        for value in env.engine.parameters.values(self.report_months):
-            windows.add(value.value)
-            yield value.effective
+    def reached(self, child: Child, env: RuleContext) -> Iterator[dt.date]:
+        """Report dates and the end of each report's look-back window."""
+        windows = {value.value for value in env.engine.parameters.values(self.report_months)}
         for r in child.reports:
             yield r.date
             for months in windows:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -59,6 +60,7 @@ __all__ = [
     "declared_categories",
     "declared_parameters",
     "no_value_message",
+    "parameter_changes",
     "parameter_field",
     "parameter_metadata",
 ]
@@ -139,19 +141,34 @@ def _named(value: object) -> Iterator[str]:
                 yield item[1]
 
 
-def declared_parameters(rule: object) -> tuple[Declared, ...]:
+@functools.cache
+def _parameter_fields(cls: Any) -> tuple[tuple[str, tuple[Unit, ...], tuple[str, ...]], ...]:
+    """The fields of an attrs class made with :func:`parameter_field`: a fact of the class,
+    found once."""
+    fields: Any = attrs.fields(cls) if attrs.has(cls) else ()
+    return tuple(
+        (f.name, f.metadata[_UNITS], f.metadata[_CHOICES]) for f in fields if _UNITS in f.metadata
+    )
+
+
+def declared_parameters(rule: Any) -> tuple[Declared, ...]:
     """The parameters ``rule`` names, from its fields made with :func:`parameter_field` (none
     for a rule that is not an attrs class)."""
-    cls: Any = type(rule)
-    if not attrs.has(cls):
-        return ()
-    found: list[Declared] = []
-    for f in attrs.fields(cls):
-        units = f.metadata.get(_UNITS)
-        if units is not None:
-            choices = f.metadata[_CHOICES]
-            found.extend(Declared(f.name, n, units, choices) for n in _named(getattr(rule, f.name)))
-    return tuple(found)
+    return tuple(
+        Declared(field, name, units, choices)
+        for field, units, choices in _parameter_fields(rule.__class__)
+        for name in _named(getattr(rule, field))
+    )
+
+
+def parameter_changes(rule: Any, env: RuleContext) -> Iterator[dt.date]:
+    """The days on which a value of a parameter ``rule`` declares takes effect: where what it
+    reads from its parameters may change (a category's breakpoints start from these)."""
+    values = env.engine.parameters.values
+    for field, _, _ in _parameter_fields(rule.__class__):
+        for name in _named(getattr(rule, field)):
+            for value in values(name):
+                yield value.effective
 
 
 def declared_categories(rule: object) -> tuple[tuple[str, str], ...]:
