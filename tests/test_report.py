@@ -34,7 +34,7 @@ from careprotect import (
     write_registry,
 )
 from careprotect import engine as engine_module
-from careprotect.findings import Finding, Outcome, SubjectKind
+from careprotect.findings import FINDING_FORM, Finding, Outcome, SubjectKind
 from careprotect.io import dumps
 from careprotect.params import Status, Unit
 from careprotect.report import (
@@ -56,15 +56,9 @@ from careprotect.report import (
     run_entitlements,
     township_of,
 )
-from careprotect.report._base import (
-    FindingText,
-    JsonStream,
-    console_for,
-    csv_line,
-    show,
-    show_plain,
-)
+from careprotect.report._base import JsonStream, console_for, show, show_plain
 from careprotect.report.entitlements import JsonEntitlementsWriter
+from careprotect.report.finding_text import FINDING_CSV, FindingText, csv_line
 from careprotect.rules.base import revealed, subject_of
 from careprotect.rulestates import RuleState
 
@@ -560,9 +554,20 @@ def test_finding_text_escapes_every_string_as_json_does(
     )
     assert json.loads(FindingText()(finding)) == finding.as_dict()
     assert FindingText()(finding) == dumps(finding.as_dict()).encode()
-    assert FindingText.facts(finding) == dumps(list(facts))  # the CSV's facts column
     # The CSV row: the columns of the documented JSON form, as the csv module writes them.
     assert FindingText(csv=True)(finding) == _csv_row_of(finding)
+
+
+def test_every_report_form_of_a_finding_is_made_of_its_one_form() -> None:
+    """as_dict has the members of FINDING_FORM in its order (the optional ones when set);
+    every CSV column shows a piece of one member, and every member has a column."""
+    finding = attrs.evolve(_ONE_FINDING, day=JUNE_30, period=None, facts=("f",))
+    assert list(finding.as_dict()) == [f.key for f in FINDING_FORM if f.key != "period"]
+    assert list(attrs.evolve(finding, day=None, facts=()).as_dict()) == [
+        f.key for f in FINDING_FORM if not f.optional
+    ]
+    assert {key for _, key, _ in FINDING_CSV} == {f.key for f in FINDING_FORM}
+    assert tuple(name for name, _, _ in FINDING_CSV) == AUDIT_CSV_COLUMNS
 
 
 _ONE_FINDING = next(f for f in Engine().audit(SAMPLE, as_of=JUNE_30) if f.evidence and f.citations)

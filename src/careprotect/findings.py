@@ -14,16 +14,27 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from careprotect.divisions import Division
-from careprotect.params import Citation, Evidence, Status, weakest
+from careprotect.parameter_types import Citation, Evidence, Status, weakest
 from careprotect.periods import Period
 
-__all__ = ["Finding", "Message", "Outcome", "Subject", "SubjectKind", "Summary", "rests_on"]
+__all__ = [
+    "FINDING_FORM",
+    "Finding",
+    "FindingField",
+    "Message",
+    "Outcome",
+    "Sharing",
+    "Subject",
+    "SubjectKind",
+    "Summary",
+    "rests_on",
+]
 
 
 def rests_on(citations: Iterable[Citation], evidence: Iterable[Evidence] = ()) -> Status:
@@ -99,28 +110,108 @@ class Finding:
         return rests_on(self.citations, self.evidence)
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (the report format of docs/cli.md): each citation as
-        :meth:`Citation.as_dict <careprotect.params.Citation.as_dict>` gives it, and
-        ``rests_on``, the weakest status of the citations and the evidence's citations."""
-        data: dict[str, Any] = {
-            "rule": self.rule,
-            "outcome": self.outcome.value,
-            "subject": {"kind": self.subject.kind.value, "id": self.subject.id},
-            "division": str(self.division),
-            "message": {"zh": self.message.zh, "en": self.message.en},
-            "citations": [c.as_dict() for c in self.citations],
-            "evidence": [e.as_dict() for e in self.evidence],
-            "rests_on": self.rests_on.value,
-        }
-        if self.subject.name:
-            data["subject"]["name"] = self.subject.name
-        if self.day is not None:
-            data["date"] = self.day.isoformat()
-        if self.period is not None:
-            data["period"] = str(self.period)
-        if self.facts:
-            data["facts"] = list(self.facts)
+        """A JSON-ready form (the report format of docs/cli.md): the members of
+        :data:`FINDING_FORM`, in its order, those it marks optional only when set. Each
+        citation is as :meth:`Citation.as_dict <careprotect.params.Citation.as_dict>` gives
+        it, and ``rests_on`` is the weakest status of the citations and the evidence's
+        citations."""
+        data: dict[str, Any] = {}
+        for field in FINDING_FORM:
+            value = getattr(self, field.attribute)
+            if not field.omitted(value):
+                data[field.key] = field.json_of(value)
         return data
+
+
+class Sharing(enum.Enum):
+    """How the findings of one run share the value of a member: how often a writer meets the
+    same value again, and so how it may keep the value's text to write it once."""
+
+    VALUE = "value"
+    """Few values, met again and again, equal values alike (a rule id, an outcome, a day)."""
+    OBJECT = "object"
+    """One object that many findings hold (the message of a rule, filled in alike for many
+    subjects): the same object again, not an equal one."""
+    ITEMS = "items"
+    """A tuple of objects that many findings hold (citations, evidence), in changing
+    combinations."""
+    SUBJECT = "subject"
+    """The same object as the finding before, as long as one subject is judged (a subject's
+    findings come together)."""
+    UNSHARED = "unshared"
+    """Each finding its own value."""
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _enum_value(value: enum.Enum) -> Any:
+    return value.value
+
+
+def _subject_json(subject: Subject) -> dict[str, str]:
+    data = {"kind": subject.kind.value, "id": subject.id}
+    if subject.name:
+        data["name"] = subject.name
+    return data
+
+
+def _message_json(message: Message) -> dict[str, str]:
+    return {"zh": message.zh, "en": message.en}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@attrs.frozen
+class FindingField:
+    """One member of the JSON form of a finding (:meth:`Finding.as_dict`): its ``key``, the
+    :class:`Finding` ``attribute`` it shows, and ``json``, which makes the attribute's value
+    JSON-ready (applied to each item when ``items``: the attribute is then a tuple shown as
+    a list). An ``optional`` member is left out when the attribute is None or empty.
+    ``sharing`` says how findings share the attribute's value, so that a writer knows how it
+    may keep the value's text (:class:`careprotect.report.FindingText`)."""
+
+    key: str
+    attribute: str
+    json: Callable[[Any], Any]
+    sharing: Sharing
+    items: bool = False
+    optional: bool = False
+
+    def omitted(self, value: Any) -> bool:
+        """Whether the member is left out of a finding whose attribute is ``value``."""
+        return self.optional and (value is None or value == ())
+
+    def json_of(self, value: Any) -> Any:
+        """The attribute's ``value``, JSON-ready."""
+        if self.items:
+            return list(map(self.json, value))
+        return self.json(value)
+
+
+FINDING_FORM: tuple[FindingField, ...] = (
+    FindingField("rule", "rule", _same, Sharing.VALUE),
+    FindingField("outcome", "outcome", _enum_value, Sharing.VALUE),
+    FindingField("subject", "subject", _subject_json, Sharing.SUBJECT),
+    FindingField("division", "division", str, Sharing.SUBJECT),
+    FindingField("message", "message", _message_json, Sharing.VALUE),
+    FindingField("citations", "citations", Citation.as_dict, Sharing.ITEMS, items=True),
+    FindingField("evidence", "evidence", Evidence.as_dict, Sharing.ITEMS, items=True),
+    FindingField("rests_on", "rests_on", _enum_value, Sharing.VALUE),
+    FindingField("date", "day", _iso, Sharing.VALUE, optional=True),
+    FindingField("period", "period", _text, Sharing.UNSHARED, optional=True),
+    FindingField("facts", "facts", str, Sharing.UNSHARED, items=True, optional=True),
+)
+"""The JSON form of a finding, member by member: :meth:`Finding.as_dict` and every report
+writer (JSON, CSV, and the table, which reads the JSON) are made from it, so a member is
+added or changed here once."""
 
 
 @attrs.define

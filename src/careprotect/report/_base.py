@@ -4,18 +4,16 @@ counts, places, and rich consoles and tables (rich imported only when a table is
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping
-from json.encoder import encode_basestring as _string  # what json.dumps uses for a str
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from careprotect.divisions import Division, Level
-from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
+from careprotect.findings import Outcome, SubjectKind
 from careprotect.io import LoadCounts, RecordWarning, Rejection, dumps
 from careprotect.masking import scrub
 from careprotect.model import ReferenceData
-from careprotect.params import Citation, Evidence, PluginInfo, Scope, Status, scope_label
+from careprotect.params import PluginInfo, Scope, Status, scope_label
 from careprotect.rulestates import RuleState, RuleStatus
 
 if TYPE_CHECKING:
@@ -310,196 +308,6 @@ def records_json(counts: LoadCounts) -> dict[str, Any]:
             for kind, c in counts.by_kind.items()
         },
     }
-
-
-class FindingText:
-    """The JSON text or the CSV row of findings: ``FindingText()(finding) ==
-    dumps(finding.as_dict()).encode()``, made faster for a report of many findings.
-
-    What findings share is written once, as UTF-8 JSON text or CSV fields (``csv``): each
-    citation and parameter evidence and each array of them (and of the citations'
-    statuses), each status a finding rests on, each rule and outcome, each
-    message (the findings of a village's children share many), the subject of the findings
-    before (a subject's findings come together) and each day. At most ``_CACHED`` of each
-    kind are kept at a time; a cache of objects is found by their ids and holds the objects,
-    so while it holds an id no other object can have it."""
-
-    _CACHED = 1 << 16
-
-    def __init__(self, *, csv: bool = False) -> None:
-        self.csv = csv
-        self._texts: dict[int, tuple[object, str]] = {}
-        self._arrays: dict[tuple[int, ...], tuple[tuple[object, ...], bytes]] = {}
-        self._heads: dict[tuple[str, Outcome], bytes] = {}
-        self._messages: dict[int, tuple[Message, bytes]] = {}
-        self._days: dict[dt.date | None, bytes] = {}
-        self._status_arrays: dict[tuple[Status, ...], bytes] = {}
-        self._subject: tuple[Subject | None, Division | None, bytes] = (None, None, b"")
-
-    def _cached(self, obj: Citation | Evidence) -> str:
-        hit = self._texts.get(id(obj))
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        if len(self._texts) >= self._CACHED:
-            self._texts.clear()
-        made = dumps(obj.as_dict())
-        self._texts[id(obj)] = (obj, made)
-        return made
-
-    def _statuses(self, citations: tuple[Citation, ...]) -> bytes:
-        """The CSV field of the JSON array of the citations' statuses, in order."""
-        key = tuple(c.status for c in citations)
-        made = self._status_arrays.get(key)
-        if made is None:
-            if len(self._status_arrays) >= self._CACHED:
-                self._status_arrays.clear()
-            made = self._status_arrays[key] = csv_field(dumps([s.value for s in key])).encode()
-        return made
-
-    def _array(self, objects: tuple[Citation, ...] | tuple[Evidence, ...]) -> bytes:
-        """The JSON array of ``objects`` (as a CSV field for CSV)."""
-        key = tuple(map(id, objects))
-        hit = self._arrays.get(key)
-        if hit is not None:
-            return hit[1]
-        if len(self._arrays) >= self._CACHED:
-            self._arrays.clear()
-        text_ = "[" + ", ".join(map(self._cached, objects)) + "]"
-        made = (csv_field(text_) if self.csv else text_).encode()
-        self._arrays[key] = (objects, made)
-        return made
-
-    @staticmethod
-    def facts(finding: Finding) -> str:
-        """The JSON array of the finding's facts."""
-        return "[" + ", ".join(map(_string, finding.facts)) + "]"
-
-    def _head(self, finding: Finding) -> bytes:
-        """The rule and the outcome: the start of the JSON object, or their CSV fields."""
-        key = (finding.rule, finding.outcome)
-        made = self._heads.get(key)
-        if made is None:
-            if len(self._heads) >= self._CACHED:
-                self._heads.clear()
-            rule, outcome = finding.rule, finding.outcome.value
-            made = self._heads[key] = (
-                f"{csv_field(rule)},{csv_field(outcome)},"
-                if self.csv
-                else f'{{"rule": {_string(rule)}, "outcome": {_string(outcome)}, '
-            ).encode()
-        return made
-
-    def _subject_of(self, finding: Finding) -> bytes:
-        """The subject and the division: JSON members, or CSV fields."""
-        subject, division = finding.subject, finding.division
-        last_subject, last_division, made = self._subject
-        if subject is last_subject and division is last_division:
-            return made
-        kind = subject.kind.value
-        if self.csv:
-            text_ = f"{csv_field(kind)},{csv_field(subject.id)},{csv_field(subject.name)},"
-            text_ += f"{csv_field(division.code)},"
-        else:
-            name = f', "name": {_string(subject.name)}' if subject.name else ""
-            text_ = f'"subject": {{"kind": {_string(kind)}, "id": {_string(subject.id)}{name}}}, '
-            text_ += f'"division": {_string(division.code)}, '
-        made = text_.encode()
-        self._subject = (subject, division, made)
-        return made
-
-    def _message(self, message: Message) -> bytes:
-        """The message as JSON (up to the citations' key), or as CSV fields."""
-        hit = self._messages.get(id(message))
-        if hit is not None and hit[0] is message:
-            return hit[1]
-        if len(self._messages) >= self._CACHED:
-            self._messages.clear()
-        zh, en = message.zh, message.en
-        made = (
-            f"{csv_field(zh)},{csv_field(en)},"
-            if self.csv
-            else f'"message": {{"zh": {_string(zh)}, "en": {_string(en)}}}, "citations": '
-        ).encode()
-        self._messages[id(message)] = (message, made)
-        return made
-
-    def _day(self, day: dt.date | None) -> bytes:
-        """The day: its JSON member (after a comma), or its CSV field."""
-        made = self._days.get(day)
-        if made is None:
-            if len(self._days) >= self._CACHED:
-                self._days.clear()
-            text_ = "" if day is None else day.isoformat()
-            if self.csv:
-                made = f"{text_},".encode()
-            else:
-                made = f', "date": "{text_}"'.encode() if text_ else b""
-            self._days[day] = made
-        return made
-
-    def __call__(self, finding: Finding) -> bytes:
-        """The finding's JSON text in UTF-8 (``dumps(finding.as_dict()).encode()``), or its
-        CSV row with its line end (:func:`csv_line` of the columns of ``AUDIT_CSV_COLUMNS``,
-        the list-valued ones as JSON arrays, ``citation_status`` the array of the citations'
-        statuses)."""
-        period = finding.period
-        if self.csv:
-            return b"".join(
-                (
-                    self._head(finding),
-                    self._subject_of(finding),
-                    self._day(finding.day),
-                    b"" if period is None else csv_field(str(period)).encode(),
-                    b",",
-                    self._message(finding.message),
-                    self._array(finding.citations),
-                    b",",
-                    self._array(finding.evidence),
-                    b",",
-                    csv_field(self.facts(finding)).encode(),
-                    b",",
-                    self._statuses(finding.citations),
-                    _CSV_STATUS[finding.rests_on],
-                )
-            )
-        return b"".join(
-            (
-                self._head(finding),
-                self._subject_of(finding),
-                self._message(finding.message),
-                self._array(finding.citations),
-                b', "evidence": ',
-                self._array(finding.evidence),
-                _JSON_STATUS[finding.rests_on],
-                self._day(finding.day),
-                b"" if period is None else f', "period": {_string(str(period))}'.encode(),
-                f', "facts": {self.facts(finding)}}}'.encode() if finding.facts else b"}",
-            )
-        )
-
-
-_JSON_STATUS = {s: f', "rests_on": {_string(s.value)}'.encode() for s in Status}
-_CSV_STATUS = {s: f",{s.value}\r\n".encode() for s in Status}
-
-
-def csv_field(value: str) -> str:
-    """A CSV field as :func:`csv.writer` writes it in its default (Excel) dialect."""
-    if '"' in value:
-        return '"' + value.replace('"', '""') + '"'
-    if "," in value or "\n" in value or "\r" in value:
-        return '"' + value + '"'
-    return value
-
-
-def csv_line(values: Iterable[str]) -> str:
-    """One CSV row with its line ending, as :func:`csv.writer` writes it in its default
-    (Excel) dialect: a field is quoted, its quotes doubled, when it holds a comma, a quote or
-    a line break; a row of one empty field is ``""``. Faster than the csv module for the long
-    texts of a report's rows."""
-    fields = list(map(csv_field, values))
-    if fields == [""]:
-        return '""\r\n'
-    return ",".join(fields) + "\r\n"
 
 
 def township_of(division: Division) -> Division:

@@ -21,13 +21,11 @@ from careprotect.params import PluginInfo, Status
 from careprotect.periods import Period
 from careprotect.report._base import (
     MARKS,
-    FindingText,
     JsonStream,
     Lang,
     Progress,
     byte_writer,
     console_for,
-    csv_line,
     new_table,
     place,
     plugins_json,
@@ -43,6 +41,7 @@ from careprotect.report._base import (
     township_of,
     warnings_json,
 )
+from careprotect.report.finding_text import FINDING_CSV, FindingText, csv_line
 from careprotect.rules.base import RuleKind
 from careprotect.rulestates import RuleStatus
 
@@ -249,24 +248,9 @@ class JsonAuditWriter:
         pass
 
 
-AUDIT_CSV_COLUMNS = (
-    "rule",
-    "outcome",
-    "subject_kind",
-    "subject_id",
-    "subject_name",
-    "division",
-    "date",
-    "period",
-    "message_zh",
-    "message_en",
-    "citations",
-    "evidence",
-    "facts",
-    "citation_status",
-    "rests_on",
-)
-"""The columns of the audit's CSV form; list-valued columns hold a JSON array.
+AUDIT_CSV_COLUMNS = tuple(name for name, _, _ in FINDING_CSV)
+"""The columns of the audit's CSV form (:data:`~careprotect.report.finding_text.FINDING_CSV`,
+each a piece of the finding's JSON form); list-valued columns hold a JSON array.
 ``citation_status`` is the array of the statuses of ``citations``, in their order;
 ``rests_on`` the weakest status among the citations and the evidence's citations."""
 
