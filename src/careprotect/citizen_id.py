@@ -50,7 +50,6 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
 EARLIEST_BIRTH_YEAR = 1900
 """The earliest year of birth a number may encode."""
-_EARLIEST_BIRTH_YEAR = EARLIEST_BIRTH_YEAR  # the old private name, until careprotect.testing moves
 _EARLIEST_STAMP = f"{EARLIEST_BIRTH_YEAR}0101"
 _ZEROS_SUM = 48 * sum(_WEIGHTS)
 
