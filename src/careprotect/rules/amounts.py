@@ -17,12 +17,12 @@ import attrs
 
 from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError, ParameterError
-from careprotect.findings import Finding, Message, Subject, SubjectKind, rests_on
+from careprotect.findings import Subject, rests_on
 from careprotect.model import Child, ServicePoint, Worker
 from careprotect.money import CENT
 from careprotect.params import Citation, Evidence, Resolved, Status
 from careprotect.periods import Period, PeriodKind
-from careprotect.rules.base import RuleContext, RuleKind, subject_of
+from careprotect.rules.base import Rule, RuleContext, subject_of
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -210,41 +210,12 @@ def amount_record(
 # -- the protocol ------------------------------------------------------------------------------
 
 
-class EntitlementRule(Protocol):
+class EntitlementRule(Rule, Protocol):
     """A rule of kind :attr:`RuleKind.ENTITLEMENT`: it gives amounts, not findings.
 
-    It also has the :class:`~careprotect.rules.base.Rule` members, so plugins register it
-    through ``careprotect_rules``; its ``evaluate`` gives no finding.
+    It has the :class:`~careprotect.rules.base.Rule` members (its ``evaluate`` gives no
+    finding), so plugins register it through ``careprotect_rules``, and these two.
     """
-
-    @property
-    def id(self) -> str:
-        """A stable id, listed in docs/entitlements.md."""
-        ...
-
-    @property
-    def kind(self) -> RuleKind:
-        """Always :attr:`RuleKind.ENTITLEMENT`."""
-        ...
-
-    @property
-    def subject(self) -> SubjectKind:
-        """The kind of subject that receives the money."""
-        ...
-
-    @property
-    def title(self) -> Message:
-        """The entitlement's name in Chinese and English."""
-        ...
-
-    @property
-    def citations(self) -> tuple[str, ...]:
-        """Keys of the plugin's citations the entitlement rests on."""
-        ...
-
-    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
-        """No findings: an entitlement gives amounts."""
-        ...
 
     def amounts(self, subject: Any, period: Period, env: RuleContext) -> Iterable[Amount]:
         """The amounts for one subject over ``period`` (a month, quarter or year): one per

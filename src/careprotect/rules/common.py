@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
+import attrs
+
 from careprotect.divisions import Division
 from careprotect.enums import Post, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError
@@ -25,6 +27,7 @@ __all__ = [
     "POST_ZH",
     "ROLE_ZH",
     "ReferenceIndex",
+    "check_period_kind",
     "count_outcome",
     "judged_day",
     "judged_periods",
@@ -71,6 +74,16 @@ def judged_day(env: RuleContext) -> dt.date:
     if env.period is not None:
         return env.period.last_day
     raise InvalidValueError("needs a day to judge: give the audit 'as_of' or 'period'")
+
+
+def check_period_kind(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: ``value`` is a :class:`~careprotect.periods.PeriodKind` (the
+    calendar period a periodic rule counts over)."""
+    if not isinstance(value, PeriodKind):
+        kinds = ", ".join(k.value for k in PeriodKind)
+        raise InvalidValueError(
+            f"must be a PeriodKind, one of {kinds} (got {value!r})", field=attribute.name
+        )
 
 
 def judged_periods(

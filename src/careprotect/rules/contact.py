@@ -35,7 +35,7 @@ from careprotect.model import Child, Contact
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import Membership, RuleContext
-from careprotect.rules.common import judged_periods
+from careprotect.rules.common import check_period_kind, judged_periods
 from careprotect.rules.mechanism import (
     Compliance,
     category_field,
@@ -192,16 +192,6 @@ _UNKNOWN_WORKERS = Message(
 )
 
 
-def _check_period(
-    instance: ContactFrequency, attribute: attrs.Attribute[PeriodKind], value: object
-) -> None:
-    if not isinstance(value, PeriodKind):
-        kinds = ", ".join(k.value for k in PeriodKind)
-        raise InvalidValueError(
-            f"must be a PeriodKind, one of {kinds} (got {value!r})", field=attribute.name
-        )
-
-
 def _check_modes(
     instance: ContactFrequency, attribute: attrs.Attribute[tuple[ContactMode, ...]], value: object
 ) -> None:
@@ -259,7 +249,7 @@ class ContactFrequency(Compliance):
         never read as ``false``.
     """
 
-    period: PeriodKind = attrs.field(validator=_check_period)
+    period: PeriodKind = attrs.field(validator=check_period_kind)
     min_count: str = parameter_field(Unit.COUNT)
     modes: tuple[ContactMode, ...] = attrs.field(validator=_check_modes)
     categories: tuple[str, ...] = category_field(default=())

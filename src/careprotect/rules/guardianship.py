@@ -44,7 +44,7 @@ from careprotect.model import Child, Guardianship
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import RuleContext
-from careprotect.rules.common import judged_periods
+from careprotect.rules.common import check_period_kind, judged_periods
 from careprotect.rules.contact import required_share
 from careprotect.rules.mechanism import (
     Compliance,
@@ -103,14 +103,6 @@ def _check_recipients(
     ):
         raise InvalidValueError(
             f"must be a non-empty tuple of NoticeRecipient (got {value!r})", field=attribute.name
-        )
-
-
-def _check_period(instance: Any, attribute: attrs.Attribute[PeriodKind], value: object) -> None:
-    if not isinstance(value, PeriodKind):
-        kinds = ", ".join(k.value for k in PeriodKind)
-        raise InvalidValueError(
-            f"must be a PeriodKind, one of {kinds} (got {value!r})", field=attribute.name
         )
 
 
@@ -249,7 +241,7 @@ class ParentContactFrequency(Compliance):
 
     required: str = parameter_field(Unit.FLAG)
     min_count: str = parameter_field(Unit.COUNT)
-    period: PeriodKind = attrs.field(default=PeriodKind.WEEK, validator=_check_period)
+    period: PeriodKind = attrs.field(default=PeriodKind.WEEK, validator=check_period_kind)
 
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
 
