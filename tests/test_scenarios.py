@@ -198,11 +198,40 @@ def test_a_bad_file_names_the_file_the_case_and_the_field(
     assert message in str(exc.value)
 
 
+ON = "[tool.pytest.ini_options]\ncareprotect_scenarios = true\n"
+
+
+@pytest.mark.parametrize(
+    ("ini", "collected"),
+    [
+        (None, 0),  # careprotect installed, nothing asked: the project's files are its own
+        ("[tool.pytest.ini_options]\ncareprotect_scenarios = false\n", 0),
+        (ON, 2),
+    ],
+)
+def test_scenario_files_are_collected_only_when_the_project_asks(
+    pytester: pytest.Pytester, tmp_path: Path, ini: str | None, collected: int
+) -> None:
+    """The pytest plugin stays off until the ini option ``careprotect_scenarios`` is true:
+    a ``scenarios/*.toml`` file is then collected, case by case, and otherwise left alone."""
+    if ini is not None:
+        pytester.makepyprojecttoml(ini)
+    scenarios = pytester.mkdir("scenarios")
+    good = national_file(tmp_path).read_text(encoding="utf-8")
+    (scenarios / "good.toml").write_text(good, encoding="utf-8")
+    result = pytester.runpytest("--collect-only", "-q")
+    assert sum(".toml::" in line for line in result.outlines) == collected
+    assert result.ret == (pytest.ExitCode.OK if collected else pytest.ExitCode.NO_TESTS_COLLECTED)
+    on = pytester.runpytest("--collect-only", "-q", "-o", "careprotect_scenarios=true")
+    assert sum(".toml::" in line for line in on.outlines) == 2  # the same files, asked for
+
+
 def test_pytest_collects_scenario_files_and_reports_failures(
     pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
     """Each case is a test; a failure names the file, the case, the rule and the evidence.
     TOML files outside a directory named ``scenarios`` are not collected."""
+    pytester.makepyprojecttoml(ON)
     scenarios = pytester.mkdir("scenarios")
     good = national_file(tmp_path).read_text(encoding="utf-8")
     (scenarios / "good.toml").write_text(good, encoding="utf-8")
@@ -222,6 +251,7 @@ def test_pytest_collects_scenario_files_and_reports_failures(
 
 def test_an_unreadable_file_is_a_collection_error(pytester: pytest.Pytester) -> None:
     """A broken scenario file fails collection with the file and the problem."""
+    pytester.makepyprojecttoml(ON)
     scenarios = pytester.mkdir("scenarios")
     (scenarios / "broken.toml").write_text("[[case]]\nname = 'a'\n", encoding="utf-8")
     result = pytester.runpytest()

@@ -1,10 +1,14 @@
 """The pytest plugin that runs scenario files (docs/scenarios.md).
 
-Installed with careprotect under the ``pytest11`` entry point, it collects every ``*.toml``
-file in a directory named ``scenarios`` among the paths pytest collects, and runs each of its
-cases as a test item named after the case. A failing case names the file, the case and the
-rule, shows what was expected and what came, and lists each finding's facts and evidence.
-A file that cannot be read fails at collection, naming the file, the case and the field.
+Installed with careprotect under the ``pytest11`` entry point, it stays off until a project
+asks for it with the ini option ``careprotect_scenarios = true`` (in ``[tool.pytest.ini_options]``
+of its pyproject.toml, or ``-o careprotect_scenarios=true``): a project that merely has
+careprotect installed keeps its own ``scenarios/*.toml`` files to itself. Turned on, it
+collects every ``*.toml`` file in a directory named ``scenarios`` among the paths pytest
+collects, and runs each of its cases as a test item named after the case. A failing case
+names the file, the case and the rule, shows what was expected and what came, and lists each
+finding's facts and evidence. A file that cannot be read fails at collection, naming the
+file, the case and the field.
 """
 
 from __future__ import annotations
@@ -18,7 +22,17 @@ import pytest
 from careprotect.errors import CareProtectError
 from careprotect.scenarios import Case, ScenarioFile, engine_for, load_scenarios, run_case
 
-__all__ = ["CaseFailedError", "ScenarioCase", "ScenarioFileCollector", "pytest_collect_file"]
+__all__ = [
+    "INI_OPTION",
+    "CaseFailedError",
+    "ScenarioCase",
+    "ScenarioFileCollector",
+    "pytest_addoption",
+    "pytest_collect_file",
+]
+
+INI_OPTION = "careprotect_scenarios"
+"""The ini option that turns the collection of scenario files on."""
 
 
 class CaseFailedError(Exception):
@@ -30,9 +44,24 @@ class CaseFailedError(Exception):
         self.problems = problems
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Declare the ini option :data:`INI_OPTION` (off by default)."""
+    parser.addini(
+        INI_OPTION,
+        type="bool",
+        default=False,
+        help="collect scenarios/*.toml files as careprotect scenario tests (docs/scenarios.md)",
+    )
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    """A collector for each ``scenarios/*.toml`` file."""
-    if file_path.suffix == ".toml" and file_path.parent.name == "scenarios":
+    """A collector for each ``scenarios/*.toml`` file, when the project turned
+    :data:`INI_OPTION` on."""
+    if (
+        file_path.suffix == ".toml"
+        and file_path.parent.name == "scenarios"
+        and parent.config.getini(INI_OPTION)
+    ):
         collector: ScenarioFileCollector = ScenarioFileCollector.from_parent(parent, path=file_path)
         return collector
     return None
