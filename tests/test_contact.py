@@ -38,6 +38,7 @@ from careprotect import (
     WorkerRole,
     load_registry,
 )
+from careprotect.errors import PluginLoadError
 from careprotect.findings import Finding
 from careprotect.rules.common import judged_periods
 from careprotect.rules.contact import ContactFrequency, required_share
@@ -681,3 +682,45 @@ def test_the_flag_only_ever_lowers_what_is_required(start: int, n: int) -> None:
     assert _required(g) <= _required(p)
     rank = {Outcome.NON_COMPLIANT: 0, Outcome.COMPLIANT: 1, Outcome.NOT_APPLICABLE: 2}
     assert rank[g.outcome] >= rank[p.outcome]
+
+
+# -- declarations, checked when the Engine is built -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"categories": ("left_behind", "no_such_list")},
+            r"^rule 'test\.xianning\.contact' uses category 'no_such_list' \(its 'categories'\), "
+            r"which no plugin registers \(registered by plugin xn ",
+        ),
+        (
+            {"min_count": "xianning.contact.topics"},
+            r"^rule 'test\.xianning\.contact' reads parameter 'xianning\.contact\.topics' \(its "
+            r"'min_count'\): it needs 'xianning\.contact\.topics' in count, but plugin xn ",
+        ),
+        (
+            {"required": "xianning.contact.min_count"},
+            r"it needs 'xianning\.contact\.min_count' in flag, but plugin xn .* declares it "
+            r"in count \(registered by plugin xn ",
+        ),
+    ],
+)
+def test_a_misconfigured_contact_rule_fails_when_the_engine_is_built(
+    tmp_path: Path, changes: dict[str, Any], message: str
+) -> None:
+    """A category no plugin registers, or a parameter of a unit the field does not read,
+    fails at load, naming the rule, the field and the plugin: never in mid-audit."""
+    with pytest.raises(PluginLoadError, match=message):
+        Engine([xianning(tmp_path, [monthly(**changes)])])
+
+
+def test_topics_the_mechanism_does_not_know_fail_when_the_engine_is_built(tmp_path: Path) -> None:
+    """A topics parameter declaring a choice that is no Topic fails at load: a contact could
+    never record it, so the rule could never be met."""
+    toml = PARAMETERS.replace('"mental_health", "safety"]', '"mental_health", "safety", "diet"]')
+    rule = monthly(topics="xianning.contact.topics")
+    plugin = stub_plugin("xn", "4212", directory=tmp_path, toml=toml, rules=[rule])
+    with pytest.raises(PluginLoadError, match=r"declares choices \['diet'\] that careprotect"):
+        Engine([plugin])

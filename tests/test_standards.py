@@ -24,8 +24,8 @@ from careprotect import (
     ServicePoint,
     ServicePointKind,
 )
-from careprotect.findings import Finding, Outcome
 from careprotect.errors import PluginLoadError
+from careprotect.findings import Finding, Outcome
 from careprotect.params import Unit
 from careprotect.rules.mechanism import declared_parameters
 from careprotect.rules.standards import Area, AreaStandard, FacilityStandard
@@ -320,7 +320,8 @@ def test_a_rule_naming_an_undeclared_parameter_fails_when_the_engine_is_built(
     with pytest.raises(
         PluginLoadError,
         match=r"^rule 'test\.home\.floor_area' reads parameter 'test\.home\.no_such_area' "
-        r"\(its 'minimum'\), which no plugin declares \(registered by plugin teststd 0 \(national\)\)$",
+        r"\(its 'minimum'\), which no plugin declares "
+        r"\(registered by plugin teststd 0 \(national\)\)$",
     ):
         Engine([plugin(tmp_path / "p.toml", [(wrong, None)])])
 
@@ -344,3 +345,59 @@ def test_a_rule_reads_back_the_parameters_it_declares() -> None:
         ("minimum", "test.home.floor_area"),
     ]
     assert declared_parameters(OUTDOOR) == ()
+
+
+FLAG = """
+[parameters."test.home.required"]
+unit = "flag"
+zh = "儿童之家标准适用"
+en = "The children's home standard applies"
+
+[[values]]
+parameter = "test.home.required"
+effective = 2019-06-11
+value = false
+citation = "p"
+
+[[values]]
+parameter = "test.home.required"
+effective = 2021-01-01
+value = true
+citation = "p"
+"""
+
+
+@pytest.fixture(scope="module")
+def flagged(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The floor-area rule with a requirement flag: no value before 2019-06-11, false until
+    2021-01-01, true from then on."""
+    path = tmp_path_factory.mktemp("flag") / "p.toml"
+    rule = attrs.evolve(FLOOR, required="test.home.required")
+    return Engine([stub_plugin("teststd", directory=path.parent, toml=TOML + FLAG, rules=[rule])])
+
+
+@settings(max_examples=60, deadline=None)
+@given(day=st.dates(dt.date(2019, 1, 1), dt.date(2030, 12, 31)), area=st.sampled_from(["40", "60"]))
+def test_property_the_requirement_flag_is_read_before_the_judgement(
+    flagged: Engine, day: dt.date, area: str
+) -> None:
+    """Property (the base every point-in-time mechanism shares): with no flag value in force
+    the finding is missing input naming the flag; while it is false, not applicable with the
+    flag as evidence; while it is true, the judgement, with the flag's evidence first."""
+    finding = run(flagged, home(floor=area), day.isoformat())[FLOOR.id]
+    parameters = [e.parameter for e in finding.evidence]
+    if day < dt.date(2019, 6, 11):
+        assert finding.outcome is Outcome.MISSING_INPUT
+        assert finding.message.en == (
+            f"Missing input: no value of test.home.required is in force on {day.isoformat()}, "
+            "so whether the requirement applies is unknown"
+        )
+        assert parameters == []
+    elif day < dt.date(2021, 1, 1):
+        assert finding.outcome is Outcome.NOT_APPLICABLE
+        assert parameters == ["test.home.required"]
+    else:
+        met = Outcome.COMPLIANT if area == "60" else Outcome.NON_COMPLIANT
+        assert finding.outcome is met
+        assert parameters == ["test.home.required", "test.home.floor_area"]
+    assert finding.day == day
