@@ -226,7 +226,7 @@ class NoValueError(Exception):
         self.name = name
 
 
-Item = Child | Worker | ServicePoint | Division
+_Item = Child | Worker | ServicePoint | Division
 
 
 class Judging:
@@ -236,7 +236,7 @@ class Judging:
     __slots__ = ("day", "division", "env", "evidence", "item", "period", "rule")
 
     def __init__(
-        self, rule: Any, item: Item, env: RuleContext, day: dt.date, period: Period | None
+        self, rule: Any, item: _Item, env: RuleContext, day: dt.date, period: Period | None
     ) -> None:
         self.rule = rule
         self.item = item
@@ -266,17 +266,15 @@ class Judging:
         message: Message,
         *,
         facts: Iterable[str] = (),
-        day: dt.date | None = None,
     ) -> Finding:
-        """The finding, with the evidence so far, on the day (or ``day``), or for the
-        period judged."""
+        """The finding, with the evidence so far, on the day, or for the period judged."""
         return self.env.finding(
             self.rule,
             self.item,
             outcome,
             message,
             evidence=self.evidence,
-            day=None if self.period is not None else day or self.day,
+            day=None if self.period is not None else self.day,
             period=self.period,
             facts=facts,
         )
