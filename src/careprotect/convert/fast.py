@@ -63,14 +63,6 @@ class _Memo:
         self._cache[value] = found
         return found
 
-    def lines(self, writer: _Writer, var: str, key: str, indent: str) -> list[str]:
-        """Lines that leave in ``var`` the value remembered for ``key``."""
-        get, add = writer.name(self.get, "memo_get"), writer.name(self.add, "memo_add")
-        return [
-            f"{indent}found = {get}({key})",
-            f"{indent}{var} = {add}({key}) if found is None else found",
-        ]
-
 
 def _division(value: Any) -> Division:
     if value.__class__ is not str:
@@ -94,8 +86,7 @@ def _new_date(value: Any) -> dt.date:
 class _Writer:
     """Writes the functions that structure one attrs class and the classes it holds."""
 
-    def __init__(self, references: Mapping[str, Container[str]]) -> None:
-        self._references = references
+    def __init__(self) -> None:
         self.namespace: dict[str, Any] = {
             "Declined": FastPathDeclined,
             "missing": _MISSING,
@@ -107,6 +98,34 @@ class _Writer:
         self._records: dict[type, str] = {}
         self._lists: dict[type, str] = {}
         self.source: list[str] = []
+        # What each structurer has its own of (the ids it knows, its memos), by the names
+        # the code gives them: made from the references and the structurer's namespace.
+        self.own: list[tuple[tuple[str, ...], Callable[[_References, dict[str, Any]], Any]]] = []
+
+    def own_names(
+        self, hints: tuple[str, ...], make: Callable[[_References, dict[str, Any]], Any]
+    ) -> tuple[str, ...]:
+        """Names for values each structurer makes its own of: ``make(references,
+        namespace)`` gives them, one for each of ``hints``."""
+        names = tuple(f"{hint}_{len(self._names)}_{len(self.own)}" for hint in hints)
+        self.own.append((names, make))
+        return names
+
+    def memo(
+        self, hook: Callable[[Any, dict[str, Any]], Any], var: str, key: str, indent: str
+    ) -> list[str]:
+        """Lines that leave in ``var`` what ``hook(key, namespace)`` gives, remembered by
+        ``key`` in a :class:`_Memo` of each structurer's own."""
+
+        def make(_: _References, namespace: dict[str, Any]) -> tuple[Any, Any]:
+            memo = _Memo(lambda value: hook(value, namespace))
+            return memo.get, memo.add
+
+        get, add = self.own_names(("memo_get", "memo_add"), make)
+        return [
+            f"{indent}found = {get}({key})",
+            f"{indent}{var} = {add}({key}) if found is None else found",
+        ]
 
     def name(self, value: Any, hint: str) -> str:
         """The name under which ``value`` is in the generated code's namespace."""
@@ -220,7 +239,7 @@ class _Writer:
         elif isinstance(t, type) and issubclass(t, enum.Enum):
             lines = [f"{indent}{var} = {self.name(enum_members(t)[0], 'members')}[{var}]"]
         elif t is Division:
-            lines = _Memo(_division).lines(self, var, var, indent)
+            lines = self.memo(lambda value, _: _division(value), var, var, indent)
         elif t is CitizenId:
             lines = [f"{indent}{var} = {self.name(_citizen_id, 'citizen_id')}({var})"]
         elif _is_record(t):
@@ -236,18 +255,25 @@ class _Writer:
                 f"{indent}{var} = {convert}",
             ]
         elif origin is frozenset and len(args) == 1:
-            item, namespace = self._item(args[0]), self.namespace  # defined once compiled
-            memo = _Memo(lambda key: frozenset(map(namespace[item], key)))
+            item = self._item(args[0])  # a function of the namespace, once the code has run
             lines = [
                 f"{indent}if {var}.__class__ is not list:",
                 f"{indent}    raise Declined",
-                *memo.lines(self, var, f"tuple({var})", indent),
+                *self.memo(
+                    lambda key, namespace: frozenset(map(namespace[item], key)),
+                    var,
+                    f"tuple({var})",
+                    indent,
+                ),
             ]
         else:  # any other type: the strict converter's own hook
             hook = make_converter().get_structure_hook(t)
             lines = [f"{indent}{var} = {self.name(hook, 'strict')}({var}, {self.name(t, 'type')})"]
         if refers_to is not None:
-            known = self.name(self._references.get(refers_to, frozenset()), "known")
+            kind = refers_to
+            (known,) = self.own_names(
+                ("known",), lambda references, _: (references.get(kind, frozenset()),)
+            )
             lines += [f"{indent}if {var} not in {known}:", f"{indent}    raise Declined"]
         return lines
 
@@ -271,6 +297,8 @@ def _decline(_: Any) -> Any:
 
 _MISSING: Any = object()
 
+_References = Mapping[str, Container[str]]
+
 
 def fast_structurer(
     cls: type[Any], references: Mapping[str, Container[str]] | None = None
@@ -280,16 +308,34 @@ def fast_structurer(
     any other exception) for the strict converter to structure it instead.
 
     ``references`` holds, for each kind a field may refer to (its metadata
-    :data:`~careprotect.model.REFERS_TO`, such as ``"worker"``), the ids the fast path may
+    :data:`~careprotect.model.references.REFERS_TO`, such as ``"worker"``), the ids it may
     take: a record with any other id is declined. A kind not given takes no id.
     The function's caches are its own: it serves one thread.
     """
-    writer = _Writer(references or {})
-    name = writer.record(cls)
-    code = compile("\n".join(writer.source), f"<careprotect fast path {cls.__name__}>", "exec")
-    exec(code, writer.namespace)
-    structure: Callable[[Any], Any] = writer.namespace[name]
+    code, shared, own, name = _written(cls)
+    namespace = dict(shared)
+    for names, make in own:
+        namespace.update(zip(names, make(references or {}, namespace), strict=True))
+    exec(code, namespace)
+    structure: Callable[[Any], Any] = namespace[name]
     return structure
+
+
+_Written = tuple[types.CodeType, dict[str, Any], list[tuple[tuple[str, ...], Any]], str]
+_WRITTEN: dict[type, _Written] = {}
+
+
+def _written(cls: type) -> _Written:
+    """The code written for ``cls``, compiled (once: writing and compiling take some 20 ms),
+    the namespace its structurers share, how each makes its own values, and the name of the
+    function that structures a record of ``cls``."""
+    if cls not in _WRITTEN:
+        writer = _Writer()
+        name = writer.record(cls)
+        source = "\n".join(writer.source)
+        code = compile(source, f"<careprotect fast path {cls.__name__}>", "exec")
+        _WRITTEN[cls] = (code, writer.namespace, writer.own, name)
+    return _WRITTEN[cls]
 
 
 def fast_child_structurer(
