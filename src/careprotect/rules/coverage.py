@@ -22,13 +22,15 @@ the possible ones could change it, the answer is missing input.
 into a non-compliant one. :class:`ModelHomeShare` is a share, so adding a home without a
 designation can lower it; adding a model home never does.
 
-**Speed.** The reference data is indexed once per :class:`~careprotect.model.ReferenceData`
-object (service points and workers by division, and by every division containing theirs), so
-an audit of a province with tens of thousands of villages stays linear in the size of the
-registry. The index is dropped when the reference data is.
+**Speed.** The reference data is indexed once per audit run (service points and workers by
+division, and by every division containing theirs;
+:func:`~careprotect.rules.common.reference_index`), so an audit of a province with tens of
+thousands of villages stays linear in the size of the registry. The run's context keeps the
+index, not the rule nor a module.
 
-The pieces every compliance mechanism shares (the day an audit judges, the optional
-*requirement flag*, the reference index) are in :mod:`careprotect.rules.common`.
+The day an audit judges, the optional *requirement flag* and a parameter with no value are
+handled once, by :class:`~careprotect.rules.mechanism.OnDay`; the reference index and the
+other shared pieces are in :mod:`careprotect.rules.common`.
 """
 
 from __future__ import annotations
