@@ -38,6 +38,7 @@ from careprotect import (
 from careprotect.findings import Finding
 from careprotect.national.rules import AGREEMENT_RULES
 from careprotect.rules.agreements import (
+    EntrustedGuardianshipConfirmation,
     ServiceAgreementPerChild,
 )
 from careprotect.testing import stub_plugin
@@ -47,7 +48,7 @@ SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registr
 K = ParentSituationKind
 VILLAGE = Division("433122100201")
 OTHER_VILLAGE = Division("433122100203")
-CONFIRMATION = AGREEMENT_RULES[0]
+(CONFIRMATION,) = (r for r in AGREEMENT_RULES if isinstance(r, EntrustedGuardianshipConfirmation))
 SERVICE = ServiceAgreementPerChild(
     id="test.childrens_home.service_agreement",
     title=Message("儿童之家与所服务儿童签订委托服务协议书", "A service agreement for every child"),
