@@ -48,11 +48,7 @@ KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str]] = frozenset(
 )
 """(importing module, what it imports) for private names and private modules crossing."""
 
-KNOWN_LONG_MODULES: frozenset[str] = frozenset(
-    {
-        "careprotect.io",  # the reader, being split into careprotect.reading (issue 18)
-    }
-)
+KNOWN_LONG_MODULES: frozenset[str] = frozenset()
 """Modules over MAX_LINES lines."""
 
 KNOWN_LAYER_BREACHES: frozenset[tuple[str, str]] = frozenset(

@@ -4,10 +4,11 @@ Worker processes judge the reference subjects in runs, and read, parse and judge
 files of a JSON Lines registry in spans of lines; the main process numbers the records and
 lines, rejects duplicates, counts and yields in input order. Whatever the input, the findings
 (in order), the summary, the rejections (record and line numbers, kinds, ids, problems and raw
-records) and the counts must be those of ``jobs=1``. Small spans (``_parallel.BATCH``) make
-every input many of them, so that duplicates and bad lines fall in other spans than the
-records they clash with; small runs of subjects (``_parallel.SUBJECTS``) split the divisions,
-workers and service points among the workers.
+records) and the counts must be those of ``jobs=1``. Small parts
+(``pipeline.parallel.BATCH``) make every input many of them, so that duplicates and bad lines
+fall in other parts than the records they clash with; small runs of subjects
+(``pipeline.parallel.SUBJECTS``) split the divisions, workers and service points among the
+workers.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from hypothesis import strategies as st
 from careprotect import (
     InvalidValueError,
     Period,
-    _parallel,
     load_registry,
     open_registry,
     write_registry,
@@ -36,11 +36,12 @@ from careprotect.divisions import Division
 from careprotect.engine import Chunk, Engine, Rendered
 from careprotect.findings import Finding
 from careprotect.io import dumps
+from careprotect.pipeline import forked, parallel
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
 AS_OF = dt.date(2024, 12, 31)
 
-if not _parallel.can_fork():  # pragma: no cover - the project's machines are Linux
+if not forked.can_fork():  # pragma: no cover - the project's machines are Linux
     pytest.skip("a parallel audit needs a platform that forks", allow_module_level=True)
 
 
@@ -147,8 +148,8 @@ def _write(tmp_path: Path, lines: list[bytes], name: str = "registry.jsonl") -> 
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_parallel, "BATCH", 700)
-    monkeypatch.setattr(_parallel, "SUBJECTS", 3)
+    monkeypatch.setattr(parallel, "BATCH", 700)
+    monkeypatch.setattr(parallel, "SUBJECTS", 3)
 
 
 # -- example-based -------------------------------------------------------------------------------
@@ -238,8 +239,8 @@ def test_a_rejection_names_no_id_of_the_record_before(engine: Engine, tmp_path: 
 def test_every_line_is_a_batch_of_its_own(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(_parallel, "BATCH", 1)
-    monkeypatch.setattr(_parallel, "SUBJECTS", 1)
+    monkeypatch.setattr(parallel, "BATCH", 1)
+    monkeypatch.setattr(parallel, "SUBJECTS", 1)
     lines = [*REFERENCE, *CHILDREN[:20], CHILDREN[5], b"\n", b"nonsense\n", *CHILDREN[20:40]]
     _same(engine, _write(tmp_path, lines))
 
@@ -280,7 +281,7 @@ def test_abandoning_a_parallel_audit_stops_its_workers(engine: Engine, small_bat
         assert first.rule
         run.close()  # type: ignore[attr-defined]
         assert stream._file is None  # the workers were shut down and the registry closed
-    assert _parallel._SHARED == {}
+    assert forked.running() == 0
 
 
 # -- property-based ------------------------------------------------------------------------------
@@ -316,8 +317,8 @@ def test_any_mix_of_lines_agrees(
         lines.insert(min(at, len(lines)), line)
     path = _write(tmp_path_factory.mktemp("mix"), [*REFERENCE, *lines])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_parallel, "BATCH", batch)
-        patch.setattr(_parallel, "SUBJECTS", subjects)
+        patch.setattr(parallel, "BATCH", batch)
+        patch.setattr(parallel, "SUBJECTS", subjects)
         result = _same(engine, path)
     assert result["counts"].read == len(REFERENCE) + sum(1 for line in lines if line.strip())
 

@@ -33,10 +33,10 @@ from careprotect import (
     open_registry,
     write_registry,
 )
-from careprotect import engine as engine_module
 from careprotect.findings import FINDING_FORM, Finding, Outcome, SubjectKind
 from careprotect.io import dumps
 from careprotect.params import Status, Unit
+from careprotect.pipeline import chunks as chunks_module
 from careprotect.report import (
     AUDIT_CSV_COLUMNS,
     ENTITLEMENT_CSV_COLUMNS,
@@ -239,7 +239,7 @@ def test_json_and_csv_write_findings_as_they_come(
     soon as it holds about ``CHUNK_TEXT`` bytes: nothing else is collected, so memory does
     not grow with the registry. With a chunk size of one byte, each subject's findings are
     written before the next subject is judged."""
-    monkeypatch.setattr(engine_module, "CHUNK_TEXT", 1)
+    monkeypatch.setattr(chunks_module, "CHUNK_TEXT", 1)
     out = io.StringIO()
     with open_registry(big_registry) as stream:
         spy = Spy(make(out), out, stream)
@@ -265,7 +265,7 @@ def _json_line(finding: Finding) -> bytes:
 def test_serial_chunks_are_bounded(big_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A serial audit's chunk ends with the first subject that takes its text to
     ``CHUNK_TEXT`` bytes: it never holds more than one subject's text beyond that."""
-    monkeypatch.setattr(engine_module, "CHUNK_TEXT", 2000)
+    monkeypatch.setattr(chunks_module, "CHUNK_TEXT", 2000)
     by_subject: dict[tuple[str, str], int] = {}
     for f in Engine().audit(load_registry(big_registry).registry, as_of=JUNE_30):
         key = (f.subject.kind.value, f.subject.id)

@@ -11,28 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
 
-from careprotect import hookspecs
+from careprotect import hookspecs, pipeline
 from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError, PluginError, PluginLoadError
 from careprotect.faults import (
     category_problem,
     exception_text,
-    failed,
-    failure,
-    not_a_finding,
     plugin_name,
     rule_problem,
     type_name,
 )
-from careprotect.findings import Finding, Outcome, SubjectKind, Summary
-from careprotect.io import RegistryStream
 from careprotect.masking import scrub
 from careprotect.model import Child, ReferenceData, Registry
 from careprotect.params import (
@@ -42,25 +37,23 @@ from careprotect.params import (
     ParameterValue,
     PluginInfo,
     Scope,
-    Status,
     coerce_values,
     load_parameter_file,
     scope_contains,
     scope_label,
 )
 from careprotect.periods import Period
-from careprotect.rules.base import Membership, RuleContext, RuleKind, revealed
+from careprotect.pipeline import Audit, Chunk, Rendered
+from careprotect.rules.base import Membership, RuleContext, RuleKind
 from careprotect.rules.checks import check_rules
+from careprotect.rulestates import RuleStatus, rule_states
 
 if TYPE_CHECKING:
+    from careprotect.io import RegistryStream
     from careprotect.planning import WorkerPlan
     from careprotect.rules.entitlements import Amount
-    from careprotect.rulestates import RuleStatus
 
 __all__ = ["Audit", "Chunk", "Classification", "Engine", "Registration", "Rendered"]
-
-# At most this many divisions' applicable rules are kept by an audit at a time.
-_DIVISION_CACHE_SIZE = 1024
 
 ENTRY_POINT_GROUP = "careprotect"
 
@@ -103,342 +96,6 @@ class Classification:
     def undecided(self) -> tuple[str, ...]:
         """The ids of the categories the input cannot decide (missing input)."""
         return tuple(m.category for m in self.memberships if m.member is None)
-
-
-def _sources(
-    source: Registry | RegistryStream, *, read: bool = True
-) -> tuple[ReferenceData, Iterable[Child]]:
-    """The reference data and the children (none when ``read`` is false: the stream is left
-    unread for a parallel audit)."""
-    if isinstance(source, Registry):
-        return source.reference, source.children
-    return source.reference, source.children(defer_contacts=True) if read else ()
-
-
-Evaluation = tuple[Callable[..., Iterable[Finding]], RuleContext, str]
-"""A compliance rule as its ``evaluate``, its RuleContext and its id."""
-Evaluations = Callable[[Division], list[Evaluation]]
-"""The compliance rules in scope of a division."""
-
-
-def _applicable(rules: list[Registration], envs: Mapping[str, RuleContext]) -> Evaluations:
-    """The rules of ``rules`` whose scope holds a division, with their Envs, found once per
-    division (a village's children share it)."""
-    cache: dict[Division, list[Evaluation]] = {}
-
-    def evaluations(division: Division) -> list[Evaluation]:
-        found = cache.get(division)
-        if found is None:
-            if len(cache) >= _DIVISION_CACHE_SIZE:
-                cache.clear()
-            found = cache[division] = [
-                (r.item.evaluate, envs[r.id], r.id) for r in rules if r.applies_to(division)
-            ]
-        return found
-
-    return evaluations
-
-
-def judged(item: Any, evaluations: Evaluations, reveal: bool) -> list[Finding]:
-    """The findings of the rules in scope of ``item``'s division (``item`` itself for a
-    division) about ``item``, with its subject unmasked when ``reveal``.
-
-    A rule that raises (an ``Exception``), or gives something that is not a Finding, gives
-    instead of its findings about ``item`` one finding with outcome error
-    (:func:`careprotect.faults.failed`); the other rules are not affected. Every executor
-    judges a subject here, so a parallel audit contains faults as a serial one does."""
-    division = item if isinstance(item, Division) else item.division
-    found: list[Finding] = []
-    for evaluate, env, rule in evaluations(division):
-        start = len(found)
-        try:
-            found.extend(evaluate(item, env))
-        except Exception as exc:
-            del found[start:]
-            found.append(_failed(rule, item, env, failure(exc, reveal=reveal), reveal))
-            continue
-        for finding in found[start:]:
-            if finding.__class__ is not Finding and not isinstance(finding, Finding):
-                del found[start:]
-                found.append(_failed(rule, item, env, not_a_finding(finding), reveal))
-                break
-    if reveal:
-        return [revealed(finding, item) for finding in found]
-    return found
-
-
-def _failed(rule: str, item: Any, env: RuleContext, what: str, reveal: bool) -> Finding:
-    return failed(
-        rule,
-        item,
-        what,
-        citations=env.citations,
-        as_of=env.as_of,
-        period=env.period,
-        reveal=reveal,
-    )
-
-
-T = TypeVar("T")
-
-
-class Rendered(NamedTuple, Generic[T]):
-    """What :meth:`Audit.rendered` yields for a finding: what it is counted under (its rule,
-    outcome and division, and the status it rests on) and what the render function made of
-    it."""
-
-    rule: str
-    outcome: Outcome
-    division: Division
-    value: T
-    rests_on: Status
-
-
-def rendered(findings: Iterable[Finding], render: Callable[[Finding], T]) -> Iterator[Rendered[T]]:
-    """Each of ``findings`` as :class:`Rendered` by ``render``."""
-    for f in findings:
-        yield Rendered(f.rule, f.outcome, f.division, render(f), f.rests_on)
-
-
-CountKey = tuple[str, Outcome, Division, Status]
-"""What a finding is counted under: its rule, outcome and division, and the status it rests
-on (:attr:`Finding.rests_on`)."""
-
-
-class Chunk(NamedTuple):
-    """What :meth:`Audit.chunks` yields for a run of consecutive findings: their texts
-    joined, in order, and how many of them there are under each rule, outcome, division and
-    status rested on (only those with at least one)."""
-
-    text: bytes
-    counts: dict[CountKey, int]
-
-    @classmethod
-    def of(cls, text: bytes, keys: Sequence[CountKey], counts: Sequence[int]) -> Chunk:
-        """The chunk of ``text`` with ``counts[i]`` findings under ``keys[i]``."""
-        return cls(text, {key: n for key, n in zip(keys, counts, strict=True) if n})
-
-
-CHUNK_TEXT = 1 << 20
-"""About how many bytes of text a chunk of a serial audit holds (at least one subject's)."""
-
-
-class Joiner:
-    """Joins the rendered texts of findings, subject by subject, and counts the findings
-    under their rule, outcome and division. :meth:`add` tells where a subject's text ends
-    and under which keys (places in :attr:`keys`) its findings are counted, so that a
-    subject can be taken out again (the parallel audit's duplicates)."""
-
-    def __init__(self, render: Callable[[Finding], bytes | None]) -> None:
-        self.render = render
-        self.texts: list[bytes] = []
-        self.size = 0
-        self.keys: list[CountKey] = []
-        self.counts: list[int] = []
-        self._index: dict[tuple[str, Outcome, str, Status], int] = {}
-
-    def add(self, findings: Iterable[Finding]) -> tuple[int, tuple[int, ...]]:
-        """Render and count one subject's findings; returns the size of the text so far
-        and the places of the findings' keys."""
-        render, texts, index, counts = self.render, self.texts, self._index, self.counts
-        places = []
-        for finding in findings:
-            text = render(finding)
-            if text:
-                texts.append(text)
-                self.size += len(text)
-            # Keyed by the division's code: its str hash is cached, a Division's is not.
-            rule, outcome, division = finding.rule, finding.outcome, finding.division
-            status = finding.rests_on
-            place = index.get((rule, outcome, division.code, status))
-            if place is None:
-                place = index[rule, outcome, division.code, status] = len(self.keys)
-                self.keys.append((rule, outcome, division, status))
-                counts.append(0)
-            counts[place] += 1
-            places.append(place)
-        return self.size, tuple(places)
-
-    def parts(self) -> tuple[bytes, list[CountKey], list[int]]:
-        """The texts of everything added, joined, the keys and the counts under them."""
-        return b"".join(self.texts), self.keys, self.counts
-
-    def chunk(self) -> Chunk:
-        """The chunk of everything added."""
-        return Chunk.of(*self.parts())
-
-
-def joined(
-    subjects: Iterable[Iterable[Finding]], render: Callable[[Finding], bytes | None]
-) -> Iterator[Chunk]:
-    """The findings of ``subjects`` (each an iterable of one subject's findings) in chunks of
-    about :data:`CHUNK_TEXT` bytes of text."""
-    joiner = Joiner(render)
-    for findings in subjects:
-        if joiner.add(findings)[0] >= CHUNK_TEXT:
-            yield joiner.chunk()
-            joiner = Joiner(render)
-    if joiner.keys:
-        yield joiner.chunk()
-
-
-class Audit:
-    """A running audit: iterate it for findings as they are made, or call :meth:`rendered`
-    once instead; once it is exhausted, :attr:`summary` holds the counts (subjects by kind,
-    findings by rule and outcome)."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        source: Registry | RegistryStream,
-        *,
-        as_of: dt.date | None,
-        period: Period | None,
-        reveal: bool = False,
-        jobs: int = 1,
-    ) -> None:
-        self.engine = engine
-        self.as_of = as_of
-        self.period = period
-        self.reveal = reveal
-        self.jobs = jobs
-        self.summary = Summary()
-        self._source = source
-        self._started = False
-
-    def _parallel(self) -> bool:
-        """Whether the child files are read and judged by worker processes."""
-        if self.jobs <= 1 or not isinstance(self._source, RegistryStream):
-            return False
-        from careprotect._parallel import can_fork
-
-        return self._source.lines and can_fork()
-
-    def __iter__(self) -> Iterator[Finding]:
-        return self._run(None)
-
-    def rendered(self, render: Callable[[Finding], T]) -> Iterator[Rendered[T]]:
-        """The findings, each as :class:`Rendered`: its rule, outcome and division, and
-        ``render(finding)``. In a parallel audit the worker processes call ``render``, so
-        the findings themselves never travel between processes: give a function that makes
-        what is kept or written of a finding (a report's text, say). It must not depend on
-        state this process changes during the audit, and what it returns must pickle. Call
-        it once, instead of iterating the audit."""
-        return self._run(render)
-
-    def chunks(self, render: Callable[[Finding], bytes | None]) -> Iterator[Chunk]:
-        """The findings in :class:`Chunk` objects: each holds the texts ``render`` makes of a run
-        of consecutive findings (None for no text), joined in order, and how many findings
-        of the run there are under each rule, outcome and division. The chunks hold every
-        finding once, in order; where one chunk ends is not part of the contract.
-
-        The cheapest way to write a report: in a parallel audit the worker processes render
-        the findings and join the texts of each span of lines, and this process neither
-        sees nor counts single findings. ``render`` must make self-contained texts (a line
-        with its line end, say) and must not depend on state this process changes during the
-        audit. Call it once, instead of iterating the audit."""
-        return self._run(render, chunks=True)
-
-    def _run(
-        self, render: Callable[[Finding], Any] | None, *, chunks: bool = False
-    ) -> Iterator[Any]:
-        if self._started:
-            raise RuntimeError("an Audit can be iterated only once")
-        self._started = True
-        return self._findings(render, chunks)
-
-    def _findings(self, render: Callable[[Finding], Any] | None, chunks: bool) -> Iterator[Any]:
-        """The findings, or with ``render`` what :meth:`rendered` yields (or with ``chunks``
-        what :meth:`chunks` yields); counted."""
-        parallel = self._parallel()
-        reference, children = _sources(self._source, read=not parallel)
-        rules = [r for r in self.engine.rules if r.item.kind is RuleKind.COMPLIANCE]
-        memo: dict[Any, Any] = {}
-        envs = {
-            r.id: RuleContext(
-                self.engine,
-                memo=memo,
-                reference=reference,
-                citations=r.citations,
-                plugin=r.plugin,
-                as_of=self.as_of,
-                period=self.period,
-            )
-            for r in rules
-        }
-        by_kind: dict[SubjectKind, list[Registration]] = {}
-        for r in rules:
-            by_kind.setdefault(r.item.subject, []).append(r)
-        subjects: list[tuple[SubjectKind, Iterable[Any]]] = [
-            (SubjectKind.DIVISION, (d.code for d in reference.divisions)),
-            (SubjectKind.WORKER, reference.workers),
-            (SubjectKind.SERVICE_POINT, reference.service_points),
-            (SubjectKind.CHILD, children),
-        ]
-        if not parallel:
-            for kind, items in subjects:
-                evaluations = _applicable(by_kind.get(kind, []), envs)
-                if chunks:
-                    assert render is not None
-                    yield from joined(self._each(kind, items, evaluations), render)
-                    continue
-                found = self._judge(kind, items, evaluations)
-                yield from found if render is None else rendered(found, render)
-            return
-        from careprotect._parallel import ParallelAudit
-
-        assert isinstance(self._source, RegistryStream)
-        workers = ParallelAudit(
-            self._source,
-            {
-                kind: (list(items), _applicable(by_kind.get(kind, []), envs))
-                for kind, items in subjects
-                if kind is not SubjectKind.CHILD
-            },
-            _applicable(by_kind.get(SubjectKind.CHILD, []), envs),
-            envs.values(),
-            self.summary,
-            jobs=self.jobs,
-            reveal=self.reveal,
-            render=render,
-            chunks=chunks,
-        )
-        try:
-            # The workers judge the reference subjects, then the child files; they count
-            # the findings they yield.
-            workers.start()
-            for kind, _ in subjects:
-                yield from workers if kind is SubjectKind.CHILD else workers.reference(kind)
-        finally:
-            workers.close()
-
-    def _judge(
-        self,
-        kind: SubjectKind,
-        items: Iterable[Any],
-        evaluations: Evaluations,
-    ) -> Iterator[Finding]:
-        """The findings about ``items``, subjects of one kind, counted."""
-        for findings in self._each(kind, items, evaluations):
-            yield from findings
-
-    def _each(
-        self,
-        kind: SubjectKind,
-        items: Iterable[Any],
-        evaluations: Evaluations,
-    ) -> Iterator[list[Finding]]:
-        """The findings about each of ``items``, subjects of one kind, counted."""
-        reveal = self.reveal
-        add = self.summary.add
-        counted = self.summary.subjects
-        key = kind.value
-        for item in items:
-            counted[key] += 1
-            findings = judged(item, evaluations, reveal)
-            for finding in findings:
-                add(finding)
-            yield findings
 
 
 def _entry_point_text(entry_point: Any) -> str:
@@ -813,19 +470,15 @@ class Engine:
         ``period`` (a month, quarter or year). An amount that cannot be computed is yielded
         with ``amount=None`` and the reason, never dropped. Subjects are masked as in
         :meth:`audit` unless ``reveal`` is true. See docs/entitlements.md."""
-        from careprotect.entitlement_runner import entitlements
-
-        return entitlements(self, source, period, reveal=reveal)
+        return pipeline.entitlements(self, source, period, reveal=reveal)
 
     def plan(
         self, source: Registry | RegistryStream, month: Period, *, reveal: bool = False
     ) -> Iterator[WorkerPlan]:
         """For each worker, the children due a contact in ``month`` under the contact rules in
-        scope, with how many are still due and the last contact date. See
-        docs/rules-contact.md."""
-        from careprotect.planning import plan
-
-        return plan(self, source, month, reveal=reveal)
+        scope (every rule a plan lists: :mod:`careprotect.planning`), with how many are still
+        due and the last contact date. See docs/rules-contact.md."""
+        return pipeline.plan(self, source, month, reveal=reveal)
 
     def rule_states(
         self,
@@ -840,8 +493,6 @@ class Engine:
         for part of the days or of the scope, or never. The state comes from the flag
         parameter the rule names (``required`` or ``gate``); a rule without one is in force
         with no dated start. See :mod:`careprotect.rulestates`."""
-        from careprotect.rulestates import rule_states
-
         rules = [r for r in self.rules if kind is None or r.item.kind is kind]
         return rule_states(rules, self.parameters, when, through)
 

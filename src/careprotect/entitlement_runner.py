@@ -1,6 +1,6 @@
-"""Running the entitlement rules over a registry: :func:`entitlements` gives every Amount of
-every registered entitlement rule over a period; :class:`Totals` adds amounts up by county,
-payer level and rule."""
+"""Amounts added up: :class:`Totals` by county, payer level and rule. :func:`entitlements`
+gives every Amount of every registered entitlement rule over a period (the pipeline's runner,
+:mod:`careprotect.pipeline`, makes them)."""
 
 from __future__ import annotations
 
@@ -11,100 +11,28 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from careprotect import pipeline
 from careprotect.divisions import Division, Level
-from careprotect.faults import failure, not_a_finding
-from careprotect.findings import SubjectKind
-from careprotect.io import RegistryStream
-from careprotect.model import Child, ReferenceData, Registry, ServicePoint, Worker
-from careprotect.periods import Period
-from careprotect.rules.base import RuleContext, RuleKind, revealed
-from careprotect.rules.entitlements import Amount, amount_record, months_of
+from careprotect.pipeline.runner import FAILED
+from careprotect.rules.entitlements import Amount
 
 if TYPE_CHECKING:
-    from careprotect.engine import Engine, Registration
+    from careprotect.engine import Engine
+    from careprotect.io import RegistryStream
+    from careprotect.model import Registry
+    from careprotect.periods import Period
 
 __all__ = ["FAILED", "Totals", "entitlements"]
 
 _ZERO = Decimal("0.00")
 
 
-def _entitlement_rules(engine: Engine) -> list[Registration]:
-    return [r for r in engine.rules if r.item.kind is RuleKind.ENTITLEMENT]
-
-
 def entitlements(
     engine: Engine, source: Registry | RegistryStream, period: Period, *, reveal: bool = False
 ) -> Iterator[Amount]:
-    """Every Amount of every registered entitlement rule over ``period`` (a month, quarter
-    or year): workers first, then service points, then children (one child file at a time,
-    so a stream stays flat in memory). Each subject gets the amounts of each rule whose
-    registered scope contains its division, rules in id order, months in order. Subjects
-    are masked unless ``reveal`` is true.
-    """
-    months_of(period)
-    return _run(engine, source, period, reveal)
-
-
-def _run(
-    engine: Engine, source: Registry | RegistryStream, period: Period, reveal: bool = False
-) -> Iterator[Amount]:
-    reference: ReferenceData
-    children: Iterable[Child]
-    if isinstance(source, Registry):
-        reference, children = source.reference, source.children
-    else:
-        reference, children = source.reference, source.children()
-    rules = _entitlement_rules(engine)
-    envs = {
-        r.id: RuleContext(
-            engine,
-            reference=reference,
-            citations=r.citations,
-            plugin=r.plugin,
-            period=period,
-        )
-        for r in rules
-    }
-    by_kind: dict[SubjectKind, list[Registration]] = {}
-    for r in rules:
-        by_kind.setdefault(r.item.subject, []).append(r)
-    groups: list[tuple[SubjectKind, Iterable[Child | Worker | ServicePoint]]] = [
-        (SubjectKind.WORKER, reference.workers),
-        (SubjectKind.SERVICE_POINT, reference.service_points),
-        (SubjectKind.CHILD, children),
-    ]
-    for kind, items in groups:
-        kind_rules = by_kind.get(kind, [])
-        for item in items:
-            for r in kind_rules:
-                if r.applies_to(item.division):
-                    for amount in _amounts(r.item, item, period, envs[r.id], reveal):
-                        yield revealed(amount, item) if reveal else amount
-
-
-FAILED = "the rule failed: "
-"""How the ``missing`` reason of a failed Amount starts."""
-
-
-def _amounts(
-    rule: Any,
-    item: Child | Worker | ServicePoint,
-    period: Period,
-    env: RuleContext,
-    reveal: bool,
-) -> list[Amount]:
-    """The amounts of ``rule`` for ``item``; if the rule raises or gives something that is
-    not an Amount, one failed Amount instead (the other rules and subjects go on)."""
-    try:
-        found = list(rule.amounts(item, period, env))
-    except Exception as exc:
-        what = failure(exc, reveal=reveal)
-    else:
-        wrong = next((a for a in found if not isinstance(a, Amount)), None)
-        if wrong is None:
-            return found
-        what = not_a_finding(wrong, "an Amount")
-    return [amount_record(rule, item, env, amount=None, missing=FAILED + what, failed=True)]
+    """Every Amount of every registered entitlement rule over ``period``: see
+    :meth:`Engine.entitlements <careprotect.engine.Engine.entitlements>`, which this is."""
+    return pipeline.entitlements(engine, source, period, reveal=reveal)
 
 
 def _county(division: Division) -> Division:

@@ -1,9 +1,15 @@
 """Contact planning: which children each worker still has to contact this month.
 
-:func:`plan` reads a registry one child file at a time and, for every
-:class:`~careprotect.rules.contact.ContactFrequency` rule in scope for the child, works out the
-contacts due in the month: how many the rule requires, how many already count, how many are
-still due, and the child's last contact. It keeps only the due entries, grouped by worker.
+:meth:`Engine.plan <careprotect.engine.Engine.plan>` reads a registry one child file at a
+time (the pipeline's runner, :mod:`careprotect.pipeline`) and, for every contact rule in scope
+for the child (:class:`PlannedContactRule`: every rule that assesses the contacts workers owe a
+child period by period, :class:`~careprotect.rules.contact.ContactFrequency` and any plugin's
+rule of the same form), works out here (:func:`due`) the contacts due in the month: how many
+the rule requires, how many already count, how many are still due, and the child's last
+contact. :func:`plans` keeps only the due entries, grouped by worker. A rule on the contacts
+of others than workers (the parents' weekly contacts of
+:class:`~careprotect.rules.guardianship.ParentContactFrequency`) is not a worker's task and
+is not planned.
 
 **Which rule periods.** Every period of the rule's kind that overlaps the month, when the child
 qualifies under the rule on at least one day of that overlap: the month itself for a monthly
@@ -13,11 +19,13 @@ The number required is the rule's pro-rata requirement for the *whole* period, f
 on file (a child's category may end later in the period); the contacts counted are those of
 the period up to the month's end.
 
-**Who is responsible.** For a child qualifying through a category or a programme: the child
-director (role ``child_director``) whose division is the child's village and who is in post
-(or whose appointment date is unknown) on the last day of the month the child qualifies. For
-a child qualifying through a pairing scheme: the paired worker(s) on the last day of the month
-the child is paired. A child with no such worker is listed in a plan with ``worker_id`` None
+**Who is responsible.** Only a worker whose contacts count under the rule: one of the rule's
+``roles`` when it names some. For a child qualifying through a category or a programme: the
+workers of the rule's roles (child directors, role ``child_director``, when the rule names
+none) whose division is the child's village and who are in post (or whose appointment date is
+unknown) on the last day of the month the child qualifies. For a child qualifying through a
+pairing scheme: the paired worker(s) of the rule's roles on the last day of the month the
+child is paired. A child with no such worker is listed in a plan with ``worker_id`` None
 (sorted last), never dropped.
 
 **Missing input.** When the requirement cannot be computed (no value of the rule's parameter,
@@ -29,26 +37,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
 from careprotect.divisions import Division
-from careprotect.engine import Engine, Registration
 from careprotect.enums import WorkerRole
-from careprotect.errors import InvalidValueError
 from careprotect.faults import failure
 from careprotect.findings import Outcome
-from careprotect.io import RegistryStream
 from careprotect.masking import mask_name, scrub
-from careprotect.model import Child, ReferenceData, Registry, Worker
+from careprotect.model import Child, ReferenceData, Worker
 from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.rules.base import RuleContext
-from careprotect.rules.contact import ContactFrequency, QualifyingSpan
+from careprotect.rules.contact import ContactAssessment, QualifyingSpan, Standing
 
-__all__ = ["DueContact", "WorkerPlan", "plan"]
+__all__ = ["DueContact", "PlannedContactRule", "WorkerPlan", "due", "is_planned", "plans"]
 
 _ONE_DAY = dt.timedelta(days=1)
+_DEFAULT_ROLES = (WorkerRole.CHILD_DIRECTOR,)
 
 
 @attrs.frozen(kw_only=True)
@@ -91,25 +98,62 @@ class WorkerPlan:
     due: tuple[DueContact, ...]
 
 
-def _sources(source: Registry | RegistryStream) -> tuple[ReferenceData, Iterable[Child]]:
-    if isinstance(source, Registry):
-        return source.reference, source.children
-    return source.reference, source.children()
+@runtime_checkable
+class PlannedContactRule(Protocol):
+    """A rule on the contacts workers owe a child, period by period, that a plan can ask:
+    its ``period`` kind, the worker ``roles`` whose contacts count (none: any worker's), the
+    child's :meth:`standing` over a range and the :meth:`assess` of one period (see
+    :class:`~careprotect.rules.contact.ContactFrequency`)."""
+
+    id: str
+    period: PeriodKind
+    roles: tuple[WorkerRole, ...]
+
+    def standing(self, child: Child, start: dt.date, end: dt.date, env: RuleContext) -> Standing:
+        """The child's qualifying spans over ``[start, end)``."""
+        ...
+
+    def assess(
+        self,
+        child: Child,
+        period: Period,
+        env: RuleContext,
+        *,
+        until: dt.date | None = None,
+        standing: Standing | None = None,
+    ) -> ContactAssessment:
+        """The contacts required and counted in ``period`` (those before ``until``)."""
+        ...
 
 
-class _Directors:
-    """Child directors by village, from the reference data."""
+def is_planned(rule: Any) -> bool:
+    """Whether a plan lists the contacts due under ``rule`` (a :class:`PlannedContactRule`)."""
+    return isinstance(rule, PlannedContactRule)
+
+
+class _Workers:
+    """The workers of the reference data by village and role."""
 
     def __init__(self, reference: ReferenceData) -> None:
-        self._by: dict[Division, list[Worker]] = {}
+        self.by: dict[tuple[Division, WorkerRole], list[Worker]] = {}
+        self.roles: dict[str, WorkerRole] = {}
         for w in reference.workers:
-            if w.role is WorkerRole.CHILD_DIRECTOR:
-                self._by.setdefault(w.division, []).append(w)
+            self.by.setdefault((w.division, w.role), []).append(w)
+            self.roles[w.id] = w.role
 
-    def on(self, village: Division, day: dt.date) -> set[str]:
-        """The ids of the village's child directors in post (or not known not to be) on
+    def on(self, village: Division, roles: Sequence[WorkerRole], day: dt.date) -> set[str]:
+        """The ids of the village's workers of ``roles`` in post (or not known not to be) on
         ``day``."""
-        return {w.id for w in self._by.get(village, ()) if w.in_post_on(day) is not False}
+        return {
+            w.id
+            for role in roles
+            for w in self.by.get((village, role), ())
+            if w.in_post_on(day) is not False
+        }
+
+
+def _workers(env: RuleContext) -> _Workers:
+    return env.indexed("careprotect.planning.workers", _Workers)
 
 
 def _responsible(
@@ -117,29 +161,39 @@ def _responsible(
     start: dt.date,
     end: dt.date,
     child: Child,
-    directors: _Directors,
+    roles: tuple[WorkerRole, ...],
+    workers: _Workers,
 ) -> set[str]:
-    """Who answers for the child over ``[start, end)``: the village's director on the last day
-    the child qualifies openly (or is undecided), and the paired workers on the last day the
-    child is paired."""
+    """Who answers for the child over ``[start, end)``: the village's workers of ``roles``
+    (its child directors when the rule names none) on the last day the child qualifies openly
+    (or is undecided), and the paired workers (of ``roles``, if it names some) on the last day
+    the child is paired."""
     inside = [c for s in spans if (c := s.clip(start, end)) is not None]
-    workers: set[str] = set()
+    found: set[str] = set()
     open_days = [s.end for s in inside if s.open or s.undecided]
     if open_days:
-        workers |= directors.on(child.division, max(open_days) - _ONE_DAY)
+        found |= workers.on(child.division, roles or _DEFAULT_ROLES, max(open_days) - _ONE_DAY)
     paired = [s for s in inside if s.paired]
     if paired:
-        workers |= max(paired, key=lambda s: s.end).paired
-    return workers
+        ids = max(paired, key=lambda s: s.end).paired
+        found |= {w for w in ids if not roles or workers.roles.get(w) in roles}
+    return found
 
 
-def _due(
+Due = tuple[str | None, DueContact]
+"""An entry of a plan: the worker responsible (None: none found) and the contacts due."""
+
+
+def due(
     child: Child,
-    rules: Iterable[tuple[Registration, ContactFrequency, RuleContext]],
+    rules: Iterable[tuple[Any, RuleContext, str]],
     month: Period,
-    directors: _Directors,
     reveal: bool,
-) -> Iterator[tuple[str | None, DueContact]]:
+) -> list[Due]:
+    """The entries of ``child`` in the plan of ``month``: for each of ``rules`` (in scope of
+    the child: :class:`PlannedContactRule`, with their contexts and ids), each rule period in which contacts are still
+    due, under each worker responsible. A rule that raises gives one entry with its error,
+    under no worker (the other rules go on)."""
     last = child.last_contact_before(month.end)
     # What every entry of the child says, whatever the rule found.
     entry_of = functools.partial(
@@ -149,33 +203,32 @@ def _due(
         village=child.division,
         last_contact=last.date if last is not None else None,
     )
-    for registered, rule, env in rules:
-        if not registered.applies_to(child.division):
-            continue
+    entries: list[Due] = []
+    for rule, env, rule_id in rules:
         try:
-            due = list(_rule_due(child, rule, env, month, directors))
+            found = list(_rule_due(child, rule, env, month, _workers(env)))
         except Exception as exc:  # a rule that fails for one child: the others go on
             failed = entry_of(
-                rule=registered.id,
+                rule=rule_id,
                 period=month,
                 required=None,
                 counted=0,
                 still_due=None,
                 error=failure(exc, reveal=reveal),
             )
-            yield None, failed
+            entries.append((None, failed))
             continue
-        for workers, period, required, counted, still in due:
+        for responsible, period, required, counted, still in found:
             entry = entry_of(
                 rule=rule.id, period=period, required=required, counted=counted, still_due=still
             )
-            responsible: list[str | None] = [*sorted(workers)] or [None]
-            for worker in responsible:
-                yield worker, entry
+            workers: list[str | None] = [*sorted(responsible)] or [None]
+            entries.extend((worker, entry) for worker in workers)
+    return entries
 
 
 def _rule_due(
-    child: Child, rule: ContactFrequency, env: RuleContext, month: Period, directors: _Directors
+    child: Child, rule: PlannedContactRule, env: RuleContext, month: Period, workers: _Workers
 ) -> Iterator[tuple[set[str], Period, int | None, int, int | None]]:
     """For each period of ``rule`` in which ``child`` is due a contact in ``month``: who is
     responsible, the period, the contacts required, counted and still due."""
@@ -195,7 +248,7 @@ def _rule_due(
             if still == 0:
                 continue
         yield (
-            _responsible(a.spans, lo, hi, child, directors),
+            _responsible(a.spans, lo, hi, child, rule.roles, workers),
             period,
             a.required,
             len(a.counted),
@@ -203,44 +256,22 @@ def _rule_due(
         )
 
 
-def plan(
-    engine: Engine, source: Registry | RegistryStream, month: Period, *, reveal: bool = False
+def plans(
+    entries: Iterable[tuple[Child, list[Due]]],
+    reference: ReferenceData,
+    month: Period,
+    reveal: bool,
 ) -> Iterator[WorkerPlan]:
-    """Each worker's contacts still due in ``month`` under the contact-frequency rules.
-
-    :param engine: the engine whose registered :class:`ContactFrequency` rules apply (each
-        to the children within its scope).
-    :param source: a registry in memory, or an open :class:`~careprotect.RegistryStream`
-        (read once, one child file at a time).
-    :param month: a month (:class:`~careprotect.Period` of kind month).
-    :param reveal: show children's ids and names unmasked (default: masked).
-    :return: one :class:`WorkerPlan` per worker with something due, by worker id, then the
-        plan of children with no responsible worker found, if any.
-    """
-    if not isinstance(month, Period) or month.kind is not PeriodKind.MONTH:
-        raise InvalidValueError(
-            f"must be a month period such as 2020-06 (got {month!r})", field="month"
-        )
-    reference, children = _sources(source)
-    rules = [
-        (
-            r,
-            r.item,
-            RuleContext(
-                engine, reference=reference, citations=r.citations, plugin=r.plugin, period=month
-            ),
-        )
-        for r in engine.rules
-        if isinstance(r.item, ContactFrequency)
-    ]
-    directors = _Directors(reference)
+    """The plans of the children's ``entries``: one :class:`WorkerPlan` per worker with
+    something due, by worker id, then the plan of children with no responsible worker found,
+    if any."""
     by_worker: dict[str | None, list[tuple[tuple[str, str, str, Period], DueContact]]] = {}
-    for child in children:
-        for worker, entry in _due(child, rules, month, directors, reveal):
+    for child, found in entries:
+        for worker, entry in found:
             key = (child.division.code12, child.id, entry.rule, entry.period)
             by_worker.setdefault(worker, []).append((key, entry))
     for worker_id in sorted(by_worker, key=lambda w: (w is None, w or "")):
-        entries = sorted(by_worker[worker_id], key=lambda pair: pair[0])
+        ordered = sorted(by_worker[worker_id], key=lambda pair: pair[0])
         known = reference.worker(worker_id) if worker_id is not None else None
         name = ""
         if known is not None:
@@ -249,5 +280,5 @@ def plan(
             worker_id=worker_id if reveal or worker_id is None else scrub(worker_id),
             worker_name=name,
             month=month,
-            due=tuple(entry for _, entry in entries),
+            due=tuple(entry for _, entry in ordered),
         )
