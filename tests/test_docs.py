@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 import careprotect
+import careprotect.plugin
 import careprotect.testing
 from careprotect import enums
 
@@ -68,10 +69,12 @@ def _code_name(text: str) -> str | None:
     return match[1] if match else None
 
 
-def test_docs_build_strictly(tmp_path: Path) -> None:
-    """``mkdocs build --strict`` succeeds: no warning, no broken link or anchor."""
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documentation site, built once with ``mkdocs build --strict``."""
+    built = tmp_path_factory.mktemp("site")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(built)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -79,55 +82,88 @@ def test_docs_build_strictly(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
-    assert (tmp_path / "input-format" / "index.html").is_file()
-    assert (tmp_path / "schema" / "registry-record.schema.json").is_file()
-    assert (tmp_path / "schema" / "registry-document.schema.json").is_file()
+    return built
 
 
-def _api_entries() -> list[tuple[str, str]]:
-    """(module, name) for every name listed in a table of docs/api.md."""
-    entries = []
-    for heading, lines in _sections("api.md"):
-        module = _code_name(heading)
-        for row in _table_rows(lines):
-            name = _code_name(row[0])
-            assert module is not None, heading
-            assert name is not None, row
-            entries.append((module, name))
+def test_docs_build_strictly(site: Path) -> None:
+    """``mkdocs build --strict`` succeeds: no warning, no broken link or anchor."""
+    assert (site / "input-format" / "index.html").is_file()
+    assert (site / "schema" / "registry-record.schema.json").is_file()
+    assert (site / "schema" / "registry-document.schema.json").is_file()
+
+
+DIRECTIVE = re.compile(r"^::: (\S+)$")
+
+
+def _api_entries(page: str = "api.md") -> list[tuple[str, str]]:
+    """(module, name) for every name a ``::: module`` block of a page lists under
+    ``members:`` (the names mkdocstrings documents from their docstrings)."""
+    entries: list[tuple[str, str]] = []
+    module = None
+    for line in (DOCS / page).read_text(encoding="utf-8").splitlines():
+        match = DIRECTIVE.match(line)
+        if match:
+            module = match[1]
+        elif module and line.startswith("        - "):
+            entries.append((module, line.removeprefix("        - ").strip()))
+        elif not line.startswith("    "):
+            module = None
     return entries
 
 
-def test_every_public_name_is_documented() -> None:
-    """Every name in ``careprotect.__all__`` has a line on the API page (under the module it
-    comes from), and so has every name in ``careprotect.testing.__all__``."""
-    entries = set(_api_entries())
-    documented = {name for _, name in entries}
-    undocumented = [n for n in careprotect.__all__ if n not in documented]
-    undocumented += [
-        n for n in careprotect.testing.__all__ if ("careprotect.testing", n) not in entries
+def _documented(site: Path) -> dict[str, object]:
+    """The objects the generated reference documents, by their anchors (``module.Name``)."""
+    found: dict[str, object] = {}
+    for page in ("api", "reference/plugin"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        for anchor in re.findall(r'id="(careprotect(?:\.[A-Za-z0-9_]+)+)"', html):
+            module_name, _, name = anchor.rpartition(".")
+            try:
+                found[anchor] = getattr(importlib.import_module(module_name), name)
+            except (ImportError, AttributeError):
+                continue  # a member of a class (Class.method), not a public name
+    return found
+
+
+def test_every_public_name_is_in_the_generated_reference(site: Path) -> None:
+    """Every name in ``careprotect.__all__`` and in ``careprotect.plugin.__all__`` has a
+    generated entry (an anchor of its object, under the module it comes from or under
+    careprotect.plugin), and so has every name in ``careprotect.testing.__all__``."""
+    documented = _documented(site)
+    objects = [id(o) for o in documented.values()]
+    missing = [n for n in careprotect.__all__ if id(getattr(careprotect, n)) not in objects]
+    missing += [
+        n for n in careprotect.plugin.__all__ if f"careprotect.plugin.{n}" not in documented
     ]
-    assert undocumented == []
+    missing += [
+        n for n in careprotect.testing.__all__ if f"careprotect.testing.{n}" not in documented
+    ]
+    assert missing == []
 
 
-def test_api_page_lists_names_under_their_module() -> None:
-    """Each name on the API page is public in the module it is listed under, once: nothing
-    documented is stale or misplaced."""
+def test_every_name_the_api_page_lists_imports() -> None:
+    """Each name the API page lists is public in the module it is listed under, once, and
+    (but those of careprotect.testing, a package of its own) importable from ``careprotect``
+    itself as the module's own object: nothing listed is stale or misplaced."""
     entries = _api_entries()
+    assert len(entries) > 100
     assert len(entries) == len(set(entries))
     for module_name, name in entries:
         module = importlib.import_module(module_name)
         assert name in module.__all__, f"{name} is not public in {module_name}"
-
-
-def test_every_name_on_the_api_page_is_importable_from_the_package() -> None:
-    """The page's promise: each name listed (but those of careprotect.testing, a package of
-    its own) is importable from ``careprotect`` itself, and is the module's own object."""
-    for module_name, name in _api_entries():
         if module_name.startswith("careprotect.testing"):
             continue
         assert name in careprotect.__all__, f"{name} ({module_name}) is not in careprotect"
-        module = importlib.import_module(module_name)
         assert getattr(careprotect, name) is getattr(module, name), name
+
+
+def test_the_api_page_lists_every_public_name() -> None:
+    """Every name of ``careprotect.__all__`` and ``careprotect.testing.__all__`` is listed
+    on the API page, so the generated reference documents it where its module is told."""
+    listed = {name for _, name in _api_entries()}
+    assert [n for n in careprotect.__all__ if n not in listed] == []
+    testing = {name for module, name in _api_entries() if module == "careprotect.testing"}
+    assert [n for n in careprotect.testing.__all__ if n not in testing] == []
 
 
 def _model_defs() -> dict[str, Any]:

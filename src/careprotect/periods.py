@@ -423,8 +423,9 @@ def iter_periods(kind: PeriodKind, start: date, end: date) -> Iterator[Period]:
     meet (``p.end == following.start``). ``end`` before ``start`` raises
     :class:`~careprotect.errors.InvalidPeriodError`.
 
-    >>> [str(p) for p in iter_periods(PeriodKind.MONTH, date(2020, 1, 31), date(2020, 3, 1))]
-    ['2020-01', '2020-02', '2020-03']
+        >>> months = iter_periods(PeriodKind.MONTH, date(2020, 1, 31), date(2020, 3, 1))
+        >>> [str(p) for p in months]
+        ['2020-01', '2020-02', '2020-03']
     """
     if end < start:
         raise InvalidPeriodError(
