@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from careprotect.divisions import Division
+from careprotect.divisions import Division, from_normal_code
 from careprotect.errors import EvaluationError
 from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
 from careprotect.params import Citation, Evidence
@@ -166,7 +166,7 @@ def build_from(cls: type[Any], values: tuple[Any, ...]) -> Any:
 @functools.lru_cache(maxsize=4096)
 def division_of(code: str) -> Division:
     """The division of a normalised ``code``, one object for the many findings of a village."""
-    return Division(code)
+    return from_normal_code(code)
 
 
 def _reduce_division(division: Division) -> Any:

@@ -130,33 +130,33 @@ def _reference_problems(
     return problems
 
 
+# The references of a child file to workers and service points: the list holding them, the
+# field naming the reference, and what it refers to.
+_CHILD_REFERENCES = (
+    ("contacts", "worker", RecordKind.WORKER),
+    ("pairings", "worker", RecordKind.WORKER),
+    ("reports", "worker", RecordKind.WORKER),
+    ("referrals", "worker", RecordKind.WORKER),
+    ("residences", "institution", RecordKind.SERVICE_POINT),
+    ("agreements", "service_point", RecordKind.SERVICE_POINT),
+)
+
+
 def child_reference_problems(
     child: Child, reference: ReferenceData, ledger: RecordLedger
 ) -> list[FieldProblem]:
     """The problems of ``child``'s references to workers and service points that are not
     among ``reference``'s."""
     problems: list[FieldProblem] = []
-
-    def check(path: str, ref: str | None, kind: RecordKind) -> None:
-        if ref is None:
-            return
-        if kind is RecordKind.WORKER:
-            if reference.worker(ref) is None:
-                problems.append(FieldProblem(path, ledger.unknown(kind, ref, "worker")))
-        elif reference.service_point(ref) is None:
-            problems.append(FieldProblem(path, ledger.unknown(kind, ref, "service point")))
-
-    worker, point = RecordKind.WORKER, RecordKind.SERVICE_POINT
-    for i, c in enumerate(child.contacts):
-        check(f"$.contacts[{i}].worker", c.worker, worker)
-    for i, p in enumerate(child.pairings):
-        check(f"$.pairings[{i}].worker", p.worker, worker)
-    for i, r in enumerate(child.reports):
-        check(f"$.reports[{i}].worker", r.worker, worker)
-    for i, f in enumerate(child.referrals):
-        check(f"$.referrals[{i}].worker", f.worker, worker)
-    for i, h in enumerate(child.residences):
-        check(f"$.residences[{i}].institution", h.institution, point)
-    for i, a in enumerate(child.agreements):
-        check(f"$.agreements[{i}].service_point", a.service_point, point)
+    for section, field, kind in _CHILD_REFERENCES:
+        known, what = (
+            (reference.worker, "worker")
+            if kind is RecordKind.WORKER
+            else (reference.service_point, "service point")
+        )
+        for i, item in enumerate(getattr(child, section)):
+            ref = getattr(item, field)
+            if ref is not None and known(ref) is None:
+                message = ledger.unknown(kind, ref, what)
+                problems.append(FieldProblem(f"$.{section}[{i}].{field}", message))
     return problems
