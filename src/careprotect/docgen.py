@@ -98,6 +98,20 @@ def _citations(r: Registration) -> str:
     return "; ".join(f"{c.document} {c.clause}".strip() for c in r.citations)
 
 
+def _registration_row(r: Registration, *middle: str) -> list[str]:
+    """A catalogue row of a category or rule: its id, ``middle``, its titles, scope, plugin
+    and sources."""
+    return [
+        f"`{r.id}`",
+        *middle,
+        r.item.title.zh,
+        r.item.title.en,
+        scope_label(r.scope),
+        r.plugin.name,
+        _citations(r),
+    ]
+
+
 def catalogue(engine: Engine) -> str:
     """The catalogue of plugins, categories, rules and parameters of ``engine``."""
     lines = [
@@ -117,36 +131,14 @@ def catalogue(engine: Engine) -> str:
         "",
         *_table(
             ["id", "中文", "English", "scope", "plugin", "sources"],
-            (
-                [
-                    f"`{c.id}`",
-                    c.item.title.zh,
-                    c.item.title.en,
-                    scope_label(c.scope),
-                    c.plugin.name,
-                    _citations(c),
-                ]
-                for c in engine.categories
-            ),
+            (_registration_row(c) for c in engine.categories),
         ),
         "",
         "## Rules",
         "",
         *_table(
             ["id", "kind", "subject", "中文", "English", "scope", "plugin", "sources"],
-            (
-                [
-                    f"`{r.id}`",
-                    r.item.kind.value,
-                    r.item.subject.value,
-                    r.item.title.zh,
-                    r.item.title.en,
-                    scope_label(r.scope),
-                    r.plugin.name,
-                    _citations(r),
-                ]
-                for r in engine.rules
-            ),
+            (_registration_row(r, r.item.kind.value, r.item.subject.value) for r in engine.rules),
         ),
         "",
         "## Parameters",

@@ -7,7 +7,7 @@ import json
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
@@ -47,6 +47,7 @@ from careprotect.rulestates import RuleStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from careprotect.engine import Audit
 
@@ -282,6 +283,25 @@ class CsvAuditWriter:
         pass
 
 
+def _outcome_table(
+    first: str, title: str, rows: Iterable[tuple[str, Counter[str]]], lang: Lang
+) -> Table:
+    """A table of findings by outcome and in all, a row for each (label, counts) of
+    ``rows``; ``first`` and ``title`` are the keys of its first column's label and its
+    title."""
+    outcomes = [text(o, lang) for o in Outcome]
+    table = new_table(
+        text(first, lang),
+        *outcomes,
+        text("total", lang),
+        right=range(1, 1 + len(outcomes) + 1),
+        title=text(title, lang),
+    )
+    for label, c in rows:
+        table.add_row(label, *(str(c.get(o.value, 0)) for o in Outcome), str(c.total()))
+    return table
+
+
 class TableAuditWriter:
     """The audit for people: a summary (records, subjects, findings by rule and outcome and
     by township), then the non-compliant, missing-input and error findings grouped by
@@ -358,20 +378,8 @@ class TableAuditWriter:
             soft_wrap=True,
         )
         show(console, rests_on_line(s.by_status, lang), soft_wrap=True)
-        show(
-            console,
-        )
-        outcomes = [text(o, lang) for o in Outcome]
-        right = range(1, 1 + len(outcomes) + 1)
-        by_rule = new_table(
-            text("rule", lang),
-            *outcomes,
-            text("total", lang),
-            right=right,
-            title=text("by_rule", lang),
-        )
-        for rule, c in sorted(s.by_rule.items()):
-            by_rule.add_row(rule, *(str(c.get(o.value, 0)) for o in Outcome), str(c.total()))
+        show(console)
+        by_rule = _outcome_table("rule", "by_rule", sorted(s.by_rule.items()), lang)
         by_rule.add_row(
             text("total", lang),
             *(str(s.by_outcome.get(o.value, 0)) for o in Outcome),
@@ -379,30 +387,17 @@ class TableAuditWriter:
             style="bold",
         )
         show(console, by_rule)
-        show(
-            console,
-        )
+        show(console)
         show(console, rule_states_table(end.rules, lang))
-        show(
-            console,
+        show(console)
+        by_township = _outcome_table(
+            "township",
+            "by_township",
+            ((place(code, self.reference), c) for code, c in sorted(end.by_township.items())),
+            lang,
         )
-        by_township = new_table(
-            text("township", lang),
-            *outcomes,
-            text("total", lang),
-            right=right,
-            title=text("by_township", lang),
-        )
-        for code, c in sorted(end.by_township.items()):
-            by_township.add_row(
-                place(code, self.reference),
-                *(str(c.get(o.value, 0)) for o in Outcome),
-                str(c.total()),
-            )
         show(console, by_township)
-        show(
-            console,
-        )
+        show(console)
         self._findings(console)
         if end.rejections:
             show(
