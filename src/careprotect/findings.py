@@ -128,7 +128,8 @@ class Sharing(enum.Enum):
     same value again, and so how it may keep the value's text to write it once."""
 
     VALUE = "value"
-    """Few values, met again and again, equal values alike (a rule id, an outcome, a day)."""
+    """Few values, met again and again, equal values alike (a rule id, an outcome, a day, a
+    period)."""
     OBJECT = "object"
     """One object that many findings hold (the message of a rule, filled in alike for many
     subjects): the same object again, not an equal one."""
@@ -206,7 +207,7 @@ FINDING_FORM: tuple[FindingField, ...] = (
     FindingField("evidence", "evidence", Evidence.as_dict, Sharing.ITEMS, items=True),
     FindingField("rests_on", "rests_on", _enum_value, Sharing.VALUE),
     FindingField("date", "day", _iso, Sharing.VALUE, optional=True),
-    FindingField("period", "period", _text, Sharing.UNSHARED, optional=True),
+    FindingField("period", "period", _text, Sharing.VALUE, optional=True),
     FindingField("facts", "facts", str, Sharing.UNSHARED, items=True, optional=True),
 )
 """The JSON form of a finding, member by member: :meth:`Finding.as_dict` and every report
