@@ -23,6 +23,7 @@ from careprotect import (
     make_converter,
     write_registry,
 )
+from careprotect.convert import fast_structurer
 from careprotect.io import dumps
 from careprotect.model import Registry
 from careprotect.testing import strategies
@@ -66,6 +67,31 @@ def _through_json(data: Any) -> Any:
 def test_every_model_class_has_a_round_trip_strategy() -> None:
     """The round trips below cover every class careprotect.model exports."""
     assert sorted(careprotect.model.__all__) == CLASS_NAMES
+
+
+class _Everything:
+    """Ids of every kind: the fast path is told that any reference is known."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("name", CLASS_NAMES)
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_the_generated_fast_path_reads_what_the_strict_path_reads(
+    name: str, data: st.DataObject
+) -> None:
+    """For every model class, the fast path generated from it gives, from the plain data of
+    any value the strategies make, the strict path's object (every reference known)."""
+    conv = make_converter()
+    value = data.draw(STRATEGIES[name])
+    cls = getattr(careprotect.model, name)
+    plain = _through_json(conv.unstructure(value))
+    references = {"worker": _Everything(), "service_point": _Everything()}
+    fast, strict = fast_structurer(cls, references)(plain), conv.structure(plain, cls)
+    assert fast == strict == value
+    assert repr(fast) == repr(strict)  # sets built in the same order too
 
 
 @pytest.mark.parametrize("name", CLASS_NAMES)
