@@ -4,8 +4,15 @@ fake entry points for installing plugins. The fixtures are in conftest.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
-__all__ = ["Install", "InstalledPlugin", "citation_table"]
+from hypothesis import Phase, settings
+from hypothesis import find as hypothesis_find
+from hypothesis import strategies as st
+
+__all__ = ["Install", "InstalledPlugin", "citation_table", "first_example"]
+
+_T = TypeVar("_T")
 
 VERIFIED = "2026-11-23"
 """The day the tests' citations were verified."""
@@ -58,3 +65,14 @@ class InstalledPlugin:
 
 Install = Callable[..., None]
 """``install(name=plugin, ...)``: installs plugins under the entry-point group."""
+
+
+def first_example(strategy: st.SearchStrategy[_T], condition: Callable[[_T], bool]) -> _T:
+    """The first generated example that satisfies ``condition``, not shrunk: a test that a
+    strategy can give such a value needs an example, and shrinking one (a child file, a
+    registry, a citizen ID) is what takes the time."""
+    return hypothesis_find(
+        strategy,
+        condition,
+        settings=settings(phases=[Phase.generate], database=None, max_examples=2000),
+    )

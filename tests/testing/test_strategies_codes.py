@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
-from hypothesis import find, given
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -14,6 +14,7 @@ from careprotect.citizen_id import CitizenId, check_character
 from careprotect.divisions import PROVINCE_CODES, Division, Level
 from careprotect.enums import Sex
 from careprotect.testing._codes import citizen_ids, division_codes, divisions
+from support import first_example as find
 
 _LEVELS = st.sampled_from(list(Level))
 

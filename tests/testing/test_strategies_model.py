@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from hypothesis import Phase, given, settings
-from hypothesis import find as _find
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -33,6 +32,7 @@ from careprotect import (
 from careprotect.testing import strategies as m
 from careprotect.testing._children import birth_range
 from careprotect.testing._codes import divisions
+from support import first_example as find
 
 D = dt.date
 ONE_DAY = dt.timedelta(days=1)
@@ -46,16 +46,6 @@ _days = st.one_of(
 
 
 _T = TypeVar("_T")
-
-
-def find(strategy: st.SearchStrategy[_T], condition: Callable[[_T], bool]) -> _T:
-    """The first generated example that satisfies ``condition``, not shrunk (shrinking a
-    child file is slow and the tests only need an example)."""
-    return _find(
-        strategy,
-        condition,
-        settings=settings(phases=[Phase.generate], database=None, max_examples=2000),
-    )
 
 
 def _age(birth: dt.date, day: dt.date) -> int:
