@@ -38,14 +38,7 @@ T = TypeVar("T")
 KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset()
 """Strongly connected sets of modules that import each other."""
 
-KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # The test-data generators read the ID checker's "today" to make birth dates that
-        # pass it; citizen_id should offer it under a public name.
-        ("careprotect.testing._children", "careprotect.citizen_id._today"),
-        ("careprotect.testing._codes", "careprotect.citizen_id._today"),
-    }
-)
+KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str]] = frozenset()
 """(importing module, what it imports) for private names and private modules crossing."""
 
 KNOWN_LONG_MODULES: frozenset[str] = frozenset()

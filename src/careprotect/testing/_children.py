@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from careprotect.citizen_id import _today as _citizen_id_today
+from careprotect.citizen_id import checking_day
 from careprotect.divisions import Division, Level
 from careprotect.enums import (
     ContactMode,
@@ -127,7 +127,7 @@ def _children(
     citizen_id = None
     wanted = draw(st.booleans()) if with_citizen_id is None else with_citizen_id
     # A number's birth date is never after the day it is checked on.
-    if EARLIEST_ID_BIRTH <= birth_date <= _citizen_id_today() and wanted:
+    if EARLIEST_ID_BIRTH <= birth_date <= checking_day() and wanted:
         citizen_id = draw(citizen_ids(birth_date=birth_date, sex=sex, address=village))
 
     low = birth_date

@@ -11,8 +11,7 @@ import datetime
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from careprotect.citizen_id import CitizenId
-from careprotect.citizen_id import _today as _citizen_id_today
+from careprotect.citizen_id import CitizenId, checking_day
 from careprotect.divisions import PROVINCE_CODES, Division, Level
 from careprotect.enums import Sex
 
@@ -105,7 +104,7 @@ def citizen_ids(
     if isinstance(birth_date, datetime.datetime):
         raise InvalidArgument("birth_date must be a date, not a datetime")
     dates: st.SearchStrategy[datetime.date]
-    today = _citizen_id_today()
+    today = checking_day()
     if birth_date is None:
         dates = st.dates(_EARLIEST_BIRTH_DATE, today)
     elif isinstance(birth_date, datetime.date):
