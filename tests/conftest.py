@@ -45,7 +45,14 @@ def _declared_settings(item: pytest.Item) -> tuple[object, settings] | None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """In the quick profile, cap each property test's examples at the profile's."""
+    """In the quick profile, cap each property test's examples at the profile's.
+
+    A profile sets only what a test's own ``@settings`` leaves unset, so the cap replaces the
+    settings Hypothesis keeps on the test function (``_hypothesis_internal_use_settings``, the
+    attribute ``@settings`` and ``@given`` read when the test runs). Should a Hypothesis
+    release rename it, nothing is capped: the suite runs as declared, only slower
+    (tests/test_profiles.py then fails and says so).
+    """
     if settings.get_current_profile_name() != "quick":
         return
     for item in items:
