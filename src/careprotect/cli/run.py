@@ -91,7 +91,7 @@ def _debug_logging(debug: bool) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (see the module's docstring).
+    """Run the command line; returns the exit status (see :mod:`careprotect.cli` and docs/cli.md).
 
     Errors give one line on stderr starting ``careprotect:``, never a traceback unless
     ``--debug`` is given (before or after the verb).
