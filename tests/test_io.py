@@ -438,3 +438,68 @@ def test_spans_cover_the_lines_a_feed_reads(
             at = stop
         assert at == max(start, len(text))
     assert got == expected[skip:]
+
+
+def _parts_read(path: Path, size: int, *, known: bool) -> dict[str, Any]:
+    """``path`` read in parts of about ``size`` bytes, each taken in order: with ``known``,
+    each part is read with the numbers of the records and lines before it (as a reader that
+    knows them would), else with none and they are given when it is taken."""
+    with open_registry(path) as stream:
+        first, records, lines, parts = stream.split(size)
+        children = [] if first is None else [first]
+        for part in parts:
+            if known:
+                part = part._replace(record=records, line=lines)
+            rejected_before = list(stream.rejections)
+            reading = stream.read_part(part)
+            read = list(reading)
+            assert stream.rejections == rejected_before  # reading leaves the stream alone
+            taken = [record for record, _ in read]
+            offsets = (0, 0) if known else (records, lines)
+            duplicates = stream.take_part(taken, records_before=offsets[0], lines_before=offsets[1])
+            children += [
+                child for i, (_, child) in enumerate(read) if child and i not in duplicates
+            ]
+            records += len(read)
+            lines += reading.lines
+        stream.finish()
+        return {
+            "children": children,
+            "rejections": stream.rejections,
+            "warnings": stream.warnings,
+            "counts": stream.counts,
+        }
+
+
+@pytest.mark.parametrize("size", [1, 300, 1 << 20])
+@pytest.mark.parametrize("known", [False, True])
+def test_reading_every_part_reads_the_registry(tmp_path: Path, size: int, known: bool) -> None:
+    """A registry read part by part, the parts taken in order, gives the child files,
+    rejections (numbered as in the file), warnings and counts of reading it whole: with bad
+    lines, a duplicate in another part, a reference record after the child files and a
+    reference to it."""
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    children = [line for line in lines if b'"record": "child"' in line]
+    worker = next(line for line in lines if b'"record": "worker"' in line)
+    late = json.loads(worker) | {"id": "W-LATE"}
+    refers = json.loads(children[1]) | {"id": "C-NEW", "pairings": []}
+    refers["contacts"] = [{"date": "2020-01-02", "worker": "W-LATE", "mode": "phone"}]
+    path = tmp_path / "registry.jsonl"
+    path.write_bytes(
+        b"".join(lines)
+        + children[0]  # a duplicate
+        + b"\n  \n"
+        + b"not json\n"
+        + (json.dumps(late, ensure_ascii=False) + "\n").encode()  # after the child files
+        + (json.dumps(refers, ensure_ascii=False) + "\n").encode()  # names it
+    )
+    with open_registry(path) as stream:
+        whole = {
+            "children": list(stream.children()),
+            "rejections": stream.rejections,
+            "warnings": stream.warnings,
+            "counts": stream.counts,
+        }
+    assert len(whole["rejections"]) == 4
+    assert "which was rejected (record" in whole["rejections"][-1].message
+    assert _parts_read(path, size, known=known) == whole

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,11 @@ from careprotect import io as cp_io
 from careprotect.convert import fast_child_structurer
 from careprotect.divisions import Division
 from careprotect.engine import Chunk, Engine, Rendered
-from careprotect.findings import Finding
+from careprotect.findings import Finding, Summary
 from careprotect.io import dumps
 from careprotect.pipeline import forked, parallel
+from careprotect.pipeline.executors import Task
+from careprotect.pipeline.runner import FindingsJob, Run
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
 AS_OF = dt.date(2024, 12, 31)
@@ -342,3 +345,36 @@ def test_an_audit_reads_child_files_with_their_contacts_deferred(
         findings = list(engine.audit(stream, as_of=AS_OF, jobs=jobs))
     assert findings
     assert made[-1] is True
+
+
+class _InProcess:
+    """The smallest executor: each task run here, in order (what a new executor replaces
+    with workers elsewhere: docs/pipeline.md)."""
+
+    def __init__(self) -> None:
+        self.tasks = 0
+
+    def map(self, state: Any, tasks: Iterator[Task]) -> Iterator[Any]:
+        for function, args in tasks:
+            self.tasks += 1
+            yield function(state, *args)
+
+
+def test_any_executor_that_keeps_the_order_audits_the_same(
+    engine: Engine, small_batches: None, tmp_path: Path
+) -> None:
+    """The parallel audit runs on any executor (here one that runs its tasks in this
+    process): the findings, summary, rejections and counts are those of a serial audit."""
+    path = _write(tmp_path, [*REFERENCE, *CHILDREN, CHILDREN[0], b"not json\n"])
+    serial = _run(engine, path, 1)
+    executor = _InProcess()
+    with open_registry(path) as stream:
+        run = Run(engine, FindingsJob(as_of=AS_OF, period=None, reveal=False), stream.reference)
+        summary = Summary()
+        findings = list(parallel.PartsAudit(stream, run, executor, summary))
+        assert executor.tasks >= len(CHILDREN)  # a line is longer than a part
+        assert findings == serial["findings"]
+        assert dict(summary.subjects) == serial["subjects"]
+        assert summary.by_rule == serial["by_rule"]
+        assert stream.rejections == serial["rejections"]
+        assert stream.counts == serial["counts"]

@@ -22,7 +22,8 @@ from careprotect import (
     open_registry,
     write_registry,
 )
-from careprotect.planning import DueContact, WorkerPlan
+from careprotect.periods import PeriodKind
+from careprotect.planning import DueContact, WorkerPlan, is_planned
 from test_contact import SAMPLE, WEEKLY, YEARLY, left_behind, monthly, xianning
 
 M = ContactMode
@@ -194,3 +195,37 @@ def test_the_month_must_be_a_month(engine: Engine) -> None:
     """A week or a year is refused."""
     with pytest.raises(InvalidValueError, match="'month' must be a month period"):
         list(engine.plan(SAMPLE, Period.year(2020)))
+
+
+def test_only_workers_of_the_rules_roles_answer(tmp_path: Path) -> None:
+    """A rule that counts only counsellors' contacts is planned for the village's counsellor,
+    not its child director, whose contacts would not count; a paired worker of another role
+    answers for nothing, so a paired child is listed under no worker."""
+    counsellor = Worker(id="W-CB-C1", name="新顾问", role=WorkerRole.COUNSELLOR, division=TAOYUAN)
+    reference = attrs.evolve(SAMPLE.reference, workers=(*SAMPLE.reference.workers, counsellor))
+    engine = Engine([xianning(tmp_path, [monthly(roles=(WorkerRole.COUNSELLOR,))])])
+    registry = Registry(reference=reference, children=(left_behind(child_id="C1"),))
+    assert summary(list(engine.plan(registry, JUNE))) == [("W-CB-C1", [("C1", 0, 2)])]
+    yearly = attrs.evolve(YEARLY, roles=(WorkerRole.COUNSELLOR,))
+    (tmp_path / "yearly").mkdir()
+    engine = Engine([xianning(tmp_path / "yearly", [yearly])])
+    pairing = Pairing(worker="W-XN-P1", scheme="xianning-1+1", start=dt.date(2023, 12, 29))
+    child = attrs.evolve(left_behind(child_id="C1"), pairings=(pairing,))
+    registry = Registry(reference=reference, children=(child,))
+    assert summary(list(engine.plan(registry, Period.month(2024, 1)))) == [(None, [("C1", 0, 1)])]
+
+
+def test_a_plan_lists_every_rule_on_workers_contacts() -> None:
+    """A plan asks every rule that assesses the contacts workers owe a child period by
+    period, whatever its class (a plugin's own mechanism of that form); not the parents'
+    weekly contacts, which are no worker's task."""
+
+    class OwnRule:
+        id = "own.contact"
+        period = PeriodKind.MONTH
+        roles = ()
+        standing = WEEKLY.standing
+        assess = WEEKLY.assess
+
+    parents = next(r for r in Engine().rules if r.id == "entrusted_care.parent_contact").item
+    assert [is_planned(r) for r in (WEEKLY, OwnRule(), parents)] == [True, True, False]

@@ -76,6 +76,11 @@ class _State:
     run: Run[Finding]
     render: Callable[[Finding], Any] | None
     chunks: bool
+    subjects: dict[SubjectKind, list[Any]] = attrs.field(init=False)
+
+    @subjects.default
+    def _subjects(self) -> dict[SubjectKind, list[Any]]:
+        return dict(self.run.reference_subjects())
 
     def joiner(self) -> Joiner | None:
         """What joins the findings' texts when the audit yields chunks, else None."""
@@ -117,7 +122,7 @@ def judge_subjects(state: _State, kind: SubjectKind, start: int, stop: int) -> A
     """A task: judge the reference subjects of ``kind`` from ``start`` to ``stop`` (their
     places in the reference data)."""
     run, joiner = state.run, state.joiner()
-    items = dict(run.reference_subjects())[kind]
+    items = state.subjects[kind]
     if joiner is not None:
         for item in items[start:stop]:
             step()
@@ -186,7 +191,7 @@ class PartsAudit:
         first, records, lines, parts = stream.split(self._span, defer_contacts=True)
         runs = [
             (kind, start, min(start + SUBJECTS, len(items)))
-            for kind, items in self._run.reference_subjects()
+            for kind, items in state.subjects.items()
             for start in range(0, len(items), SUBJECTS)
         ]
         results = self._executor.map(state, _tasks(runs, parts))
