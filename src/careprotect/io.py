@@ -13,7 +13,10 @@ A bad record never stops the rest and is never dropped silently: it becomes a
 message. For every kind of record, read = accepted + rejected.
 
 :func:`open_registry` streams child files one at a time, so memory does not grow with the
-number of children; :func:`load_registry` collects a whole registry in memory.
+number of children; :func:`load_registry` collects a whole registry in memory. A JSON Lines
+registry can also be read in parts, each on its own (:meth:`RegistryStream.read_part`, see
+:mod:`careprotect.reading.parts`): the unit worker processes read. The pieces of the reader
+live in :mod:`careprotect.reading`.
 """
 
 from __future__ import annotations
@@ -246,7 +249,7 @@ class RegistryStream:
                 yield child
 
     def _span_children(self, lines: Iterable[RawLine]) -> Iterator[tuple[RawLine, Child | None]]:
-        """Each of ``lines`` (a span of a parallel audit) with its accepted child file, or
+        """Each of ``lines`` (a part being read) with its accepted child file, or
         None when its record was rejected (the rejection is the last of :attr:`rejections`):
         what :meth:`_child` does with :func:`parse_record_line`, with the common case
         inlined: a line that is a child file's JSON object and a line end, without escapes,
@@ -377,27 +380,14 @@ class RegistryStream:
         already (the first record with an id wins), count them, and return the places in
         ``records`` of the duplicates. ``records_before`` and ``lines_before`` are the
         records and lines before the part, when it was read without them (0 else)."""
-        child_ids = self._child_ids
+        child_ids, accept, child = self._child_ids, self._ledger.accept, RecordKind.CHILD
         duplicates = set()
         for index, record in enumerate(records):
             child_id = record.child_id
             if child_id is None:
-                rejection = record.rejection
-                assert rejection is not None
-                problems = rejection.problems
-                if record.unknowns is not None:
-                    problems = self._ledger.known_now(problems, record.unknowns)
                 structured = record.structured_id
-                if structured is not None and child_ids.find(structured) is not None:
-                    problems = (duplicate_problem(structured), *problems)
-                self._ledger.file(
-                    attrs.evolve(
-                        rejection,
-                        record=rejection.record + records_before,
-                        line=(rejection.line or 0) + lines_before,
-                        problems=problems,
-                    )
-                )
+                taken = structured is not None and child_ids.find(structured) is not None
+                self._ledger.file_taken(record, taken, records_before, lines_before)
                 continue
             if child_ids.find(child_id) is not None:
                 text = self._line_at(record.at)
@@ -412,11 +402,14 @@ class RegistryStream:
                 duplicates.add(index)
                 continue
             child_ids.add(child_id, record.at)
-            self._ledger.accept(RecordKind.CHILD)
-            self._ledger.warnings.extend(
-                attrs.evolve(w, record=w.record + records_before, line=(w.line or 0) + lines_before)
-                for w in record.warnings
-            )
+            accept(child)
+            if record.warnings:
+                self._ledger.warnings.extend(
+                    attrs.evolve(
+                        w, record=w.record + records_before, line=(w.line or 0) + lines_before
+                    )
+                    for w in record.warnings
+                )
         return duplicates
 
     def finish(self) -> None:

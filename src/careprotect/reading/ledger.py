@@ -4,6 +4,9 @@ counts by kind, and the ids of the records rejected (which later messages name).
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
+
+import attrs
 
 from careprotect.convert import FieldProblem, describe_value
 from careprotect.masking import get_logger, mask_if_id_number
@@ -16,10 +19,14 @@ from careprotect.reading.records import (
     RecordKind,
     RecordWarning,
     Rejection,
+    duplicate_problem,
     shallow,
     too_deep,
     value_depth,
 )
+
+if TYPE_CHECKING:
+    from careprotect.reading.parts import PartRecord
 
 __all__ = ["RecordLedger", "Unknown"]
 
@@ -88,6 +95,30 @@ class RecordLedger:
             self.rejected_ids[rejection.kind].setdefault(rejection.record_id, rejection.record)
         log.debug("rejected %s", rejection)
         self.rejections.append(rejection)
+
+    def file_taken(
+        self, record: PartRecord, duplicate: bool, records_before: int, lines_before: int
+    ) -> None:
+        """File the rejection of a part's ``record`` (see
+        :meth:`~careprotect.io.RegistryStream.take_part`), numbered in the file, its unknown
+        references named as this ledger names them, and with ``duplicate`` the problem that
+        its id was taken already."""
+        rejection = record.rejection
+        assert rejection is not None
+        problems = rejection.problems
+        if record.unknowns is not None:
+            problems = self.known_now(problems, record.unknowns)
+        if duplicate:
+            assert record.structured_id is not None
+            problems = (duplicate_problem(record.structured_id), *problems)
+        self.file(
+            attrs.evolve(
+                rejection,
+                record=rejection.record + records_before,
+                line=(rejection.line or 0) + lines_before,
+                problems=problems,
+            )
+        )
 
     def warn(self, raw: RawRecord, path: str, message: str, record_id: str | None) -> None:
         """Note ``message`` about the field ``path`` of the accepted record ``raw``."""
