@@ -318,7 +318,7 @@ def audit_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dic
 
 @pytest.mark.parametrize(("registry", "status"), [(SAMPLE, 1), (BAD, 0)])
 def test_audit_json_is_valid_and_adds_up(
-    capsys: pytest.CaptureFixture[str], registry: Path, status: int
+    capsys: pytest.CaptureFixture[str], registry: Path, status: int, national_engine: Engine
 ) -> None:
     """The JSON report validates against its schema, its keys come in streaming order, its
     summary counts exactly the findings it lists, and read = accepted + rejected = the input's
@@ -353,7 +353,7 @@ def test_audit_json_is_valid_and_adds_up(
     by_status = Counter(f["rests_on"] for f in findings)
     assert summary["rests_on"] == {s: by_status[s] for s in ("confirmed", "reported", "assumed")}
     assert [r["rule"] for r in summary["rules"]] == [
-        r.id for r in Engine().rules if r.item.kind == "compliance"
+        r.id for r in national_engine.rules if r.item.kind == "compliance"
     ]
     records = doc["records"]
     assert records["read"] == input_records(registry)
@@ -382,10 +382,12 @@ def test_audit_json_is_valid_and_adds_up(
         assert err == ""
 
 
-def test_audit_findings_are_those_of_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_findings_are_those_of_the_engine(
+    capsys: pytest.CaptureFixture[str], national_engine: Engine
+) -> None:
     """The report lists the engine's findings, in order, in their as_dict form."""
     _, doc, _ = audit_json(capsys, str(SAMPLE), "--as-of", "2020-06-30")
-    run_ = Engine().audit(load_registry(SAMPLE).registry, as_of=dt.date(2020, 6, 30))
+    run_ = national_engine.audit(load_registry(SAMPLE).registry, as_of=dt.date(2020, 6, 30))
     assert doc["findings"] == [f.as_dict() for f in run_]
 
 
@@ -623,12 +625,14 @@ def test_entitlements_json_is_valid_and_adds_up(
     assert len(doc["rejected"]) == records["rejected"]
 
 
-def test_entitlements_are_those_of_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
+def test_entitlements_are_those_of_the_engine(
+    capsys: pytest.CaptureFixture[str], national_engine: Engine
+) -> None:
     """A range is covered by months, quarters and years, one pass each; the amounts are the
     engine's for those periods, in that order."""
     doc = entitlements_json(capsys, str(SAMPLE), "--period", "2019-11..2020-12")
     registry = load_registry(SAMPLE).registry
-    engine = Engine()
+    engine = national_engine
     expected = [
         a.as_dict()
         for p in ("2019-11", "2019-12", "2020")
@@ -740,9 +744,11 @@ def test_plan_in_every_format(
 # -- the catalogue -----------------------------------------------------------------------------
 
 
-def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_lists_the_catalogue(
+    capsys: pytest.CaptureFixture[str], national_engine: Engine
+) -> None:
     """rules: every category and rule of the engine with scope, plugin and sources."""
-    engine = Engine()
+    engine = national_engine
     status, out, _ = run(capsys, "rules", "--format", "json")
     assert status == 0
     doc = json.loads(out)
@@ -778,7 +784,7 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_parameters_in_force_for_a_division_and_day(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, installed: Install
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, installed: Install, national_engine: Engine
 ) -> None:
     """parameters: the value in force for the division on the day, with its source; a value
     of a narrower scope wins inside it only; a parameter with none is said to have none."""
@@ -806,7 +812,7 @@ def test_parameters_in_force_for_a_division_and_day(
     assert value["scope"] == "national"
     _, out, _ = run(capsys, "parameters", "--division", "433122", "--at", "2020-06-30")
     lines = out.splitlines()
-    title = Engine().parameters.spec("orphan.allowance.scattered").en
+    title = national_engine.parameters.spec("orphan.allowance.scattered").en
     at = lines.index(f"orphan.allowance.scattered  {title}")
     assert lines[at + 1] == "  800.00 yuan_per_month · from 2018-01-01, scope 43 · hn 0"
     assert (
