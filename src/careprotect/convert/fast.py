@@ -152,19 +152,23 @@ class _Writer:
         checked by the caller) as a tuple: one loop, not a call for each record."""
         if cls not in self._lists:
             name = self._lists[cls] = f"structure_{cls.__name__}_list_{len(self._lists)}"
-            body = self._body(cls, "        ")
+            body = self._body(cls, "        ", in_loop=True)
             if body is None:
                 self.namespace[name] = _decline
             else:
-                loop = ["    out = []", "    append = out.append", "    for data in items:"]
+                loop = ["    out = []", "    append = out.append"]
+                loop += [f"    last_{a.name} = missing" for a in _repeatable(cls)]
+                loop.append("    for data in items:")
                 end = ["        append(o)", "    return tuple(out)", ""]
                 self.source += [f"def {name}(items):", *loop, *body, *end]
         return self._lists[cls]
 
-    def _body(self, cls: type, indent: str) -> list[str] | None:
+    def _body(self, cls: type, indent: str, *, in_loop: bool = False) -> list[str] | None:
         """Lines that structure the record in ``data`` as an object of ``cls``, left in
         ``o``; None when ``cls`` is no plain record (a field not set by ``__init__``, an
-        alias, an init hook)."""
+        alias, an init hook). ``in_loop``: the lines run for each record of a list, and a
+        field of :func:`_repeatable` whose JSON value equals the last record's (in
+        ``last_<field>``) takes the last record's value without reading it again."""
         attrs.resolve_types(cls)
         fields = attrs.fields(cls)
         hooks = ("__attrs_pre_init__", "__attrs_post_init__")
@@ -181,11 +185,12 @@ class _Writer:
         ]
         if get == "get":
             body.append(f"{indent}get = data.get")
+        repeatable = _repeatable(cls) if in_loop else ()
         for a in fields:
             var, refers = f"f_{a.name}", a.metadata.get(REFERS_TO)
             if a.default is attrs.NOTHING:
                 body.append(f"{indent}{var} = data[{a.name!r}]")
-                body += self.value(a.type, var, indent, refers)
+                body += self._field(a, indent, refers, repeated=a in repeatable)
             else:
                 body += [
                     f"{indent}{var} = {get}({a.name!r}, missing)",
@@ -193,7 +198,7 @@ class _Writer:
                     f"{indent}    {var} = {self._default(a)}",
                     f"{indent}else:",
                     f"{indent}    read += 1",
-                    *self.value(a.type, var, indent + "    ", refers),
+                    *self._field(a, indent + "    ", refers, repeated=a in repeatable),
                 ]
         body += [
             f"{indent}if len(data) != read:",
@@ -211,6 +216,25 @@ class _Writer:
                 validator, field = self.name(a.validator, "check"), self.name(a, "field")
                 body.append(f"{indent}{validator}(o, {field}, f_{a.name})")
         return body
+
+    def _field(
+        self, a: attrs.Attribute[Any], indent: str, refers: str | None, *, repeated: bool
+    ) -> list[str]:
+        """Lines that read field ``a``'s JSON value in ``f_<name>``; when ``repeated``, only
+        if it differs from the last record's (kept with its value in ``last_<name>`` and
+        ``value_<name>``)."""
+        var = f"f_{a.name}"
+        if not repeated:
+            return self.value(a.type, var, indent, refers)
+        last, kept = f"last_{a.name}", f"value_{a.name}"
+        return [
+            f"{indent}if {var} != {last}:",
+            f"{indent}    {last} = {var}",
+            *self.value(a.type, var, indent + "    ", refers),
+            f"{indent}    {kept} = {var}",
+            f"{indent}else:",
+            f"{indent}    {var} = {kept}",
+        ]
 
     def _default(self, a: attrs.Attribute[Any]) -> str:
         default: Any = a.default
@@ -284,6 +308,26 @@ class _Writer:
         name = f"item_{len(self.source)}_{len(self._names)}"
         self.source += [f"def {name}(v):", *self.value(t, "v", "    "), "    return v", ""]
         return name
+
+
+def _repeatable(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    """The fields of ``cls`` whose accepted JSON value is a string, null, or a list of them,
+    so that a JSON value equal to an accepted one is that value (a number would not do:
+    ``true == 1``): a record of a list whose value equals the last record's takes the last
+    record's model value. Dates differ from record to record and are read each time."""
+    return tuple(a for a in attrs.fields(cls) if a.type is not dt.date and _textual(a.type))
+
+
+def _textual(t: Any) -> bool:
+    """Whether every JSON value of type ``t`` is a string, null, or a list of them."""
+    origin, args = get_origin(t), get_args(t)
+    if origin in (types.UnionType, typing.Union):
+        return all(arg is type(None) or _textual(arg) for arg in args)
+    if origin in (tuple, frozenset):
+        return all(arg is Ellipsis or _textual(arg) for arg in args)
+    return t in (str, dt.date, Division, CitizenId) or (
+        isinstance(t, type) and issubclass(t, enum.StrEnum)
+    )
 
 
 def _is_record(t: Any) -> bool:
