@@ -25,7 +25,8 @@ from careprotect import (
     open_registry,
     write_registry,
 )
-from careprotect.io import LineFeed, RawLine, dumps, span_lines
+from careprotect.io import LineFeed, RawLine, dumps
+from careprotect.reading.lines import span_lines
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent / "data" / "small-registry.jsonl"
@@ -494,7 +495,7 @@ def test_reading_every_part_reads_the_registry(tmp_path: Path, size: int, known:
         + (json.dumps(refers, ensure_ascii=False) + "\n").encode()  # names it
     )
     with open_registry(path) as stream:
-        whole = {
+        whole: dict[str, Any] = {
             "children": list(stream.children()),
             "rejections": stream.rejections,
             "warnings": stream.warnings,

@@ -190,10 +190,10 @@ def due(
     month: Period,
     reveal: bool,
 ) -> list[Due]:
-    """The entries of ``child`` in the plan of ``month``: for each of ``rules`` (in scope of
-    the child: :class:`PlannedContactRule`, with their contexts and ids), each rule period in which contacts are still
-    due, under each worker responsible. A rule that raises gives one entry with its error,
-    under no worker (the other rules go on)."""
+    """The entries of ``child`` in the plan of ``month``: for each of ``rules`` (those in
+    scope of the child, each a :class:`PlannedContactRule` with its context and id), each
+    rule period in which contacts are still due, under each worker responsible. A rule that
+    raises gives one entry with its error, under no worker (the other rules go on)."""
     last = child.last_contact_before(month.end)
     # What every entry of the child says, whatever the rule found.
     entry_of = functools.partial(
