@@ -64,8 +64,6 @@ def checking_day() -> datetime.date:
     return datetime.date.today()
 
 
-_today = checking_day  # the old private name, until careprotect.testing moves to checking_day
-
 # The birth-date digits read lately, ``YYYYMMDD``, and the day each is (None when it is no
 # real day): the children of a registry share a few thousand birth dates.
 _DAYS: dict[str, datetime.date | None] = {}

@@ -286,6 +286,3 @@ def from_normal_code(code: str) -> Division:
     division: Division = object.__new__(Division)
     object.__setattr__(division, "code", code)
     return division
-
-
-_trusted = from_normal_code  # the old private name, until careprotect._parallel moves

@@ -8,7 +8,6 @@ read values through the hooks of :mod:`~careprotect.convert.hooks`.
 
 from careprotect.convert.fast import FastPathDeclined, fast_child_structurer, fast_structurer
 from careprotect.convert.hooks import describe_value
-from careprotect.convert.slots import slot_builder
 from careprotect.convert.strict import (
     FieldProblem,
     describe_key,
@@ -28,6 +27,5 @@ __all__ = [
     "field_names",
     "make_converter",
     "path_key",
-    "slot_builder",
     "structure_problems",
 ]
