@@ -1,19 +1,57 @@
-"""Helpers shared by careprotect's tests: citation tables for throwaway parameter files and
-fake entry points for installing plugins. The fixtures are in conftest.py."""
+"""Helpers shared by careprotect's tests: citation tables for throwaway parameter files, fake
+entry points for installing plugins, the Xianning-like contact rules and children that the
+rules, planning and command-line tests share, and the README's commands. The fixtures are in
+conftest.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
 
 from hypothesis import Phase, settings
 from hypothesis import find as hypothesis_find
 from hypothesis import strategies as st
 
-__all__ = ["Install", "InstalledPlugin", "citation_table", "first_example"]
+from careprotect import (
+    Child,
+    Contact,
+    ContactMode,
+    Division,
+    HouseholdType,
+    Message,
+    Parent,
+    ParentSituation,
+    ParentSituationKind,
+    PeriodKind,
+    Sex,
+    load_registry,
+)
+from careprotect.rules.contact import ContactFrequency
+from careprotect.testing import stub_plugin
+
+__all__ = [
+    "CHIBI_VILLAGE",
+    "ROOT",
+    "SAMPLE",
+    "WEEKLY",
+    "XIANNING_PARAMETERS",
+    "YEARLY",
+    "Install",
+    "InstalledPlugin",
+    "citation_table",
+    "first_example",
+    "left_behind",
+    "monthly",
+    "readme_commands",
+    "xianning",
+]
 
 _T = TypeVar("_T")
 
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository's root."""
 VERIFIED = "2026-11-23"
 """The day the tests' citations were verified."""
 
@@ -75,4 +113,167 @@ def first_example(strategy: st.SearchStrategy[_T], condition: Callable[[_T], boo
         strategy,
         condition,
         settings=settings(phases=[Phase.generate], database=None, max_examples=2000),
+    )
+
+
+def readme_commands() -> list[str]:
+    """The commands of README.md's first ``sh`` block, one a line (setup+run, setup+test)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+# -- the Xianning-like contact rules (tests/rules/test_contact.py, planning, the CLI) --------
+
+SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
+"""The small sample registry (tests/data/small-registry.jsonl), read once."""
+CHIBI_VILLAGE = Division("421281101201")
+"""桃园村 of 赤壁市, where :func:`left_behind` children live unless told."""
+
+XIANNING_PARAMETERS = (
+    citation_table(
+        "xn",
+        issuer="咸宁市民政局",
+        document="seeds/000 (Xianning news 2020-12-17)",
+        title="咸宁市农村留守儿童关爱保护",
+    )
+    + """
+[parameters."xianning.contact.min_count"]
+unit = "count"
+zh = "儿童主任每月联系留守儿童次数"
+en = "Contacts a month with each left-behind child"
+
+[parameters."xianning.contact.topics"]
+unit = "choices"
+zh = "探访记录须载明的事项"
+en = "Topics every visit record covers"
+choices = ["study", "schooling", "daily_life", "mental_health", "safety"]
+
+[parameters."test.weekly.min_count"]
+unit = "count"
+zh = "每周随访次数"
+en = "Follow-ups a week"
+
+[parameters."test.pairing.min_count"]
+unit = "count"
+zh = "结对每年活动次数"
+en = "Activities a year with a paired child"
+
+[[values]]
+parameter = "xianning.contact.min_count"
+effective = 2020-01-01
+value = 2
+citation = "xn"
+
+[[values]]
+parameter = "xianning.contact.topics"
+effective = 2020-01-01
+value = ["study", "schooling", "daily_life", "mental_health"]
+citation = "xn"
+
+[[values]]
+parameter = "test.weekly.min_count"
+effective = 2020-01-01
+value = 1
+citation = "xn"
+
+[[values]]
+parameter = "test.pairing.min_count"
+effective = 2023-12-29
+value = 1
+citation = "xn"
+"""
+)
+"""The parameter file of :func:`xianning`: Xianning's contacts and topics, a weekly and a
+yearly count."""
+
+TITLE = Message("每月联系留守儿童两次", "Contact each left-behind child twice a month")
+
+
+def monthly(**kw: Any) -> ContactFrequency:
+    """A Xianning-like rule: 2 contacts a month by phone or home visit, left-behind children."""
+    fields: dict[str, Any] = {
+        "id": "test.xianning.contact",
+        "title": TITLE,
+        "citations": ("xn",),
+        "period": PeriodKind.MONTH,
+        "min_count": "xianning.contact.min_count",
+        "modes": (ContactMode.PHONE, ContactMode.HOME_VISIT),
+        "categories": ("left_behind",),
+    }
+    fields.update(kw)
+    return ContactFrequency(**fields)
+
+
+WEEKLY = ContactFrequency(
+    id="test.chibi.follow_up",
+    title=Message("每周随访", "Follow up every week"),
+    citations=("xn",),
+    period=PeriodKind.WEEK,
+    min_count="test.weekly.min_count",
+    modes=tuple(ContactMode),
+    categories=(
+        "left_behind",
+        "orphan",
+        "de_facto_unsupported",
+        "difficulty.poverty",
+        "difficulty.disability",
+        "difficulty.guardianship",
+    ),
+)
+
+YEARLY = ContactFrequency(
+    id="test.pairing.activity",
+    title=Message("结对儿童每年至少一次活动", "At least one activity a year with a paired child"),
+    citations=("xn",),
+    period=PeriodKind.YEAR,
+    min_count="test.pairing.min_count",
+    modes=(ContactMode.ACTIVITY,),
+    schemes=("xianning-1+1",),
+)
+
+
+def xianning(
+    tmp_path: Path, rules: Iterable[ContactFrequency], scope: str = "4212", name: str = "xn"
+) -> object:
+    """A throwaway Xianning plugin registering ``rules`` for its scope."""
+    return stub_plugin(name, scope, directory=tmp_path, toml=XIANNING_PARAMETERS, rules=rules)
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def left_behind(
+    *contacts: tuple[str, ContactMode] | Contact,
+    since: str = "2018-01-01",
+    division: Division = CHIBI_VILLAGE,
+    child_id: str = "C1",
+    **kw: Any,
+) -> Child:
+    """A rural child born 2012 whose parents both work away from ``since``."""
+    return Child(
+        id=child_id,
+        name="某某",
+        birth_date=dt.date(2012, 5, 1),
+        sex=Sex.MALE,
+        division=division,
+        household=HouseholdType.RURAL,
+        parent_situations=(
+            ParentSituation(
+                parent=Parent.FATHER,
+                kind=ParentSituationKind.WORKING_AWAY,
+                start=_day(since),
+            ),
+            ParentSituation(
+                parent=Parent.MOTHER,
+                kind=ParentSituationKind.WORKING_AWAY,
+                start=_day(since),
+            ),
+        ),
+        contacts=tuple(
+            c if isinstance(c, Contact) else Contact(date=_day(c[0]), worker="W-CB-D1", mode=c[1])
+            for c in contacts
+        ),
+        **kw,
     )

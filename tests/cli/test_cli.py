@@ -31,8 +31,7 @@ from careprotect.cli.options import default_as_of
 from careprotect.cli.output import ProgressDisplay, progress_display
 from careprotect.report import AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS, PLAN_CSV_COLUMNS
 from careprotect.testing import stub_plugin
-from support import Install, citation_table
-from test_contact import monthly, xianning
+from support import Install, citation_table, monthly, xianning
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "small-registry.jsonl"

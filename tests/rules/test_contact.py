@@ -20,143 +20,40 @@ from careprotect import (
     ContactMode,
     Division,
     Engine,
-    HouseholdType,
     InvalidValueError,
     Message,
     Outcome,
     Pairing,
-    Parent,
-    ParentSituation,
     ParentSituationKind,
     Period,
     PeriodKind,
     ReferenceData,
     Registry,
-    Sex,
     Topic,
     Worker,
     WorkerRole,
-    load_registry,
 )
 from careprotect.errors import PluginLoadError
 from careprotect.findings import Finding
 from careprotect.rules.common import judged_periods
-from careprotect.rules.contact import ContactFrequency, required_share
+from careprotect.rules.contact import required_share
 from careprotect.testing import contacts, stub_plugin
+from support import (
+    CHIBI_VILLAGE,
+    SAMPLE,
+    WEEKLY,
+    XIANNING_PARAMETERS,
+    YEARLY,
+    left_behind,
+    monthly,
+    xianning,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
 K = ParentSituationKind
 M = ContactMode
-CHIBI_VILLAGE = Division("421281101201")
 XIANAN_VILLAGE = Division("421202100201")
 LUXI_VILLAGE = Division("433122100201")
-
-PARAMETERS = """
-[citations.xn]
-issuer = "咸宁市民政局"
-document = "seeds/000 (Xianning news 2020-12-17)"
-title = "咸宁市农村留守儿童关爱保护"
-status = "confirmed"
-verified = 2026-11-23
-
-[parameters."xianning.contact.min_count"]
-unit = "count"
-zh = "儿童主任每月联系留守儿童次数"
-en = "Contacts a month with each left-behind child"
-
-[parameters."xianning.contact.topics"]
-unit = "choices"
-zh = "探访记录须载明的事项"
-en = "Topics every visit record covers"
-choices = ["study", "schooling", "daily_life", "mental_health", "safety"]
-
-[parameters."test.weekly.min_count"]
-unit = "count"
-zh = "每周随访次数"
-en = "Follow-ups a week"
-
-[parameters."test.pairing.min_count"]
-unit = "count"
-zh = "结对每年活动次数"
-en = "Activities a year with a paired child"
-
-[[values]]
-parameter = "xianning.contact.min_count"
-effective = 2020-01-01
-value = 2
-citation = "xn"
-
-[[values]]
-parameter = "xianning.contact.topics"
-effective = 2020-01-01
-value = ["study", "schooling", "daily_life", "mental_health"]
-citation = "xn"
-
-[[values]]
-parameter = "test.weekly.min_count"
-effective = 2020-01-01
-value = 1
-citation = "xn"
-
-[[values]]
-parameter = "test.pairing.min_count"
-effective = 2023-12-29
-value = 1
-citation = "xn"
-"""
-
-TITLE = Message("每月联系留守儿童两次", "Contact each left-behind child twice a month")
-
-
-def monthly(**kw: Any) -> ContactFrequency:
-    """A Xianning-like rule: 2 contacts a month by phone or home visit, left-behind children."""
-    fields: dict[str, Any] = {
-        "id": "test.xianning.contact",
-        "title": TITLE,
-        "citations": ("xn",),
-        "period": PeriodKind.MONTH,
-        "min_count": "xianning.contact.min_count",
-        "modes": (M.PHONE, M.HOME_VISIT),
-        "categories": ("left_behind",),
-    }
-    fields.update(kw)
-    return ContactFrequency(**fields)
-
-
-WEEKLY = ContactFrequency(
-    id="test.chibi.follow_up",
-    title=Message("每周随访", "Follow up every week"),
-    citations=("xn",),
-    period=PeriodKind.WEEK,
-    min_count="test.weekly.min_count",
-    modes=tuple(ContactMode),
-    categories=(
-        "left_behind",
-        "orphan",
-        "de_facto_unsupported",
-        "difficulty.poverty",
-        "difficulty.disability",
-        "difficulty.guardianship",
-    ),
-)
-
-YEARLY = ContactFrequency(
-    id="test.pairing.activity",
-    title=Message("结对儿童每年至少一次活动", "At least one activity a year with a paired child"),
-    citations=("xn",),
-    period=PeriodKind.YEAR,
-    min_count="test.pairing.min_count",
-    modes=(M.ACTIVITY,),
-    schemes=("xianning-1+1",),
-)
-
-
-def xianning(
-    tmp_path: Path, rules: Iterable[ContactFrequency], scope: str = "4212", name: str = "xn"
-) -> object:
-    """A throwaway Xianning plugin registering ``rules`` for its scope."""
-    return stub_plugin(name, scope, directory=tmp_path, toml=PARAMETERS, rules=rules)
+PARAMETERS = XIANNING_PARAMETERS
 
 
 @pytest.fixture
@@ -166,33 +63,6 @@ def engine(tmp_path: Path) -> Engine:
 
 def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
-
-
-def left_behind(
-    *contacts: tuple[str, ContactMode] | Contact,
-    since: str = "2018-01-01",
-    division: Division = CHIBI_VILLAGE,
-    child_id: str = "C1",
-    **kw: Any,
-) -> Child:
-    """A rural child born 2012 whose parents both work away from ``since``."""
-    return Child(
-        id=child_id,
-        name="某某",
-        birth_date=dt.date(2012, 5, 1),
-        sex=Sex.MALE,
-        division=division,
-        household=HouseholdType.RURAL,
-        parent_situations=(
-            ParentSituation(parent=Parent.FATHER, kind=K.WORKING_AWAY, start=day(since)),
-            ParentSituation(parent=Parent.MOTHER, kind=K.WORKING_AWAY, start=day(since)),
-        ),
-        contacts=tuple(
-            c if isinstance(c, Contact) else Contact(date=day(c[0]), worker="W-CB-D1", mode=c[1])
-            for c in contacts
-        ),
-        **kw,
-    )
 
 
 def audit(

@@ -56,7 +56,7 @@ from careprotect.rules.entitlements import (
 from careprotect.testing import children, periods, service_points, stub_plugin, workers
 
 K = ParentSituationKind
-NATIONAL_DIR = Path(__file__).resolve().parent.parent / "src" / "careprotect" / "national"
+NATIONAL_DIR = Path(__file__).resolve().parents[2] / "src" / "careprotect" / "national"
 LUXI = Division("433122100201")  # Hunan
 CHIBI = Division("421281101201")  # Hubei
 ORPHAN = "orphan.allowance"

@@ -43,7 +43,7 @@ from careprotect.rules.agreements import (
 )
 from careprotect.testing import stub_plugin
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
 K = ParentSituationKind
 VILLAGE = Division("433122100201")

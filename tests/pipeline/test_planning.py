@@ -24,7 +24,7 @@ from careprotect import (
 )
 from careprotect.periods import PeriodKind
 from careprotect.planning import DueContact, WorkerPlan, is_planned
-from test_contact import SAMPLE, WEEKLY, YEARLY, left_behind, monthly, xianning
+from support import SAMPLE, WEEKLY, YEARLY, left_behind, monthly, xianning
 
 M = ContactMode
 JUNE = Period.month(2020, 6)

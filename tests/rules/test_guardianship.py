@@ -52,7 +52,7 @@ from careprotect.rules.guardianship import (
     ParentContactFrequency,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
 VILLAGE = Division("433122100201")
 CARER, CONTACT, NOTICE, REPORT = GUARDIANSHIP_RULES
