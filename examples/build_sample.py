@@ -33,7 +33,8 @@ them are invented.
 **Deterministic.** The same code writes the same bytes on every run: the random choices come
 from :class:`random.Random` instances seeded with strings (a seed per village or unit), and only
 their ``random()`` method is used, whose sequence Python keeps stable for a given seed.
-``tests/test_sample.py`` checks that the committed file is exactly what this script writes.
+``tests/examples/test_sample.py`` checks that the committed file is exactly what this script
+writes.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Each input is a registry: its first byte chooses how the rest is used (see :func:`registry`),
 and the reader (``open_registry``) and the command line (``careprotect validate`` and
 ``careprotect audit --format json``, run in this process) read it. The promises are checked
-by ``keeps_the_promises`` of the quick harness, tests/test_fuzz.py: a broken one raises an
-AssertionError (or lets the exception that broke it escape), which atheris reports as a crash
+by ``keeps_the_promises`` of the quick harness, tests/reading/test_fuzz.py: a broken one raises
+an AssertionError (or lets the exception that broke it escape), which atheris reports as a crash
 with the input that caused it. The promises (issue 16):
 
 * every record is either accepted or rejected, and the counts say so: read = accepted +
@@ -28,7 +28,7 @@ from pathlib import Path
 import atheris
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))  # the promises are the quick harness's
+sys.path.insert(0, str(HERE.parent / "tests" / "reading"))  # the promises are the quick harness's
 
 with atheris.instrument_imports(include=["careprotect"]):
     from test_fuzz import keeps_the_promises

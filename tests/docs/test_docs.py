@@ -2,8 +2,8 @@
 
 The site must build with ``mkdocs build --strict`` (no broken link or anchor); every public name
 of ``careprotect`` is listed on the API page under the module it comes from; the field tables and
-vocabularies of the input-format page match the JSON Schema (which tests/test_schema.py ties to
-the model); and the page's JSON examples are valid.
+vocabularies of the input-format page match the JSON Schema (which tests/model/test_schema.py ties
+to the model); and the page's JSON examples are valid.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import careprotect.plugin
 import careprotect.testing
 from careprotect import enums
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 SCHEMA_DIR = DOCS / "schema"
 RECORD_SCHEMA: dict[str, Any] = json.loads(

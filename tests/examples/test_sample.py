@@ -31,9 +31,9 @@ from careprotect.findings import Finding, Outcome, SubjectKind
 from careprotect.model import Registry
 from careprotect.rules.base import RuleKind
 from careprotect.rules.entitlements import Amount
-from test_readme import readme_commands
+from support import readme_commands
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample-registry.jsonl"
 BUILD = ROOT / "examples" / "build_sample.py"
 RECORD_SCHEMA = ROOT / "docs" / "schema" / "registry-record.schema.json"

@@ -86,7 +86,7 @@ from careprotect import (
 from careprotect.io import dumps
 from careprotect.testing import citizen_ids, division_codes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "docs" / "schema"
 RECORD_FILE = "registry-record.schema.json"
 DOCUMENT_FILE = "registry-document.schema.json"

@@ -41,7 +41,7 @@ from careprotect.pipeline import forked, parallel
 from careprotect.pipeline.executors import Task
 from careprotect.pipeline.runner import FindingsJob, Run
 
-SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
+SAMPLE = Path(__file__).parents[2] / "examples" / "sample-registry.jsonl"
 AS_OF = dt.date(2024, 12, 31)
 
 if not forked.can_fork():  # pragma: no cover - the project's machines are Linux

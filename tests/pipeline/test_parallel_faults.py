@@ -37,7 +37,7 @@ from careprotect.testing.synth import write_synthetic
 if not sys.platform.startswith("linux"):  # pragma: no cover - the project's machines are Linux
     pytest.skip("workers are forked, and found through /proc", allow_module_level=True)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample-registry.jsonl"
 REGRESSIONS = ROOT / "tests" / "corpus"
 FUZZ = ROOT / "fuzz" / "corpus"
@@ -419,7 +419,7 @@ def test_the_corpora_audit_the_same_in_parallel(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each registry of the corpora, in spans of a few lines, with a short line limit (as
-    tests/test_corpus.py uses, so that a small file holds a line too long)."""
+    tests/reading/test_corpus.py uses, so that a small file holds a line too long)."""
     monkeypatch.setenv("CAREPROTECT_SPAN_BYTES", "200")
     monkeypatch.setenv("CAREPROTECT_MAX_LINE_BYTES", "8192")
     path = tmp_path / "registry.jsonl"

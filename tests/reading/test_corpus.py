@@ -20,7 +20,7 @@ import pytest
 
 from careprotect.cli import main
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"
 CASES = sorted(CORPUS.glob("*.jsonl"))
 LINE_LIMIT = "8192"
 """CAREPROTECT_MAX_LINE_BYTES for the corpus: small, so that a small file holds a line too

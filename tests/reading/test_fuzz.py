@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from careprotect import RegistryReadError, open_registry
 from careprotect.cli import main
 
-SAMPLE = Path(__file__).parent / "data" / "small-registry.jsonl"
+SAMPLE = Path(__file__).parents[1] / "data" / "small-registry.jsonl"
 LINES = SAMPLE.read_bytes().splitlines()
 LINE_LIMIT = 16_384
 """CAREPROTECT_MAX_LINE_BYTES while fuzzing: a line too long is cheap to make."""

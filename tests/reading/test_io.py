@@ -28,8 +28,8 @@ from careprotect import (
 from careprotect.io import LineFeed, RawLine, dumps
 from careprotect.reading.lines import span_lines
 
-DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).parent / "data" / "small-registry.jsonl"
+DATA = Path(__file__).parents[1] / "data"
+SAMPLE = Path(__file__).parents[1] / "data" / "small-registry.jsonl"
 HUNAN = {"record": "division", "code": "43", "name": "湖南省"}
 
 

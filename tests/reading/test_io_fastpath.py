@@ -39,8 +39,8 @@ from careprotect import testing as strategies
 from careprotect.citizen_id import check_character
 from careprotect.io import RegistryStream, dumps
 
-DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).parent / "data" / "small-registry.jsonl"
+DATA = Path(__file__).parents[1] / "data"
+SAMPLE = Path(__file__).parents[1] / "data" / "small-registry.jsonl"
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from careprotect.cli import main
 from careprotect.params import STALE_MONTHS, Unit, grown_old
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sample-registry.jsonl"
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-registry.jsonl"
 
 
 def summary(capsys: pytest.CaptureFixture[str], period: str) -> tuple[dict[str, int], int]:

@@ -37,7 +37,7 @@ from careprotect.cli import main
 from careprotect.model import Child, DivisionRecord, ServicePoint, Worker
 from careprotect.testing import citizen_ids, names
 
-SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
+SAMPLE = Path(__file__).parents[2] / "examples" / "sample-registry.jsonl"
 CHILDREN = ("C-LX-001", "C-LX-002")
 WORKERS = ("W-LX-S1", "W-LX-D1")
 POINTS = ("H-LX-1",)

@@ -1,6 +1,6 @@
 """Reports: language, period cover, places, the streaming writers, and revealing names.
 
-The command-line tests (tests/test_cli.py) check the reports end to end; these check the
+The command-line tests (tests/cli/test_cli.py) check the reports end to end; these check the
 pieces: that the JSON and CSV writers write each finding as it comes (nothing is collected),
 that the table spools and groups, and the engine's ``reveal`` option the reports rely on.
 """
@@ -62,9 +62,9 @@ from careprotect.report.finding_text import FINDING_CSV, FindingText, csv_line
 from careprotect.rules.base import revealed, subject_of
 from careprotect.rulestates import RuleState
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 SAMPLE_PATH = ROOT / "tests" / "data" / "small-registry.jsonl"
-BAD_PATH = Path(__file__).parent / "data" / "bad-registry.jsonl"
+BAD_PATH = Path(__file__).parents[1] / "data" / "bad-registry.jsonl"
 SAMPLE = load_registry(SAMPLE_PATH).registry
 JUNE_30 = dt.date(2020, 6, 30)
 

@@ -32,7 +32,7 @@ from careprotect.report import AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS
 from careprotect.rules import RuleContext, RuleKind
 from careprotect.testing import stub_plugin
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "small-registry.jsonl"
 EXAMPLE = ROOT / "examples" / "sample-registry.jsonl"
 SCHEMAS = ROOT / "docs" / "schema"
