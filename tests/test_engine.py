@@ -19,17 +19,11 @@ from careprotect.engine import Rendered
 from careprotect.findings import Finding, Outcome
 from careprotect.rules import RuleContext, RuleKind
 from careprotect.testing import consistent_registries, stub_plugin
+from support import citation_table
 
 NATIONAL = Engine()
 
-CITATION = """
-[citations.p]
-issuer = "某省民政厅"
-document = "某民发〔2018〕1号"
-title = "t"
-status = "confirmed"
-verified = 2026-11-23
-"""
+CITATION = citation_table()
 
 
 def plugin(

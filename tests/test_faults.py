@@ -40,6 +40,7 @@ from careprotect.params import PluginInfo
 from careprotect.rules import RuleContext, RuleKind
 from careprotect.rules.contact import ContactFrequency
 from careprotect.testing import stub_plugin
+from support import citation_table
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "tests" / "data" / "small-registry.jsonl"
@@ -51,14 +52,7 @@ AS_OF = dt.date(2020, 6, 30)
 RULE = "faulty.fragile"
 TITLE = Message("测试", "test")
 
-CITATION = """
-[citations.t]
-issuer = "测试"
-document = "test"
-title = "A test source"
-status = "confirmed"
-verified = 2026-11-23
-"""
+CITATION = citation_table("t", issuer="测试", document="test", title="A test source")
 
 
 @attrs.frozen

@@ -28,6 +28,7 @@ from careprotect.params import (
     scope_label,
 )
 from careprotect.testing import divisions, stub_plugin
+from support import citation_table
 
 NATION = PluginInfo(name="national", version="1", scope=None)
 HUNAN = PluginInfo(name="hunan", version="2", scope=Division("43"))
@@ -227,14 +228,8 @@ def test_parameter_file_values_default_to_the_plugin_scope(tmp_path: Path) -> No
     """A value without a scope takes the plugin's; one outside it is refused."""
     path = tmp_path / "p.toml"
     path.write_text(
-        """
-[citations.c]
-issuer = "湖南省民政厅"
-document = "湘民发〔2018〕1号"
-title = "t"
-status = "confirmed"
-verified = 2026-11-23
-
+        citation_table("c", issuer="湖南省民政厅", document="湘民发〔2018〕1号")
+        + """
 [parameters."x"]
 unit = "count"
 zh = "z"
@@ -278,13 +273,7 @@ def test_a_value_without_a_citation_is_refused(tmp_path: Path) -> None:
         load_parameter_file(path, HUNAN)
 
 
-CITED = """[citations.c]
-issuer = "湖南省民政厅"
-document = "D"
-title = "T"
-status = "confirmed"
-verified = 2026-11-23
-"""
+CITED = citation_table("c", issuer="湖南省民政厅", document="D", title="T")
 USES = '[[values]]\nparameter = "x"\neffective = 2018-01-01\nvalue = 3\ncitation = "c"\n'
 
 
@@ -316,20 +305,16 @@ def test_the_engine_resolves_citations_across_a_plugins_files_in_order(tmp_path:
 
 # -- one plugin per parameter and scope; floors a scope cannot undercut itself ----------------
 
-SCATTERED_700_FROM_2019 = """
-[citations.other]
-issuer = "某机关"
-document = "其〔2019〕1号"
-title = "t"
-status = "confirmed"
-verified = 2026-11-23
-
+SCATTERED_700_FROM_2019 = (
+    citation_table("other", issuer="某机关", document="其〔2019〕1号")
+    + """
 [[values]]
 parameter = "orphan.allowance.scattered"
 effective = 2019-01-01
 value = "{amount}"
 citation = "other"
 """
+)
 
 
 @pytest.mark.parametrize("amount", ["700", "900"])

@@ -13,18 +13,20 @@ from types import ModuleType
 
 import careprotect.plugin
 from careprotect import Engine, Outcome, load_registry
+from support import citation_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-registry.jsonl"
 
-PARAMETERS = """
-[citations.lx-2020-1]
-issuer = "泸溪县民政局"
-document = "泸民发〔2020〕1号"
-title = "t"
-status = "assumed"
-verified = 2026-12-01
-
+PARAMETERS = (
+    citation_table(
+        "lx-2020-1",
+        issuer="泸溪县民政局",
+        document="泸民发〔2020〕1号",
+        status="assumed",
+        verified="2026-12-01",
+    )
+    + """
 [parameters."luxi.training.per_year"]
 unit = "count"
 zh = "每年培训次数"
@@ -36,6 +38,7 @@ effective = 2020-01-01
 value = 1
 citation = "lx-2020-1"
 """
+)
 
 # A whole plugin, written as a plugin author would: its only careprotect import is
 # careprotect.plugin. It configures a general mechanism and defines one of its own.

@@ -63,7 +63,11 @@ def _build_sample_text() -> str:
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    """The national baseline with the installed Hunan and Hubei plugins."""
+    """The national baseline with the installed Hunan and Hubei plugins.
+
+    Not conftest's ``engine`` (every installed plugin): the sample's expected findings are
+    those of exactly these two plugins, so a third one installed in the environment (a plugin
+    made from the template, say) must not join them."""
     return Engine.from_entry_points(allow=PLUGINS)
 
 

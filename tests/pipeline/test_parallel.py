@@ -48,11 +48,6 @@ if not forked.can_fork():  # pragma: no cover - the project's machines are Linux
     pytest.skip("a parallel audit needs a platform that forks", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.from_entry_points()
-
-
 def _sample_lines() -> tuple[list[bytes], list[bytes]]:
     """The sample registry's reference lines and child lines."""
     reference: list[bytes] = []

@@ -321,11 +321,6 @@ def test_jobs_2_writes_each_report_of_jobs_1_byte_for_byte_in_small_spans(
 # -- the same through the library ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.from_entry_points()
-
-
 def _audit(
     engine: Engine, path: Path, jobs: int, max_line_bytes: int | None = None
 ) -> dict[str, Any]:

@@ -38,6 +38,7 @@ NO_DIRECTOR = Division("421281101203")
 def engine(tmp_path: Path) -> Engine:
     """A throwaway Xianning-like plugin: 2 contacts a month by phone or home visit for
     left-behind children in 4212."""
+    # Overrides conftest's engine: this module's rules come from a throwaway plugin.
     return Engine([xianning(tmp_path, [monthly()])])
 
 

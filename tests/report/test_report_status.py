@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.metadata
 import io
 import json
 from collections import Counter
@@ -31,6 +30,7 @@ from careprotect.params import Citation, Status
 from careprotect.report import AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS
 from careprotect.rules import RuleContext, RuleKind
 from careprotect.testing import stub_plugin
+from support import Install, citation_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "small-registry.jsonl"
@@ -38,24 +38,24 @@ EXAMPLE = ROOT / "examples" / "sample-registry.jsonl"
 SCHEMAS = ROOT / "docs" / "schema"
 STATUSES = ("confirmed", "reported", "assumed")
 
-TOML = """
-[citations.rep]
-issuer = "某省民政厅"
-document = ""
-title = "某报《某省要求儿童主任每月走访》"
-clause = "第二段"
-date = 2020-05-01
-status = "reported"
-verified = 2026-11-23
-
-[citations.ass]
-issuer = "careprotect"
-document = ""
-title = "A modelling choice of this test"
-status = "assumed"
-verified = 2026-11-23
-note = "Assumed: the sources are silent."
-
+TOML = (
+    citation_table(
+        "rep",
+        document="",
+        title="某报《某省要求儿童主任每月走访》",
+        clause="第二段",
+        date="2020-05-01",
+        status="reported",
+    )
+    + citation_table(
+        "ass",
+        issuer="careprotect",
+        document="",
+        title="A modelling choice of this test",
+        status="assumed",
+        more='note = "Assumed: the sources are silent."',
+    )
+    + """
 [parameters."t.required"]
 unit = "flag"
 zh = "测试要求是否适用"
@@ -90,6 +90,7 @@ effective = 2018-01-01
 value = "800"
 citation = "rep"
 """
+)
 
 
 @attrs.frozen
@@ -120,29 +121,11 @@ class Counted:
         )
 
 
-class _EntryPoint:
-    def __init__(self, name: str, plugin: object) -> None:
-        self.name = name
-        self._plugin = plugin
-
-    def load(self) -> object:
-        return self._plugin
-
-
 @pytest.fixture(autouse=True)
-def installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> object:
+def installed(install_plugins: Install, tmp_path: Path) -> object:
     """The test plugin (scope 43) is the only installed plugin; English locale."""
     plugin = stub_plugin("statuses", "43", directory=tmp_path, toml=TOML, rules=[Counted()])
-    real = importlib.metadata.entry_points
-
-    def entry_points(**kw: Any) -> Any:
-        if kw.get("group") == "careprotect":
-            return [_EntryPoint("statuses", plugin)]
-        return real(**kw)
-
-    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        monkeypatch.delenv(name, raising=False)
+    install_plugins(statuses=plugin)
     return plugin
 
 

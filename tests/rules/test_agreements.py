@@ -42,6 +42,7 @@ from careprotect.rules.agreements import (
     ServiceAgreementPerChild,
 )
 from careprotect.testing import stub_plugin
+from support import citation_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = load_registry(ROOT / "tests" / "data" / "small-registry.jsonl").registry
@@ -57,22 +58,23 @@ SERVICE = ServiceAgreementPerChild(
     categories=("left_behind", "difficulty.poverty", "difficulty.disability"),
 )
 
-HUNAN = """
-[citations.hn]
-issuer = "湖南省民政厅"
-document = "seeds/002"
-title = "关于进一步加强村级儿童之家建设和管理工作的通知"
-clause = "5.4"
-date = 2019-06-11
-status = "confirmed"
-verified = 2026-11-23
-
+HUNAN = (
+    citation_table(
+        "hn",
+        issuer="湖南省民政厅",
+        document="seeds/002",
+        title="关于进一步加强村级儿童之家建设和管理工作的通知",
+        clause="5.4",
+        date="2019-06-11",
+    )
+    + """
 [[values]]
 parameter = "childrens_home.service_agreement.required"
 effective = 2019-06-11
 value = true
 citation = "hn"
 """
+)
 
 
 def plugin(tmp_path: Path, rules: Iterable[Any], toml: str = HUNAN, scope: str = "43") -> object:
@@ -82,6 +84,7 @@ def plugin(tmp_path: Path, rules: Iterable[Any], toml: str = HUNAN, scope: str =
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
+    # Overrides conftest's engine: this module's rules come from a throwaway plugin.
     return Engine([plugin(tmp_path, [SERVICE])])
 
 

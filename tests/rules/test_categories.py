@@ -27,6 +27,7 @@ from careprotect import (
 )
 from careprotect.engine import Engine
 from careprotect.testing import children, stub_plugin
+from support import citation_table
 
 K = ParentSituationKind
 VILLAGE = Division("433122100201")
@@ -173,14 +174,7 @@ def province(tmp_path: Path, toml: str, name: str = "testprov", scope: str = "43
     return stub_plugin(name, scope, directory=tmp_path, toml=toml)
 
 
-CITE = """
-[citations.p]
-issuer = "某省民政厅"
-document = "某民发〔2020〕1号"
-title = "t"
-status = "confirmed"
-verified = 2026-12-03
-"""
+CITE = citation_table(document="某民发〔2020〕1号", verified="2026-12-03")
 
 
 def test_a_province_duration_decides_out_of_contact_on_its_day(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ PARAMETERS = XIANNING_PARAMETERS
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
+    # Overrides conftest's engine: this module's rules come from a throwaway plugin.
     return Engine([xianning(tmp_path, [monthly(), WEEKLY, YEARLY])])
 
 

@@ -47,6 +47,7 @@ from careprotect.testing import (
     stub_plugin,
     workers,
 )
+from support import citation_table
 
 COUNTY = Division("433122")
 TOWNSHIP = Division("433122100")
@@ -56,15 +57,14 @@ OTHER_VILLAGE = Division("433122100202")
 HOME = ServicePointKind.CHILDRENS_HOME
 ORGANISATION = ServicePointKind.SOCIAL_ORGANISATION
 
-TOML = """
-[citations.p]
-issuer = "湖南省民政厅等"
-document = "seed 002"
-title = "关于进一步加强村级儿童之家建设和管理工作的通知"
-date = 2019-06-11
-status = "confirmed"
-verified = 2026-11-23
-
+TOML = (
+    citation_table(
+        issuer="湖南省民政厅等",
+        document="seed 002",
+        title="关于进一步加强村级儿童之家建设和管理工作的通知",
+        date="2019-06-11",
+    )
+    + """
 [parameters."test.cov.homes.required"]
 unit = "flag"
 zh = "儿童之家全覆盖要求是否适用"
@@ -115,6 +115,7 @@ effective = 2020-01-01
 value = "0.1"
 citation = "p"
 """
+)
 
 HOMES = HomePerVillage(
     id="test.cov.home_per_village",
@@ -154,6 +155,7 @@ def plugin(path: Path, rules: Iterable[tuple[Any, Division | None]]) -> object:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    # Overrides conftest's engine: this module's rules come from a throwaway plugin.
     return Engine([plugin(tmp_path_factory.mktemp("c") / "p.toml", [(r, None) for r in RULES])])
 
 

@@ -54,6 +54,7 @@ from careprotect.rules.entitlements import (
     months_of,
 )
 from careprotect.testing import children, periods, service_points, stub_plugin, workers
+from support import citation_table
 
 K = ParentSituationKind
 NATIONAL_DIR = Path(__file__).resolve().parents[2] / "src" / "careprotect" / "national"
@@ -78,24 +79,22 @@ def _plugin(
     return stub_plugin(name, scope, directory=directory, toml=toml, rules=rules)
 
 
-HUNAN_CITATIONS = """
-[citations.hn-2018]
-issuer = "湖南省民政厅"
-document = ""
-title = "从2018年1月起提高孤儿基本生活费最低保障标准"
-date = 2018-01-01
-status = "confirmed"
-verified = 2026-12-03
-
-[citations.hn-2019-06-11]
-issuer = "湖南省民政厅等5部门"
-document = ""
-title = "关于进一步加强村级儿童之家建设和管理工作的通知"
-clause = "五(二)"
-date = 2019-06-11
-status = "confirmed"
-verified = 2026-12-03
-"""
+HUNAN_CITATIONS = citation_table(
+    "hn-2018",
+    issuer="湖南省民政厅",
+    document="",
+    title="从2018年1月起提高孤儿基本生活费最低保障标准",
+    date="2018-01-01",
+    verified="2026-12-03",
+) + citation_table(
+    "hn-2019-06-11",
+    issuer="湖南省民政厅等5部门",
+    document="",
+    title="关于进一步加强村级儿童之家建设和管理工作的通知",
+    clause="五(二)",
+    date="2019-06-11",
+    verified="2026-12-03",
+)
 
 HUNAN_VALUES = """
 [parameters."hunan.child_director.post_allowance"]

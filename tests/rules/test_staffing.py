@@ -37,21 +37,19 @@ from careprotect.rules.staffing import (
     ServicePointDirectorEligibility,
 )
 from careprotect.testing import consistent_registries, stub_plugin, workers
+from support import citation_table
 
 COUNTY = Division("433122")
 TOWNSHIP = Division("433122100")
 VILLAGE = Division("433122100201")
 OTHER_VILLAGE = Division("433122100202")
 
-CITE = """
-[citations.p]
-issuer = "湖南省民政厅等"
-document = "seed 002"
-title = "关于进一步加强村级儿童之家建设和管理工作的通知"
-date = 2019-06-11
-status = "confirmed"
-verified = 2026-11-23
-"""
+CITE = citation_table(
+    issuer="湖南省民政厅等",
+    document="seed 002",
+    title="关于进一步加强村级儿童之家建设和管理工作的通知",
+    date="2019-06-11",
+)
 FLAG = """
 [parameters."test.staffing.required"]
 unit = "flag"
@@ -67,6 +65,8 @@ def plugin(
 
 
 def engine(tmp_path: Path, *rules: Any, toml: str = "", scope: str | None = "43") -> Engine:
+    """An engine of a throwaway plugin with ``rules`` (a helper each test calls with its own
+    rules, not a fixture: conftest's ``engine`` is not used here)."""
     return Engine([plugin(tmp_path / "p.toml", toml, [(r, None) for r in rules], scope)])
 
 

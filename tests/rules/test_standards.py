@@ -30,21 +30,21 @@ from careprotect.params import Unit
 from careprotect.rules.mechanism import declared_parameters
 from careprotect.rules.standards import Area, AreaStandard, FacilityStandard
 from careprotect.testing import childrens_homes, consistent_registries, stub_plugin
+from support import citation_table
 
 VILLAGE = Division("433122100201")
 HOME = ServicePointKind.CHILDRENS_HOME
 ALL = ["video_calls", "study_and_reading", "recreation", "counselling_room"]
 
-TOML = f"""
-[citations.p]
-issuer = "湖南省民政厅等"
-document = "seed 002"
-title = "关于进一步加强村级儿童之家建设和管理工作的通知"
-clause = "三"
-date = 2019-06-11
-status = "confirmed"
-verified = 2026-11-23
-
+TOML = (
+    citation_table(
+        issuer="湖南省民政厅等",
+        document="seed 002",
+        title="关于进一步加强村级儿童之家建设和管理工作的通知",
+        clause="三",
+        date="2019-06-11",
+    )
+    + f"""
 [parameters."test.home.floor_area"]
 unit = "m2"
 zh = "儿童之家室内使用面积下限"
@@ -80,6 +80,7 @@ effective = 2019-06-11
 value = ["counselling_room"]
 citation = "p"
 """
+)
 
 FLOOR = AreaStandard(
     id="test.home.floor_area",
@@ -120,6 +121,7 @@ def plugin(path: Path, rules: Iterable[tuple[Any, Division | None]]) -> object:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    # Overrides conftest's engine: this module's rules come from a throwaway plugin.
     return Engine([plugin(tmp_path_factory.mktemp("s") / "p.toml", [(r, None) for r in RULES])])
 
 

@@ -29,20 +29,20 @@ from careprotect.model import Training
 from careprotect.periods import Period
 from careprotect.rules.training import TrainingBeforeStart, TrainingLength, TrainingPerYear
 from careprotect.testing import consistent_registries, stub_plugin
+from support import citation_table
 
 VILLAGE = Division("433122100201")
 ELSEWHERE = Division("430124101201")
 
-TOML = """
-[citations.p]
-issuer = "湖南省民政厅等"
-document = "seed 002"
-title = "关于进一步加强村级儿童之家建设和管理工作的通知"
-clause = "四(四)"
-date = 2019-06-11
-status = "confirmed"
-verified = 2026-11-23
-
+TOML = (
+    citation_table(
+        issuer="湖南省民政厅等",
+        document="seed 002",
+        title="关于进一步加强村级儿童之家建设和管理工作的通知",
+        clause="四(四)",
+        date="2019-06-11",
+    )
+    + """
 [parameters."test.training.required"]
 unit = "flag"
 zh = "先培训后上岗要求是否适用"
@@ -112,6 +112,7 @@ effective = 2019-06-11
 value = 3
 citation = "p"
 """
+)
 
 T = Message("t", "t")
 BEFORE = TrainingBeforeStart(
@@ -147,6 +148,7 @@ def plugin(path: Path, rules: Iterable[tuple[Any, Division | None]]) -> object:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    # Overrides conftest's engine: this module's rules come from a throwaway plugin.
     return Engine([plugin(tmp_path_factory.mktemp("t") / "p.toml", [(r, None) for r in RULES])])
 
 

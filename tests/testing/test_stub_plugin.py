@@ -10,15 +10,9 @@ from careprotect import Division, Engine
 from careprotect.findings import Message
 from careprotect.rules.categories import LeftBehind
 from careprotect.testing import stub_plugin
+from support import citation_table
 
-TOML = """
-[citations.gf-2016-13]
-issuer = "国务院"
-document = "国发〔2016〕13号"
-title = "t"
-status = "confirmed"
-verified = 2026-11-23
-"""
+TOML = citation_table("gf-2016-13", issuer="国务院", document="国发〔2016〕13号")
 
 
 def test_stub_plugin_registers_its_info_files_and_categories(tmp_path: Path) -> None:
