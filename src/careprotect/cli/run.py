@@ -44,7 +44,7 @@ messages say what to do themselves)."""
 
 def _on_sigterm(signum: int, frame: object) -> None:
     # Worker processes forked during the run set SIGTERM back to its default themselves
-    # (careprotect._pool), so this runs in the command's own process only.
+    # (careprotect.pipeline.pool), so this runs in the command's own process only.
     raise Terminated
 
 
