@@ -60,9 +60,9 @@ from careprotect.rules.amounts import (
     bad_value,
     both,
     change_days,
-    counted_months,
     flag_status,
     money_of,
+    monthly_amounts,
     months_of,
 )
 from careprotect.rules.base import RuleContext, RuleKind
@@ -228,14 +228,9 @@ class CategoryAllowance(Entitlement):
             *change_days(self.required, env),
             *change_days(self.defined_from, env),
         ]
-        for counted in counted_months(
-            period, child.division, env, self.partial_month, status, points
-        ):
-            if isinstance(counted, tuple):
-                month, reason = counted
-                yield amount_record(self, child, env, amount=None, month=month, missing=reason)
-                continue
-            yield self._priced(child, counted, env)
+        yield from monthly_amounts(
+            self, child, period, env, self.partial_month, status, points, self._priced
+        )
 
     def _priced(self, child: Child, counted: CountedMonth, env: RuleContext) -> Amount:
         day, s = counted.day, counted.status
@@ -327,14 +322,9 @@ class PostAllowance(Entitlement):
         points = [d for d in (worker.appointed_on, worker.left_on) if d is not None] + change_days(
             self.required, env
         )
-        for counted in counted_months(
-            period, worker.division, env, self.partial_month, status, points
-        ):
-            if isinstance(counted, tuple):
-                month, reason = counted
-                yield amount_record(self, worker, env, amount=None, month=month, missing=reason)
-                continue
-            yield self._priced(worker, counted, env)
+        yield from monthly_amounts(
+            self, worker, period, env, self.partial_month, status, points, self._priced
+        )
 
     def _priced(self, worker: Worker, counted: CountedMonth, env: RuleContext) -> Amount:
         day, s = counted.day, counted.status
