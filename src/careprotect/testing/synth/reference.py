@@ -97,36 +97,35 @@ def worker_records(plan: Plan) -> Iterator[dict[str, Any]]:
                     brief=township.seq in gaps["supervisor_trained_briefly"],
                 )
             if tf.counsellor is not None:
-                yield {
-                    "record": "worker",
-                    "id": tf.counsellor,
-                    "name": person_name(rng),
-                    "role": "counsellor",
-                    "division": township.code,
-                    "sex": "female" if rng.random() < 0.7 else "male",
-                    "posts": ["qualified_counsellor"],
-                    "appointed_on": iso_day(
-                        _appointed(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31))
-                    ),
-                }
+                yield _specialist(
+                    rng, tf.counsellor, "counsellor", township.code, ["qualified_counsellor"]
+                )
             if tf.social_worker is not None:
-                yield {
-                    "record": "worker",
-                    "id": tf.social_worker,
-                    "name": person_name(rng),
-                    "role": "social_worker",
-                    "division": township.code,
-                    "sex": "female" if rng.random() < 0.7 else "male",
-                    "appointed_on": iso_day(
-                        _appointed(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31))
-                    ),
-                }
+                yield _specialist(rng, tf.social_worker, "social_worker", township.code, None)
             for village in township.villages:
                 vf = village_facts(plan, village)
                 if vf.director is None:
                     continue
                 rng = division_rng(plan, village.code, "workers")
                 yield _director(rng, village, vf, gaps)
+
+
+def _specialist(
+    rng: random.Random, worker_id: str, role: str, division: str, posts: list[str] | None
+) -> dict[str, Any]:
+    """The record of a township's counsellor or social worker, appointed in 2019 to 2023."""
+    record: dict[str, Any] = {
+        "record": "worker",
+        "id": worker_id,
+        "name": person_name(rng),
+        "role": role,
+        "division": division,
+        "sex": "female" if rng.random() < 0.7 else "male",
+    }
+    if posts is not None:
+        record["posts"] = posts
+    record["appointed_on"] = iso_day(_appointed(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31)))
+    return record
 
 
 def _director(
