@@ -156,19 +156,12 @@ def _week_problem(iso_year: object, iso_week: object) -> str | None:
     return None
 
 
-def _month_problem(year: object, month: object) -> str | None:
+def _part_problem(year: object, part: object, parts: int, name: str) -> str | None:
+    """What is wrong with part ``part`` of ``parts`` (``name``: months, quarters) of ``year``."""
     if problem := _year_problem(year):
         return problem
-    if not _is_int(month) or not 1 <= month <= 12:
-        return "months run from 1 to 12"
-    return None
-
-
-def _quarter_problem(year: object, quarter: object) -> str | None:
-    if problem := _year_problem(year):
-        return problem
-    if not _is_int(quarter) or not 1 <= quarter <= 4:
-        return "quarters run from 1 to 4"
+    if not _is_int(part) or not 1 <= part <= parts:
+        return f"{name} run from 1 to {parts}"
     return None
 
 
@@ -256,7 +249,7 @@ class Period:
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         """Month ``month`` (1 to 12) of ``year``."""
-        if problem := _month_problem(year, month):
+        if problem := _part_problem(year, month, 12, "months"):
             raise InvalidPeriodError(
                 f"must be an existing month: {problem} (got year {year!r}, month {month!r})"
             )
@@ -265,7 +258,7 @@ class Period:
     @classmethod
     def quarter(cls, year: int, q: int) -> Period:
         """Quarter ``q`` (1 to 4) of ``year``: Q1 starts 1 January, Q2 1 April, and so on."""
-        if problem := _quarter_problem(year, q):
+        if problem := _part_problem(year, q, 4, "quarters"):
             raise InvalidPeriodError(
                 f"must be an existing quarter: {problem} (got year {year!r}, quarter {q!r})"
             )
@@ -294,10 +287,10 @@ class Period:
             problem = _week_problem(year, n)
         elif m := _MONTH_RE.fullmatch(text):
             kind, year, n = PeriodKind.MONTH, int(m[1]), int(m[2])
-            problem = _month_problem(year, n)
+            problem = _part_problem(year, n, 12, "months")
         elif m := _QUARTER_RE.fullmatch(text):
             kind, year, n = PeriodKind.QUARTER, int(m[1]), int(m[2])
-            problem = _quarter_problem(year, n)
+            problem = _part_problem(year, n, 4, "quarters")
         elif m := _YEAR_RE.fullmatch(text):
             kind, year, n = PeriodKind.YEAR, int(m[1]), 1
             problem = _year_problem(year)

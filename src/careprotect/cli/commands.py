@@ -29,8 +29,8 @@ from careprotect.cli.options import (
     load_engine,
     output_option,
     plugins_option,
+    report_options,
     resolve_lang,
-    reveal_option,
     today,
 )
 from careprotect.cli.output import (
@@ -95,12 +95,7 @@ def cli(debug: bool) -> None:
     help="Instead of --as-of: a week, month, quarter or year (2020-W23, 2020-06, 2020-Q2, "
     "2020); periodic rules judge each of their periods whose last day falls in it.",
 )
-@plugins_option
-@format_option(*rp.FORMATS)
-@lang_option
-@divisions_option
-@reveal_option
-@output_option
+@report_options
 @click.option(
     "-j",
     "--jobs",
@@ -214,12 +209,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
     required=True,
     help="Months, quarters or years: FIRST..LAST (2018-01..2018-12) or one period (2018).",
 )
-@plugins_option
-@format_option(*rp.FORMATS)
-@lang_option
-@divisions_option
-@reveal_option
-@output_option
+@report_options
 def entitlements(
     registry: Path,
     period_range: tuple[Period, Period],
@@ -295,12 +285,7 @@ def _entitlements(
 )
 @click.argument("registry", type=click.Path(path_type=Path))
 @click.option("--month", type=MONTH, required=True, help="The month planned, such as 2020-07.")
-@plugins_option
-@format_option(*rp.FORMATS)
-@lang_option
-@divisions_option
-@reveal_option
-@output_option
+@report_options
 def plan(
     registry: Path,
     month: Period,

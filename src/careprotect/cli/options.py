@@ -44,6 +44,7 @@ __all__ = [
     "load_engine",
     "output_option",
     "plugins_option",
+    "report_options",
     "resolve_lang",
     "reveal_option",
     "today",
@@ -236,6 +237,24 @@ def format_option(*choices: str) -> Decorator:
         show_default=True,
         help="Output format.",
     )
+
+
+def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of a verb that writes a report over a registry, in the order help lists
+    them: ``--plugins``, ``--format`` (table, json or csv), ``--lang``, ``--divisions``,
+    ``--reveal``, ``-o``."""
+    for option in reversed(
+        (
+            plugins_option,
+            format_option(*rp.FORMATS),
+            lang_option,
+            divisions_option,
+            reveal_option,
+            output_option,
+        )
+    ):
+        command = option(command)
+    return command
 
 
 def example(*lines: str) -> str:

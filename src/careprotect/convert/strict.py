@@ -20,6 +20,7 @@ from typing import Any, get_args, get_origin
 import attrs
 import cattrs
 from cattrs.errors import (
+    AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
@@ -218,18 +219,17 @@ def structure_problems(exc: BaseException, path: str = "$") -> list[FieldProblem
     return problems
 
 
+def _step(note: IterableValidationNote | AttributeValidationNote) -> str:
+    """The step a note adds to a JSON path: an item's index, or an attribute's name."""
+    return f"[{note.index}]" if isinstance(note, IterableValidationNote) else f".{note.name}"
+
+
 def _walk(exc: BaseException, path: str, out: list[FieldProblem]) -> None:
-    if isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            _walk(sub, f"{path}[{note.index}]", out)
-        for sub in without:
-            _walk(sub, path, out)
-    elif isinstance(exc, ClassValidationError):
-        attribute_notes, unattributed = exc.group_exceptions()
-        for sub, attribute_note in attribute_notes:
-            _walk(sub, f"{path}.{attribute_note.name}", out)
-        for sub in unattributed:
+    if isinstance(exc, IterableValidationError | ClassValidationError):
+        noted, others = exc.group_exceptions()
+        for sub, note in noted:
+            _walk(sub, path + _step(note), out)
+        for sub in others:
             _walk(sub, path, out)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for name in sorted(exc.extra_fields):

@@ -11,7 +11,7 @@ import enum
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 
@@ -40,11 +40,13 @@ __all__ = [
     "bad_value",
     "both",
     "change_days",
-    "counted_months",
     "flag_status",
     "money_of",
+    "monthly_amounts",
     "months_of",
 ]
+
+_Item = TypeVar("_Item", bound=Child | Worker | ServicePoint)
 
 PARTIAL_MONTH = "entitlement.partial_month"
 """The parameter that says which months count when eligibility changes mid-month."""
@@ -312,18 +314,21 @@ class CountedMonth:
         return () if self.whole else (self.choice,)
 
 
-def counted_months(
+def monthly_amounts(
+    rule: EntitlementRule,
+    subject: _Item,
     period: Period,
-    division: Division,
     env: RuleContext,
     partial_month: str,
     status: Callable[[dt.date], Eligibility],
     points: Iterable[dt.date],
-) -> Iterator[CountedMonth | tuple[Period, str]]:
-    """For each month of ``period`` in which the subject may be eligible on some day: the
-    month as decided by the partial-month rule (its status may be undecided), or
-    ``(month, reason)`` when the rule itself has no value in force. Months in which the
-    subject is eligible on no day are skipped; so are months the rule does not count."""
+    priced: Callable[[_Item, CountedMonth, RuleContext], Amount],
+) -> Iterator[Amount]:
+    """For each month of ``period`` in which ``subject`` may be eligible on some day: the
+    Amount that ``priced`` makes of the month as decided by the partial-month rule (its status
+    may be undecided), or a missing Amount when the partial-month rule itself has no value in
+    force. Months in which the subject is eligible on no day are skipped; so are months the
+    rule does not count."""
     ordered = sorted(set(points))
     for month in months_of(period):
         lo = bisect.bisect_right(ordered, month.start)
@@ -332,9 +337,10 @@ def counted_months(
         statuses = [(day, status(day)) for day in candidates]
         if all(s.eligible is False for _, s in statuses):
             continue
-        found = env.lookup(partial_month, division, month.start)
+        found = env.lookup(partial_month, subject.division, month.start)
         if found is None:
-            yield month, f"no value of {partial_month} in force on {month.start.isoformat()}"
+            reason = f"no value of {partial_month} in force on {month.start.isoformat()}"
+            yield amount_record(rule, subject, env, amount=None, month=month, missing=reason)
             continue
         try:
             choice = PartialMonth(found.value)
@@ -354,7 +360,7 @@ def counted_months(
             day, decided = (eligible or undecided)[0]
         if decided.eligible is not False:
             whole = all(s.eligible is not False for _, s in statuses)
-            yield CountedMonth(month, day, decided, found.evidence, whole)
+            yield priced(subject, CountedMonth(month, day, decided, found.evidence, whole), env)
 
 
 def money_of(resolved: Resolved) -> Decimal | None:

@@ -48,23 +48,27 @@ class Membership:
     evidence: tuple[Evidence, ...] = ()
 
 
-class CategoryRule(Protocol):
-    """A category of children, defined on (child facts, day)."""
+class _Cited(Protocol):
+    """What the catalogue shows of every rule and category: its id, title and citations."""
 
     @property
     def id(self) -> str:
-        """A stable id, such as ``left_behind``."""
+        """A stable id, listed in the catalogue (``left_behind`` for a category)."""
         ...
 
     @property
     def title(self) -> Message:
-        """The category's name in Chinese and English."""
+        """What the rule requires, or the category's name, in Chinese and English."""
         ...
 
     @property
     def citations(self) -> tuple[str, ...]:
-        """Keys of the plugin's citations that define the category."""
+        """Keys of the plugin's citations the rule rests on, or that define the category."""
         ...
+
+
+class CategoryRule(_Cited, Protocol):
+    """A category of children, defined on (child facts, day)."""
 
     def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
         """Whether ``child`` is in the category on ``day``, with the facts and parameters
@@ -79,13 +83,8 @@ class CategoryRule(Protocol):
         ...
 
 
-class Rule(Protocol):
+class Rule(_Cited, Protocol):
     """A compliance or entitlement rule about one kind of subject."""
-
-    @property
-    def id(self) -> str:
-        """A stable id, listed in the rule catalogue."""
-        ...
 
     @property
     def kind(self) -> RuleKind:
@@ -95,16 +94,6 @@ class Rule(Protocol):
     @property
     def subject(self) -> SubjectKind:
         """The kind of subject the rule judges."""
-        ...
-
-    @property
-    def title(self) -> Message:
-        """What the rule requires, in Chinese and English."""
-        ...
-
-    @property
-    def citations(self) -> tuple[str, ...]:
-        """Keys of the plugin's citations the rule rests on."""
         ...
 
     def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:

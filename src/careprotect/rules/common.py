@@ -7,7 +7,7 @@ a parameter without a value are :mod:`careprotect.rules.mechanism`'s.)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -32,6 +32,7 @@ __all__ = [
     "judged_day",
     "judged_periods",
     "judged_years",
+    "non_empty_tuple_of",
     "opening_fact",
     "reference_index",
     "service_fact",
@@ -84,6 +85,23 @@ def check_period_kind(instance: Any, attribute: attrs.Attribute[Any], value: obj
         raise InvalidValueError(
             f"must be a PeriodKind, one of {kinds} (got {value!r})", field=attribute.name
         )
+
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", object], None]
+"""The signature of an attrs validator."""
+
+
+def non_empty_tuple_of(kind: type) -> Validator:
+    """An attrs validator: the value is a non-empty tuple of ``kind`` (an enum's members)."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or not value or not all(isinstance(v, kind) for v in value):
+            raise InvalidValueError(
+                f"must be a non-empty tuple of {kind.__name__} (got {value!r})",
+                field=attribute.name,
+            )
+
+    return check
 
 
 def judged_periods(

@@ -35,7 +35,7 @@ from careprotect.model import Child, Contact
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import Membership, RuleContext
-from careprotect.rules.common import check_period_kind, judged_periods
+from careprotect.rules.common import check_period_kind, judged_periods, non_empty_tuple_of
 from careprotect.rules.mechanism import (
     Compliance,
     category_field,
@@ -192,19 +192,6 @@ _UNKNOWN_WORKERS = Message(
 )
 
 
-def _check_modes(
-    instance: ContactFrequency, attribute: attrs.Attribute[tuple[ContactMode, ...]], value: object
-) -> None:
-    if (
-        not isinstance(value, tuple)
-        or not value
-        or not all(isinstance(m, ContactMode) for m in value)
-    ):
-        raise InvalidValueError(
-            f"must be a non-empty tuple of ContactMode (got {value!r})", field=attribute.name
-        )
-
-
 def _check_roles(
     instance: ContactFrequency, attribute: attrs.Attribute[tuple[WorkerRole, ...]], value: object
 ) -> None:
@@ -251,7 +238,7 @@ class ContactFrequency(Compliance):
 
     period: PeriodKind = attrs.field(validator=check_period_kind)
     min_count: str = parameter_field(Unit.COUNT)
-    modes: tuple[ContactMode, ...] = attrs.field(validator=_check_modes)
+    modes: tuple[ContactMode, ...] = attrs.field(validator=non_empty_tuple_of(ContactMode))
     categories: tuple[str, ...] = category_field(default=())
     programmes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
     schemes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)

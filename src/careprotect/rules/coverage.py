@@ -101,23 +101,18 @@ class HomePerVillage(PerDivision):
 
     def judge(self, subject: Division, j: Judging) -> Finding:
         """One finding for a division of the configured level."""
-        day = j.day
         points = [
             p
             for p in reference_index(j.env).points_at.get(subject, ())
             if p.kind is self.service_point_kind
         ]
-        states = [p.open_on(day) for p in points]
-        outcome = count_outcome(states.count(True), states.count(None), 1)
-        return j.finding(
-            outcome,
-            _HOME[outcome].format(
-                division=subject,
-                day=day.isoformat(),
-                kind=self.service_point_kind.value.replace("_", " "),
-                kind_zh=KIND_ZH[self.service_point_kind],
-            ),
-            facts=tuple(opening_fact(p, day) for p in points),
+        return j.at_least_one(
+            points,
+            ServicePoint.open_on,
+            opening_fact,
+            _HOME,
+            kind=self.service_point_kind.value.replace("_", " "),
+            kind_zh=KIND_ZH[self.service_point_kind],
         )
 
 

@@ -45,7 +45,7 @@ from careprotect.errors import InvalidValueError, PluginLoadError
 from careprotect.findings import Finding, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import Child, ServicePoint, Worker
-from careprotect.params import Resolved, Unit
+from careprotect.params import Evidence, Resolved, Unit
 from careprotect.periods import Period
 from careprotect.rules.amounts import (
     NOT_ELIGIBLE,
@@ -60,9 +60,9 @@ from careprotect.rules.amounts import (
     bad_value,
     both,
     change_days,
-    counted_months,
     flag_status,
     money_of,
+    monthly_amounts,
     months_of,
 )
 from careprotect.rules.base import RuleContext, RuleKind
@@ -228,14 +228,9 @@ class CategoryAllowance(Entitlement):
             *change_days(self.required, env),
             *change_days(self.defined_from, env),
         ]
-        for counted in counted_months(
-            period, child.division, env, self.partial_month, status, points
-        ):
-            if isinstance(counted, tuple):
-                month, reason = counted
-                yield amount_record(self, child, env, amount=None, month=month, missing=reason)
-                continue
-            yield self._priced(child, counted, env)
+        yield from monthly_amounts(
+            self, child, period, env, self.partial_month, status, points, self._priced
+        )
 
     def _priced(self, child: Child, counted: CountedMonth, env: RuleContext) -> Amount:
         day, s = counted.day, counted.status
@@ -245,46 +240,54 @@ class CategoryAllowance(Entitlement):
         if residence is not None:
             facts.append(residence)
         facts.append(counted.fact)
-
-        def gap(reason: str) -> Amount:
-            return amount_record(
-                self,
-                child,
-                env,
-                amount=None,
-                month=counted.month,
-                day=day,
-                missing=reason,
-                evidence=evidence,
-                facts=facts,
-            )
-
         if s.eligible is None:
-            return gap(s.reason)
+            return _priced_at(self, child, counted, env, None, s.reason, evidence, facts)
         if isinstance(self.amount_params, str):
             param = self.amount_params
         else:
             r = child.residence_on(day)
             if r is None:
-                return gap(f"no residence recorded on {day.isoformat()}")
+                missing = f"no residence recorded on {day.isoformat()}"
+                return _priced_at(self, child, counted, env, None, missing, evidence, facts)
             param = dict(self.amount_params)[r.kind]
-        rate = env.lookup(param, child.division, day)
+        return _priced_at(self, child, counted, env, param, None, evidence, facts)
+
+
+def _priced_at(
+    rule: EntitlementRule,
+    subject: Child | Worker,
+    counted: CountedMonth,
+    env: RuleContext,
+    param: str | None,
+    missing: str | None,
+    evidence: list[Evidence],
+    facts: list[str],
+) -> Amount:
+    """The Amount of a counted month at the rate ``param`` (``yuan_per_month``) in force on
+    its deciding day; missing input when there is none, or when it is not an amount, or
+    ``missing`` when the month could not be priced before (then ``param`` is not read)."""
+    value: Decimal | None = None
+    if missing is None and param is not None:
+        day = counted.day
+        rate = env.lookup(param, subject.division, day)
         if rate is None:
-            return gap(f"no value of {param} in force on {day.isoformat()}")
-        evidence.append(rate.evidence)
-        value = money_of(rate)
-        if value is None:
-            return gap(bad_value(rate))
-        return amount_record(
-            self,
-            child,
-            env,
-            amount=value,
-            month=counted.month,
-            day=day,
-            evidence=evidence,
-            facts=facts,
-        )
+            missing = f"no value of {param} in force on {day.isoformat()}"
+        else:
+            evidence.append(rate.evidence)
+            value = money_of(rate)
+            if value is None:
+                missing = bad_value(rate)
+    return amount_record(
+        rule,
+        subject,
+        env,
+        amount=value,
+        month=counted.month,
+        day=counted.day,
+        missing=missing or "",
+        evidence=evidence,
+        facts=facts,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -327,41 +330,16 @@ class PostAllowance(Entitlement):
         points = [d for d in (worker.appointed_on, worker.left_on) if d is not None] + change_days(
             self.required, env
         )
-        for counted in counted_months(
-            period, worker.division, env, self.partial_month, status, points
-        ):
-            if isinstance(counted, tuple):
-                month, reason = counted
-                yield amount_record(self, worker, env, amount=None, month=month, missing=reason)
-                continue
-            yield self._priced(worker, counted, env)
+        yield from monthly_amounts(
+            self, worker, period, env, self.partial_month, status, points, self._priced
+        )
 
     def _priced(self, worker: Worker, counted: CountedMonth, env: RuleContext) -> Amount:
-        day, s = counted.day, counted.status
+        s = counted.status
         evidence = [*s.evidence, *counted.evidence]
         facts = [*s.facts, counted.fact]
-        missing = s.reason
-        value: Decimal | None = None
-        if not missing:
-            rate = env.lookup(self.amount_param, worker.division, day)
-            if rate is None:
-                missing = f"no value of {self.amount_param} in force on {day.isoformat()}"
-            else:
-                evidence.append(rate.evidence)
-                value = money_of(rate)
-                if value is None:
-                    missing = bad_value(rate)
-        return amount_record(
-            self,
-            worker,
-            env,
-            amount=value,
-            month=counted.month,
-            day=day,
-            missing=missing,
-            evidence=evidence,
-            facts=facts,
-        )
+        missing = s.reason or None
+        return _priced_at(self, worker, counted, env, self.amount_param, missing, evidence, facts)
 
 
 def _shares(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

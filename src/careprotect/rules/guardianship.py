@@ -33,18 +33,17 @@ from __future__ import annotations
 import abc
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from careprotect.enums import DisqualificationKind, NoticeRecipient
-from careprotect.errors import InvalidValueError
 from careprotect.findings import Finding, Message, Outcome, SubjectKind
 from careprotect.model import Child, Guardianship
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import RuleContext
-from careprotect.rules.common import check_period_kind, judged_periods
+from careprotect.rules.common import check_period_kind, judged_periods, non_empty_tuple_of
 from careprotect.rules.contact import required_share
 from careprotect.rules.mechanism import (
     Compliance,
@@ -91,19 +90,6 @@ _RECIPIENT_EN: Mapping[NoticeRecipient, str] = {
 }
 
 _ONE_DAY = dt.timedelta(days=1)
-
-
-def _check_recipients(
-    instance: Any, attribute: attrs.Attribute[tuple[NoticeRecipient, ...]], value: object
-) -> None:
-    if (
-        not isinstance(value, tuple)
-        or not value
-        or not all(isinstance(r, NoticeRecipient) for r in value)
-    ):
-        raise InvalidValueError(
-            f"must be a non-empty tuple of NoticeRecipient (got {value!r})", field=attribute.name
-        )
 
 
 def _care(g: Guardianship) -> str:
@@ -381,7 +367,8 @@ class EntrustmentNotices(_OnEntrustedCare):
     """
 
     recipients: tuple[NoticeRecipient, ...] = attrs.field(
-        default=(NoticeRecipient.SCHOOL, NoticeRecipient.COMMITTEE), validator=_check_recipients
+        default=(NoticeRecipient.SCHOOL, NoticeRecipient.COMMITTEE),
+        validator=non_empty_tuple_of(NoticeRecipient),
     )
 
     def assess(

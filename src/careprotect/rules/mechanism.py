@@ -34,8 +34,8 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -46,7 +46,7 @@ from careprotect.model import Child, ServicePoint, Worker
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period
 from careprotect.rules.base import Membership, RuleContext, RuleKind
-from careprotect.rules.common import judged_day
+from careprotect.rules.common import count_outcome, judged_day
 
 __all__ = [
     "Compliance",
@@ -64,6 +64,8 @@ __all__ = [
     "parameter_field",
     "parameter_metadata",
 ]
+
+_Found = TypeVar("_Found")
 
 _UNITS = "careprotect.parameter_units"
 _CHOICES = "careprotect.parameter_choices"
@@ -277,6 +279,28 @@ class Judging:
             day=None if self.period is not None else self.day,
             period=self.period,
             facts=facts,
+        )
+
+    def at_least_one(
+        self,
+        found: Sequence[_Found],
+        on_day: Callable[[_Found, dt.date], bool | None],
+        fact: Callable[[_Found, dt.date], str],
+        messages: Mapping[Outcome, Message],
+        **words: str,
+    ) -> Finding:
+        """The finding of a division that needs at least one of ``found`` (its service points
+        of a kind, its workers of a role) present on the day, as ``on_day`` tells: compliant
+        when one certainly is, non-compliant when none is or might be, else missing input. The
+        message is that of the outcome in ``messages``, filled with ``division``, ``day`` and
+        ``words``; one ``fact`` each of ``found``."""
+        day = self.day
+        states = [on_day(x, day) for x in found]
+        outcome = count_outcome(states.count(True), states.count(None), 1)
+        return self.finding(
+            outcome,
+            messages[outcome].format(division=self.item, day=day.isoformat(), **words),
+            facts=tuple(fact(x, day) for x in found),
         )
 
     def required(self, name: str) -> Finding | bool:

@@ -35,7 +35,6 @@ from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
     POST_ZH,
     ROLE_ZH,
-    count_outcome,
     reference_index,
     service_fact,
 )
@@ -86,21 +85,16 @@ class PostCoverage(PerDivision):
 
     def judge(self, subject: Division, j: Judging) -> Finding:
         """One finding for a division of the configured level."""
-        day = j.day
         workers = [
             w for w in reference_index(j.env).workers_at.get(subject, ()) if w.role is self.role
         ]
-        states = [w.in_post_on(day) for w in workers]
-        outcome = count_outcome(states.count(True), states.count(None), 1)
-        return j.finding(
-            outcome,
-            _COVERAGE[outcome].format(
-                division=subject,
-                day=day.isoformat(),
-                role=self.role.value.replace("_", " "),
-                role_zh=ROLE_ZH[self.role],
-            ),
-            facts=tuple(service_fact(w, day) for w in workers),
+        return j.at_least_one(
+            workers,
+            Worker.in_post_on,
+            service_fact,
+            _COVERAGE,
+            role=self.role.value.replace("_", " "),
+            role_zh=ROLE_ZH[self.role],
         )
 
 

@@ -4,7 +4,8 @@ hardships, contacts, agreements and the others."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -74,6 +75,8 @@ __all__ = [
     "residences",
 ]
 
+_Fact = TypeVar("_Fact")
+
 # -- facts of a child's file -----------------------------------------------------------------
 
 
@@ -133,9 +136,23 @@ def parent_situations(
 
 
 @st.composite
-def _disqualifications(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Disqualification:
+def _spanned(
+    draw: st.DrawFn,
+    /,
+    make: Callable[..., _Fact],
+    min_date: dt.date,
+    max_date: dt.date,
+    **fields: st.SearchStrategy[Any],
+) -> _Fact:
+    """A fact made by ``make`` that holds over a span within ``[min_date, max_date]``: the
+    span drawn first, then each of ``fields`` in order."""
     start, end = draw(draw_span(min_date, max_date))
-    return Disqualification(kind=draw(st.sampled_from(DisqualificationKind)), start=start, end=end)
+    return make(**{name: draw(field) for name, field in fields.items()}, start=start, end=end)
+
+
+def _disqualifications(min_date: dt.date, max_date: dt.date) -> st.SearchStrategy[Disqualification]:
+    kind = st.sampled_from(DisqualificationKind)
+    return _spanned(Disqualification, min_date, max_date, kind=kind)
 
 
 def disqualifications(
@@ -237,10 +254,8 @@ def residences(
     return residences_in(kind, institutions, min_date, max_date)
 
 
-@st.composite
-def hardships_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Hardship:
-    start, end = draw(draw_span(min_date, max_date))
-    return Hardship(kind=draw(st.sampled_from(HardshipKind)), start=start, end=end)
+def hardships_in(min_date: dt.date, max_date: dt.date) -> st.SearchStrategy[Hardship]:
+    return _spanned(Hardship, min_date, max_date, kind=st.sampled_from(HardshipKind))
 
 
 def hardships(
@@ -251,10 +266,8 @@ def hardships(
     return hardships_in(min_date, max_date)
 
 
-@st.composite
-def enrolments_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Enrolment:
-    start, end = draw(draw_span(min_date, max_date))
-    return Enrolment(programme=draw(st.sampled_from(PROGRAMMES)), start=start, end=end)
+def enrolments_in(min_date: dt.date, max_date: dt.date) -> st.SearchStrategy[Enrolment]:
+    return _spanned(Enrolment, min_date, max_date, programme=st.sampled_from(PROGRAMMES))
 
 
 def enrolments(
@@ -265,14 +278,11 @@ def enrolments(
     return enrolments_in(min_date, max_date)
 
 
-@st.composite
 def pairings_in(
-    draw: st.DrawFn, workers: st.SearchStrategy[str], min_date: dt.date, max_date: dt.date
-) -> Pairing:
-    start, end = draw(draw_span(min_date, max_date))
-    return Pairing(
-        worker=draw(workers), scheme=draw(st.sampled_from(SCHEMES)), start=start, end=end
-    )
+    workers: st.SearchStrategy[str], min_date: dt.date, max_date: dt.date
+) -> st.SearchStrategy[Pairing]:
+    scheme = st.sampled_from(SCHEMES)
+    return _spanned(Pairing, min_date, max_date, worker=workers, scheme=scheme)
 
 
 def pairings(

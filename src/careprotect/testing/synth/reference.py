@@ -87,54 +87,45 @@ def worker_records(plan: Plan) -> Iterator[dict[str, Any]]:
                 posts = ["township_leadership"] if rng.random() < 0.8 else []
                 if not posts or rng.random() < 0.2:
                     posts.append("womens_federation_chair")
-                yield {
-                    "record": "worker",
-                    "id": tf.supervisor,
-                    "name": person_name(rng),
-                    "role": "child_supervisor",
-                    "division": township.code,
-                    "sex": "female",
-                    "posts": posts,
-                    "appointed_on": iso_day(appointed),
-                    "trainings": _trainings(
-                        rng,
-                        appointed,
-                        "prefecture",
-                        untrained=township.seq in gaps["supervisor_untrained"],
-                        brief=township.seq in gaps["supervisor_trained_briefly"],
-                    ),
-                }
+                yield _trained_worker(
+                    rng,
+                    (tf.supervisor, "child_supervisor", township.code, "female"),
+                    posts,
+                    appointed,
+                    "prefecture",
+                    untrained=township.seq in gaps["supervisor_untrained"],
+                    brief=township.seq in gaps["supervisor_trained_briefly"],
+                )
             if tf.counsellor is not None:
-                yield {
-                    "record": "worker",
-                    "id": tf.counsellor,
-                    "name": person_name(rng),
-                    "role": "counsellor",
-                    "division": township.code,
-                    "sex": "female" if rng.random() < 0.7 else "male",
-                    "posts": ["qualified_counsellor"],
-                    "appointed_on": iso_day(
-                        _appointed(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31))
-                    ),
-                }
+                yield _specialist(
+                    rng, tf.counsellor, "counsellor", township.code, ["qualified_counsellor"]
+                )
             if tf.social_worker is not None:
-                yield {
-                    "record": "worker",
-                    "id": tf.social_worker,
-                    "name": person_name(rng),
-                    "role": "social_worker",
-                    "division": township.code,
-                    "sex": "female" if rng.random() < 0.7 else "male",
-                    "appointed_on": iso_day(
-                        _appointed(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31))
-                    ),
-                }
+                yield _specialist(rng, tf.social_worker, "social_worker", township.code, None)
             for village in township.villages:
                 vf = village_facts(plan, village)
                 if vf.director is None:
                     continue
                 rng = division_rng(plan, village.code, "workers")
                 yield _director(rng, village, vf, gaps)
+
+
+def _specialist(
+    rng: random.Random, worker_id: str, role: str, division: str, posts: list[str] | None
+) -> dict[str, Any]:
+    """The record of a township's counsellor or social worker, appointed in 2019 to 2023."""
+    record: dict[str, Any] = {
+        "record": "worker",
+        "id": worker_id,
+        "name": person_name(rng),
+        "role": role,
+        "division": division,
+        "sex": "female" if rng.random() < 0.7 else "male",
+    }
+    if posts is not None:
+        record["posts"] = posts
+    record["appointed_on"] = iso_day(_appointed(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31)))
+    return record
 
 
 def _director(
@@ -154,22 +145,40 @@ def _director(
     if rng.random() < 0.05:
         posts.append("college_graduate_village_official")
     appointed = _appointed(rng, dt.date(2016, 1, 1), dt.date(2023, 6, 30))
+    return _trained_worker(
+        rng,
+        (facts.director, "child_director", village.code, "female" if female else "male"),
+        posts,
+        appointed,
+        "county",
+        untrained=village.seq in gaps["director_untrained"],
+        brief=village.seq in gaps["director_trained_briefly"],
+    )
+
+
+def _trained_worker(
+    rng: random.Random,
+    who: tuple[str | None, str, str, str],
+    posts: list[str],
+    appointed: int,
+    organiser: str,
+    *,
+    untrained: bool,
+    brief: bool,
+) -> dict[str, Any]:
+    """The record of a child supervisor or director: ``who`` is the id, role, division code
+    and sex; trained by ``organiser`` (see :func:`_trainings`)."""
+    worker_id, role, division, sex = who
     return {
         "record": "worker",
-        "id": facts.director,
+        "id": worker_id,
         "name": person_name(rng),
-        "role": "child_director",
-        "division": village.code,
-        "sex": "female" if female else "male",
+        "role": role,
+        "division": division,
+        "sex": sex,
         "posts": posts,
         "appointed_on": iso_day(appointed),
-        "trainings": _trainings(
-            rng,
-            appointed,
-            "county",
-            untrained=village.seq in gaps["director_untrained"],
-            brief=village.seq in gaps["director_trained_briefly"],
-        ),
+        "trainings": _trainings(rng, appointed, organiser, untrained=untrained, brief=brief),
     }
 
 
