@@ -277,6 +277,11 @@ def test_a_signal_to_the_command_ends_its_workers_and_removes_the_partial_report
     run = _Run(big, run_dir)
     try:
         run.judging_child_files()
+        # Stop the workers first, so that the command is still waiting for their results
+        # when the signal comes: on a busy machine it could otherwise finish the audit
+        # between the poll above and the signal (a race seen once under load in CI).
+        for worker in run.workers:
+            os.kill(worker, signal.SIGSTOP)
         os.kill(run.process.pid, signum)
         code, err, took = run.end()
         assert code == status, err
