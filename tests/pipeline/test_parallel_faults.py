@@ -130,6 +130,13 @@ def _env(**settings: str) -> dict[str, str]:
     return {**env, **settings}
 
 
+def _interruptible() -> None:
+    """Give the command SIGINT's default handling, as a terminal would: a suite started in
+    the background by a non-interactive shell (``.ci/run &``) ignores SIGINT, and the
+    command, like any program, keeps an ignored SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _careprotect(*argv: str, **settings: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "careprotect", *argv],
@@ -195,6 +202,7 @@ class _Run:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=_env(**settings),
+            preexec_fn=_interruptible,
         )  # fmt: skip
         self.workers: list[int] = []
 
