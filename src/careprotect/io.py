@@ -186,19 +186,11 @@ class RegistryStream:
         self._recall = children.__getitem__
         return records
 
-    def children(self, *, defer_contacts: bool = False) -> Iterator[Child]:
-        """Each accepted child file, in input order. Rejections are collected as it goes.
-
-        With ``defer_contacts``, each child file's contacts are checked as it is read but
-        built only when first read: faster for a caller that does not read them (an audit),
-        but a child file kept with its contacts unread holds them as parsed, about five
-        times the memory.
-        """
+    def children(self) -> Iterator[Child]:
+        """Each accepted child file, in input order. Rejections are collected as it goes."""
         if self._consumed:
             raise RuntimeError("the child files of a RegistryStream can be read only once")
         self._consumed = True
-        if defer_contacts:
-            self._defer_contacts()
         try:
             if self._pending is not None:
                 child = self._child(self._pending)
@@ -300,14 +292,9 @@ class RegistryStream:
         """Whether the registry is a JSON Lines stream (else a JSON document)."""
         return self._line_feed is not None
 
-    def _defer_contacts(self) -> None:
-        """Structure child files with their contacts built when first read."""
-        if self._fast is not None:
-            self._fast = fast_child_structurer(*self._reference_ids, defer_contacts=True)
-
     # -- parts (see careprotect.reading.parts) ---------------------------------------------
 
-    def split(self, size: int, *, defer_contacts: bool = False) -> Split:
+    def split(self, size: int) -> Split:
         """Instead of :meth:`children`, for readers of parts (:mod:`careprotect.reading.parts`):
         the first child file, read with the reference data, and the rest of the file marked
         out in parts of about ``size`` bytes of whole lines (at least one line), as they are
@@ -319,8 +306,6 @@ class RegistryStream:
         if feed is None:
             raise RuntimeError("only a JSON Lines registry can be read in parts")
         self._consumed = True
-        if defer_contacts:
-            self._defer_contacts()
         pending, self._pending = self._pending, None
         first = None if pending is None else self._child(pending)
 

@@ -31,8 +31,6 @@ from careprotect import (
     open_registry,
     write_registry,
 )
-from careprotect import io as cp_io
-from careprotect.convert import fast_child_structurer
 from careprotect.divisions import Division
 from careprotect.engine import Chunk, Engine, Rendered
 from careprotect.findings import Finding, Summary
@@ -319,27 +317,6 @@ def test_any_mix_of_lines_agrees(
         patch.setattr(parallel, "SUBJECTS", subjects)
         result = _same(engine, path)
     assert result["counts"].read == len(REFERENCE) + sum(1 for line in lines if line.strip())
-
-
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_an_audit_reads_child_files_with_their_contacts_deferred(
-    engine: Engine, jobs: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An audit, serial or parallel, has child files structured with their contacts built
-    when first read (a rule that reads them builds them; the findings are compared with
-    those of a serial audit above)."""
-    made: list[bool] = []
-    structurer = fast_child_structurer
-
-    def spy(*args: Any, defer_contacts: bool = False) -> Any:
-        made.append(defer_contacts)
-        return structurer(*args, defer_contacts=defer_contacts)
-
-    monkeypatch.setattr(cp_io, "fast_child_structurer", spy)
-    with open_registry(SAMPLE) as stream:
-        findings = list(engine.audit(stream, as_of=AS_OF, jobs=jobs))
-    assert findings
-    assert made[-1] is True
 
 
 class _InProcess:

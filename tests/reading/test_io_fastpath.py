@@ -60,11 +60,11 @@ def _shape(value: Any) -> Any:
 
 
 def _load(
-    path: Path, *, fast: bool, converter: Any = None, defer: bool = False
+    path: Path, *, fast: bool, converter: Any = None, streamed: bool = False
 ) -> tuple[LoadResult, list[int]]:
     """Load ``path`` on one path; also the record numbers of the child files the strict
-    converter structured. With ``defer``, the child files are read as an audit reads them,
-    through ``children(defer_contacts=True)``."""
+    converter structured. With ``streamed``, the child files are read as an audit reads them,
+    one at a time through ``open_registry(...).children()``."""
     strict_children: list[int] = []
     structure = RegistryStream._structure
 
@@ -76,10 +76,10 @@ def _load(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cp_io, "_FAST_PATH", fast)
         patch.setattr(RegistryStream, "_structure", spy)
-        if not defer:
+        if not streamed:
             return load_registry(path, converter=converter), strict_children
         with open_registry(path, converter=converter) as stream:
-            children = tuple(stream.children(defer_contacts=True))
+            children = tuple(stream.children())
             loaded = LoadResult(
                 registry=Registry(reference=stream.reference, children=children),
                 rejections=tuple(stream.rejections),
@@ -94,10 +94,10 @@ def _same_either_way(path: Path) -> tuple[LoadResult, list[int]]:
     that they agree in every respect, and return the fast path's result and the child files
     it left to the strict converter."""
     fast, declined = _load(path, fast=True)
-    deferred, declined_deferred = _load(path, fast=True, defer=True)
-    assert declined_deferred == declined
+    streamed, declined_streamed = _load(path, fast=True, streamed=True)
+    assert declined_streamed == declined
     strict, _ = _load(path, fast=False)
-    for read in (fast, deferred):
+    for read in (fast, streamed):
         assert _shape(read.registry) == _shape(strict.registry)
         assert read.registry == strict.registry
         assert read.rejections == strict.rejections

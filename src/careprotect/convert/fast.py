@@ -383,17 +383,14 @@ def _written(cls: type) -> _Written:
 
 
 def fast_child_structurer(
-    workers: Container[str], service_points: Container[str], *, defer_contacts: bool = False
+    workers: Container[str], service_points: Container[str]
 ) -> Callable[[Any], Child]:
     """:func:`fast_structurer` for a child file of a registry whose accepted workers and
     service points have the ids ``workers`` and ``service_points``: a child file that refers
     to any other is declined, so a child file this function returns also passes the
-    reader's reference checks.
-
-    ``defer_contacts`` is accepted and changes nothing: a child file's contacts are built as
-    they are read (docs/performance.md says why).
+    reader's reference checks. A child file's contacts are built as they are read
+    (docs/performance.md says why).
     """
-    del defer_contacts
     structure: Callable[[Any], Child] = fast_structurer(
         Child, {"worker": workers, "service_point": service_points}
     )

@@ -188,7 +188,7 @@ class PartsAudit:
 
     def __iter__(self) -> Iterator[Any]:
         stream, summary, state = self._stream, self._summary, self._state
-        first, records, lines, parts = stream.split(self._span, defer_contacts=True)
+        first, records, lines, parts = stream.split(self._span)
         runs = [
             (kind, start, min(start + SUBJECTS, len(items)))
             for kind, items in state.subjects.items()

@@ -54,8 +54,6 @@ class Job(Generic[R]):
     subjects: ClassVar[tuple[SubjectKind, ...]] = _ALL
     method: ClassVar[str | None] = "evaluate"
     """The rule's method an evaluation holds bound; None: the rule itself."""
-    defer_contacts: ClassVar[bool] = False
-    """Whether child files are read with their contacts built when first read."""
     as_of: dt.date | None = None
     period: Period | None = None
     reveal: bool = False
@@ -71,8 +69,6 @@ class Job(Generic[R]):
 
 class FindingsJob(Job[Finding]):
     """An audit: the findings of the compliance rules (see :func:`careprotect.judging.judged`)."""
-
-    defer_contacts = True
 
     def __init__(self, *, as_of: dt.date | None, period: Period | None, reveal: bool) -> None:
         self.as_of, self.period, self.reveal = as_of, period, reveal
@@ -188,7 +184,7 @@ def sources(
         return source.reference, source.children
     if not read:
         return source.reference, ()
-    return source.reference, source.children(defer_contacts=job.defer_contacts)
+    return source.reference, source.children()
 
 
 def each(run: Run[R], children: Iterable[Child]) -> Iterator[tuple[SubjectKind, Any, list[R]]]:
