@@ -10,6 +10,7 @@ executors feed it subjects (:meth:`Run.judge`); :func:`each` is the one-process 
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -47,7 +48,7 @@ FAILED = "the rule failed: "
 _ALL = (SubjectKind.DIVISION, SubjectKind.WORKER, SubjectKind.SERVICE_POINT, SubjectKind.CHILD)
 
 
-class Job(Generic[R]):
+class Job(abc.ABC, Generic[R]):
     """What a run makes: which rules take part (:meth:`takes`), which kinds of subject they
     judge, in order (:attr:`subjects`), and what one subject gives (:meth:`judge`)."""
 
@@ -58,13 +59,13 @@ class Job(Generic[R]):
     period: Period | None = None
     reveal: bool = False
 
+    @abc.abstractmethod
     def takes(self, rule: Any) -> bool:
         """Whether ``rule`` (a registered rule's item) takes part."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def judge(self, item: Any, evaluations: Evaluations) -> list[R]:
         """What the rules in scope of ``item`` make of it."""
-        raise NotImplementedError
 
 
 class FindingsJob(Job[Finding]):
