@@ -412,7 +412,8 @@ class ContactFrequency(Compliance):
         """The child's standing for ``period``.
 
         :param until: count only contacts before this day (exclusive); the number required
-            is still that of the whole period. :func:`careprotect.planning.plan` uses it.
+            is still that of the whole period. A contact plan
+            (:meth:`Engine.plan <careprotect.engine.Engine.plan>`) uses it.
         :param standing: the child's :meth:`standing` over a range covering ``period``, to
             compute it once for many periods.
         """
