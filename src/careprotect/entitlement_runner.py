@@ -1,6 +1,6 @@
-"""Amounts added up: :class:`Totals` by county, payer level and rule. :func:`entitlements`
-gives every Amount of every registered entitlement rule over a period (the pipeline's runner,
-:mod:`careprotect.pipeline`, makes them)."""
+"""Amounts added up: :class:`Totals` by county, payer level and rule, of the amounts
+:meth:`Engine.entitlements <careprotect.engine.Engine.entitlements>` gives (the pipeline's
+runner, :mod:`careprotect.pipeline`, makes them)."""
 
 from __future__ import annotations
 
@@ -11,28 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from careprotect import pipeline
 from careprotect.divisions import Division, Level
 from careprotect.pipeline.runner import FAILED
 from careprotect.rules.entitlements import Amount
 
 if TYPE_CHECKING:
-    from careprotect.engine import Engine
-    from careprotect.io import RegistryStream
-    from careprotect.model import Registry
-    from careprotect.periods import Period
+    pass
 
-__all__ = ["FAILED", "Totals", "entitlements"]
+__all__ = ["FAILED", "Totals"]
 
 _ZERO = Decimal("0.00")
-
-
-def entitlements(
-    engine: Engine, source: Registry | RegistryStream, period: Period, *, reveal: bool = False
-) -> Iterator[Amount]:
-    """Every Amount of every registered entitlement rule over ``period``: see
-    :meth:`Engine.entitlements <careprotect.engine.Engine.entitlements>`, which this is."""
-    return pipeline.entitlements(engine, source, period, reveal=reveal)
 
 
 def _county(division: Division) -> Division:

@@ -36,7 +36,7 @@ from careprotect import (
     Worker,
     WorkerRole,
 )
-from careprotect.entitlement_runner import Totals, entitlements
+from careprotect.entitlement_runner import Totals
 from careprotect.enums import HouseholdType
 from careprotect.errors import InvalidValueError
 from careprotect.findings import rests_on
@@ -297,7 +297,7 @@ def amounts_of(
         reference=ReferenceData(workers=tuple(staff), service_points=tuple(points)),
         children=tuple(kids),
     )
-    found = entitlements(engine, registry, Period.parse(period))
+    found = engine.entitlements(registry, Period.parse(period))
     return [a for a in found if rule is None or a.rule == rule]
 
 
@@ -800,7 +800,7 @@ def test_a_child_id_that_is_an_id_number_is_masked(national: Engine) -> None:
 def test_periods_must_be_months_quarters_or_years(national: Engine) -> None:
     """A week is refused; a quarter has three months, a year twelve."""
     with pytest.raises(InvalidValueError, match="must be a month, quarter or year"):
-        entitlements(national, Registry(), Period.parse("2019-W10"))
+        national.entitlements(Registry(), Period.parse("2019-W10"))
     assert [str(m) for m in months_of(Period.parse("2019-Q4"))] == [
         "2019-10",
         "2019-11",
@@ -842,9 +842,9 @@ def test_a_stream_gives_the_same_amounts_as_a_registry(with_hunan: Engine, tmp_p
     path = tmp_path / "r.jsonl"
     write_registry(path, reference, kids)
     with open_registry(path) as stream:
-        streamed = list(entitlements(with_hunan, stream, Period.parse("2019")))
+        streamed = list(with_hunan.entitlements(stream, Period.parse("2019")))
         assert list(stream.rejections) == []
-    found = list(entitlements(with_hunan, registry, Period.parse("2019")))
+    found = list(with_hunan.entitlements(registry, Period.parse("2019")))
     assert streamed == found
     totals = Totals()
     assert list(totals.tally(found)) == found
@@ -944,7 +944,7 @@ def test_amounts_are_never_negative_nor_below_a_floor(
 ) -> None:
     """Property: every known amount is at least 0 and at least every floor in force for its
     rate parameter, in its division, on its deciding day."""
-    for a in entitlements(with_hunan, registry, period):
+    for a in with_hunan.entitlements(registry, period):
         if a.amount is None:
             assert a.missing
             continue
@@ -971,8 +971,8 @@ def test_amounts_do_not_depend_on_record_order(
         ),
         children=tuple(data.draw(st.permutations(registry.children))),
     )
-    first = list(entitlements(with_hunan, registry, period))
-    second = list(entitlements(with_hunan, shuffled, period))
+    first = list(with_hunan.entitlements(registry, period))
+    second = list(with_hunan.entitlements(shuffled, period))
     assert sorted(map(_key, first)) == sorted(map(_key, second))
     assert Totals.of(first) == Totals.of(second)
 
@@ -983,10 +983,10 @@ def test_amounts_are_deterministic(
     with_hunan: Engine, plugin_dir: Path, registry: Registry, period: Period
 ) -> None:
     """Property: the same input gives the same amounts, from the same or a fresh engine."""
-    first = list(entitlements(with_hunan, registry, period))
-    assert list(entitlements(with_hunan, registry, period)) == first
+    first = list(with_hunan.entitlements(registry, period))
+    assert list(with_hunan.entitlements(registry, period)) == first
     fresh = Engine([hunan(plugin_dir)])
-    assert list(map(_key, entitlements(fresh, registry, period))) == list(map(_key, first))
+    assert list(map(_key, fresh.entitlements(registry, period))) == list(map(_key, first))
 
 
 @PROPERTY
@@ -996,7 +996,7 @@ def test_evidence_is_in_force_on_the_deciding_day(
 ) -> None:
     """Property: each amount's evidence names the value in force for its division: on its
     deciding day (the partial-month rule: on the month's first day), and within its month."""
-    for a in entitlements(with_hunan, registry, period):
+    for a in with_hunan.entitlements(registry, period):
         if a.day is None:
             continue
         if a.month is not None:
