@@ -47,6 +47,7 @@ import threading
 import time
 from pathlib import Path
 
+from careprotect import pipeline
 from careprotect.cli import usable_cpus
 from careprotect.engine import Engine
 from careprotect.io import open_registry
@@ -85,7 +86,7 @@ def audit(path: Path, jobs: int = 1) -> tuple[int, int, int]:
     """Audit the registry with every installed plugin: (child files, findings, rejected)."""
     engine = Engine.from_entry_points()
     with open_registry(path) as stream:
-        run = engine.audit(stream, as_of=synth.AS_OF, jobs=jobs)
+        run = pipeline.audit(engine, stream, as_of=synth.AS_OF, jobs=jobs)
         findings = sum(1 for _ in run)
         return run.summary.subjects["child"], findings, len(stream.rejections)
 

@@ -44,14 +44,7 @@ KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str]] = frozenset()
 KNOWN_LONG_MODULES: frozenset[str] = frozenset()
 """Modules over MAX_LINES lines."""
 
-KNOWN_LAYER_BREACHES: frozenset[tuple[str, str]] = frozenset(
-    {
-        # Engine.audit hands a registry to the pipeline (engine -> pipeline -> pipeline.audit
-        # -> io -> reading): the pipeline should call the engine, not the other way round.
-        ("careprotect.engine", "careprotect.io"),
-        ("careprotect.engine", "careprotect.reading"),
-    }
-)
+KNOWN_LAYER_BREACHES: frozenset[tuple[str, str]] = frozenset()
 """(module, the forbidden module it reaches at run time)."""
 
 # -- reading the source -------------------------------------------------------------------------

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from careprotect import Division, Engine, Message, PluginLoadError, SubjectKind
-from careprotect.engine import Rendered
+from careprotect import Division, Engine, Message, PluginLoadError, SubjectKind, pipeline
 from careprotect.findings import Finding, Outcome
+from careprotect.pipeline import Rendered
 from careprotect.rules import RuleContext, RuleKind
 from careprotect.testing import consistent_registries, stub_plugin
 from support import citation_table
@@ -186,7 +186,7 @@ def test_audit_counts_add_up_and_evidence_was_in_force(registry: Any, day: dt.da
     subject is counted, and each finding's evidence is the value in force for its division on
     its day (or its period's last day)."""
     engine = NATIONAL
-    audit = engine.audit(registry, as_of=day)
+    audit = pipeline.audit(engine, registry, as_of=day)
     findings = list(audit)
     assert audit.summary.findings == len(findings)
     assert sum(sum(c.values()) for c in audit.summary.by_rule.values()) == len(findings)
@@ -204,9 +204,9 @@ def test_audit_counts_add_up_and_evidence_was_in_force(registry: Any, day: dt.da
             assert [str(v.value) if not isinstance(v.value, tuple) else v.value for v in values][
                 :1
             ] == [str(ev.value) if not isinstance(ev.value, tuple) else ev.value], f.rule
-    assert findings == list(engine.audit(registry, as_of=day))
+    assert findings == list(pipeline.audit(engine, registry, as_of=day))
     # Rendered, the same findings in the same order, counted the same.
-    rendered = engine.audit(registry, as_of=day)
+    rendered = pipeline.audit(engine, registry, as_of=day)
     got = list(rendered.rendered(lambda f: f))
     assert got == [Rendered(f.rule, f.outcome, f.division, f, f.rests_on) for f in findings]
     assert rendered.summary == audit.summary

@@ -32,6 +32,7 @@ from careprotect import (
     PluginError,
     PluginLoadError,
     load_registry,
+    pipeline,
 )
 from careprotect.cli import main
 from careprotect.findings import Finding, Outcome, SubjectKind
@@ -160,8 +161,8 @@ def test_a_rule_that_raises_gives_an_error_finding_for_exactly_those_children(
 ) -> None:
     """Every third child gets one error finding of the rule instead of its findings; every
     other finding of the audit (other children, other rules) is what it is without faults."""
-    sound = list(Engine([fragile(tmp_path, frozenset())]).audit(REGISTRY, as_of=AS_OF))
-    audit = Engine([fragile(tmp_path)]).audit(REGISTRY, as_of=AS_OF)
+    sound = list(pipeline.audit(Engine([fragile(tmp_path, frozenset())]), REGISTRY, as_of=AS_OF))
+    audit = pipeline.audit(Engine([fragile(tmp_path)]), REGISTRY, as_of=AS_OF)
     findings = list(audit)
     errors = errors_of(findings)
     assert set(errors) == EVERY_THIRD
@@ -177,7 +178,7 @@ def test_an_error_finding_names_rule_subject_and_exception_but_no_name(tmp_path:
     """The rule, the masked subject, its division, the day, the rule's citations; the message
     names the exception's type and where it was raised, never the exception's text (here the
     child's name)."""
-    findings = list(Engine([fragile(tmp_path)]).audit(REGISTRY, as_of=AS_OF))
+    findings = list(pipeline.audit(Engine([fragile(tmp_path)]), REGISTRY, as_of=AS_OF))
     child = CHILDREN[0]
     error = errors_of(findings)[child.id]
     assert (error.rule, error.subject.kind, error.subject.id, error.subject.name) == (
@@ -197,7 +198,7 @@ def test_an_error_finding_names_rule_subject_and_exception_but_no_name(tmp_path:
 
 def test_a_revealed_audit_shows_the_exception_text(tmp_path: Path) -> None:
     """With reveal, names are shown anyway, and so is the exception's own text."""
-    findings = list(Engine([fragile(tmp_path)]).audit(REGISTRY, as_of=AS_OF, reveal=True))
+    findings = list(pipeline.audit(Engine([fragile(tmp_path)]), REGISTRY, as_of=AS_OF, reveal=True))
     child = CHILDREN[0]
     error = errors_of(findings)[child.id]
     assert error.subject.name == child.name
@@ -220,7 +221,9 @@ def test_careprotect_errors_keep_their_text_scrubbed(tmp_path: Path) -> None:
             env.resolve("nope." + "110105194912310021", child.division, AS_OF)
             return ()
 
-    findings = list(Engine([faulty(tmp_path, AsksTooMuch())]).audit(REGISTRY, as_of=AS_OF))
+    findings = list(
+        pipeline.audit(Engine([faulty(tmp_path, AsksTooMuch())]), REGISTRY, as_of=AS_OF)
+    )
     errors = errors_of(findings)
     assert set(errors) == set(IDS)
     assert errors[IDS[0]].message.en.startswith(
@@ -236,7 +239,7 @@ def test_a_rule_that_gives_something_else_than_a_finding_gives_an_error(
     tmp_path: Path, given: object, named: str
 ) -> None:
     """Whatever a rule yields that is not a Finding becomes one error finding per subject."""
-    findings = list(Engine([faulty(tmp_path, Wrong(given))]).audit(REGISTRY, as_of=AS_OF))
+    findings = list(pipeline.audit(Engine([faulty(tmp_path, Wrong(given))]), REGISTRY, as_of=AS_OF))
     errors = errors_of(findings)
     assert set(errors) == set(IDS)
     assert {f.message.en for f in errors.values()} == {
@@ -252,7 +255,9 @@ def test_a_rule_that_returns_nothing_iterable_gives_an_error(tmp_path: Path) -> 
         def evaluate(self, child: Any, env: RuleContext) -> Any:
             return None
 
-    findings = list(Engine([faulty(tmp_path, ReturnsNone(0))]).audit(REGISTRY, as_of=AS_OF))
+    findings = list(
+        pipeline.audit(Engine([faulty(tmp_path, ReturnsNone(0))]), REGISTRY, as_of=AS_OF)
+    )
     errors = errors_of(findings)
     assert set(errors) == set(IDS)
     assert errors[IDS[0]].message.en.startswith("The rule failed: TypeError in judged (")
@@ -278,9 +283,9 @@ def test_errors_are_exactly_the_subjects_for_which_the_rule_raises(
     """Any set of children for which the rule raises gives error findings for exactly those
     children, one each, under the rule; every child still gets every other rule's findings."""
     FAILING[0] = frozenset()
-    sound = list(shared_engine.audit(REGISTRY, as_of=AS_OF, reveal=reveal))
+    sound = list(pipeline.audit(shared_engine, REGISTRY, as_of=AS_OF, reveal=reveal))
     FAILING[0] = frozenset(failing)
-    audit = shared_engine.audit(REGISTRY, as_of=AS_OF, reveal=reveal)
+    audit = pipeline.audit(shared_engine, REGISTRY, as_of=AS_OF, reveal=reveal)
     findings = list(audit)
     errors = errors_of(findings)
     assert set(errors) == failing
@@ -389,13 +394,15 @@ def test_an_entitlement_rule_that_raises_gives_a_failed_amount(
     other rules' amounts are all there; exit status 3."""
     plugin = faulty(tmp_path, FragileAllowance(EVERY_THIRD))
     month = Period.parse("2020-06")
-    amounts = list(Engine([plugin]).entitlements(REGISTRY, month))
+    amounts = list(pipeline.entitlements(Engine([plugin]), REGISTRY, month))
     failed = [a for a in amounts if a.failed]
     assert sorted(a.subject.id for a in failed) == sorted(EVERY_THIRD)
     assert {(a.amount, a.missing[:35]) for a in failed} == {
         (None, "the rule failed: ZeroDivisionError ")
     }
-    assert [a for a in amounts if not a.failed] == list(Engine().entitlements(REGISTRY, month))
+    assert [a for a in amounts if not a.failed] == list(
+        pipeline.entitlements(Engine(), REGISTRY, month)
+    )
     install("faulty", lambda: plugin)
     status, out, err = run(
         capsys, "entitlements", str(SAMPLE), "--period", "2020-06", "--format", "json"
@@ -432,7 +439,7 @@ def test_a_contact_rule_that_raises_gives_a_plan_entry_with_the_error(
     plugin = stub_plugin("faulty", None, directory=tmp_path, toml=toml, rules=[rule])
     FAILING[0] = frozenset(IDS[:1])
     month = Period.parse("2020-06")
-    plans = list(Engine([plugin]).plan(REGISTRY, month))
+    plans = list(pipeline.plan(Engine([plugin]), REGISTRY, month))
     failed = [(p.worker_id, d) for p in plans for d in p.due if d.error]
     assert [(w, d.child_id, d.rule, d.required, d.still_due) for w, d in failed] == [
         (None, IDS[0], "faulty.contact", None, None)

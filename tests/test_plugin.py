@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import careprotect.plugin
-from careprotect import Engine, Outcome, load_registry
+from careprotect import Engine, Outcome, load_registry, pipeline
 from support import citation_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,7 +182,7 @@ def test_a_plugin_importing_only_careprotect_plugin_loads_and_judges(tmp_path: P
     engine = Engine([module])
     assert [p.name for p in engine.plugins][1:] == ["luxi"]
     registry = load_registry(SAMPLE).registry
-    findings = list(engine.audit(registry, as_of=dt.date(2021, 12, 31)))
+    findings = list(pipeline.audit(engine, registry, as_of=dt.date(2021, 12, 31)))
     mine = sorted((f.rule, f.subject.id, f.outcome) for f in findings if f.rule.startswith("luxi."))
     luxi = [w for w in registry.reference.workers if str(w.division).startswith("433122")]
     assert 0 < len(luxi) < len(registry.reference.workers)

@@ -13,7 +13,7 @@ from careprotect.citizen_id import (
 from careprotect.convert import FieldProblem, make_converter, structure_problems
 from careprotect.division_table import CodeName, OfficialTable, division_check, official_table
 from careprotect.divisions import HAINAN_1988_CODES, PROVINCE_CODES, Division, Level
-from careprotect.engine import Audit, Chunk, Classification, Engine, Registration, Rendered
+from careprotect.engine import Classification, Engine, Registration
 from careprotect.entitlement_runner import Totals
 from careprotect.enums import (
     AgreementKind,
@@ -103,6 +103,7 @@ from careprotect.params import (
     Unit,
 )
 from careprotect.periods import Period, PeriodKind, iter_periods, parse_period_range
+from careprotect.pipeline import Audit, Chunk, Rendered, audit, entitlements, plan
 from careprotect.planning import DueContact, WorkerPlan
 from careprotect.rules import CategoryRule, Membership, Rule, RuleContext, RuleKind
 from careprotect.rules.entitlements import Amount
@@ -216,8 +217,10 @@ __all__ = [
     "Worker",
     "WorkerPlan",
     "WorkerRole",
+    "audit",
     "check_character",
     "division_check",
+    "entitlements",
     "flag_of",
     "format_yuan",
     "iter_periods",
@@ -230,6 +233,7 @@ __all__ = [
     "official_table",
     "open_registry",
     "parse_period_range",
+    "plan",
     "rests_on",
     "round_yuan",
     "rule_states",

@@ -13,12 +13,12 @@ import importlib.metadata
 import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import pluggy
 
-from careprotect import hookspecs, pipeline
+from careprotect import hookspecs
 from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError, PluginError, PluginLoadError
 from careprotect.faults import (
@@ -29,7 +29,7 @@ from careprotect.faults import (
     type_name,
 )
 from careprotect.masking import scrub
-from careprotect.model import Child, ReferenceData, Registry
+from careprotect.model import Child, ReferenceData
 from careprotect.params import (
     Citation,
     ParameterSpec,
@@ -43,17 +43,11 @@ from careprotect.params import (
     scope_label,
 )
 from careprotect.periods import Period
-from careprotect.pipeline import Audit, Chunk, Rendered
 from careprotect.rules.base import Membership, RuleContext, RuleKind
 from careprotect.rules.checks import check_rules
 from careprotect.rulestates import RuleStatus, rule_states
 
-if TYPE_CHECKING:
-    from careprotect.io import RegistryStream
-    from careprotect.planning import WorkerPlan
-    from careprotect.rules.entitlements import Amount
-
-__all__ = ["Audit", "Chunk", "Classification", "Engine", "Registration", "Rendered"]
+__all__ = ["Classification", "Engine", "Registration"]
 
 ENTRY_POINT_GROUP = "careprotect"
 
@@ -425,60 +419,6 @@ class Engine:
                 if c.applies_to(child.division)
             ),
         )
-
-    # -- evaluation ------------------------------------------------------------------------
-
-    def audit(
-        self,
-        source: Registry | RegistryStream,
-        *,
-        as_of: dt.date | None = None,
-        period: Period | None = None,
-        reveal: bool = False,
-        jobs: int = 1,
-    ) -> Audit:
-        """Judge every subject of a registry by every compliance rule in scope.
-
-        Give ``as_of`` (point-in-time rules judge that day; period rules judge their latest
-        complete period ending on or before it) or ``period`` (period rules judge each of
-        their periods whose last day falls inside it, so consecutive audits judge every period
-        once; point-in-time rules judge its last day). Every periodic rule follows this one
-        convention (:func:`careprotect.rules.common.judged_periods`). Iterate the result for
-        findings; its ``summary`` is complete once iteration ends. Children's ids (when they
-        look like ID numbers) and names, and workers' names, are masked in the findings'
-        subjects unless ``reveal`` is true.
-
-        ``jobs`` above 1 reads and judges the child files of a JSON Lines
-        :class:`RegistryStream` in that many worker processes, on platforms that fork
-        (Linux); the findings, rejections and counts are the same, in the same order. Any
-        other source, or a platform that does not fork, is audited in this process. A worker
-        that dies, or workers that make no progress for 60 seconds (the environment variable
-        ``CAREPROTECT_WORKER_TIMEOUT`` sets another number), make iterating raise
-        :class:`~careprotect.errors.EvaluationError`, which says from which line on nothing
-        was judged. See docs/performance.md.
-        """
-        if (as_of is None) == (period is None):
-            raise InvalidValueError("give exactly one of 'as_of' and 'period'")
-        if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-            raise InvalidValueError(f"'jobs' must be a whole number of at least 1 (got {jobs!r})")
-        return Audit(self, source, as_of=as_of, period=period, reveal=reveal, jobs=jobs)
-
-    def entitlements(
-        self, source: Registry | RegistryStream, period: Period, *, reveal: bool = False
-    ) -> Iterator[Amount]:
-        """Every amount due under every entitlement rule in scope, month by month over
-        ``period`` (a month, quarter or year). An amount that cannot be computed is yielded
-        with ``amount=None`` and the reason, never dropped. Subjects are masked as in
-        :meth:`audit` unless ``reveal`` is true. See docs/entitlements.md."""
-        return pipeline.entitlements(self, source, period, reveal=reveal)
-
-    def plan(
-        self, source: Registry | RegistryStream, month: Period, *, reveal: bool = False
-    ) -> Iterator[WorkerPlan]:
-        """For each worker, the children due a contact in ``month`` under the contact rules in
-        scope (every rule a plan lists: :mod:`careprotect.planning`), with how many are still
-        due and the last contact date. See docs/rules-contact.md."""
-        return pipeline.plan(self, source, month, reveal=reveal)
 
     def rule_states(
         self,

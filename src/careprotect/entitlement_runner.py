@@ -1,5 +1,5 @@
 """Amounts added up: :class:`Totals` by county, payer level and rule, of the amounts
-:meth:`Engine.entitlements <careprotect.engine.Engine.entitlements>` gives (the pipeline's
+:func:`careprotect.pipeline.entitlements` gives (the pipeline's
 runner, :mod:`careprotect.pipeline`, makes them)."""
 
 from __future__ import annotations

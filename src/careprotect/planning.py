@@ -1,6 +1,6 @@
 """Contact planning: which children each worker still has to contact this month.
 
-:meth:`Engine.plan <careprotect.engine.Engine.plan>` reads a registry one child file at a
+:func:`careprotect.pipeline.plan` reads a registry one child file at a
 time (the pipeline's runner, :mod:`careprotect.pipeline`) and, for every contact rule in scope
 for the child (:class:`PlannedContactRule`: every rule that assesses the contacts workers owe a
 child period by period, :class:`~careprotect.rules.contact.ContactFrequency` and any plugin's

@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from careprotect import pipeline
 from careprotect.divisions import Division
 from careprotect.engine import Engine
 from careprotect.errors import CareProtectError
@@ -375,9 +376,9 @@ def _subject_matches(case: Case, kind: str, subject_id: str) -> bool:
 
 def _findings(engine: Engine, case: Case, registry: Registry) -> list[Finding]:
     runs = (
-        [engine.audit(registry, as_of=case.as_of)]
+        [pipeline.audit(engine, registry, as_of=case.as_of)]
         if case.as_of is not None
-        else [engine.audit(registry, period=p) for p in case.periods]
+        else [pipeline.audit(engine, registry, period=p) for p in case.periods]
     )
     return [
         f
@@ -423,7 +424,7 @@ def _check_no_amounts(
     got = [
         a
         for p in case.periods
-        for a in engine.entitlements(registry, p)
+        for a in pipeline.entitlements(engine, registry, p)
         if a.rule in rules and _subject_matches(case, a.subject.kind.value, a.subject.id)
     ]
     for rule in sorted(rules):
@@ -466,7 +467,7 @@ def _check_amounts(engine: Engine, case: Case, registry: Registry) -> Iterator[s
     got = [
         a
         for p in case.periods
-        for a in engine.entitlements(registry, p)
+        for a in pipeline.entitlements(engine, registry, p)
         if a.rule in rules and _subject_matches(case, a.subject.kind.value, a.subject.id)
     ]
     for rule in sorted(rules):

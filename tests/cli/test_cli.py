@@ -24,7 +24,7 @@ import attrs
 import pytest
 from jsonschema import Draft202012Validator
 
-from careprotect import Engine, Period, load_registry, write_registry
+from careprotect import Engine, Period, load_registry, pipeline, write_registry
 from careprotect.cli import main
 from careprotect.cli import options as cli_options
 from careprotect.cli.options import default_as_of
@@ -386,7 +386,9 @@ def test_audit_findings_are_those_of_the_engine(
 ) -> None:
     """The report lists the engine's findings, in order, in their as_dict form."""
     _, doc, _ = audit_json(capsys, str(SAMPLE), "--as-of", "2020-06-30")
-    run_ = national_engine.audit(load_registry(SAMPLE).registry, as_of=dt.date(2020, 6, 30))
+    run_ = pipeline.audit(
+        national_engine, load_registry(SAMPLE).registry, as_of=dt.date(2020, 6, 30)
+    )
     assert doc["findings"] == [f.as_dict() for f in run_]
 
 
@@ -635,7 +637,7 @@ def test_entitlements_are_those_of_the_engine(
     expected = [
         a.as_dict()
         for p in ("2019-11", "2019-12", "2020")
-        for a in engine.entitlements(registry, Period.parse(p))
+        for a in pipeline.entitlements(engine, registry, Period.parse(p))
     ]
     assert doc["amounts"] == expected
     assert {a["month"] for a in doc["amounts"]} == {

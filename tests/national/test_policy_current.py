@@ -39,6 +39,7 @@ from careprotect import (
     Residence,
     ResidenceKind,
     Sex,
+    pipeline,
 )
 from careprotect import national as national_plugin
 from careprotect.errors import InvalidValueError
@@ -105,7 +106,9 @@ def amounts(c: Child, period: str, rule: str) -> list[Amount]:
     periods = [Period.parse(first)]
     while last and str(periods[-1]) != last:
         periods.append(Period.parse(str(periods[-1].next())))
-    return [a for p in periods for a in ENGINE.entitlements(registry, p) if a.rule == rule]
+    return [
+        a for p in periods for a in pipeline.entitlements(ENGINE, registry, p) if a.rule == rule
+    ]
 
 
 def by_month(found: list[Amount]) -> dict[str, str | None]:

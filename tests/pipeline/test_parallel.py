@@ -29,13 +29,14 @@ from careprotect import (
     Period,
     load_registry,
     open_registry,
+    pipeline,
     write_registry,
 )
 from careprotect.divisions import Division
-from careprotect.engine import Chunk, Engine, Rendered
+from careprotect.engine import Engine
 from careprotect.findings import Finding, Summary
 from careprotect.io import dumps
-from careprotect.pipeline import forked, parallel
+from careprotect.pipeline import Chunk, Rendered, forked, parallel
 from careprotect.pipeline.executors import Task
 from careprotect.pipeline.runner import FindingsJob, Run
 
@@ -83,7 +84,7 @@ def _run(
     if "period" not in options:
         options["as_of"] = AS_OF
     with open_registry(path) as stream:
-        run = engine.audit(stream, jobs=jobs, **options)
+        run = pipeline.audit(engine, stream, jobs=jobs, **options)
         assert run._parallel() is (jobs > 1 and path.suffix == ".jsonl")
         if chunks:
             findings: list[Any] = list(run.chunks(_line))
@@ -267,12 +268,12 @@ def test_jobs_must_be_a_whole_number_of_at_least_one(engine: Engine) -> None:
     with open_registry(SAMPLE) as stream:
         for jobs in (0, -1, True, 1.5, "2"):
             with pytest.raises(InvalidValueError, match="'jobs'"):
-                engine.audit(stream, as_of=AS_OF, jobs=jobs)  # type: ignore[arg-type]
+                pipeline.audit(engine, stream, as_of=AS_OF, jobs=jobs)  # type: ignore[arg-type]
 
 
 def test_abandoning_a_parallel_audit_stops_its_workers(engine: Engine, small_batches: None) -> None:
     with open_registry(SAMPLE) as stream:
-        run = iter(engine.audit(stream, as_of=AS_OF, jobs=2))
+        run = iter(pipeline.audit(engine, stream, as_of=AS_OF, jobs=2))
         first: Finding = next(run)
         assert first.rule
         run.close()  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from careprotect import EvaluationError, InvalidValueError, open_registry
+from careprotect import EvaluationError, InvalidValueError, open_registry, pipeline
 from careprotect.engine import Engine
 from careprotect.report import JsonAuditWriter, run_audit
 from careprotect.testing.synth import write_synthetic
@@ -342,10 +342,12 @@ def _audit(
     report = io.StringIO()
     with open_registry(path, max_line_bytes=max_line_bytes) as stream:
         run_audit(
-            engine.audit(stream, as_of=AS_OF_DATE, jobs=jobs), stream, JsonAuditWriter(report)
+            pipeline.audit(engine, stream, as_of=AS_OF_DATE, jobs=jobs),
+            stream,
+            JsonAuditWriter(report),
         )
     with open_registry(path, max_line_bytes=max_line_bytes) as stream:
-        run = engine.audit(stream, as_of=AS_OF_DATE, jobs=jobs)
+        run = pipeline.audit(engine, stream, as_of=AS_OF_DATE, jobs=jobs)
         findings = [finding.as_dict() for finding in run]
         return {
             "report": report.getvalue(),
@@ -446,7 +448,7 @@ def test_a_worker_killed_under_the_library_makes_iterating_raise_evaluation_erro
     workers: list[int] = []
     try:
         with open_registry(small) as stream:
-            findings = iter(engine.audit(stream, as_of=AS_OF_DATE, jobs=2))
+            findings = iter(pipeline.audit(engine, stream, as_of=AS_OF_DATE, jobs=2))
             next(findings)
             workers = _children(os.getpid())
             assert len(workers) == 2
@@ -469,7 +471,7 @@ def test_abandoning_an_audit_ends_its_workers_without_waiting_even_for_a_stopped
     workers: list[int] = []
     try:
         with open_registry(small) as stream:
-            findings = iter(engine.audit(stream, as_of=AS_OF_DATE, jobs=2))
+            findings = iter(pipeline.audit(engine, stream, as_of=AS_OF_DATE, jobs=2))
             next(findings)
             workers = _children(os.getpid())
             assert len(workers) == 2
@@ -490,7 +492,7 @@ def test_a_timeout_that_is_not_a_number_of_seconds_is_refused(
     for bad in ("soon", "0", "-1", "nan", "inf"):
         monkeypatch.setenv("CAREPROTECT_WORKER_TIMEOUT", bad)
         with open_registry(SAMPLE) as stream, pytest.raises(InvalidValueError) as raised:
-            list(engine.audit(stream, as_of=AS_OF_DATE, jobs=2))
+            list(pipeline.audit(engine, stream, as_of=AS_OF_DATE, jobs=2))
         assert str(raised.value) == (
             f"'CAREPROTECT_WORKER_TIMEOUT' must be a number of seconds above 0 (got {bad!r})"
         )

@@ -20,6 +20,7 @@ from careprotect import (
     Worker,
     WorkerRole,
     open_registry,
+    pipeline,
     write_registry,
 )
 from careprotect.periods import PeriodKind
@@ -49,8 +50,8 @@ def contact(date: str, worker: str = "W-CB-D1", mode: ContactMode = M.PHONE) -> 
 def test_the_sample_registry_in_july(engine: Engine) -> None:
     """刘小宇 was contacted three times in June, so nothing is due in June; in July both
     contacts are due from his village's director 刘芳, his last contact being 2020-06-16."""
-    assert list(engine.plan(SAMPLE, JUNE)) == []
-    assert list(engine.plan(SAMPLE, JULY)) == [
+    assert list(pipeline.plan(engine, SAMPLE, JUNE)) == []
+    assert list(pipeline.plan(engine, SAMPLE, JULY)) == [
         WorkerPlan(
             worker_id="W-CB-D1",
             worker_name="刘*",
@@ -97,7 +98,7 @@ def test_plans_by_worker_then_village_then_child(engine: Engine) -> None:
     contacts are complete is not listed; a child in a village without a director is listed
     last under no worker; a Hunan child is outside the rule's scope. A child on the list from
     the 16th owes the pro-rata single contact."""
-    plans = list(engine.plan(REGISTRY, JUNE))
+    plans = list(pipeline.plan(engine, REGISTRY, JUNE))
     assert summary(plans) == [
         ("W-CB-D1", [("C1", 0, 2), ("C9", 1, 1)]),
         ("W-CB-D2", [("C2", 0, 2), ("C5", 0, 1)]),
@@ -112,8 +113,8 @@ def test_a_streamed_registry_gives_the_same_plans(engine: Engine, tmp_path: Path
     path = tmp_path / "registry.jsonl"
     write_registry(path, REGISTRY.reference, REGISTRY.children)
     with open_registry(path) as stream:
-        streamed = list(engine.plan(stream, JUNE))
-    assert streamed == list(engine.plan(REGISTRY, JUNE))
+        streamed = list(pipeline.plan(engine, stream, JUNE))
+    assert streamed == list(pipeline.plan(engine, REGISTRY, JUNE))
 
 
 def test_a_director_who_left_is_not_responsible(engine: Engine) -> None:
@@ -126,7 +127,7 @@ def test_a_director_who_left_is_not_responsible(engine: Engine) -> None:
         reference=attrs.evolve(SAMPLE.reference, workers=workers),
         children=(left_behind(child_id="C1"),),
     )
-    assert summary(list(engine.plan(registry, JUNE))) == [(None, [("C1", 0, 2)])]
+    assert summary(list(pipeline.plan(engine, registry, JUNE))) == [(None, [("C1", 0, 2)])]
 
 
 def test_two_directors_in_post_each_see_the_child(engine: Engine) -> None:
@@ -136,7 +137,7 @@ def test_two_directors_in_post_each_see_the_child(engine: Engine) -> None:
         reference=attrs.evolve(SAMPLE.reference, workers=(*SAMPLE.reference.workers, second)),
         children=(left_behind(child_id="C1"),),
     )
-    assert summary(list(engine.plan(registry, JUNE))) == [
+    assert summary(list(pipeline.plan(engine, registry, JUNE))) == [
         ("W-CB-D1", [("C1", 0, 2)]),
         ("W-CB-D3", [("C1", 0, 2)]),
     ]
@@ -149,7 +150,7 @@ def test_a_paired_child_is_planned_for_the_paired_worker(tmp_path: Path) -> None
     pairing = Pairing(worker="W-XN-P1", scheme="xianning-1+1", start=dt.date(2023, 12, 29))
     child = attrs.evolve(left_behind(child_id="C1"), pairings=(pairing,))
     registry = Registry(reference=SAMPLE.reference, children=(child,))
-    (p,) = engine.plan(registry, Period.month(2024, 1))
+    (p,) = pipeline.plan(engine, registry, Period.month(2024, 1))
     assert p.worker_id == "W-XN-P1"
     assert p.worker_name == "吴**"
     assert [(d.period, d.required, d.counted, d.still_due) for d in p.due] == [
@@ -157,10 +158,10 @@ def test_a_paired_child_is_planned_for_the_paired_worker(tmp_path: Path) -> None
     ]
     done = attrs.evolve(child, contacts=(contact("2024-01-12", "W-XN-P1", M.ACTIVITY),))
     registry = Registry(reference=SAMPLE.reference, children=(done,))
-    assert list(engine.plan(registry, Period.month(2024, 1))) == []
+    assert list(pipeline.plan(engine, registry, Period.month(2024, 1))) == []
     late = attrs.evolve(child, contacts=(contact("2024-02-12", "W-XN-P1", M.ACTIVITY),))
     registry = Registry(reference=SAMPLE.reference, children=(late,))
-    assert summary(list(engine.plan(registry, Period.month(2024, 1)))) == [
+    assert summary(list(pipeline.plan(engine, registry, Period.month(2024, 1)))) == [
         ("W-XN-P1", [("C1", 0, 1)])
     ]
 
@@ -172,7 +173,7 @@ def test_weekly_rules_plan_every_week_touching_the_month(tmp_path: Path) -> None
     registry = Registry(
         reference=SAMPLE.reference, children=(left_behind(contact("2020-06-02"), child_id="C1"),)
     )
-    (p,) = engine.plan(registry, JUNE)
+    (p,) = pipeline.plan(engine, registry, JUNE)
     assert [str(d.period) for d in p.due] == ["2020-W24", "2020-W25", "2020-W26", "2020-W27"]
 
 
@@ -180,14 +181,14 @@ def test_missing_input_is_listed_with_no_number(engine: Engine) -> None:
     """Before the rule's first value (2020-01-01) the requirement is unknown: the child is
     listed with required and still_due None."""
     registry = Registry(reference=SAMPLE.reference, children=(left_behind(child_id="C1"),))
-    (p,) = engine.plan(registry, Period.month(2019, 12))
+    (p,) = pipeline.plan(engine, registry, Period.month(2019, 12))
     assert [(d.required, d.counted, d.still_due) for d in p.due] == [(None, 0, None)]
 
 
 def test_names_are_masked_unless_revealed(engine: Engine) -> None:
     """Children's and workers' names are masked by default and shown when asked."""
-    (masked,) = engine.plan(SAMPLE, JULY)
-    (shown,) = engine.plan(SAMPLE, JULY, reveal=True)
+    (masked,) = pipeline.plan(engine, SAMPLE, JULY)
+    (shown,) = pipeline.plan(engine, SAMPLE, JULY, reveal=True)
     assert (masked.worker_name, masked.due[0].child_name) == ("刘*", "刘**")
     assert (shown.worker_name, shown.due[0].child_name) == ("刘芳", "刘小宇")
 
@@ -195,7 +196,7 @@ def test_names_are_masked_unless_revealed(engine: Engine) -> None:
 def test_the_month_must_be_a_month(engine: Engine) -> None:
     """A week or a year is refused."""
     with pytest.raises(InvalidValueError, match="'month' must be a month period"):
-        list(engine.plan(SAMPLE, Period.year(2020)))
+        list(pipeline.plan(engine, SAMPLE, Period.year(2020)))
 
 
 def test_only_workers_of_the_rules_roles_answer(tmp_path: Path) -> None:
@@ -206,14 +207,16 @@ def test_only_workers_of_the_rules_roles_answer(tmp_path: Path) -> None:
     reference = attrs.evolve(SAMPLE.reference, workers=(*SAMPLE.reference.workers, counsellor))
     engine = Engine([xianning(tmp_path, [monthly(roles=(WorkerRole.COUNSELLOR,))])])
     registry = Registry(reference=reference, children=(left_behind(child_id="C1"),))
-    assert summary(list(engine.plan(registry, JUNE))) == [("W-CB-C1", [("C1", 0, 2)])]
+    assert summary(list(pipeline.plan(engine, registry, JUNE))) == [("W-CB-C1", [("C1", 0, 2)])]
     yearly = attrs.evolve(YEARLY, roles=(WorkerRole.COUNSELLOR,))
     (tmp_path / "yearly").mkdir()
     engine = Engine([xianning(tmp_path / "yearly", [yearly])])
     pairing = Pairing(worker="W-XN-P1", scheme="xianning-1+1", start=dt.date(2023, 12, 29))
     child = attrs.evolve(left_behind(child_id="C1"), pairings=(pairing,))
     registry = Registry(reference=reference, children=(child,))
-    assert summary(list(engine.plan(registry, Period.month(2024, 1)))) == [(None, [("C1", 0, 1)])]
+    assert summary(list(pipeline.plan(engine, registry, Period.month(2024, 1)))) == [
+        (None, [("C1", 0, 1)])
+    ]
 
 
 def test_a_plan_lists_every_rule_on_workers_contacts() -> None:

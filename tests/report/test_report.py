@@ -31,6 +31,7 @@ from careprotect import (
     iter_periods,
     load_registry,
     open_registry,
+    pipeline,
     write_registry,
 )
 from careprotect.findings import FINDING_FORM, Finding, Outcome, SubjectKind
@@ -243,7 +244,7 @@ def test_json_and_csv_write_findings_as_they_come(
     out = io.StringIO()
     with open_registry(big_registry) as stream:
         spy = Spy(make(out), out, stream)
-        end = run_audit(Engine().audit(stream, as_of=JUNE_30), stream, spy)
+        end = run_audit(pipeline.audit(Engine(), stream, as_of=JUNE_30), stream, spy)
     total = end.counts.read
     assert total == 28 - 6 + 360
     reads = [read for read, _ in spy.seen]
@@ -267,11 +268,11 @@ def test_serial_chunks_are_bounded(big_registry: Path, monkeypatch: pytest.Monke
     ``CHUNK_TEXT`` bytes: it never holds more than one subject's text beyond that."""
     monkeypatch.setattr(chunks_module, "CHUNK_TEXT", 2000)
     by_subject: dict[tuple[str, str], int] = {}
-    for f in Engine().audit(load_registry(big_registry).registry, as_of=JUNE_30):
+    for f in pipeline.audit(Engine(), load_registry(big_registry).registry, as_of=JUNE_30):
         key = (f.subject.kind.value, f.subject.id)
         by_subject[key] = by_subject.get(key, 0) + len(_json_line(f))
     with open_registry(big_registry) as stream:
-        chunks = list(Engine().audit(stream, as_of=JUNE_30).chunks(_json_line))
+        chunks = list(pipeline.audit(Engine(), stream, as_of=JUNE_30).chunks(_json_line))
     sizes = [len(c.text) for c in chunks]
     assert len(chunks) > 5
     assert max(sizes) < 2000 + max(by_subject.values())
@@ -290,7 +291,7 @@ def test_json_document_with_no_findings_is_valid() -> None:
         for _ in stream.children():
             pass
         end = AuditEnd(
-            summary=Engine().audit(stream, as_of=JUNE_30).summary,
+            summary=pipeline.audit(Engine(), stream, as_of=JUNE_30).summary,
             by_township={},
             rejections=(),
             counts=stream.counts,
@@ -327,7 +328,7 @@ def test_table_spools_to_a_temporary_file_and_groups_by_division(
     out = io.StringIO()
     with open_registry(SAMPLE_PATH) as stream:
         writer = Watch(out, lang="en", reference=stream.reference)
-        run_audit(Engine().audit(stream, as_of=dt.date(2018, 1, 31)), stream, writer)
+        run_audit(pipeline.audit(Engine(), stream, as_of=dt.date(2018, 1, 31)), stream, writer)
     assert "findings.sqlite" in during[0]
     assert list(spool.iterdir()) == []
     heading = "Non-compliant, missing-input and error findings, by division\n"
@@ -394,8 +395,8 @@ def test_audit_masks_subjects_unless_revealed() -> None:
     by_number = attrs.evolve(liu, id="421281201103150319")
     registry = Registry(reference=SAMPLE.reference, children=(by_number,))
     engine = Engine()
-    masked = list(engine.audit(registry, as_of=JUNE_30))
-    shown = list(engine.audit(registry, as_of=JUNE_30, reveal=True))
+    masked = list(pipeline.audit(engine, registry, as_of=JUNE_30))
+    shown = list(pipeline.audit(engine, registry, as_of=JUNE_30, reveal=True))
     assert len(masked) == len(shown)
     (m,) = _child_findings(masked, "421281********0319")
     (s,) = _child_findings(shown, "421281201103150319")
@@ -411,15 +412,17 @@ def test_entitlements_mask_subjects_unless_revealed() -> None:
     """Engine.entitlements(reveal=True) shows the children's names; otherwise masked."""
     engine = Engine()
     june = Period.parse("2020-06")
-    masked = [a.subject.name for a in engine.entitlements(SAMPLE, june)]
-    shown = [a.subject.name for a in engine.entitlements(SAMPLE, june, reveal=True)]
+    masked = [a.subject.name for a in pipeline.entitlements(engine, SAMPLE, june)]
+    shown = [a.subject.name for a in pipeline.entitlements(engine, SAMPLE, june, reveal=True)]
     assert (masked, shown) == (["张**", "黄**", "吴**"], ["张小军", "黄小梅", "吴小乐"])
 
 
 def test_revealed_changes_only_records_about_the_item() -> None:
     """A record about another subject, or about a division or service point, is unchanged."""
     liu, wu = (next(c for c in SAMPLE.children if c.id == i) for i in ("C-CB-001", "C-XN-001"))
-    (finding, *_) = _child_findings(list(Engine().audit(SAMPLE, as_of=JUNE_30)), "C-CB-001")
+    (finding, *_) = _child_findings(
+        list(pipeline.audit(Engine(), SAMPLE, as_of=JUNE_30)), "C-CB-001"
+    )
     assert revealed(finding, wu) is finding
     assert revealed(finding, Division("421281101201")) is finding
     assert revealed(finding, liu).subject == subject_of(liu, reveal=True)[0]
@@ -476,8 +479,8 @@ _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 def _findings_of_the_example_registry() -> list[Finding]:
     engine = Engine.from_entry_points()
     registry = load_registry(ROOT / "examples" / "sample-registry.jsonl").registry
-    masked = list(engine.audit(registry, as_of=dt.date(2024, 12, 31)))
-    revealed_ = list(engine.audit(registry, period=Period.parse("2024-Q4"), reveal=True))
+    masked = list(pipeline.audit(engine, registry, as_of=dt.date(2024, 12, 31)))
+    revealed_ = list(pipeline.audit(engine, registry, period=Period.parse("2024-Q4"), reveal=True))
     return masked + revealed_
 
 
@@ -570,7 +573,9 @@ def test_every_report_form_of_a_finding_is_made_of_its_one_form() -> None:
     assert tuple(name for name, _, _ in FINDING_CSV) == AUDIT_CSV_COLUMNS
 
 
-_ONE_FINDING = next(f for f in Engine().audit(SAMPLE, as_of=JUNE_30) if f.evidence and f.citations)
+_ONE_FINDING = next(
+    f for f in pipeline.audit(Engine(), SAMPLE, as_of=JUNE_30) if f.evidence and f.citations
+)
 
 
 _CSV_TEXT = st.text(st.sampled_from('a,"\r\n \t\x00中\u2028x'), max_size=8) | st.text(max_size=8)
@@ -618,7 +623,7 @@ def test_reports_are_the_same_text_whatever_the_output(make: Any) -> None:
             else io.TextIOWrapper(raw, encoding=encoding, newline="")
         )
         with open_registry(SAMPLE_PATH) as stream:
-            run_audit(Engine().audit(stream, as_of=JUNE_30), stream, make(out))
+            run_audit(pipeline.audit(Engine(), stream, as_of=JUNE_30), stream, make(out))
         out.flush()
         texts.append(out.getvalue() if encoding is None else raw.getvalue().decode(encoding))
     assert texts[0] == texts[1] == texts[2]

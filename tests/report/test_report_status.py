@@ -23,7 +23,7 @@ import attrs
 import pytest
 from jsonschema import Draft202012Validator
 
-from careprotect import Engine, Message, SubjectKind
+from careprotect import Engine, Message, SubjectKind, pipeline
 from careprotect.cli import main
 from careprotect.findings import Finding, Outcome, rests_on
 from careprotect.params import Citation, Status
@@ -166,7 +166,9 @@ def test_rests_on_is_the_weakest_status_of_citations_and_evidence() -> None:
 def test_a_finding_as_json_carries_each_citations_status(installed: object) -> None:
     engine = Engine([installed])
     (finding, *_) = [
-        f for f in engine.audit(_registry(), as_of=dt.date(2020, 7, 31)) if f.rule == "t.counted"
+        f
+        for f in pipeline.audit(engine, _registry(), as_of=dt.date(2020, 7, 31))
+        if f.rule == "t.counted"
     ]
     data = finding.as_dict()
     assert data["citations"] == [

@@ -34,6 +34,7 @@ from careprotect import (
     ServicePointKind,
     Sex,
     load_registry,
+    pipeline,
 )
 from careprotect.findings import Finding
 from careprotect.national.rules import AGREEMENT_RULES
@@ -132,7 +133,7 @@ def judge(
     if not when:
         when = {"as_of": day("2020-06-30")}
     registry = Registry(reference=reference, children=tuple(children))
-    return [f for f in engine.audit(registry, **when) if f.rule == rule]
+    return [f for f in pipeline.audit(engine, registry, **when) if f.rule == rule]
 
 
 def outcomes(findings: Iterable[Finding]) -> list[tuple[str, str]]:
@@ -363,7 +364,7 @@ def test_two_engines_in_two_threads_see_only_their_own_registry(tmp_path: Path) 
 
     def audit(job: tuple[Engine, Registry]) -> list[Finding]:
         engine, registry = job
-        return list(engine.audit(registry, as_of=day("2020-06-30")))
+        return list(pipeline.audit(engine, registry, as_of=day("2020-06-30")))
 
     alone = [audit(job) for job in jobs]
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -32,6 +32,7 @@ from careprotect import (
     Topic,
     Worker,
     WorkerRole,
+    pipeline,
 )
 from careprotect.errors import PluginLoadError
 from careprotect.findings import Finding
@@ -76,7 +77,7 @@ def audit(
     if not when:
         when = {"period": Period.month(2020, 6)}
     registry = Registry(reference=reference, children=tuple(children))
-    return [f for f in engine.audit(registry, **when) if f.rule == rule]
+    return [f for f in pipeline.audit(engine, registry, **when) if f.rule == rule]
 
 
 def outcomes(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:
@@ -243,7 +244,7 @@ def test_roles_limit_who_counts_and_an_unknown_worker_is_missing_input(tmp_path:
 def test_sample_registry_under_a_xianning_like_rule(engine: Engine) -> None:
     """In the sample, only 刘小宇 (Chibi, father away, mother seriously ill) is left-behind in
     Xianning: three contacts in June 2020. Hunan's left-behind child is outside the scope."""
-    findings = list(engine.audit(SAMPLE, period=Period.month(2020, 6)))
+    findings = list(pipeline.audit(engine, SAMPLE, period=Period.month(2020, 6)))
     mine = [f for f in findings if f.rule == "test.xianning.contact"]
     assert outcomes(mine) == [("C-CB-001", "2020-06", "compliant")]
     assert mine[0].subject.name == "刘**"
@@ -314,7 +315,7 @@ def test_children_never_on_the_list_get_no_finding(engine: Engine) -> None:
     """A child with parents at home is not judged (the summary counts the subject)."""
     c = attrs.evolve(left_behind(), parent_situations=())
     registry = Registry(reference=SAMPLE.reference, children=(c,))
-    run = engine.audit(registry, period=Period.month(2020, 6))
+    run = pipeline.audit(engine, registry, period=Period.month(2020, 6))
     assert [f for f in run if f.rule == "test.xianning.contact"] == []
     assert run.summary.subjects["child"] == 1
 

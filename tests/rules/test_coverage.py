@@ -29,6 +29,7 @@ from careprotect import (
     ServicePointKind,
     Worker,
     WorkerRole,
+    pipeline,
 )
 from careprotect.findings import Finding, Outcome
 from careprotect.model import ModelDesignation
@@ -193,7 +194,7 @@ def reference(
 
 
 def run(e: Engine, ref: ReferenceData, day: str, rule: str) -> list[Finding]:
-    found = e.audit(Registry(reference=ref), as_of=dt.date.fromisoformat(day))
+    found = pipeline.audit(e, Registry(reference=ref), as_of=dt.date.fromisoformat(day))
     return [f for f in found if f.rule == rule]
 
 
@@ -547,7 +548,7 @@ def test_property_coverage_is_scoped_deterministic_and_cites_values_in_force(
     level = data.draw(st.sampled_from(sorted({d.level for d in listed})))
     rules = [(attrs.evolve(r, level=level), scope) for r in RULES]
     e = Engine([plugin(tmp_path_factory.mktemp("prop") / "p.toml", rules)])
-    first = [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")]
+    first = [f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")]
     for f in first:
         assert scope.contains(f.division)
         assert f.division.level is level
@@ -556,4 +557,6 @@ def test_property_coverage_is_scoped_deterministic_and_cites_values_in_force(
             resolved = e.parameters.find(ev.parameter, f.division, day)
             assert resolved is not None
             assert resolved.evidence == ev
-    assert [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")] == first
+    assert [
+        f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")
+    ] == first

@@ -35,6 +35,7 @@ from careprotect import (
     SubjectKind,
     Worker,
     WorkerRole,
+    pipeline,
 )
 from careprotect.entitlement_runner import Totals
 from careprotect.enums import HouseholdType
@@ -297,7 +298,7 @@ def amounts_of(
         reference=ReferenceData(workers=tuple(staff), service_points=tuple(points)),
         children=tuple(kids),
     )
-    found = engine.entitlements(registry, Period.parse(period))
+    found = pipeline.entitlements(engine, registry, Period.parse(period))
     return [a for a in found if rule is None or a.rule == rule]
 
 
@@ -800,7 +801,7 @@ def test_a_child_id_that_is_an_id_number_is_masked(national: Engine) -> None:
 def test_periods_must_be_months_quarters_or_years(national: Engine) -> None:
     """A week is refused; a quarter has three months, a year twelve."""
     with pytest.raises(InvalidValueError, match="must be a month, quarter or year"):
-        national.entitlements(Registry(), Period.parse("2019-W10"))
+        pipeline.entitlements(national, Registry(), Period.parse("2019-W10"))
     assert [str(m) for m in months_of(Period.parse("2019-Q4"))] == [
         "2019-10",
         "2019-11",
@@ -842,9 +843,9 @@ def test_a_stream_gives_the_same_amounts_as_a_registry(with_hunan: Engine, tmp_p
     path = tmp_path / "r.jsonl"
     write_registry(path, reference, kids)
     with open_registry(path) as stream:
-        streamed = list(with_hunan.entitlements(stream, Period.parse("2019")))
+        streamed = list(pipeline.entitlements(with_hunan, stream, Period.parse("2019")))
         assert list(stream.rejections) == []
-    found = list(with_hunan.entitlements(registry, Period.parse("2019")))
+    found = list(pipeline.entitlements(with_hunan, registry, Period.parse("2019")))
     assert streamed == found
     totals = Totals()
     assert list(totals.tally(found)) == found
@@ -944,7 +945,7 @@ def test_amounts_are_never_negative_nor_below_a_floor(
 ) -> None:
     """Property: every known amount is at least 0 and at least every floor in force for its
     rate parameter, in its division, on its deciding day."""
-    for a in with_hunan.entitlements(registry, period):
+    for a in pipeline.entitlements(with_hunan, registry, period):
         if a.amount is None:
             assert a.missing
             continue
@@ -971,8 +972,8 @@ def test_amounts_do_not_depend_on_record_order(
         ),
         children=tuple(data.draw(st.permutations(registry.children))),
     )
-    first = list(with_hunan.entitlements(registry, period))
-    second = list(with_hunan.entitlements(shuffled, period))
+    first = list(pipeline.entitlements(with_hunan, registry, period))
+    second = list(pipeline.entitlements(with_hunan, shuffled, period))
     assert sorted(map(_key, first)) == sorted(map(_key, second))
     assert Totals.of(first) == Totals.of(second)
 
@@ -983,10 +984,10 @@ def test_amounts_are_deterministic(
     with_hunan: Engine, plugin_dir: Path, registry: Registry, period: Period
 ) -> None:
     """Property: the same input gives the same amounts, from the same or a fresh engine."""
-    first = list(with_hunan.entitlements(registry, period))
-    assert list(with_hunan.entitlements(registry, period)) == first
+    first = list(pipeline.entitlements(with_hunan, registry, period))
+    assert list(pipeline.entitlements(with_hunan, registry, period)) == first
     fresh = Engine([hunan(plugin_dir)])
-    assert list(map(_key, fresh.entitlements(registry, period))) == list(map(_key, first))
+    assert list(map(_key, pipeline.entitlements(fresh, registry, period))) == list(map(_key, first))
 
 
 @PROPERTY
@@ -996,7 +997,7 @@ def test_evidence_is_in_force_on_the_deciding_day(
 ) -> None:
     """Property: each amount's evidence names the value in force for its division: on its
     deciding day (the partial-month rule: on the month's first day), and within its month."""
-    for a in with_hunan.entitlements(registry, period):
+    for a in pipeline.entitlements(with_hunan, registry, period):
         if a.day is None:
             continue
         if a.month is not None:

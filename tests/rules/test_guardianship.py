@@ -38,6 +38,7 @@ from careprotect import (
     ReportConcern,
     Sex,
     load_registry,
+    pipeline,
     write_registry,
 )
 from careprotect import testing as strategies
@@ -86,7 +87,7 @@ GRANNY = Guardianship(
 
 def judge(children: Sequence[Child], rule: str, **when: Any) -> list[Finding]:
     registry = Registry(reference=SAMPLE.reference, children=tuple(children))
-    return [f for f in ENGINE.audit(registry, **when) if f.rule == rule]
+    return [f for f in pipeline.audit(ENGINE, registry, **when) if f.rule == rule]
 
 
 def outcomes(findings: Iterable[Finding]) -> list[str]:

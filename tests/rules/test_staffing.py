@@ -27,6 +27,7 @@ from careprotect import (
     Sex,
     Worker,
     WorkerRole,
+    pipeline,
 )
 from careprotect.findings import Finding, Outcome
 from careprotect.national.rules import STAFFING_RULES
@@ -102,7 +103,7 @@ def reference(
 def run(e: Engine, ref: ReferenceData, day: str, prefix: str = "test.") -> list[Finding]:
     """The findings of the rules whose id starts with ``prefix`` (by default this module's
     own, leaving out any national rule)."""
-    found = e.audit(Registry(reference=ref), as_of=dt.date.fromisoformat(day))
+    found = pipeline.audit(e, Registry(reference=ref), as_of=dt.date.fromisoformat(day))
     return [f for f in found if f.rule.startswith(prefix)]
 
 
@@ -530,7 +531,7 @@ def test_property_scoped_rules_stay_in_scope_and_cite_values_in_force(
     scope = data.draw(st.sampled_from(listed))
     path = tmp_path_factory.mktemp("prop") / "p.toml"
     e = Engine([plugin(path, PROPERTY_TOML, [(r, scope) for r in PROPERTY_RULES], scope=None)])
-    first = [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")]
+    first = [f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")]
     for f in first:
         assert scope.contains(f.division)
         assert f.day == day
@@ -538,7 +539,9 @@ def test_property_scoped_rules_stay_in_scope_and_cite_values_in_force(
             resolved = e.parameters.find(ev.parameter, f.division, day)
             assert resolved is not None
             assert resolved.evidence == ev
-    assert [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")] == first
+    assert [
+        f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")
+    ] == first
 
 
 @settings(max_examples=60, deadline=None)

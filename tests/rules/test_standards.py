@@ -23,6 +23,7 @@ from careprotect import (
     Registry,
     ServicePoint,
     ServicePointKind,
+    pipeline,
 )
 from careprotect.errors import PluginLoadError
 from careprotect.findings import Finding, Outcome
@@ -147,7 +148,7 @@ def home(
 
 def run(e: Engine, point: ServicePoint, day: str = "2020-01-01") -> dict[str, Finding]:
     registry = Registry(reference=ReferenceData(service_points=(point,)))
-    found = e.audit(registry, as_of=dt.date.fromisoformat(day))
+    found = pipeline.audit(e, registry, as_of=dt.date.fromisoformat(day))
     return {f.rule: f for f in found if f.rule.startswith("test.")}
 
 
@@ -299,7 +300,7 @@ def test_property_standards_are_scoped_deterministic_and_cite_values_in_force(
     kind = data.draw(st.sampled_from(kinds))
     rules = [(attrs.evolve(r, service_point_kind=kind), scope) for r in RULES]
     e = Engine([plugin(tmp_path_factory.mktemp("prop") / "p.toml", rules)])
-    first = [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")]
+    first = [f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")]
     for f in first:
         assert scope.contains(f.division)
         assert f.day == day
@@ -307,7 +308,9 @@ def test_property_standards_are_scoped_deterministic_and_cite_values_in_force(
             resolved = e.parameters.find(ev.parameter, f.division, day)
             assert resolved is not None
             assert resolved.evidence == ev
-    assert [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")] == first
+    assert [
+        f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")
+    ] == first
 
 
 # -- declarations, checked when the Engine is built -----------------------------------------------

@@ -23,6 +23,7 @@ from careprotect import (
     Registry,
     Worker,
     WorkerRole,
+    pipeline,
 )
 from careprotect.findings import Finding, Outcome
 from careprotect.model import Training
@@ -185,7 +186,7 @@ def run(
 ) -> list[Finding]:
     registry = Registry(reference=ReferenceData(workers=(w,)))
     day = dt.date.fromisoformat(as_of) if as_of else None
-    return [f for f in e.audit(registry, as_of=day, period=period) if f.rule == rule]
+    return [f for f in pipeline.audit(e, registry, as_of=day, period=period) if f.rule == rule]
 
 
 def outcome(e: Engine, w: Worker, rule: str, as_of: str) -> Outcome | None:
@@ -416,7 +417,7 @@ def test_property_training_findings_are_scoped_deterministic_and_cite_values_in_
     role = data.draw(st.sampled_from(roles))
     rules = [(attrs.evolve(r, role=role), scope) for r in RULES]
     e = Engine([plugin(tmp_path_factory.mktemp("prop") / "p.toml", rules)])
-    first = [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")]
+    first = [f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")]
     for f in first:
         assert scope.contains(f.division)
         on = _finding_day(f)
@@ -425,5 +426,5 @@ def test_property_training_findings_are_scoped_deterministic_and_cite_values_in_
             resolved = e.parameters.find(ev.parameter, f.division, on)
             assert resolved is not None
             assert resolved.evidence == ev
-    again = [f for f in e.audit(registry, as_of=day) if f.rule.startswith("test.")]
+    again = [f for f in pipeline.audit(e, registry, as_of=day) if f.rule.startswith("test.")]
     assert again == first

@@ -27,6 +27,7 @@ from careprotect import (
     ParentSituationKind,
     Registry,
     Sex,
+    pipeline,
 )
 from careprotect.scenarios import load_scenarios, run_case
 from careprotect.testing import new_plugin
@@ -118,7 +119,7 @@ def test_the_example_rule_judges_a_left_behind_child(root: Path) -> None:
     )
     findings = [
         f
-        for f in engine.audit(Registry(children=(child,)), as_of=dt.date(2024, 6, 30))
+        for f in pipeline.audit(engine, Registry(children=(child,)), as_of=dt.date(2024, 6, 30))
         if f.rule == "tplexample.left_behind.contact"
     ]
     assert [(str(f.period), f.outcome, f.message.en) for f in findings] == [

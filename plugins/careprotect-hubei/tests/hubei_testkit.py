@@ -27,6 +27,7 @@ from careprotect import (
     Topic,
     Worker,
     WorkerRole,
+    pipeline,
 )
 from careprotect.findings import Finding
 from careprotect.model import DivisionRecord
@@ -142,7 +143,7 @@ def audit(
 ) -> list[Finding]:
     """The findings of an audit (of ``rule`` only, if given)."""
     registry = Registry(reference=reference, children=tuple(children))
-    return [f for f in engine.audit(registry, **when) if rule is None or f.rule == rule]
+    return [f for f in pipeline.audit(engine, registry, **when) if rule is None or f.rule == rule]
 
 
 def outcomes(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:

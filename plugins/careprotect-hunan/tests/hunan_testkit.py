@@ -36,6 +36,7 @@ from careprotect import (
     Training,
     Worker,
     WorkerRole,
+    pipeline,
 )
 from careprotect.findings import Finding, Outcome
 from careprotect.model import ModelDesignation
@@ -190,7 +191,8 @@ def findings(
 ) -> list[Finding]:
     """The findings of ``rule`` (about ``subject`` if given) in an audit of the registry."""
     registry = Registry(reference=ref, children=tuple(children))
-    audit = engine().audit(
+    audit = pipeline.audit(
+        engine(),
         registry,
         as_of=None if as_of is None else day(as_of),
         period=None if period is None else Period.parse(period),
@@ -212,7 +214,9 @@ def amounts(
 ) -> list[Amount]:
     """The amounts of ``rule`` over ``period``."""
     registry = Registry(reference=ref or ReferenceData(), children=tuple(children))
-    return [a for a in engine().entitlements(registry, Period.parse(period)) if a.rule == rule]
+    return [
+        a for a in pipeline.entitlements(engine(), registry, Period.parse(period)) if a.rule == rule
+    ]
 
 
 def by_month(found: Iterable[Amount]) -> dict[str, str | None]:

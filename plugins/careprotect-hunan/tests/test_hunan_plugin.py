@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import careprotect_hunan
-from careprotect import Division, Engine, PluginLoadError, ReferenceData, Registry
+from careprotect import Division, Engine, PluginLoadError, ReferenceData, Registry, pipeline
 from careprotect.hookspecs import hookimpl
 from careprotect.params import PluginInfo
 from careprotect.periods import Period
@@ -164,7 +164,7 @@ def test_a_county_may_raise_the_post_allowance(tmp_path: Path) -> None:
     found = [
         a
         for p in ("2019-12", "2020-01")
-        for a in e.entitlements(registry, Period.parse(p))
+        for a in pipeline.entitlements(e, registry, Period.parse(p))
         if a.rule == "hunan.child_director.post_allowance"
     ]
     assert by_month(found) == {"2019-12": "200.00", "2020-01": "300.00"}

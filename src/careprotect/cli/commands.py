@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
+from careprotect import pipeline
 from careprotect import report as rp
 from careprotect.cli.options import (
     DATE,
@@ -148,8 +149,8 @@ def audit(
             writer = rp.CsvAuditWriter(out)
         else:
             writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
-        run = engine.audit(
-            stream, as_of=as_of, period=period, reveal=reveal, jobs=jobs_for(jobs, source)
+        run = pipeline.audit(
+            engine, stream, as_of=as_of, period=period, reveal=reveal, jobs=jobs_for(jobs, source)
         )
         with progress_display("audit", "subjects", out) as progress:
             end = rp.run_audit(run, stream, writer, progress)
@@ -308,7 +309,7 @@ def plan(
         open_output(output, csv=fmt == "csv") as out,
     ):
         end = rp.write_plan(
-            engine.plan(stream, month, reveal=reveal),
+            pipeline.plan(engine, stream, month, reveal=reveal),
             out,
             month=month,
             plugins=engine.plugins,

@@ -9,16 +9,19 @@ Where the subjects are judged is the executor's business: this process
 registry part by part (:mod:`careprotect.pipeline.parallel`,
 :class:`~careprotect.pipeline.forked.ForkExecutor`). See docs/pipeline.md.
 
-:class:`~careprotect.engine.Engine`'s ``audit``, ``entitlements`` and ``plan`` are the public
-entry points; they call these.
+:func:`audit`, :func:`entitlements` and :func:`plan` are the public entry points (also
+importable from :mod:`careprotect`). The engine knows the rules and judges one subject; these
+join it to a reader, so the engine never imports the reader.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from careprotect.pipeline.audit import Audit
+from careprotect.errors import InvalidValueError
+from careprotect.pipeline.auditing import Audit
 from careprotect.pipeline.chunks import Chunk, Rendered
 from careprotect.pipeline.runner import AmountsJob, PlanJob, Run, each, sources
 from careprotect.planning import WorkerPlan, plans
@@ -30,7 +33,43 @@ if TYPE_CHECKING:
     from careprotect.periods import Period
     from careprotect.rules.entitlements import Amount
 
-__all__ = ["Audit", "Chunk", "Rendered", "entitlements", "plan"]
+__all__ = ["Audit", "Chunk", "Rendered", "audit", "entitlements", "plan"]
+
+
+def audit(
+    engine: Engine,
+    source: Registry | RegistryStream,
+    *,
+    as_of: dt.date | None = None,
+    period: Period | None = None,
+    reveal: bool = False,
+    jobs: int = 1,
+) -> Audit:
+    """Judge every subject of a registry by every compliance rule in scope.
+
+    Give ``as_of`` (point-in-time rules judge that day; period rules judge their latest
+    complete period ending on or before it) or ``period`` (period rules judge each of
+    their periods whose last day falls inside it, so consecutive audits judge every period
+    once; point-in-time rules judge its last day). Every periodic rule follows this one
+    convention (:func:`careprotect.rules.common.judged_periods`). Iterate the result for
+    findings; its ``summary`` is complete once iteration ends. Children's ids (when they
+    look like ID numbers) and names, and workers' names, are masked in the findings'
+    subjects unless ``reveal`` is true.
+
+    ``jobs`` above 1 reads and judges the child files of a JSON Lines
+    :class:`RegistryStream` in that many worker processes, on platforms that fork
+    (Linux); the findings, rejections and counts are the same, in the same order. Any
+    other source, or a platform that does not fork, is audited in this process. A worker
+    that dies, or workers that make no progress for 60 seconds (the environment variable
+    ``CAREPROTECT_WORKER_TIMEOUT`` sets another number), make iterating raise
+    :class:`~careprotect.errors.EvaluationError`, which says from which line on nothing
+    was judged. See docs/performance.md.
+    """
+    if (as_of is None) == (period is None):
+        raise InvalidValueError("give exactly one of 'as_of' and 'period'")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InvalidValueError(f"'jobs' must be a whole number of at least 1 (got {jobs!r})")
+    return Audit(engine, source, as_of=as_of, period=period, reveal=reveal, jobs=jobs)
 
 
 def entitlements(

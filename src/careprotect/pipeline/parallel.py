@@ -1,6 +1,6 @@
 """An audit whose child files are read and judged in parts, by an executor's workers.
 
-:meth:`Engine.audit <careprotect.engine.Engine.audit>` with ``jobs`` above one uses this for a
+:func:`~careprotect.pipeline.audit` with ``jobs`` above one uses this for a
 :class:`~careprotect.io.RegistryStream` of JSON Lines, with the
 :class:`~careprotect.pipeline.forked.ForkExecutor` on a platform that can fork. This process
 reads the reference data; the executor's workers judge the divisions, workers and service

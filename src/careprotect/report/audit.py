@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from careprotect.engine import Audit
+    from careprotect.pipeline import Audit
 
 __all__ = [
     "AUDIT_CSV_COLUMNS",

@@ -42,6 +42,7 @@ from careprotect.rulestates import RuleStatus
 if TYPE_CHECKING:
     from careprotect.engine import Engine
     from careprotect.entitlement_runner import Totals
+from careprotect import pipeline
 from careprotect.rules.entitlements import Amount
 
 __all__ = [
@@ -199,7 +200,7 @@ def run_entitlements(
         )
         for period in cover(first, last):
             with open_stream() as stream:
-                for amount in engine.entitlements(stream, period, reveal=reveal):
+                for amount in pipeline.entitlements(engine, stream, period, reveal=reveal):
                     totals.add(amount)
                     by_status[rests_on(amount.citations, amount.evidence).value] += 1
                     old_rates += on_old_rate(amount)

@@ -413,7 +413,7 @@ class ContactFrequency(Compliance):
 
         :param until: count only contacts before this day (exclusive); the number required
             is still that of the whole period. A contact plan
-            (:meth:`Engine.plan <careprotect.engine.Engine.plan>`) uses it.
+            (:func:`careprotect.pipeline.plan`) uses it.
         :param standing: the child's :meth:`standing` over a range covering ``period``, to
             compute it once for many periods.
         """

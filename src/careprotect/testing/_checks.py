@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from careprotect import entitlement_runner, parameter_schema
+from careprotect import entitlement_runner, parameter_schema, pipeline
 from careprotect.divisions import Division, Level
 from careprotect.docgen import catalogue
 from careprotect.engine import Engine
@@ -209,7 +209,7 @@ def _check_amounts(s: Subject) -> list[str]:
 
     def examine(period: Period, registry: Registry) -> list[str]:
         try:
-            amounts = list(engine.entitlements(registry, period))
+            amounts = list(pipeline.entitlements(engine, registry, period))
         except Exception as exc:
             return [f"amounts: over {period}, {culprit_of(exc, engine)}"]
         failed = next((a for a in amounts if a.failed), None)
@@ -254,8 +254,8 @@ def _check_deterministic(s: Subject) -> list[str]:
             for rule in _differing(first, other)
         ]
         if isinstance(when, Period):
-            amounts = list(engine.entitlements(registry, when))
-            if amounts != list(reordered.entitlements(registry, when)):
+            amounts = list(pipeline.entitlements(engine, registry, when))
+            if amounts != list(pipeline.entitlements(reordered, registry, when)):
                 problems.append(
                     f"deterministic: the amounts over {when} change when the plugins are "
                     f"registered in another order ({order})"
@@ -302,7 +302,11 @@ def _check_outside(s: Subject) -> list[str]:
     def examine(when: When, registry: Registry) -> list[str]:
         try:
             found = audit_findings(engine, registry, when)
-            amounts = list(engine.entitlements(registry, when)) if isinstance(when, Period) else []
+            amounts = (
+                list(pipeline.entitlements(engine, registry, when))
+                if isinstance(when, Period)
+                else []
+            )
         except Exception as exc:
             return [f"outside: auditing {when_text(when)}, {culprit_of(exc, engine)}"]
         out = []

@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from careprotect import pipeline
 from careprotect.divisions import PROVINCE_CODES, Division, Level
 from careprotect.engine import Engine
 from careprotect.enums import ParentSituationKind
@@ -181,9 +182,9 @@ class _RuleFailedError(Exception):
 def audit_findings(engine: Engine, registry: Registry, when: When) -> list[Finding]:
     """The findings of an audit; raises _RuleFailedError at its first error finding."""
     if isinstance(when, Period):
-        findings = list(engine.audit(registry, period=when))
+        findings = list(pipeline.audit(engine, registry, period=when))
     else:
-        findings = list(engine.audit(registry, as_of=when))
+        findings = list(pipeline.audit(engine, registry, as_of=when))
     failed = next((f for f in findings if f.outcome is Outcome.ERROR), None)
     if failed is not None:
         what = failed.message.en.removeprefix(FAILED.en.partition("{")[0])
