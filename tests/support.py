@@ -6,6 +6,7 @@ conftest.py."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -277,3 +278,64 @@ def left_behind(
         ),
         **kw,
     )
+
+
+# -- JSON Lines registries ------------------------------------------------------------------------
+
+SAMPLE_FILE = ROOT / "examples" / "sample-registry.jsonl"
+
+
+def _sample_lines() -> tuple[list[bytes], list[bytes]]:
+    """The sample registry's reference lines and child lines."""
+    reference: list[bytes] = []
+    children: list[bytes] = []
+    for line in SAMPLE_FILE.read_bytes().splitlines(keepends=True):
+        (children if json.loads(line)["record"] == "child" else reference).append(line)
+    return reference, children
+
+
+SAMPLE_REFERENCE, SAMPLE_CHILDREN = _sample_lines()
+"""The sample registry's reference lines and child lines."""
+
+
+def child_line(line: bytes, **changes: Any) -> bytes:
+    """The child file of ``line`` with ``changes``, as a line."""
+    data = json.loads(line)
+    data.update(changes)
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def messy_lines() -> list[bytes]:
+    """The sample registry's lines with bad lines, duplicates and late reference records
+    spread through them: 13 rejections, the last line without its line end."""
+    first, second, third = SAMPLE_CHILDREN[0], SAMPLE_CHILDREN[1], SAMPLE_CHILDREN[2]
+    with_x = next(c for c in SAMPLE_CHILDREN if json.loads(c).get("citizen_id", "").endswith("X"))
+    lower_x = json.loads(with_x)["citizen_id"].lower()
+    lines = [
+        b"\xef\xbb\xbf" + SAMPLE_REFERENCE[0],
+        *SAMPLE_REFERENCE[1:],
+        *SAMPLE_CHILDREN,
+        first,  # a duplicate of an accepted child file, many batches later
+        child_line(second, division="110101001001"),  # rejected, and a duplicate
+        b"\n",
+        b"  \t\r\n",
+        b'{"record": "child", "id": \n',  # not JSON
+        b"[1, 2]\n",  # not an object
+        b'{"id": "x"}\n',  # no kind
+        b'{"record": "parcel"}\n',  # an unknown kind
+        b"\xff\xfe\n",  # not UTF-8
+        SAMPLE_REFERENCE[-1],  # reference data after the child files
+        third.rstrip(b"\n") + b"\r\n",  # CRLF: a duplicate too
+        child_line(third, id="NEW-1", division="110101001001"),  # rejected, not a duplicate
+        child_line(third, id="NEW-1"),  # so this one is accepted
+        child_line(third, id="NEW-1"),  # and this one is a duplicate, in the same batch
+        # Lines a worker leaves to the general path: escapes, more than one value, blanks
+        # before the line end, a citizen ID the fast path declines and the strict one takes.
+        child_line(third, id="NEW-3").replace(b'"id": "NEW-3"', b'"id": "NEW-\\u0034"'),
+        child_line(third, id="NEW-5", name="S").replace(b'"name": "S"', b'"name": "\\ud800"'),
+        child_line(third, id="NEW-6").rstrip(b"\n") + b' {"record": "child"}\n',
+        child_line(third, id="NEW-7").rstrip(b"\n") + b" \t \n",
+        child_line(with_x, id="NEW-8", citizen_id=lower_x),
+        child_line(third, id="NEW-2").rstrip(b"\n"),  # the last line has no line end
+    ]
+    return lines

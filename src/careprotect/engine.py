@@ -9,10 +9,12 @@ conflicts, floors, citations, scopes. Nothing is loaded when careprotect is impo
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import importlib.metadata
 import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import attrs
@@ -140,6 +142,7 @@ class Engine:
         """Load ``plugins``; ``origins`` names the entry point and distribution of each plugin
         that came from one, by the plugin's id."""
         self._origins = origins
+        self._given = (tuple(plugins), national)
         self._info: dict[int, PluginInfo] = {}
         self._manager = manager = pluggy.PluginManager(hookspecs.PROJECT)
         manager.add_hookspecs(hookspecs)
@@ -211,6 +214,14 @@ class Engine:
         self._category_by_id = {c.id: c for c in self.categories}
         self._category_envs: dict[str, RuleContext] = {}
         check_rules(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """An engine pickles as the plugins it was built from (a module by its name), and is
+        built again, and checked again, where it is unpickled: so a distributed executor can
+        send it to a worker on another machine that has the same plugins installed."""
+        plugins, national = self._given
+        names = tuple(p.__name__ if isinstance(p, ModuleType) else p for p in plugins)
+        return (_engine_of, (names, national))
 
     @classmethod
     def from_entry_points(
@@ -442,3 +453,9 @@ class Engine:
             if r.id == rule_id:
                 return r
         raise InvalidValueError(f"is not a registered rule (got {rule_id!r})", field="rule")
+
+
+def _engine_of(plugins: tuple[object, ...], national: bool) -> Engine:
+    """The engine of ``plugins`` (a module given by its name), as pickled."""
+    modules = [importlib.import_module(p) if isinstance(p, str) else p for p in plugins]
+    return Engine(modules, national=national)

@@ -53,7 +53,7 @@ from careprotect.reading.lines import (
     line_limit,
     span_lines,
 )
-from careprotect.reading.parts import Part, PartReading, PartRecord, Split
+from careprotect.reading.parts import Part, PartReading, PartRecord, PartsReference, Split
 from careprotect.reading.records import (
     COUNT_KEYS,
     MAX_DEPTH,
@@ -90,6 +90,7 @@ __all__ = [
     "Part",
     "PartReading",
     "PartRecord",
+    "PartsReference",
     "RawLine",
     "RecordKind",
     "RecordWarning",
@@ -125,10 +126,12 @@ class RegistryStream:
         converter: cattrs.Converter | None = None,
         max_line_bytes: int | None = None,
         division_check: DivisionCheck | None = None,
+        reference: PartsReference | None = None,
     ) -> None:
         self.path = Path(path)
         self.max_line_bytes = line_limit(max_line_bytes)
         """The longest line read (JSON Lines), its line end aside: see :data:`MAX_LINE_BYTES`."""
+        self._converter = converter
         self._ledger = RecordLedger()
         self._structurer = Structurer(converter or make_converter())
         # The ids of the accepted child files, 16 to 43 bytes each, read back from the file
@@ -141,16 +144,20 @@ class RegistryStream:
         self._unique_ids = True
         self._structured_id: str | None = None
         self._known_divisions: dict[str, bool] = {}
-        self._consumed = False
+        self._consumed = reference is not None
         self._file: IO[bytes] | None = None
         self._pending: RawRecord | None = None
         self._fast: Callable[[Any], Child] | None = None
         self._reference_ids: tuple[set[str], set[str]] = (set(), set())
         try:
             self._records = self._open()
-            self.reference, self._pending = read_reference(
-                self._records, self._structure, self._ledger, division_check
-            )
+            if reference is None:
+                self.reference, self._pending = read_reference(
+                    self._records, self._structure, self._ledger, division_check
+                )
+            else:
+                self.reference = reference.data
+                self._ledger.rejected_ids.update(reference.rejected_ids)
             # The fast path mirrors the default converter only: a caller's may differ.
             if converter is None and _FAST_PATH:
                 self._reference_ids = (
@@ -161,6 +168,21 @@ class RegistryStream:
         except BaseException:
             self.close()
             raise
+
+    def parts_reference(self) -> PartsReference:
+        """The reference data as read, for a stream that reads the parts of this registry in
+        another process (given as ``reference``, it reads no reference record again)."""
+        rejected = {kind: dict(ids) for kind, ids in self._ledger.rejected_ids.items()}
+        return PartsReference(self.reference, rejected)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A JSON Lines stream read with the default converter pickles as a reader of its
+        parts: its path, made absolute, and :meth:`parts_reference`. Unpickled, it opens the
+        file again (at the same path: a shared filesystem) to read parts. So a distributed
+        executor sends the reference data to each worker once."""
+        if self._line_feed is None or self._converter is not None:
+            raise TypeError("only a JSON Lines stream with the default converter pickles")
+        return (_parts_reader, (self.path.resolve(), self.parts_reference(), self.max_line_bytes))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -530,6 +552,11 @@ class RegistryStream:
         self.close()
 
 
+def _parts_reader(path: Path, reference: PartsReference, max_line_bytes: int) -> RegistryStream:
+    """A pickled stream (see :meth:`RegistryStream.__reduce__`)."""
+    return RegistryStream(path, max_line_bytes=max_line_bytes, reference=reference)
+
+
 def open_registry(
     path: str | Path,
     *,
@@ -569,6 +596,3 @@ def load_registry(
             counts=stream.counts,
             warnings=tuple(stream.warnings),
         )
-
-
-# Decimals are written as JSON numbers with exactly their decimal digits: the encoder writes a

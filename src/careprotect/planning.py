@@ -52,7 +52,16 @@ from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.rules.base import RuleContext
 from careprotect.rules.contact import ContactAssessment, QualifyingSpan, Standing
 
-__all__ = ["DueContact", "PlannedContactRule", "WorkerPlan", "due", "is_planned", "plans"]
+__all__ = [
+    "DueContact",
+    "Planned",
+    "PlannedContactRule",
+    "WorkerPlan",
+    "due",
+    "is_planned",
+    "planned",
+    "plans",
+]
 
 _ONE_DAY = dt.timedelta(days=1)
 _DEFAULT_ROLES = (WorkerRole.CHILD_DIRECTOR,)
@@ -183,6 +192,19 @@ def _responsible(
 Due = tuple[str | None, DueContact]
 """An entry of a plan: the worker responsible (None: none found) and the contacts due."""
 
+Planned = tuple[str | None, tuple[str, str, str, Period], DueContact]
+"""An entry of a plan as a run gives it: the worker responsible (None: none found), where it
+sorts in the worker's plan (the child's 12-digit division code and id, the rule, the
+period), and the contacts due. It holds no child, so that it travels light from a worker."""
+
+
+def planned(child: Child, found: Iterable[Due]) -> list[Planned]:
+    """The entries ``found`` of ``child``'s plan, each with where it sorts."""
+    return [
+        (worker, (child.division.code12, child.id, entry.rule, entry.period), entry)
+        for worker, entry in found
+    ]
+
 
 def due(
     child: Child,
@@ -257,19 +279,17 @@ def _rule_due(
 
 
 def plans(
-    entries: Iterable[tuple[Child, list[Due]]],
+    entries: Iterable[Planned],
     reference: ReferenceData,
     month: Period,
     reveal: bool,
 ) -> Iterator[WorkerPlan]:
-    """The plans of the children's ``entries``: one :class:`WorkerPlan` per worker with
-    something due, by worker id, then the plan of children with no responsible worker found,
-    if any."""
+    """The plans of the children's ``entries`` (see :func:`planned`): one
+    :class:`WorkerPlan` per worker with something due, by worker id, then the plan of
+    children with no responsible worker found, if any."""
     by_worker: dict[str | None, list[tuple[tuple[str, str, str, Period], DueContact]]] = {}
-    for child, found in entries:
-        for worker, entry in found:
-            key = (child.division.code12, child.id, entry.rule, entry.period)
-            by_worker.setdefault(worker, []).append((key, entry))
+    for worker, key, entry in entries:
+        by_worker.setdefault(worker, []).append((key, entry))
     for worker_id in sorted(by_worker, key=lambda w: (w is None, w or "")):
         ordered = sorted(by_worker[worker_id], key=lambda pair: pair[0])
         known = reference.worker(worker_id) if worker_id is not None else None

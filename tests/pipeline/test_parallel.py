@@ -14,7 +14,6 @@ workers.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,30 +38,15 @@ from careprotect.io import dumps
 from careprotect.pipeline import Chunk, Rendered, forked, parallel
 from careprotect.pipeline.executors import Task
 from careprotect.pipeline.runner import FindingsJob, Run
+from support import SAMPLE_CHILDREN as CHILDREN
+from support import SAMPLE_FILE as SAMPLE
+from support import SAMPLE_REFERENCE as REFERENCE
+from support import child_line, messy_lines
 
-SAMPLE = Path(__file__).parents[2] / "examples" / "sample-registry.jsonl"
 AS_OF = dt.date(2024, 12, 31)
 
 if not forked.can_fork():  # pragma: no cover - the project's machines are Linux
     pytest.skip("a parallel audit needs a platform that forks", allow_module_level=True)
-
-
-def _sample_lines() -> tuple[list[bytes], list[bytes]]:
-    """The sample registry's reference lines and child lines."""
-    reference: list[bytes] = []
-    children: list[bytes] = []
-    for line in SAMPLE.read_bytes().splitlines(keepends=True):
-        (children if json.loads(line)["record"] == "child" else reference).append(line)
-    return reference, children
-
-
-REFERENCE, CHILDREN = _sample_lines()
-
-
-def _child(line: bytes, **changes: Any) -> bytes:
-    data = json.loads(line)
-    data.update(changes)
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _line(finding: Finding) -> bytes:
@@ -173,36 +157,7 @@ def test_revealed_findings_agree(engine: Engine, small_batches: None) -> None:
 def test_bad_lines_duplicates_and_late_records_agree(
     engine: Engine, small_batches: None, tmp_path: Path
 ) -> None:
-    first, second, third = CHILDREN[0], CHILDREN[1], CHILDREN[2]
-    with_x = next(c for c in CHILDREN if json.loads(c).get("citizen_id", "").endswith("X"))
-    lower_x = json.loads(with_x)["citizen_id"].lower()
-    lines = [
-        b"\xef\xbb\xbf" + REFERENCE[0],
-        *REFERENCE[1:],
-        *CHILDREN,
-        first,  # a duplicate of an accepted child file, many batches later
-        _child(second, division="110101001001"),  # rejected, and a duplicate
-        b"\n",
-        b"  \t\r\n",
-        b'{"record": "child", "id": \n',  # not JSON
-        b"[1, 2]\n",  # not an object
-        b'{"id": "x"}\n',  # no kind
-        b'{"record": "parcel"}\n',  # an unknown kind
-        b"\xff\xfe\n",  # not UTF-8
-        REFERENCE[-1],  # reference data after the child files
-        third.rstrip(b"\n") + b"\r\n",  # CRLF: a duplicate too
-        _child(third, id="NEW-1", division="110101001001"),  # rejected, not a duplicate
-        _child(third, id="NEW-1"),  # so this one is accepted
-        _child(third, id="NEW-1"),  # and this one is a duplicate, in the same batch
-        # Lines a worker leaves to the general path: escapes, more than one value, blanks
-        # before the line end, a citizen ID the fast path declines and the strict one takes.
-        _child(third, id="NEW-3").replace(b'"id": "NEW-3"', b'"id": "NEW-\\u0034"'),
-        _child(third, id="NEW-5", name="S").replace(b'"name": "S"', b'"name": "\\ud800"'),
-        _child(third, id="NEW-6").rstrip(b"\n") + b' {"record": "child"}\n',
-        _child(third, id="NEW-7").rstrip(b"\n") + b" \t \n",
-        _child(with_x, id="NEW-8", citizen_id=lower_x),
-        _child(third, id="NEW-2").rstrip(b"\n"),  # the last line has no line end
-    ]
+    lines = messy_lines()
     result = _same(engine, _write(tmp_path, lines))
     rejections = result["rejections"]
     records = result["counts"]
@@ -224,8 +179,8 @@ def test_a_rejection_names_no_id_of_the_record_before(engine: Engine, tmp_path: 
     lines = [
         *REFERENCE,
         *CHILDREN[:3],
-        _child(second, division="110101001001"),
-        _child(third, birth_date="2020-13-01"),
+        child_line(second, division="110101001001"),
+        child_line(third, birth_date="2020-13-01"),
     ]
     result = _same(engine, _write(tmp_path, lines))
     *_, outside, unstructured = result["rejections"]
@@ -285,7 +240,7 @@ def test_abandoning_a_parallel_audit_stops_its_workers(engine: Engine, small_bat
 
 _EXTRA = st.one_of(
     st.sampled_from(CHILDREN),
-    st.sampled_from(CHILDREN).map(lambda line: _child(line, division="110101001001")),
+    st.sampled_from(CHILDREN).map(lambda line: child_line(line, division="110101001001")),
     st.sampled_from([b"\n", b"{\n", b"[]\n", b'{"record": "child"}\n', REFERENCE[-1]]),
     # a byte order mark is taken off the file's first line only: elsewhere it is not JSON
     st.sampled_from(CHILDREN).map(lambda line: b"\xef\xbb\xbf" + line),
@@ -344,7 +299,7 @@ def test_any_executor_that_keeps_the_order_audits_the_same(
     with open_registry(path) as stream:
         run = Run(engine, FindingsJob(as_of=AS_OF, period=None, reveal=False), stream.reference)
         summary = Summary()
-        findings = list(parallel.PartsAudit(stream, run, executor, summary))
+        findings = list(parallel.PartsRun(stream, run, executor, summary))
         assert executor.tasks >= len(CHILDREN)  # a line is longer than a part
         assert findings == serial["findings"]
         assert dict(summary.subjects) == serial["subjects"]

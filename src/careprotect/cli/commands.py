@@ -20,10 +20,12 @@ from careprotect.cli.options import (
     MONTH,
     PERIOD,
     RANGE,
+    dask_option,
     default_as_of,
     division_check_for,
     divisions_option,
     example,
+    executor_for,
     format_option,
     jobs_for,
     lang_option,
@@ -51,6 +53,7 @@ from careprotect.report.catalogue import stale_report
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
+    from careprotect.pipeline.executors import Executor
 
 __all__ = ["cli"]
 
@@ -108,6 +111,7 @@ def cli(debug: bool) -> None:
     "'auto': one per usable CPU for a registry of 16 MiB or more, else 1. The report is the "
     "same whatever the number.",
 )
+@dask_option
 def audit(
     registry: Path,
     as_of: dt.date | None,
@@ -119,6 +123,7 @@ def audit(
     reveal: bool,
     output: Path | None,
     jobs: int | str,
+    dask: str | None,
 ) -> int:
     """The compliance report: every compliance rule in scope judged for every division,
     worker, service point and child of REGISTRY.
@@ -140,6 +145,7 @@ def audit(
     with (
         registry_file(registry, output) as source,
         open_registry(source, division_check=check) as stream,
+        executor_for(dask) as executor,
         open_output(output, csv=fmt == "csv") as out,
     ):
         writer: rp.AuditWriter
@@ -150,7 +156,13 @@ def audit(
         else:
             writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
         run = pipeline.audit(
-            engine, stream, as_of=as_of, period=period, reveal=reveal, jobs=jobs_for(jobs, source)
+            engine,
+            stream,
+            as_of=as_of,
+            period=period,
+            reveal=reveal,
+            jobs=jobs_for(jobs, source),
+            executor=executor,
         )
         with progress_display("audit", "subjects", out) as progress:
             end = rp.run_audit(run, stream, writer, progress)
@@ -211,6 +223,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
     help="Months, quarters or years: FIRST..LAST (2018-01..2018-12) or one period (2018).",
 )
 @report_options
+@dask_option
 def entitlements(
     registry: Path,
     period_range: tuple[Period, Period],
@@ -220,6 +233,7 @@ def entitlements(
     divisions: str | None,
     reveal: bool,
     output: Path | None,
+    dask: str | None,
 ) -> int:
     """The money due: per subject (child, worker, service point) and month, the amount under
     each entitlement rule in scope and the parameter that set it, or why it cannot be
@@ -232,13 +246,15 @@ def entitlements(
     language = resolve_lang(lang)
     engine = load_engine(plugins)
     check = division_check_for(divisions, first.start.year, last.end.year)
-    with registry_file(registry, output) as source:
+    with registry_file(registry, output) as source, executor_for(dask) as executor:
         opened = [open_registry(source, division_check=check)]
 
         def open_stream() -> RegistryStream:
             return opened.pop() if opened else open_registry(source)
 
-        end = _entitlements(opened, open_stream, engine, first, last, fmt, language, reveal, output)
+        end = _entitlements(
+            opened, open_stream, engine, (first, last), fmt, language, reveal, output, executor
+        )
     if end.rejections and fmt != "table":
         note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
     note_warnings(end.warnings, fmt)
@@ -249,14 +265,15 @@ def _entitlements(
     opened: list[RegistryStream],
     open_stream: Callable[[], RegistryStream],
     engine: Engine,
-    first: Period,
-    last: Period,
+    periods: tuple[Period, Period],
     fmt: str,
     language: rp.Lang,
     reveal: bool,
     output: Path | None,
+    executor: Executor | None,
 ) -> rp.EntitlementsEnd:
     """Write the entitlements report; ``opened`` holds the stream already open."""
+    first, last = periods
     reference = opened[0].reference
     try:
         with open_output(output, csv=fmt == "csv") as out:
@@ -269,7 +286,14 @@ def _entitlements(
                 writer = rp.TableEntitlementsWriter(out, lang=language, reference=reference)
             with progress_display("entitlements", "amounts", out) as progress:
                 end = rp.run_entitlements(
-                    engine, open_stream, first, last, writer, reveal=reveal, progress=progress
+                    engine,
+                    open_stream,
+                    first,
+                    last,
+                    writer,
+                    reveal=reveal,
+                    progress=progress,
+                    executor=executor,
                 )
     finally:
         for stream in opened:
@@ -287,6 +311,7 @@ def _entitlements(
 @click.argument("registry", type=click.Path(path_type=Path))
 @click.option("--month", type=MONTH, required=True, help="The month planned, such as 2020-07.")
 @report_options
+@dask_option
 def plan(
     registry: Path,
     month: Period,
@@ -296,6 +321,7 @@ def plan(
     divisions: str | None,
     reveal: bool,
     output: Path | None,
+    dask: str | None,
 ) -> int:
     """Contacts due in MONTH: for each worker, the children due a contact under the contact
     rules in scope, how many contacts are still due and the last contact date, in the order
@@ -306,10 +332,11 @@ def plan(
     with (
         registry_file(registry, output) as source,
         open_registry(source, division_check=check) as stream,
+        executor_for(dask) as executor,
         open_output(output, csv=fmt == "csv") as out,
     ):
         end = rp.write_plan(
-            pipeline.plan(engine, stream, month, reveal=reveal),
+            pipeline.plan(engine, stream, month, reveal=reveal, executor=executor),
             out,
             month=month,
             plugins=engine.plugins,

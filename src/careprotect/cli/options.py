@@ -4,10 +4,11 @@ of processes, the language, the check of division records)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ from careprotect.divisions import Division
 from careprotect.errors import InvalidValueError
 from careprotect.io import DivisionCheck
 from careprotect.periods import Period, PeriodKind, parse_period_range
+from careprotect.pipeline.executors import Executor
+from careprotect.pipeline.on_dask import DaskExecutor, dask_client
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -197,6 +200,15 @@ plugins_option: Decorator = click.option(
     help="Comma-separated names of installed plugins to load besides the built-in national "
     "baseline ('national' alone loads only the baseline). Default: every installed plugin.",
 )
+dask_option: Decorator = click.option(
+    "--dask",
+    metavar="local:N|tcp://HOST:PORT",
+    default=None,
+    help="Read and judge the child files of a JSON Lines registry on a Dask cluster: 'local:N' "
+    "starts N worker processes on this machine for the run; an address uses a running "
+    "scheduler whose workers see the registry at the same path. Needs "
+    "pip install 'careprotect[dask]'. The report is the same. See docs/scale.md.",
+)
 lang_option: Decorator = click.option(
     "--lang",
     type=click.Choice(rp.LANGS),
@@ -263,6 +275,16 @@ def example(*lines: str) -> str:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def executor_for(dask: str | None) -> Iterator[Executor | None]:
+    """The executor ``--dask`` names, for as long as the run lasts (None without it)."""
+    if dask is None:
+        yield None
+        return
+    with dask_client(dask) as client:
+        yield DaskExecutor(client)
 
 
 def usable_cpus() -> int:

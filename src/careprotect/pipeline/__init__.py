@@ -18,22 +18,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from careprotect.errors import InvalidValueError
+from careprotect.io import RegistryStream
 from careprotect.pipeline.auditing import Audit
 from careprotect.pipeline.chunks import Chunk, Rendered
-from careprotect.pipeline.runner import AmountsJob, PlanJob, Run, each, sources
+from careprotect.pipeline.executors import Executor
+from careprotect.pipeline.parallel import PartsRun
+from careprotect.pipeline.runner import AmountsJob, Job, PlanJob, Run, each, sources
 from careprotect.planning import WorkerPlan, plans
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
-    from careprotect.io import RegistryStream
     from careprotect.model import Registry
     from careprotect.periods import Period
     from careprotect.rules.entitlements import Amount
 
 __all__ = ["Audit", "Chunk", "Rendered", "audit", "entitlements", "plan"]
+
+R = TypeVar("R")
 
 
 def audit(
@@ -44,6 +48,7 @@ def audit(
     period: Period | None = None,
     reveal: bool = False,
     jobs: int = 1,
+    executor: Executor | None = None,
 ) -> Audit:
     """Judge every subject of a registry by every compliance rule in scope.
 
@@ -64,35 +69,73 @@ def audit(
     ``CAREPROTECT_WORKER_TIMEOUT`` sets another number), make iterating raise
     :class:`~careprotect.errors.EvaluationError`, which says from which line on nothing
     was judged. See docs/performance.md.
+
+    ``executor`` (a :class:`~careprotect.pipeline.on_dask.DaskExecutor`, say) reads and
+    judges the child files of a JSON Lines :class:`RegistryStream` part by part on its
+    workers instead, with the same findings, rejections and counts in the same order; ``jobs``
+    is then not used. See docs/scale.md.
     """
     if (as_of is None) == (period is None):
         raise InvalidValueError("give exactly one of 'as_of' and 'period'")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InvalidValueError(f"'jobs' must be a whole number of at least 1 (got {jobs!r})")
-    return Audit(engine, source, as_of=as_of, period=period, reveal=reveal, jobs=jobs)
+    _check_executor(source, executor)
+    return Audit(
+        engine, source, as_of=as_of, period=period, reveal=reveal, jobs=jobs, executor=executor
+    )
+
+
+def _check_executor(source: Registry | RegistryStream, executor: Executor | None) -> None:
+    if executor is not None and not (isinstance(source, RegistryStream) and source.lines):
+        raise InvalidValueError(
+            "an executor reads a registry in parts: give an open JSON Lines registry "
+            "(careprotect.open_registry of a .jsonl file)",
+            field="executor",
+        )
+
+
+def _results(
+    engine: Engine, source: Registry | RegistryStream, job: Job[R], executor: Executor | None
+) -> Iterator[R]:
+    """What ``job`` makes of every subject of ``source``, in order: judged in this process,
+    or by ``executor``'s workers part by part."""
+    reference, children = sources(source, job, read=executor is None)
+    run = Run(engine, job, reference)
+    if executor is not None:
+        assert isinstance(source, RegistryStream)
+        yield from PartsRun(source, run, executor)
+        return
+    for _, _, found in each(run, children):
+        yield from found
 
 
 def entitlements(
-    engine: Engine, source: Registry | RegistryStream, period: Period, *, reveal: bool = False
+    engine: Engine,
+    source: Registry | RegistryStream,
+    period: Period,
+    *,
+    reveal: bool = False,
+    executor: Executor | None = None,
 ) -> Iterator[Amount]:
     """Every Amount of every registered entitlement rule over ``period`` (a month, quarter
     or year): workers first, then service points, then children (one child file at a time,
     so a stream stays flat in memory). Each subject gets the amounts of each rule whose
     registered scope contains its division, rules in id order, months in order. Subjects
-    are masked unless ``reveal`` is true.
+    are masked unless ``reveal`` is true. ``executor`` judges the child files of a JSON Lines
+    stream part by part on its workers, as for :func:`audit`.
     """
     job = AmountsJob(period, reveal=reveal)
-
-    def amounts() -> Iterator[Amount]:
-        reference, children = sources(source, job)
-        for _, _, found in each(Run(engine, job, reference), children):
-            yield from found
-
-    return amounts()
+    _check_executor(source, executor)
+    return _results(engine, source, job, executor)
 
 
 def plan(
-    engine: Engine, source: Registry | RegistryStream, month: Period, *, reveal: bool = False
+    engine: Engine,
+    source: Registry | RegistryStream,
+    month: Period,
+    *,
+    reveal: bool = False,
+    executor: Executor | None = None,
 ) -> Iterator[WorkerPlan]:
     """Each worker's contacts still due in ``month`` under the contact rules (see
     :mod:`careprotect.planning`).
@@ -103,14 +146,11 @@ def plan(
         (read once, one child file at a time).
     :param month: a month (:class:`~careprotect.Period` of kind month).
     :param reveal: show children's and workers' ids and names unmasked (default: masked).
+    :param executor: judges the child files of a JSON Lines stream part by part on its
+        workers, as for :func:`audit` (default: this process).
     :return: one :class:`WorkerPlan` per worker with something due, by worker id, then the
         plan of children with no responsible worker found, if any.
     """
     job = PlanJob(month, reveal=reveal)
-
-    def worker_plans() -> Iterator[WorkerPlan]:
-        reference, children = sources(source, job)
-        judged = each(Run(engine, job, reference), children)
-        yield from plans(((child, due) for _, child, due in judged), reference, month, reveal)
-
-    return worker_plans()
+    _check_executor(source, executor)
+    return plans(_results(engine, source, job, executor), source.reference, month, reveal)

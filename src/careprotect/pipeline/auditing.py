@@ -13,8 +13,9 @@ from careprotect.io import RegistryStream
 from careprotect.model import Registry
 from careprotect.periods import Period
 from careprotect.pipeline.chunks import Chunk, Rendered, joined, rendered
+from careprotect.pipeline.executors import Executor
 from careprotect.pipeline.forked import can_fork
-from careprotect.pipeline.parallel import PartsAudit, fork_executor
+from careprotect.pipeline.parallel import PartsRun, fork_executor
 from careprotect.pipeline.runner import FindingsJob, Run, each, sources
 
 if TYPE_CHECKING:
@@ -39,18 +40,22 @@ class Audit:
         period: Period | None,
         reveal: bool = False,
         jobs: int = 1,
+        executor: Executor | None = None,
     ) -> None:
         self.engine = engine
         self.as_of = as_of
         self.period = period
         self.reveal = reveal
         self.jobs = jobs
+        self.executor = executor
         self.summary = Summary()
         self._source = source
         self._started = False
 
     def _parallel(self) -> bool:
         """Whether the child files are read and judged by worker processes."""
+        if self.executor is not None:
+            return True
         if self.jobs <= 1 or not isinstance(self._source, RegistryStream):
             return False
         return self._source.lines and can_fork()
@@ -97,8 +102,8 @@ class Audit:
         run = Run(self.engine, job, reference)
         if parallel:
             assert isinstance(self._source, RegistryStream)
-            executor = fork_executor(self.jobs, run)
-            yield from PartsAudit(
+            executor = self.executor or fork_executor(self.jobs, run)
+            yield from PartsRun(
                 self._source, run, executor, self.summary, render=render, chunks=chunks
             )
             return

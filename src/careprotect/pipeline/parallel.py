@@ -1,8 +1,10 @@
-"""An audit whose child files are read and judged in parts, by an executor's workers.
+"""A run whose child files are read and judged in parts, by an executor's workers.
 
 :func:`~careprotect.pipeline.audit` with ``jobs`` above one uses this for a
 :class:`~careprotect.io.RegistryStream` of JSON Lines, with the
-:class:`~careprotect.pipeline.forked.ForkExecutor` on a platform that can fork. This process
+:class:`~careprotect.pipeline.forked.ForkExecutor` on a platform that can fork; given an
+executor (:class:`~careprotect.pipeline.on_dask.DaskExecutor`), the audit and the
+entitlements use that one. This process
 reads the reference data; the executor's workers judge the divisions, workers and service
 points, in runs of :data:`SUBJECTS` by their place in the reference data, then the child files
 part by part (:mod:`careprotect.reading.parts`): parts of about :data:`BATCH` bytes of lines,
@@ -43,7 +45,7 @@ __all__ = [
     "STALL_TIMEOUT",
     "SUBJECTS",
     "TIMEOUT_VARIABLE",
-    "PartsAudit",
+    "PartsRun",
     "fork_executor",
 ]
 
@@ -73,7 +75,7 @@ class _State:
     """What every task of a parallel audit needs (a forked worker inherits it)."""
 
     stream: RegistryStream
-    run: Run[Finding]
+    run: Run[Any]
     render: Callable[[Finding], Any] | None
     chunks: bool
     subjects: dict[SubjectKind, list[Any]] = attrs.field(init=False)
@@ -161,20 +163,21 @@ def fork_executor(jobs: int, run: Run[Finding]) -> ForkExecutor:
     return ForkExecutor(jobs, timeout=timeout, shared=shared)
 
 
-class PartsAudit:
-    """The findings of ``run`` about the reference subjects and the child files of ``stream``
-    (JSON Lines, its child files not read yet), judged by ``executor``'s workers. Iterating
-    counts subjects and findings in ``summary`` and rejections in ``stream``, as a serial
-    audit does. With ``render``, it yields each finding as
+class PartsRun:
+    """What ``run`` makes of the reference subjects and the child files of ``stream`` (JSON
+    Lines, its child files not read yet), judged by ``executor``'s workers, in the order one
+    process gives. Iterating files rejections in ``stream`` and, given a ``summary`` (an
+    audit's), counts subjects and findings in it, as a serial audit does. With ``render``, it
+    yields each finding as
     :class:`~careprotect.pipeline.chunks.Rendered`, rendered by the workers; with ``chunks``
     too, :class:`~careprotect.pipeline.chunks.Chunk` objects instead."""
 
     def __init__(
         self,
         stream: RegistryStream,
-        run: Run[Finding],
+        run: Run[Any],
         executor: Executor,
-        summary: Summary,
+        summary: Summary | None = None,
         *,
         render: Callable[[Finding], Any] | None = None,
         chunks: bool = False,
@@ -202,11 +205,13 @@ class PartsAudit:
                     results,
                     f"the {name} records from number {start + 1} on, and every record after them,",
                 )
-                summary.subjects[kind.value] += stop - start
+                if summary is not None:
+                    summary.subjects[kind.value] += stop - start
                 yield from self._counted(got)
             # The first child file was read with the reference data: judge it here.
             if first is not None:
-                summary.subjects["child"] += 1
+                if summary is not None:
+                    summary.subjects["child"] += 1
                 found = self._run.judge(SubjectKind.CHILD, first)
                 if state.chunks:
                     assert state.render is not None
@@ -234,7 +239,7 @@ class PartsAudit:
             number += len(records)
             line += lines
             accepted = sum(r.child_id is not None for r in records) - len(duplicates)
-            if accepted:
+            if accepted and summary is not None:
                 summary.subjects["child"] += accepted
             if span is None:
                 places = [i for i, r in enumerate(records) if r.child_id is not None]
@@ -248,6 +253,10 @@ class PartsAudit:
         """Count ``got`` (a chunk, or findings or rendered findings) in the summary, and
         yield it (the chunk) or them."""
         summary = self._summary
+        if summary is None:
+            assert not isinstance(got, Chunk), "chunks are of an audit's findings"
+            yield from got
+            return
         if isinstance(got, Chunk):
             count = summary.count
             for (rule, outcome, _, status), n in got.counts.items():

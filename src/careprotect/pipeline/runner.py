@@ -21,7 +21,7 @@ from careprotect.findings import Finding, SubjectKind
 from careprotect.judging import Evaluations, by_subject, contexts, in_scope, judged
 from careprotect.model import Child, ReferenceData, Registry
 from careprotect.periods import Period, PeriodKind
-from careprotect.planning import Due, due, is_planned
+from careprotect.planning import Planned, due, is_planned, planned
 from careprotect.rules.base import RuleContext, RuleKind, revealed
 from careprotect.rules.entitlements import Amount, amount_record, months_of
 
@@ -118,7 +118,7 @@ class AmountsJob(Job[Amount]):
         return [amount_record(rule, item, env, amount=None, missing=FAILED + what, failed=True)]
 
 
-class PlanJob(Job[Due]):
+class PlanJob(Job[Planned]):
     """A contact plan: the contacts due in ``month`` under every contact rule a plan lists
     (:func:`careprotect.planning.is_planned`), child by child."""
 
@@ -135,9 +135,9 @@ class PlanJob(Job[Due]):
     def takes(self, rule: Any) -> bool:
         return is_planned(rule)
 
-    def judge(self, item: Child, evaluations: Evaluations) -> list[Due]:
+    def judge(self, item: Child, evaluations: Evaluations) -> list[Planned]:
         assert self.period is not None
-        return due(item, evaluations(item.division), self.period, self.reveal)
+        return planned(item, due(item, evaluations(item.division), self.period, self.reveal))
 
 
 class Run(Generic[R]):
@@ -145,6 +145,7 @@ class Run(Generic[R]):
     taking part (sharing one memo), and the rules in scope of each division."""
 
     def __init__(self, engine: Engine, job: Job[R], reference: ReferenceData) -> None:
+        self._engine = engine
         self.job = job
         self.reference = reference
         rules = by_subject(engine, job.takes)
@@ -159,6 +160,11 @@ class Run(Generic[R]):
         self.evaluations: dict[SubjectKind, Evaluations] = {
             kind: in_scope(rules.get(kind, []), self.contexts, method) for kind in job.subjects
         }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A run pickles as its engine, job and reference data, and is made again where it
+        is unpickled (its contexts and memo anew)."""
+        return (Run, (self._engine, self.job, self.reference))
 
     def reference_subjects(self) -> list[tuple[SubjectKind, list[Any]]]:
         """The subjects of the reference data the job judges, by kind, in order (a division

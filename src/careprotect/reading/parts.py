@@ -24,9 +24,10 @@ from careprotect.reading.lines import LineFeed
 from careprotect.reading.records import RecordWarning, Rejection
 
 if TYPE_CHECKING:
-    from careprotect.model import Child
+    from careprotect.model import Child, ReferenceData
+    from careprotect.reading.records import RecordKind
 
-__all__ = ["Part", "PartReading", "PartRecord", "Split", "Unknown"]
+__all__ = ["Part", "PartReading", "PartRecord", "PartsReference", "Split", "Unknown"]
 
 
 class Part(NamedTuple):
@@ -91,3 +92,14 @@ class PartReading:
     def lines(self) -> int:
         """The lines read so far, blank ones too."""
         return self._feed.line - self._part.line
+
+
+class PartsReference(NamedTuple):
+    """The reference data of a registry as one stream read it
+    (:meth:`~careprotect.io.RegistryStream.parts_reference`), for a stream in another process
+    that reads parts of the same registry: the accepted reference ``data`` and the ids of the
+    rejected reference records by kind (with their record numbers), so that a child file that
+    names one is told so."""
+
+    data: ReferenceData
+    rejected_ids: dict[RecordKind, dict[str, int]]

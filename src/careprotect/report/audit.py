@@ -216,6 +216,36 @@ def run_audit(
         writer.close()
 
 
+SHOWN = frozenset({Outcome.NON_COMPLIANT, Outcome.MISSING_INPUT, Outcome.ERROR})
+"""The outcomes of the findings the table lists (the others are only counted)."""
+
+
+@attrs.frozen
+class JsonRender:
+    """A finding's JSON text, after the items' separator. Renderers are values that pickle,
+    so that the workers of a distributed executor render the findings they make."""
+
+    text: FindingText = attrs.field(factory=FindingText)
+
+    def __call__(self, finding: Finding) -> bytes:
+        return JsonStream.SEPARATOR + self.text(finding)
+
+
+@attrs.frozen
+class TableRender:
+    """For a finding the table lists: a line of its division's sort key and its JSON text,
+    split by a tab (JSON text holds tabs and line ends only escaped); None for the others."""
+
+    text: FindingText = attrs.field(factory=FindingText)
+
+    def __call__(self, finding: Finding) -> bytes | None:
+        if finding.outcome not in SHOWN:
+            return None
+        division = finding.division
+        key = f"{division.code12}:{len(division.code):02d}\t".encode()
+        return key + self.text(finding) + b"\n"
+
+
 class JsonAuditWriter:
     """The audit as one JSON document, written incrementally: the day or period and the
     plugins, then ``findings`` one per line as they come, then ``summary``, ``rejected`` and
@@ -223,14 +253,10 @@ class JsonAuditWriter:
 
     def __init__(self, out: TextIO) -> None:
         self._json = JsonStream(out)
-        self._finding_text = FindingText()
+        self.render = JsonRender()
 
     def start(self, header: AuditHeader) -> None:
         self._json.start(header.as_dict(), "findings")
-
-    def render(self, finding: Finding) -> bytes:
-        """The finding's JSON text, after the items' separator."""
-        return JsonStream.SEPARATOR + self._finding_text(finding)
 
     def write(self, data: bytes) -> None:
         self._json.items_bytes(data)
@@ -262,16 +288,13 @@ class CsvAuditWriter:
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._write_bytes: Callable[[bytes], object]  # set by start()
-        self._json = FindingText(csv=True)
+        self.render = FindingText(csv=True)
+        """A finding's row, with its line ending: :func:`csv_line` of its columns, made of
+        the pieces findings share (see :class:`FindingText`)."""
 
     def start(self, header: AuditHeader) -> None:
         self._write_bytes = byte_writer(self._out)
         self._write_bytes(csv_line(AUDIT_CSV_COLUMNS).encode())
-
-    def render(self, finding: Finding) -> bytes:
-        """The finding's row, with its line ending: :func:`csv_line` of its columns, made
-        of the pieces findings share (see :class:`FindingText`)."""
-        return self._json(finding)
 
     def write(self, data: bytes) -> None:
         self._write_bytes(data)
@@ -312,7 +335,7 @@ class TableAuditWriter:
     division; memory holds none of them. Findings of other outcomes are only counted.
     """
 
-    SHOWN = frozenset({Outcome.NON_COMPLIANT, Outcome.MISSING_INPUT, Outcome.ERROR})
+    SHOWN = SHOWN
 
     def __init__(self, out: TextIO, *, lang: Lang, reference: ReferenceData) -> None:
         self.out = out
@@ -326,19 +349,10 @@ class TableAuditWriter:
         )
         self._seq = 0
         self._header = AuditHeader()
-        self._finding_text = FindingText()
+        self.render = TableRender()
 
     def start(self, header: AuditHeader) -> None:
         self._header = header
-
-    def render(self, finding: Finding) -> bytes | None:
-        """For a finding shown: a line of its division's sort key and its JSON text, split by
-        a tab (JSON text holds tabs and line ends only escaped)."""
-        if finding.outcome not in self.SHOWN:
-            return None
-        division = finding.division
-        key = f"{division.code12}:{len(division.code):02d}\t".encode()
-        return key + self._finding_text(finding) + b"\n"
 
     def write(self, data: bytes) -> None:
         rows = []

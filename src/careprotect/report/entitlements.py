@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import attrs
 
+from careprotect import pipeline
 from careprotect.errors import InvalidPeriodError
 from careprotect.findings import rests_on
 from careprotect.io import LoadCounts, RecordWarning, RegistryStream, Rejection, dumps
@@ -37,13 +38,13 @@ from careprotect.report._base import (
     write_line,
 )
 from careprotect.rules.base import RuleKind
+from careprotect.rules.entitlements import Amount
 from careprotect.rulestates import RuleStatus
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
     from careprotect.entitlement_runner import Totals
-from careprotect import pipeline
-from careprotect.rules.entitlements import Amount
+    from careprotect.pipeline.executors import Executor
 
 __all__ = [
     "ENTITLEMENT_CSV_COLUMNS",
@@ -174,12 +175,15 @@ def run_entitlements(
     *,
     reveal: bool = False,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> EntitlementsEnd:
     """Every amount due over ``first..last``, written with ``writer`` as it comes.
 
     The range is covered by the fewest months, quarters and years (:func:`cover`); each is
     one pass over the registry (``open_stream`` opens it again), so memory stays flat. The
     rejected records and counts are those of the first pass (every pass reads the same file).
+    ``executor`` judges each pass's child files on its workers (see
+    :func:`careprotect.pipeline.entitlements`).
     """
     from careprotect.entitlement_runner import Totals
 
@@ -200,7 +204,9 @@ def run_entitlements(
         )
         for period in cover(first, last):
             with open_stream() as stream:
-                for amount in pipeline.entitlements(engine, stream, period, reveal=reveal):
+                for amount in pipeline.entitlements(
+                    engine, stream, period, reveal=reveal, executor=executor
+                ):
                     totals.add(amount)
                     by_status[rests_on(amount.citations, amount.evidence).value] += 1
                     old_rates += on_old_rate(amount)

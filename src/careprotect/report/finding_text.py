@@ -10,6 +10,7 @@ JSON text back, so every report of findings comes from the one form.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 from collections.abc import Callable, Iterable
@@ -109,6 +110,11 @@ class FindingText:
     while it is kept no other object can have its id."""
 
     _CACHED = 1 << 16
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled, a FindingText is made again, its texts kept empty (for a worker of a
+        distributed executor, which renders findings)."""
+        return (functools.partial(FindingText, csv=self.csv), ())
 
     def __init__(self, *, csv: bool = False) -> None:
         self.csv = csv
