@@ -41,6 +41,7 @@ from careprotect.convert import (
 )
 from careprotect.divisions import Division
 from careprotect.errors import RegistryReadError
+from careprotect.ledger import is_ledger
 from careprotect.masking import mask_if_id_number
 from careprotect.model import Child, Registry
 from careprotect.reading.document import document_records
@@ -548,7 +549,17 @@ def open_registry(
     ``division_check``, given the code and name of each accepted division record, returns
     its problems as (field, message) pairs, which become :attr:`RegistryStream.warnings`:
     :func:`careprotect.division_table.division_check` checks them against the official table.
+
+    An Excel ledger (a ``.xlsx`` file, or any file that is a ZIP archive) is read as a
+    :class:`~careprotect.ledger.stream.LedgerStream`, whose rejections name sheets, rows and
+    columns (docs/ledgers.md); reading one needs the ``excel`` extra (openpyxl).
     """
+    if is_ledger(path):
+        from careprotect.ledger.stream import LedgerStream
+
+        return LedgerStream(
+            path, converter=converter, max_line_bytes=max_line_bytes, division_check=division_check
+        )
     return RegistryStream(
         path, converter=converter, max_line_bytes=max_line_bytes, division_check=division_check
     )

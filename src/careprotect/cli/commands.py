@@ -191,6 +191,9 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
                 lang=resolve_lang(lang),
                 warnings=stream.warnings,
             )
+        from careprotect.cli.ledger import note_sheet_counts
+
+        note_sheet_counts(stream)
         return EXIT_FOUND if stream.rejections else EXIT_OK
 
 
