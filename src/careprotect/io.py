@@ -41,7 +41,6 @@ from careprotect.convert import (
 )
 from careprotect.divisions import Division
 from careprotect.errors import RegistryReadError
-from careprotect.ledger import is_ledger
 from careprotect.masking import mask_if_id_number
 from careprotect.model import Child, Registry
 from careprotect.reading.document import document_records
@@ -97,6 +96,7 @@ __all__ = [
     "RegistryStream",
     "Rejection",
     "Split",
+    "collect",
     "dumps",
     "load_registry",
     "open_registry",
@@ -549,17 +549,7 @@ def open_registry(
     ``division_check``, given the code and name of each accepted division record, returns
     its problems as (field, message) pairs, which become :attr:`RegistryStream.warnings`:
     :func:`careprotect.division_table.division_check` checks them against the official table.
-
-    An Excel ledger (a ``.xlsx`` file, or any file that is a ZIP archive) is read as a
-    :class:`~careprotect.ledger.stream.LedgerStream`, whose rejections name sheets, rows and
-    columns (docs/ledgers.md); reading one needs the ``excel`` extra (openpyxl).
     """
-    if is_ledger(path):
-        from careprotect.ledger.stream import LedgerStream
-
-        return LedgerStream(
-            path, converter=converter, max_line_bytes=max_line_bytes, division_check=division_check
-        )
     return RegistryStream(
         path, converter=converter, max_line_bytes=max_line_bytes, division_check=division_check
     )
@@ -573,13 +563,19 @@ def load_registry(
 ) -> LoadResult:
     """Read a whole registry into memory, with every rejected record and the counts."""
     with open_registry(path, converter=converter, max_line_bytes=max_line_bytes) as stream:
-        children = tuple(stream.children())
-        return LoadResult(
-            registry=Registry(reference=stream.reference, children=children),
-            rejections=tuple(stream.rejections),
-            counts=stream.counts,
-            warnings=tuple(stream.warnings),
-        )
+        return collect(stream)
+
+
+def collect(stream: RegistryStream) -> LoadResult:
+    """Every child file of an open ``stream`` read into memory, with its rejections,
+    counts and warnings."""
+    children = tuple(stream.children())
+    return LoadResult(
+        registry=Registry(reference=stream.reference, children=children),
+        rejections=tuple(stream.rejections),
+        counts=stream.counts,
+        warnings=tuple(stream.warnings),
+    )
 
 
 # Decimals are written as JSON numbers with exactly their decimal digits: the encoder writes a

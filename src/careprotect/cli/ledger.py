@@ -17,12 +17,13 @@ import click
 from careprotect import report as rp
 from careprotect.cli.commands import cli
 from careprotect.cli.options import example, lang_option, output_option, resolve_lang
-from careprotect.cli.output import echo_err, note, open_output, registry_file
+from careprotect.cli.output import echo_err, note_sheet_counts, open_output, registry_file
 from careprotect.cli.status import EXIT_FOUND, EXIT_OK, CommandError
-from careprotect.io import RegistryStream, open_registry
+from careprotect.io import RegistryStream
+from careprotect.ledger.opening import open_registry
 from careprotect.reading.writing import write_lines
 
-__all__ = ["export", "import_ledger", "note_sheet_counts", "template"]
+__all__ = ["export", "import_ledger", "template"]
 
 
 def _binary(out: IO[str]) -> IO[bytes]:
@@ -34,16 +35,6 @@ def _workbook_output(output: Path | None) -> None:
     """Refuse to write a workbook to a terminal."""
     if output is None and sys.stdout.isatty():
         raise CommandError("a ledger is a binary file: give -o FILE.xlsx, or redirect stdout")
-
-
-def note_sheet_counts(stream: RegistryStream) -> None:
-    """On stderr, the rows of each sheet of a ledger read (nothing for a JSON registry)."""
-    for c in getattr(stream, "sheet_counts", ()):
-        if c.read:
-            note(
-                f"sheet {c.title} ({c.sheet}): {c.read} rows read, {c.accepted} accepted, "
-                f"{c.rejected} rejected"
-            )
 
 
 @cli.command(
