@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -279,7 +278,7 @@ class _Gatherer:
         if sheet.number is not None:
             given = read_cell(values.get(sheet.number.en), sheet.number)
             label = given if isinstance(given, int) else len(listed)
-            entry.numbers.setdefault((sheet.path[-1], label), item_key)
+            owner.numbers.setdefault((sheet.path[-1], label), item_key)
 
     def _orphan(
         self,
@@ -325,12 +324,20 @@ def read_ledger(path: str | Path) -> LedgerBook:
     openpyxl = load_openpyxl()
     path = Path(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        handle = path.open("rb")
     except FileNotFoundError:
         raise RegistryReadError(f"registry file not found: {path}") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except OSError as exc:
+        raise RegistryReadError(f"registry file cannot be read: {path} ({exc.strerror})") from None
+    try:
+        # A file object, not the path: openpyxl refuses a name without a workbook's suffix
+        # (standard input spooled to a file).
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # a ZIP that is not a workbook, a damaged file: many errors
+        handle.close()
         raise RegistryReadError(
-            f"ledger is not an Excel workbook (.xlsx) that can be read: {path} ({exc})"
+            f"ledger is not an Excel workbook (.xlsx) that can be read: {path} "
+            f"({type(exc).__name__})"
         ) from None
     try:
         gatherer = _Gatherer()
@@ -349,3 +356,4 @@ def read_ledger(path: str | Path) -> LedgerBook:
         return gatherer.finish()
     finally:
         workbook.close()
+        handle.close()
