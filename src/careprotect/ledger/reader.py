@@ -171,14 +171,15 @@ def _rows(
             )
         return
     first = max(range(len(found)), key=lambda i: (len(found[i]), -i))
-    # A second header row (the English under the Chinese, or a row under merged cells)
-    # fills the columns the first leaves blank.
+    # Header rows next to the fullest one (the English under the Chinese, or the rows of
+    # merged cells, whose value only their first row holds) fill the columns it leaves blank.
     indexes = {en: i for i, en in found[first].items()}
     last = first
-    if first + 1 < len(found) and found[first + 1]:
-        last = first + 1
-        for i, en in found[last].items():
-            indexes.setdefault(en, i)
+    for near in (first - 1, first + 1):
+        if 0 <= near < len(found) and found[near]:
+            last = max(last, near)
+            for i, en in found[near].items():
+                indexes.setdefault(en, i)
     by_index = {i: en for en, i in indexes.items()}
     missing = [c for c in sheet.columns if c.link is not None and c.en not in indexes]
     if missing:
