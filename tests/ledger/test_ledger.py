@@ -399,3 +399,24 @@ def test_write_registry_lines_and_ledger_agree(tmp_path: Path) -> None:
     assert (tmp_path / "a.jsonl").read_text(encoding="utf-8") == (tmp_path / "b.jsonl").read_text(
         encoding="utf-8"
     )
+
+
+def test_an_audit_of_a_ledger_with_a_bad_cell_fits_the_report_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rejection from a ledger has no line, its row as location and cells as paths; the
+    audit's JSON report still validates against its schema."""
+    from jsonschema import Draft202012Validator
+
+    path = export(_small_registry(), tmp_path / "r.xlsx")
+    book = load_workbook(path)
+    book["儿童信息"]["C3"] = "2010/2/30"
+    book.save(path)
+    main(["audit", str(path), "--as-of", "2020-06-30", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    schema = json.loads((ROOT / "docs" / "schema" / "audit-report.schema.json").read_text())
+    Draft202012Validator(schema).validate(doc)
+    (rejected,) = doc["rejected"]
+    assert (rejected["line"], rejected["location"]) == (None, "儿童信息 (children) row 3")
+    assert rejected["path"] == "儿童信息 (children) row 3, column C 出生日期 (birth_date)"
+    assert doc["records"]["read"] == doc["records"]["accepted"] + doc["records"]["rejected"]
