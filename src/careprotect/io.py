@@ -22,6 +22,7 @@ live in :mod:`careprotect.reading`.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -97,6 +98,7 @@ __all__ = [
     "RegistryStream",
     "Rejection",
     "Split",
+    "collect",
     "dumps",
     "load_registry",
     "open_registry",
@@ -172,17 +174,16 @@ class RegistryStream:
     def parts_reference(self) -> PartsReference:
         """The reference data as read, for a stream that reads the parts of this registry in
         another process (given as ``reference``, it reads no reference record again)."""
-        rejected = {kind: dict(ids) for kind, ids in self._ledger.rejected_ids.items()}
-        return PartsReference(self.reference, rejected)
+        return PartsReference(self.reference, self._ledger.fork().rejected_ids)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """A JSON Lines stream read with the default converter pickles as a reader of its
-        parts: its path, made absolute, and :meth:`parts_reference`. Unpickled, it opens the
-        file again (at the same path: a shared filesystem) to read parts. So a distributed
-        executor sends the reference data to each worker once."""
+        """A JSON Lines stream (default converter) pickles as its absolute path and
+        :meth:`parts_reference`: unpickled, it reads parts of the file at that path."""
         if self._line_feed is None or self._converter is not None:
             raise TypeError("only a JSON Lines stream with the default converter pickles")
-        return (_parts_reader, (self.path.resolve(), self.parts_reference(), self.max_line_bytes))
+        reference, limit = self.parts_reference(), self.max_line_bytes
+        reader = functools.partial(RegistryStream, reference=reference, max_line_bytes=limit)
+        return (reader, (self.path.resolve(),))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -552,11 +553,6 @@ class RegistryStream:
         self.close()
 
 
-def _parts_reader(path: Path, reference: PartsReference, max_line_bytes: int) -> RegistryStream:
-    """A pickled stream (see :meth:`RegistryStream.__reduce__`)."""
-    return RegistryStream(path, max_line_bytes=max_line_bytes, reference=reference)
-
-
 def open_registry(
     path: str | Path,
     *,
@@ -589,10 +585,16 @@ def load_registry(
 ) -> LoadResult:
     """Read a whole registry into memory, with every rejected record and the counts."""
     with open_registry(path, converter=converter, max_line_bytes=max_line_bytes) as stream:
-        children = tuple(stream.children())
-        return LoadResult(
-            registry=Registry(reference=stream.reference, children=children),
-            rejections=tuple(stream.rejections),
-            counts=stream.counts,
-            warnings=tuple(stream.warnings),
-        )
+        return collect(stream)
+
+
+def collect(stream: RegistryStream) -> LoadResult:
+    """Every child file of an open ``stream`` read into memory, with its rejections,
+    counts and warnings."""
+    children = tuple(stream.children())
+    return LoadResult(
+        registry=Registry(reference=stream.reference, children=children),
+        rejections=tuple(stream.rejections),
+        counts=stream.counts,
+        warnings=tuple(stream.warnings),
+    )

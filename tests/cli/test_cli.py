@@ -42,7 +42,19 @@ ENTITLEMENTS_SCHEMA = json.loads(
     (SCHEMAS / "entitlements-report.schema.json").read_text(encoding="utf-8")
 )
 SAMPLE_NAMES = [c.name for c in load_registry(SAMPLE).registry.children]
-VERBS = ("audit", "validate", "entitlements", "plan", "rules", "parameters", "plugins", "synth")
+VERBS = (
+    "audit",
+    "validate",
+    "entitlements",
+    "plan",
+    "rules",
+    "parameters",
+    "plugins",
+    "synth",
+    "template",
+    "import",
+    "export",
+)
 
 HUNAN_800 = (
     citation_table(

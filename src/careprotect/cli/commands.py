@@ -38,6 +38,7 @@ from careprotect.cli.options import (
 )
 from careprotect.cli.output import (
     note,
+    note_sheet_counts,
     note_warnings,
     open_output,
     progress_display,
@@ -46,7 +47,8 @@ from careprotect.cli.output import (
 from careprotect.cli.status import EXIT_ERRORS, EXIT_FOUND, EXIT_OK, CommandError
 from careprotect.divisions import Division
 from careprotect.errors import CareProtectError
-from careprotect.io import RegistryStream, open_registry
+from careprotect.io import RegistryStream
+from careprotect.ledger.opening import open_registry
 from careprotect.params import STALE_MONTHS
 from careprotect.periods import Period
 from careprotect.report.catalogue import stale_report
@@ -204,6 +206,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
                 lang=resolve_lang(lang),
                 warnings=stream.warnings,
             )
+        note_sheet_counts(stream)
         return EXIT_FOUND if stream.rejections else EXIT_OK
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "ProgressDisplay",
     "echo_err",
     "note",
+    "note_sheet_counts",
     "note_warnings",
     "open_output",
     "progress_display",
@@ -246,3 +247,14 @@ def note_warnings(warnings: Sequence[object], fmt: str) -> None:
     """A note on stderr of the warnings a CSV report has no place for."""
     if warnings and fmt == "csv":
         note(f"{len(warnings)} warnings about accepted records; --format table or json lists them")
+
+
+def note_sheet_counts(stream: object) -> None:
+    """Notes on stderr of the rows of each sheet of an Excel ledger read (a
+    :class:`~careprotect.ledger.stream.LedgerStream`); nothing for a JSON registry."""
+    for c in getattr(stream, "sheet_counts", ()):
+        if c.read:
+            note(
+                f"sheet {c.title} ({c.sheet}): {c.read} rows read, {c.accepted} accepted, "
+                f"{c.rejected} rejected"
+            )

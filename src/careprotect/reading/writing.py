@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 import cattrs
 
@@ -16,7 +16,7 @@ from careprotect.convert import make_converter
 from careprotect.model import Child, ReferenceData
 from careprotect.reading.records import SECTIONS, RecordKind
 
-__all__ = ["dumps", "write_registry"]
+__all__ = ["dumps", "write_lines", "write_registry"]
 
 # Decimals are written as JSON numbers with exactly their decimal digits: the encoder writes a
 # marked string in their place, which is then replaced by the number's text. The marker starts
@@ -40,6 +40,36 @@ def dumps(data: Any, *, indent: int | None = None) -> str:
     return _DECIMAL_TEXT.sub(r"\1", text)
 
 
+def _sections(
+    reference: ReferenceData, children: Iterable[Child]
+) -> list[tuple[RecordKind, Iterable[Any]]]:
+    return [
+        (RecordKind.DIVISION, reference.divisions),
+        (RecordKind.WORKER, reference.workers),
+        (RecordKind.SERVICE_POINT, reference.service_points),
+        (RecordKind.CHILD, children),
+    ]
+
+
+def write_lines(
+    out: TextIO,
+    reference: ReferenceData,
+    children: Iterable[Child],
+    *,
+    converter: cattrs.Converter | None = None,
+) -> int:
+    """Write a registry as JSON Lines to the text stream ``out`` (see
+    :func:`write_registry`); returns the number of child files written."""
+    conv = converter or make_converter()
+    count = 0
+    for kind, items in _sections(reference, children):
+        for item in items:
+            out.write(dumps({"record": kind.value, **conv.unstructure(item)}))
+            out.write("\n")
+            count += kind is RecordKind.CHILD
+    return count
+
+
 def write_registry(
     path: str | Path,
     reference: ReferenceData,
@@ -56,21 +86,11 @@ def write_registry(
     this is the registry itself, not a report.
     """
     conv = converter or make_converter()
-    sections: list[tuple[RecordKind, Iterable[Any]]] = [
-        (RecordKind.DIVISION, reference.divisions),
-        (RecordKind.WORKER, reference.workers),
-        (RecordKind.SERVICE_POINT, reference.service_points),
-        (RecordKind.CHILD, children),
-    ]
+    sections = _sections(reference, children)
     count = 0
     with Path(path).open("w", encoding="utf-8") as out:
         if layout == "lines":
-            for kind, items in sections:
-                for item in items:
-                    data = {"record": kind.value, **conv.unstructure(item)}
-                    out.write(dumps(data))
-                    out.write("\n")
-                    count += kind is RecordKind.CHILD
+            count = write_lines(out, reference, children, converter=conv)
         else:
             document: dict[str, Any] = {}
             for kind, items in sections:

@@ -1,0 +1,177 @@
+"""A ledger read as a registry: its records written as JSON Lines to a private temporary file
+and read by the registry's own reader, so that a ledger is judged exactly as a JSON Lines
+registry is (and can be read in parts by worker processes), its problems traced back to the
+ledger's cells.
+
+Rows and records: every record of a ledger is one row of a record sheet (divisions, workers,
+service points, children) and the rows of its lists on the other sheets. A record rejected
+rejects all its rows; a row whose record is not in the ledger is rejected on its own, in a
+rejection of the record it names. For each sheet, rows read = rows accepted + rows rejected
+(:attr:`LedgerStream.sheet_counts`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import attrs
+import cattrs
+
+from careprotect.convert import FieldProblem
+from careprotect.io import (
+    DivisionCheck,
+    KindCounts,
+    LoadCounts,
+    RecordWarning,
+    RegistryStream,
+    Rejection,
+    dumps,
+)
+from careprotect.ledger.layout import LAYOUT
+from careprotect.ledger.reader import LedgerBook, RecordOrigin, read_ledger
+from careprotect.masking import mask_if_id_number
+
+__all__ = ["LedgerStream", "SheetCounts"]
+
+
+@attrs.frozen
+class SheetCounts:
+    """The rows of one sheet: read, accepted and rejected (read = accepted + rejected).
+    Blank rows are not read."""
+
+    sheet: str
+    title: str
+    read: int
+    accepted: int
+    rejected: int
+
+
+class LedgerStream(RegistryStream):
+    """An open ledger, read as :class:`~careprotect.io.RegistryStream` reads a registry. Its
+    :attr:`rejections` and :attr:`warnings` name the sheet, row and column of each problem
+    (``location`` the record's row, each problem's ``path`` a cell); :attr:`sheet_counts`
+    counts the rows of each sheet."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        converter: cattrs.Converter | None = None,
+        max_line_bytes: int | None = None,
+        division_check: DivisionCheck | None = None,
+    ) -> None:
+        self.ledger_path = Path(path)
+        self._book: LedgerBook = read_ledger(self.ledger_path)
+        self._owner = os.getpid()
+        self._spool: Path | None = Path(tempfile.mkdtemp(prefix="careprotect-ledger-"))
+        lines = self._spool / f"{self.ledger_path.stem}.jsonl"
+        try:
+            with lines.open("w", encoding="utf-8") as out:
+                for record in self._book.records:
+                    out.write(dumps(record))
+                    out.write("\n")
+        except BaseException:
+            self._remove_spool()
+            raise
+        super().__init__(
+            lines,
+            converter=converter,
+            max_line_bytes=max_line_bytes,
+            division_check=division_check,
+        )
+
+    # -- where problems are ------------------------------------------------------------------
+
+    def _origin(self, record: int) -> RecordOrigin:
+        return self._book.origins[record - 1]
+
+    def _locate(self, rejection: Rejection) -> Rejection:
+        origin = self._origin(rejection.record)
+        places = self._book.places
+        return attrs.evolve(
+            rejection,
+            line=None,
+            location=origin.cell("$", places),
+            problems=tuple(
+                FieldProblem(origin.cell(p.path, places), p.message) for p in rejection.problems
+            ),
+        )
+
+    def _orphans(self) -> list[Rejection]:
+        first = len(self._book.records) + 1
+        return [
+            Rejection(
+                record=first + i,
+                location=orphan.problems[0].path.split(",")[0],
+                kind=orphan.record,
+                record_id=None if orphan.owner is None else mask_if_id_number(orphan.owner),
+                problems=orphan.problems,
+            )
+            for i, orphan in enumerate(self._book.orphans)
+        ]
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        """The records rejected so far, in input order, each problem at its cell; then the
+        rows whose record is not in the ledger."""
+        located = [self._locate(r) for r in super().rejections]
+        return located + self._orphans()
+
+    @property
+    def warnings(self) -> list[RecordWarning]:
+        """Notes on accepted records, each at its cell."""
+        places = self._book.places
+        return [
+            attrs.evolve(
+                w,
+                line=None,
+                location=self._origin(w.record).cell("$", places),
+                path=self._origin(w.record).cell(w.path, places),
+            )
+            for w in super().warnings
+        ]
+
+    @property
+    def counts(self) -> LoadCounts:
+        """Counts of the records read so far, by kind; the rows whose record is not in the
+        ledger count as a rejected record of the kind they name."""
+        counts = dict(super().counts.by_kind)
+        for orphan in self._book.orphans:
+            kind = orphan.record.value
+            c = counts.get(kind, KindCounts())
+            counts[kind] = KindCounts(c.read + 1, c.accepted, c.rejected + 1)
+        return LoadCounts(counts)
+
+    @property
+    def sheet_counts(self) -> tuple[SheetCounts, ...]:
+        """The rows of each sheet of the layout: read, accepted and rejected, once the child
+        files have been read."""
+        rejected: Counter[str] = Counter()
+        for rejection in super().rejections:
+            rejected.update(self._origin(rejection.record).row_counts())
+        for orphan in self._book.orphans:
+            rejected.update(orphan.rows)
+        read = self._book.rows_read
+        return tuple(
+            SheetCounts(
+                s.name, s.title, read[s.name], read[s.name] - rejected[s.name], rejected[s.name]
+            )
+            for s in LAYOUT
+        )
+
+    # -- the temporary file ------------------------------------------------------------------
+
+    def _remove_spool(self) -> None:
+        # Only the process that made it: a forked worker closing its copy leaves it alone.
+        if self._spool is not None and os.getpid() == self._owner:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
+
+    def close(self) -> None:
+        """Close the ledger's records and remove their temporary file."""
+        super().close()
+        self._remove_spool()
