@@ -19,6 +19,7 @@ from careprotect.cli.options import (
     MONTH,
     PERIOD,
     RANGE,
+    ReportArgs,
     default_as_of,
     division_check_for,
     divisions_option,
@@ -111,12 +112,7 @@ def audit(
     registry: Path,
     as_of: dt.date | None,
     period: Period | None,
-    plugins: str | None,
-    fmt: str,
-    lang: str | None,
-    divisions: str | None,
-    reveal: bool,
-    output: Path | None,
+    report: ReportArgs,
     jobs: int | str,
 ) -> int:
     """The compliance report: every compliance rule in scope judged for every division,
@@ -132,10 +128,11 @@ def audit(
         raise click.UsageError("give --as-of or --period, not both")
     if as_of is None and period is None:
         as_of = default_as_of(today())
-    language = resolve_lang(lang)
-    engine = load_engine(plugins)
+    fmt, output = report.fmt, report.output
+    language = report.language()
+    engine = report.engine()
     span = (as_of, as_of) if as_of is not None else (period.start, period.end)  # type: ignore[union-attr]
-    check = division_check_for(divisions, span[0].year, span[1].year)
+    check = report.division_check(span[0].year, span[1].year)
     with (
         registry_file(registry, output) as source,
         open_registry(source, division_check=check) as stream,
@@ -149,7 +146,7 @@ def audit(
         else:
             writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
         run = engine.audit(
-            stream, as_of=as_of, period=period, reveal=reveal, jobs=jobs_for(jobs, source)
+            stream, as_of=as_of, period=period, reveal=report.reveal, jobs=jobs_for(jobs, source)
         )
         with progress_display("audit", "subjects", out) as progress:
             end = rp.run_audit(run, stream, writer, progress)
@@ -213,12 +210,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
 def entitlements(
     registry: Path,
     period_range: tuple[Period, Period],
-    plugins: str | None,
-    fmt: str,
-    lang: str | None,
-    divisions: str | None,
-    reveal: bool,
-    output: Path | None,
+    report: ReportArgs,
 ) -> int:
     """The money due: per subject (child, worker, service point) and month, the amount under
     each entitlement rule in scope and the parameter that set it, or why it cannot be
@@ -228,16 +220,17 @@ def entitlements(
     the registry each (2018-01..2018-12 is one pass).
     """
     first, last = period_range
-    language = resolve_lang(lang)
-    engine = load_engine(plugins)
-    check = division_check_for(divisions, first.start.year, last.end.year)
+    fmt, output = report.fmt, report.output
+    language = report.language()
+    engine = report.engine()
+    check = report.division_check(first.start.year, last.end.year)
     with registry_file(registry, output) as source:
         opened = [open_registry(source, division_check=check)]
 
         def open_stream() -> RegistryStream:
             return opened.pop() if opened else open_registry(source)
 
-        end = _entitlements(opened, open_stream, engine, first, last, fmt, language, reveal, output)
+        end = _entitlements(opened, open_stream, engine, first, last, report, language)
     if end.rejections and fmt != "table":
         note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
     note_warnings(end.warnings, fmt)
@@ -250,25 +243,29 @@ def _entitlements(
     engine: Engine,
     first: Period,
     last: Period,
-    fmt: str,
+    report: ReportArgs,
     language: rp.Lang,
-    reveal: bool,
-    output: Path | None,
 ) -> rp.EntitlementsEnd:
     """Write the entitlements report; ``opened`` holds the stream already open."""
     reference = opened[0].reference
     try:
-        with open_output(output, csv=fmt == "csv") as out:
+        with open_output(report.output, csv=report.fmt == "csv") as out:
             writer: rp.EntitlementsWriter
-            if fmt == "json":
+            if report.fmt == "json":
                 writer = rp.JsonEntitlementsWriter(out)
-            elif fmt == "csv":
+            elif report.fmt == "csv":
                 writer = rp.CsvEntitlementsWriter(out)
             else:
                 writer = rp.TableEntitlementsWriter(out, lang=language, reference=reference)
             with progress_display("entitlements", "amounts", out) as progress:
                 end = rp.run_entitlements(
-                    engine, open_stream, first, last, writer, reveal=reveal, progress=progress
+                    engine,
+                    open_stream,
+                    first,
+                    last,
+                    writer,
+                    reveal=report.reveal,
+                    progress=progress,
                 )
     finally:
         for stream in opened:
@@ -289,26 +286,22 @@ def _entitlements(
 def plan(
     registry: Path,
     month: Period,
-    plugins: str | None,
-    fmt: str,
-    lang: str | None,
-    divisions: str | None,
-    reveal: bool,
-    output: Path | None,
+    report: ReportArgs,
 ) -> int:
     """Contacts due in MONTH: for each worker, the children due a contact under the contact
     rules in scope, how many contacts are still due and the last contact date, in the order
     of the worker's villages; children with no responsible worker come last."""
-    language = resolve_lang(lang)
-    engine = load_engine(plugins)
-    check = division_check_for(divisions, month.start.year, month.end.year)
+    fmt, output = report.fmt, report.output
+    language = report.language()
+    engine = report.engine()
+    check = report.division_check(month.start.year, month.end.year)
     with (
         registry_file(registry, output) as source,
         open_registry(source, division_check=check) as stream,
         open_output(output, csv=fmt == "csv") as out,
     ):
         end = rp.write_plan(
-            engine.plan(stream, month, reveal=reveal),
+            engine.plan(stream, month, reveal=report.reveal),
             out,
             month=month,
             plugins=engine.plugins,

@@ -5,12 +5,14 @@ of processes, the language, the check of division records)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 
 from careprotect import report as rp
@@ -34,6 +36,7 @@ __all__ = [
     "PERIOD",
     "RANGE",
     "Decorator",
+    "ReportArgs",
     "default_as_of",
     "division_check_for",
     "divisions_option",
@@ -239,10 +242,46 @@ def format_option(*choices: str) -> Decorator:
     )
 
 
+@attrs.frozen
+class ReportArgs:
+    """The values of :func:`report_options`, given to the verb as one ``report`` argument."""
+
+    plugins: str | None
+    fmt: str
+    lang: str | None
+    divisions: str | None
+    reveal: bool
+    output: Path | None
+
+    def language(self) -> rp.Lang:
+        """The language of ``--lang``, else of the environment."""
+        return resolve_lang(self.lang)
+
+    def engine(self) -> Engine:
+        """The engine with the plugins of ``--plugins``."""
+        return load_engine(self.plugins)
+
+    def division_check(self, first: int, last: int) -> DivisionCheck | None:
+        """The check of division records of ``--divisions`` over the years ``first`` to
+        ``last``."""
+        return division_check_for(self.divisions, first, last)
+
+
+_REPORT_ARGS = tuple(field.name for field in attrs.fields(ReportArgs))
+
+
 def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options of a verb that writes a report over a registry, in the order help lists
     them: ``--plugins``, ``--format`` (table, json or csv), ``--lang``, ``--divisions``,
-    ``--reveal``, ``-o``."""
+    ``--reveal``, ``-o``; the verb receives their values as one :class:`ReportArgs`,
+    ``report``."""
+
+    @functools.wraps(command)
+    def bundled(**values: Any) -> Any:
+        report = ReportArgs(**{name: values.pop(name) for name in _REPORT_ARGS})
+        return command(report=report, **values)
+
+    verb: Callable[..., Any] = bundled
     for option in reversed(
         (
             plugins_option,
@@ -253,8 +292,8 @@ def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
             output_option,
         )
     ):
-        command = option(command)
-    return command
+        verb = option(verb)
+    return verb
 
 
 def example(*lines: str) -> str:
