@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
@@ -110,7 +110,41 @@ class _DateType(_ParamType):
         return day
 
 
-class _PeriodType(_ParamType):
+_Parsed = TypeVar("_Parsed")
+
+
+class _SpanType(_ParamType):
+    """An option type whose text is parsed into periods that must lie within the dates a
+    command line may reach."""
+
+    def parsed(
+        self,
+        parse: Callable[[str], _Parsed],
+        value: str,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> _Parsed:
+        """``parse(value)``; a failure to parse is the option's error."""
+        try:
+            return parse(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+
+    def check_reach(
+        self,
+        span: tuple[dt.date, dt.date],
+        what: str,
+        value: str,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> None:
+        """Fail unless the first and last day of ``span`` lie within the reachable dates."""
+        problem = _in_range(span[0], what, value) or _in_range(span[1], what, value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+
+
+class _PeriodType(_SpanType):
     def __init__(self, name: str, kind: PeriodKind | None = None) -> None:
         self.name = name
         self.kind = kind
@@ -118,37 +152,23 @@ class _PeriodType(_ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, Period):
             return value
-        try:
-            period = Period.parse(value)
-        except InvalidValueError as exc:
-            self.fail(exc.problem, param, ctx)
+        period = self.parsed(Period.parse, value, param, ctx)
         if self.kind is not None and period.kind is not self.kind:
             self.fail(f"must be a {self.kind.value} such as 2020-07 (got {value!r})", param, ctx)
-        problem = _in_range(period.start, "the period", value) or _in_range(
-            period.end, "the period", value
-        )
-        if problem is not None:
-            self.fail(problem, param, ctx)
+        self.check_reach((period.start, period.end), "the period", value, param, ctx)
         return period
 
 
-class _RangeType(_ParamType):
+class _RangeType(_SpanType):
     name = "FIRST..LAST"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, tuple):
             return value
-        try:
-            first, last = parse_period_range(value)
-        except InvalidValueError as exc:
-            self.fail(exc.problem, param, ctx)
+        first, last = self.parsed(parse_period_range, value, param, ctx)
         if first.kind is PeriodKind.WEEK:
             self.fail(f"must be months, quarters or years (got {value!r})", param, ctx)
-        problem = _in_range(first.start, "the range", value) or _in_range(
-            last.end, "the range", value
-        )
-        if problem is not None:
-            self.fail(problem, param, ctx)
+        self.check_reach((first.start, last.end), "the range", value, param, ctx)
         if last.end.year - first.start.year >= MAX_RANGE_YEARS:
             self.fail(f"must span at most {MAX_RANGE_YEARS} years (got {value!r})", param, ctx)
         return first, last
