@@ -20,6 +20,7 @@ from careprotect.cli.options import (
     MONTH,
     PERIOD,
     RANGE,
+    ReportArgs,
     dask_option,
     default_as_of,
     division_check_for,
@@ -118,12 +119,7 @@ def audit(
     registry: Path,
     as_of: dt.date | None,
     period: Period | None,
-    plugins: str | None,
-    fmt: str,
-    lang: str | None,
-    divisions: str | None,
-    reveal: bool,
-    output: Path | None,
+    report: ReportArgs,
     jobs: int | str,
     dask: str | None,
 ) -> int:
@@ -140,10 +136,11 @@ def audit(
         raise click.UsageError("give --as-of or --period, not both")
     if as_of is None and period is None:
         as_of = default_as_of(today())
-    language = resolve_lang(lang)
-    engine = load_engine(plugins)
+    fmt, output = report.fmt, report.output
+    language = report.language()
+    engine = report.engine()
     span = (as_of, as_of) if as_of is not None else (period.start, period.end)  # type: ignore[union-attr]
-    check = division_check_for(divisions, span[0].year, span[1].year)
+    check = report.division_check(span[0].year, span[1].year)
     with (
         registry_file(registry, output) as source,
         open_registry(source, division_check=check) as stream,
@@ -162,7 +159,7 @@ def audit(
             stream,
             as_of=as_of,
             period=period,
-            reveal=reveal,
+            reveal=report.reveal,
             jobs=jobs_for(jobs, source),
             executor=executor,
         )
@@ -230,12 +227,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
 def entitlements(
     registry: Path,
     period_range: tuple[Period, Period],
-    plugins: str | None,
-    fmt: str,
-    lang: str | None,
-    divisions: str | None,
-    reveal: bool,
-    output: Path | None,
+    report: ReportArgs,
     dask: str | None,
 ) -> int:
     """The money due: per subject (child, worker, service point) and month, the amount under
@@ -246,9 +238,10 @@ def entitlements(
     the registry each (2018-01..2018-12 is one pass).
     """
     first, last = period_range
-    language = resolve_lang(lang)
-    engine = load_engine(plugins)
-    check = division_check_for(divisions, first.start.year, last.end.year)
+    fmt, output = report.fmt, report.output
+    language = report.language()
+    engine = report.engine()
+    check = report.division_check(first.start.year, last.end.year)
     with registry_file(registry, output) as source, executor_for(dask) as executor:
         opened = [open_registry(source, division_check=check)]
 
@@ -256,7 +249,7 @@ def entitlements(
             return opened.pop() if opened else open_registry(source)
 
         end = _entitlements(
-            opened, open_stream, engine, (first, last), fmt, language, reveal, output, executor
+            opened, open_stream, engine, (first, last), report, language, executor
         )
     if end.rejections and fmt != "table":
         note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
@@ -269,21 +262,19 @@ def _entitlements(
     open_stream: Callable[[], RegistryStream],
     engine: Engine,
     periods: tuple[Period, Period],
-    fmt: str,
+    report: ReportArgs,
     language: rp.Lang,
-    reveal: bool,
-    output: Path | None,
     executor: Executor | None,
 ) -> rp.EntitlementsEnd:
     """Write the entitlements report; ``opened`` holds the stream already open."""
     first, last = periods
     reference = opened[0].reference
     try:
-        with open_output(output, csv=fmt == "csv") as out:
+        with open_output(report.output, csv=report.fmt == "csv") as out:
             writer: rp.EntitlementsWriter
-            if fmt == "json":
+            if report.fmt == "json":
                 writer = rp.JsonEntitlementsWriter(out)
-            elif fmt == "csv":
+            elif report.fmt == "csv":
                 writer = rp.CsvEntitlementsWriter(out)
             else:
                 writer = rp.TableEntitlementsWriter(out, lang=language, reference=reference)
@@ -294,7 +285,7 @@ def _entitlements(
                     first,
                     last,
                     writer,
-                    reveal=reveal,
+                    reveal=report.reveal,
                     progress=progress,
                     executor=executor,
                 )
@@ -318,20 +309,16 @@ def _entitlements(
 def plan(
     registry: Path,
     month: Period,
-    plugins: str | None,
-    fmt: str,
-    lang: str | None,
-    divisions: str | None,
-    reveal: bool,
-    output: Path | None,
+    report: ReportArgs,
     dask: str | None,
 ) -> int:
     """Contacts due in MONTH: for each worker, the children due a contact under the contact
     rules in scope, how many contacts are still due and the last contact date, in the order
     of the worker's villages; children with no responsible worker come last."""
-    language = resolve_lang(lang)
-    engine = load_engine(plugins)
-    check = division_check_for(divisions, month.start.year, month.end.year)
+    fmt, output = report.fmt, report.output
+    language = report.language()
+    engine = report.engine()
+    check = report.division_check(month.start.year, month.end.year)
     with (
         registry_file(registry, output) as source,
         open_registry(source, division_check=check) as stream,
@@ -339,7 +326,7 @@ def plan(
         open_output(output, csv=fmt == "csv") as out,
     ):
         end = rp.write_plan(
-            pipeline.plan(engine, stream, month, reveal=reveal, executor=executor),
+            pipeline.plan(engine, stream, month, reveal=report.reveal, executor=executor),
             out,
             month=month,
             plugins=engine.plugins,

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import click
 
 from careprotect import report as rp
@@ -37,6 +39,7 @@ __all__ = [
     "PERIOD",
     "RANGE",
     "Decorator",
+    "ReportArgs",
     "default_as_of",
     "division_check_for",
     "divisions_option",
@@ -110,7 +113,41 @@ class _DateType(_ParamType):
         return day
 
 
-class _PeriodType(_ParamType):
+_Parsed = TypeVar("_Parsed")
+
+
+class _SpanType(_ParamType):
+    """An option type whose text is parsed into periods that must lie within the dates a
+    command line may reach."""
+
+    def parsed(
+        self,
+        parse: Callable[[str], _Parsed],
+        value: str,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> _Parsed:
+        """``parse(value)``; a failure to parse is the option's error."""
+        try:
+            return parse(value)
+        except InvalidValueError as exc:
+            self.fail(exc.problem, param, ctx)
+
+    def check_reach(
+        self,
+        span: tuple[dt.date, dt.date],
+        what: str,
+        value: str,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> None:
+        """Fail unless the first and last day of ``span`` lie within the reachable dates."""
+        problem = _in_range(span[0], what, value) or _in_range(span[1], what, value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+
+
+class _PeriodType(_SpanType):
     def __init__(self, name: str, kind: PeriodKind | None = None) -> None:
         self.name = name
         self.kind = kind
@@ -118,37 +155,23 @@ class _PeriodType(_ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, Period):
             return value
-        try:
-            period = Period.parse(value)
-        except InvalidValueError as exc:
-            self.fail(exc.problem, param, ctx)
+        period = self.parsed(Period.parse, value, param, ctx)
         if self.kind is not None and period.kind is not self.kind:
             self.fail(f"must be a {self.kind.value} such as 2020-07 (got {value!r})", param, ctx)
-        problem = _in_range(period.start, "the period", value) or _in_range(
-            period.end, "the period", value
-        )
-        if problem is not None:
-            self.fail(problem, param, ctx)
+        self.check_reach((period.start, period.end), "the period", value, param, ctx)
         return period
 
 
-class _RangeType(_ParamType):
+class _RangeType(_SpanType):
     name = "FIRST..LAST"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, tuple):
             return value
-        try:
-            first, last = parse_period_range(value)
-        except InvalidValueError as exc:
-            self.fail(exc.problem, param, ctx)
+        first, last = self.parsed(parse_period_range, value, param, ctx)
         if first.kind is PeriodKind.WEEK:
             self.fail(f"must be months, quarters or years (got {value!r})", param, ctx)
-        problem = _in_range(first.start, "the range", value) or _in_range(
-            last.end, "the range", value
-        )
-        if problem is not None:
-            self.fail(problem, param, ctx)
+        self.check_reach((first.start, last.end), "the range", value, param, ctx)
         if last.end.year - first.start.year >= MAX_RANGE_YEARS:
             self.fail(f"must span at most {MAX_RANGE_YEARS} years (got {value!r})", param, ctx)
         return first, last
@@ -251,10 +274,46 @@ def format_option(*choices: str) -> Decorator:
     )
 
 
+@attrs.frozen
+class ReportArgs:
+    """The values of :func:`report_options`, given to the verb as one ``report`` argument."""
+
+    plugins: str | None
+    fmt: str
+    lang: str | None
+    divisions: str | None
+    reveal: bool
+    output: Path | None
+
+    def language(self) -> rp.Lang:
+        """The language of ``--lang``, else of the environment."""
+        return resolve_lang(self.lang)
+
+    def engine(self) -> Engine:
+        """The engine with the plugins of ``--plugins``."""
+        return load_engine(self.plugins)
+
+    def division_check(self, first: int, last: int) -> DivisionCheck | None:
+        """The check of division records of ``--divisions`` over the years ``first`` to
+        ``last``."""
+        return division_check_for(self.divisions, first, last)
+
+
+_REPORT_ARGS = tuple(field.name for field in attrs.fields(ReportArgs))
+
+
 def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options of a verb that writes a report over a registry, in the order help lists
     them: ``--plugins``, ``--format`` (table, json or csv), ``--lang``, ``--divisions``,
-    ``--reveal``, ``-o``."""
+    ``--reveal``, ``-o``; the verb receives their values as one :class:`ReportArgs`,
+    ``report``."""
+
+    @functools.wraps(command)
+    def bundled(**values: Any) -> Any:
+        report = ReportArgs(**{name: values.pop(name) for name in _REPORT_ARGS})
+        return command(report=report, **values)
+
+    verb: Callable[..., Any] = bundled
     for option in reversed(
         (
             plugins_option,
@@ -265,8 +324,8 @@ def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
             output_option,
         )
     ):
-        command = option(command)
-    return command
+        verb = option(verb)
+    return verb
 
 
 def example(*lines: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
+import attrs
 import click
 
 from careprotect.cli.status import CommandError, ReaderGoneError
@@ -164,27 +165,19 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+@attrs.define(eq=False)
 class ProgressDisplay:
     """A progress display on stderr: only when stderr is a terminal, and only once a run has
     lasted ``delay`` seconds, so short runs and pipes see nothing."""
 
-    def __init__(
-        self,
-        description: str,
-        unit: str,
-        *,
-        enabled: bool,
-        delay: float = PROGRESS_DELAY,
-        stderr: TextIO | None = None,
-    ) -> None:
-        self.description = description
-        self.unit = unit
-        self.enabled = enabled
-        self.delay = delay
-        self._stderr = stderr
-        self._start = time.monotonic()
-        self._bar: Progress | None = None
-        self._task: Any = None
+    description: str
+    unit: str
+    enabled: bool = attrs.field(kw_only=True)
+    delay: float = attrs.field(default=PROGRESS_DELAY, kw_only=True)
+    _stderr: TextIO | None = attrs.field(default=None, kw_only=True)
+    _start: float = attrs.field(init=False, factory=time.monotonic)
+    _bar: Progress | None = attrs.field(init=False, default=None)
+    _task: Any = attrs.field(init=False, default=None)
 
     def __call__(self, done: int) -> None:
         if not self.enabled:

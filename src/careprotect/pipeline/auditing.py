@@ -8,6 +8,8 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
+
 from careprotect.findings import Finding, SubjectKind, Summary
 from careprotect.io import RegistryStream
 from careprotect.model import Registry
@@ -26,31 +28,21 @@ __all__ = ["Audit"]
 T = TypeVar("T")
 
 
+@attrs.define(eq=False, repr=False)
 class Audit:
     """A running audit: iterate it for findings as they are made, or call :meth:`rendered`
     once instead; once it is exhausted, :attr:`summary` holds the counts (subjects by kind,
     findings by rule and outcome)."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        source: Registry | RegistryStream,
-        *,
-        as_of: dt.date | None,
-        period: Period | None,
-        reveal: bool = False,
-        jobs: int = 1,
-        executor: Executor | None = None,
-    ) -> None:
-        self.engine = engine
-        self.as_of = as_of
-        self.period = period
-        self.reveal = reveal
-        self.jobs = jobs
-        self.executor = executor
-        self.summary = Summary()
-        self._source = source
-        self._started = False
+    engine: Engine
+    _source: Registry | RegistryStream
+    as_of: dt.date | None = attrs.field(kw_only=True)
+    period: Period | None = attrs.field(kw_only=True)
+    reveal: bool = attrs.field(default=False, kw_only=True)
+    jobs: int = attrs.field(default=1, kw_only=True)
+    executor: Executor | None = attrs.field(default=None, kw_only=True)
+    summary: Summary = attrs.field(init=False, factory=Summary)
+    _started: bool = attrs.field(init=False, default=False)
 
     def _parallel(self) -> bool:
         """Whether the child files are read and judged by worker processes."""

@@ -41,6 +41,7 @@ __all__ = [
     "both",
     "change_days",
     "flag_status",
+    "money_in_force",
     "money_of",
     "monthly_amounts",
     "months_of",
@@ -374,3 +375,13 @@ def bad_value(resolved: Resolved) -> str:
         f"{e.parameter} = {e.value!r} in {e.scope} from {e.effective.isoformat()} "
         f"(plugin {e.plugin}) is not an amount of at least 0"
     )
+
+
+def money_in_force(name: str, found: Resolved | None, day: dt.date) -> tuple[Decimal | None, str]:
+    """The amount of parameter ``name`` that ``found`` holds (the value in force on ``day``)
+    and "", or None and why there is none: no value in force, or one that is not an amount of
+    at least 0."""
+    if found is None:
+        return None, f"no value of {name} in force on {day.isoformat()}"
+    value = money_of(found)
+    return (None, bad_value(found)) if value is None else (value, "")

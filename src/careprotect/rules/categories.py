@@ -7,8 +7,9 @@ parameters for its scope (the usual way), or by registering its own instance.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -76,7 +77,7 @@ def _birthday(child: Child, age: int) -> dt.date:
 
 
 @attrs.frozen
-class _AgeLimited:
+class _AgeLimited(abc.ABC):
     """Shared by every category: an age limit ("under N") read from a parameter."""
 
     id: str
@@ -92,11 +93,43 @@ class _AgeLimited:
             return None, None
         return day < _birthday(child, limit.value), limit.evidence
 
+    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
+        """Whether ``child`` is a member on ``day``: not at or over the age limit (unknown when
+        no limit is in force), else as :meth:`_member` decides."""
+        return self._if_young(child, day, env, [])
+
+    def _if_young(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
+        """:meth:`_member` with the age limit's evidence added to ``evidence``, when ``child``
+        is under the limit on ``day``; else not a member (or unknown)."""
+        young, age = self._age(child, day, env)
+        if not young or age is None:
+            return self._out(age, child)
+        evidence.append(age)
+        return self._member(child, day, env, evidence)
+
+    @abc.abstractmethod
+    def _member(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
+        """Whether ``child``, under the age limit, is a member on ``day``; ``evidence`` so
+        far ends with the age limit's."""
+
+    def _unknown(
+        self, name: str, evidence: Sequence[Evidence] = (), facts: tuple[str, ...] = ()
+    ) -> Membership:
+        """Membership unknown: no value of parameter ``name`` is in force (after ``facts``)."""
+        return Membership(
+            category=self.id,
+            member=None,
+            facts=(*facts, f"no value of {name} in force"),
+            evidence=tuple(evidence),
+        )
+
     def _out(self, evidence: Evidence | None, child: Child) -> Membership:
         if evidence is None:
-            return Membership(
-                category=self.id, member=None, facts=(f"no value of {self.max_age} in force",)
-            )
+            return self._unknown(self.max_age)
         return Membership(
             category=self.id,
             member=False,
@@ -131,13 +164,12 @@ class LeftBehind(_AgeLimited):
     parents both work away from home, or one works away and the other lacks guardianship
     capacity (seriously ill or severely disabled)."""
 
-    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
-        young, age = self._age(child, day, env)
-        if not young or age is None:
-            return self._out(age, child)
+    def _member(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
         if child.household is not HouseholdType.RURAL:
             return Membership(
-                category=self.id, member=False, facts=("urban household",), evidence=(age,)
+                category=self.id, member=False, facts=("urban household",), evidence=tuple(evidence)
             )
         situations = child.parent_situations_on(day)
         away = {s.parent for s in situations if s.kind is K.WORKING_AWAY}
@@ -146,7 +178,7 @@ class LeftBehind(_AgeLimited):
         facts = tuple(
             _fact(s) for s in situations if s.kind is K.WORKING_AWAY or s.kind in _INCAPABLE
         )
-        return Membership(category=self.id, member=member, facts=facts, evidence=(age,))
+        return Membership(category=self.id, member=member, facts=facts, evidence=tuple(evidence))
 
 
 @attrs.frozen
@@ -154,14 +186,13 @@ class Orphan(_AgeLimited):
     """Orphan (国办发〔2010〕54号): under the age limit, both parents dead, or declared dead or
     missing by a court."""
 
-    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
-        young, age = self._age(child, day, env)
-        if not young or age is None:
-            return self._out(age, child)
+    def _member(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
         gone = [s for s in child.parent_situations_on(day) if s.kind in _GONE]
         member = {s.parent for s in gone} == {Parent.FATHER, Parent.MOTHER}
         return Membership(
-            category=self.id, member=member, facts=tuple(map(_fact, gone)), evidence=(age,)
+            category=self.id, member=member, facts=tuple(map(_fact, gone)), evidence=tuple(evidence)
         )
 
 
@@ -219,11 +250,7 @@ class DeFactoUnsupported(_AgeLimited):
         if self.defined is not None:
             flag = env.lookup(self.defined, child.division, day)
             if flag is None:
-                return Membership(
-                    category=self.id,
-                    member=None,
-                    facts=(f"no value of {self.defined} in force",),
-                )
+                return self._unknown(self.defined)
             if not flag.value:
                 return Membership(
                     category=self.id,
@@ -232,21 +259,17 @@ class DeFactoUnsupported(_AgeLimited):
                     evidence=(flag.evidence,),
                 )
             evidence.append(flag.evidence)
-        young, age = self._age(child, day, env)
-        if not young or age is None:
-            return self._out(age, child)
-        evidence.append(age)
+        return self._if_young(child, day, env, evidence)
+
+    def _member(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
         conditions = set(_UNSUPPORTING)
         situations = child.parent_situations_on(day)
         if any(s.kind in _ADDED_2020 for s in situations):
             flag = env.lookup(self.additions, child.division, day)
             if flag is None:
-                return Membership(
-                    category=self.id,
-                    member=None,
-                    facts=(*map(_fact, situations), f"no value of {self.additions} in force"),
-                    evidence=tuple(evidence),
-                )
+                return self._unknown(self.additions, evidence, tuple(map(_fact, situations)))
             evidence.append(flag.evidence)
             if flag.value:
                 conditions |= _ADDED_2020
@@ -353,13 +376,14 @@ class DifficultyPoverty(_AgeLimited):
     """Child in difficulty from family poverty (国发〔2016〕36号): a living, medical or
     schooling hardship in force."""
 
-    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
-        young, age = self._age(child, day, env)
-        if not young or age is None:
-            return self._out(age, child)
+    def _member(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
         hardships = child.hardships_on(day)
         facts = tuple(f"{h.kind.value} hardship since {h.start.isoformat()}" for h in hardships)
-        return Membership(category=self.id, member=bool(hardships), facts=facts, evidence=(age,))
+        return Membership(
+            category=self.id, member=bool(hardships), facts=facts, evidence=tuple(evidence)
+        )
 
 
 @attrs.frozen
@@ -367,14 +391,13 @@ class DifficultyDisability(_AgeLimited):
     """Child in difficulty from the child's own disability (国发〔2016〕36号): a certified
     disability (from its certification date, when recorded)."""
 
-    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
-        young, age = self._age(child, day, env)
-        if not young or age is None:
-            return self._out(age, child)
+    def _member(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
         d = child.disability
         member = d is not None and (d.certified_on is None or d.certified_on <= day)
         facts = (f"{d.kind.value} disability, grade {d.grade}",) if d is not None and member else ()
-        return Membership(category=self.id, member=member, facts=facts, evidence=(age,))
+        return Membership(category=self.id, member=member, facts=facts, evidence=tuple(evidence))
 
     def reached(self, child: Child, env: RuleContext) -> Iterator[dt.date]:
         """The disability's certification date."""
@@ -404,11 +427,9 @@ class DifficultyGuardianship(_AgeLimited):
 
     report_months: str = parameter_field(Unit.MONTHS)
 
-    def evaluate(self, child: Child, day: dt.date, env: RuleContext) -> Membership:
-        young, age = self._age(child, day, env)
-        if not young or age is None:
-            return self._out(age, child)
-        evidence = [age]
+    def _member(
+        self, child: Child, day: dt.date, env: RuleContext, evidence: list[Evidence]
+    ) -> Membership:
         residence = child.residence_on(day)
         in_institution = residence is not None and residence.kind is ResidenceKind.INSTITUTION
         if not child.guardianships and not in_institution:
@@ -431,12 +452,7 @@ class DifficultyGuardianship(_AgeLimited):
             return Membership(category=self.id, member=False, evidence=tuple(evidence))
         months = env.lookup(self.report_months, child.division, day)
         if months is None:
-            return Membership(
-                category=self.id,
-                member=None,
-                facts=(f"no value of {self.report_months} in force",),
-                evidence=tuple(evidence),
-            )
+            return self._unknown(self.report_months, evidence)
         evidence.append(months.evidence)
         recent = [r for r in reports if r.date + relativedelta(months=months.value) > day]
         facts = tuple(f"report of {r.concern.value} on {r.date.isoformat()}" for r in recent)

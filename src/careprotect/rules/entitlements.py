@@ -57,11 +57,10 @@ from careprotect.rules.amounts import (
     EntitlementRule,
     PartialMonth,
     amount_record,
-    bad_value,
     both,
     change_days,
     flag_status,
-    money_of,
+    money_in_force,
     monthly_amounts,
     months_of,
 )
@@ -268,15 +267,10 @@ def _priced_at(
     ``missing`` when the month could not be priced before (then ``param`` is not read)."""
     value: Decimal | None = None
     if missing is None and param is not None:
-        day = counted.day
-        rate = env.lookup(param, subject.division, day)
-        if rate is None:
-            missing = f"no value of {param} in force on {day.isoformat()}"
-        else:
+        rate = env.lookup(param, subject.division, counted.day)
+        if rate is not None:
             evidence.append(rate.evidence)
-            value = money_of(rate)
-            if value is None:
-                missing = bad_value(rate)
+        value, missing = money_in_force(param, rate, counted.day)
     return amount_record(
         rule,
         subject,
@@ -438,14 +432,11 @@ class ConstructionGrant(Entitlement):
             problem = _mismatch(total, values) or ""
         for payer, share, name in found:
             share_evidence = [*evidence] if share is None else [*evidence, share.evidence]
-            missing = problem
             value: Decimal | None = None
-            if share is None:
-                missing = f"no value of {name} in force on {opened.isoformat()}"
-            elif not missing:
-                value = money_of(share)
-                if value is None:
-                    missing = bad_value(share)
+            if share is not None and problem:
+                missing = problem
+            else:
+                value, missing = money_in_force(name, share, opened)
             yield amount_record(
                 self,
                 point,

@@ -231,22 +231,22 @@ class NoValueError(Exception):
 _Item = Child | Worker | ServicePoint | Division
 
 
+def _division_of(j: Judging) -> Division:
+    return j.item if isinstance(j.item, Division) else j.item.division
+
+
+@attrs.define(eq=False, repr=False)
 class Judging:
     """One judgement in progress: a rule about one subject on one day (``period``: the
     period a yearly rule judges, whose last day is ``day``), with the evidence so far."""
 
-    __slots__ = ("day", "division", "env", "evidence", "item", "period", "rule")
-
-    def __init__(
-        self, rule: Any, item: _Item, env: RuleContext, day: dt.date, period: Period | None
-    ) -> None:
-        self.rule = rule
-        self.item = item
-        self.env = env
-        self.day = day
-        self.period = period
-        self.division = item if isinstance(item, Division) else item.division
-        self.evidence: list[Evidence] = []
+    rule: Any
+    item: _Item
+    env: RuleContext
+    day: dt.date
+    period: Period | None
+    division: Division = attrs.field(init=False, default=attrs.Factory(_division_of, True))
+    evidence: list[Evidence] = attrs.field(init=False, factory=list)
 
     def value(self, name: str) -> Any:
         """The value of parameter ``name`` in force for the subject's division on the day,

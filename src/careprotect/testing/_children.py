@@ -13,33 +13,29 @@ from hypothesis.errors import InvalidArgument
 from careprotect.citizen_id import checking_day
 from careprotect.divisions import Division, Level
 from careprotect.enums import (
-    ContactMode,
     HouseholdType,
     Parent,
     ParentSituationKind,
-    ReferralTarget,
-    ReportConcern,
     Sex,
-    Topic,
 )
 from careprotect.model import (
     Child,
-    Contact,
     ParentSituation,
-    Referral,
-    Report,
 )
 from careprotect.testing._codes import citizen_ids, divisions
 from careprotect.testing._facts import (
     agreements_in,
+    contacts_in,
     disabilities,
-    enrolments_in,
+    enrolments,
     entrustment_notices,
     guardianships_in,
-    hardships_in,
+    hardships,
     pairings_in,
     parent_contacts,
     parent_situations_in,
+    referrals_in,
+    reports_in,
     residences_in,
 )
 from careprotect.testing._pieces import (
@@ -48,13 +44,11 @@ from careprotect.testing._pieces import (
     EARLIEST_ID_BIRTH,
     LATEST_ALLOWED,
     ONE_DAY,
-    REASONS,
     check_division,
     check_ids,
     dates_between,
     made_up_ids,
     names,
-    optional_ref_strategy,
     ref_strategy,
 )
 
@@ -146,15 +140,6 @@ def _children(
             )
             for parent, kind in _assign_parents(kinds)
         )
-    contact_strategy = None
-    if workers is not None:
-        contact_strategy = st.builds(
-            Contact,
-            date=dates_between(low, high),
-            worker=workers,
-            mode=st.sampled_from(ContactMode),
-            topics=st.frozensets(st.sampled_from(Topic)),
-        )
     return Child(
         id=child_id if child_id is not None else draw(made_up_ids("C", 5)),
         name=draw(names()),
@@ -167,35 +152,17 @@ def _children(
         parent_situations=situations,
         guardianships=_facts(draw, guardianships_in(low, high), max_facts),
         residences=_facts(draw, residences_in(None, points, low, high), max_facts),
-        hardships=_facts(draw, hardships_in(low, high), max_facts),
-        enrolments=_facts(draw, enrolments_in(low, high), max_facts),
+        hardships=_facts(draw, hardships(low, high), max_facts),
+        enrolments=_facts(draw, enrolments(low, high), max_facts),
         pairings=_facts(
             draw, None if workers is None else pairings_in(workers, low, high), max_facts
         ),
-        contacts=_facts(draw, contact_strategy, max_facts),
+        contacts=_facts(
+            draw, None if workers is None else contacts_in(workers, low, high), max_facts
+        ),
         agreements=_facts(draw, agreements_in(points, low, high), max_facts),
-        reports=_facts(
-            draw,
-            st.builds(
-                Report,
-                date=dates_between(low, high),
-                concern=st.sampled_from(ReportConcern),
-                to=st.sampled_from(ReferralTarget),
-                worker=optional_ref_strategy(workers),
-            ),
-            max_facts,
-        ),
-        referrals=_facts(
-            draw,
-            st.builds(
-                Referral,
-                date=dates_between(low, high),
-                target=st.sampled_from(ReferralTarget),
-                worker=optional_ref_strategy(workers),
-                reason=st.none() | st.sampled_from(REASONS),
-            ),
-            max_facts,
-        ),
+        reports=_facts(draw, reports_in(workers, low, high), max_facts),
+        referrals=_facts(draw, referrals_in(workers, low, high), max_facts),
         parent_contacts=_facts(draw, parent_contacts(low, high), max_facts),
         entrustment_notices=_facts(draw, entrustment_notices(low, high), max_facts),
     )

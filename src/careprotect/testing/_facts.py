@@ -150,9 +150,28 @@ def _spanned(
     return make(**{name: draw(field) for name, field in fields.items()}, start=start, end=end)
 
 
-def _disqualifications(min_date: dt.date, max_date: dt.date) -> st.SearchStrategy[Disqualification]:
-    kind = st.sampled_from(DisqualificationKind)
-    return _spanned(Disqualification, min_date, max_date, kind=kind)
+def _checked_spans(
+    make: Callable[..., _Fact],
+    min_date: dt.date,
+    max_date: dt.date,
+    **fields: st.SearchStrategy[Any],
+) -> st.SearchStrategy[_Fact]:
+    """:func:`_spanned`, once the dates are checked: what the public strategies of facts that
+    hold over a span return."""
+    check_dates(min_date, max_date)
+    return _spanned(make, min_date, max_date, **fields)
+
+
+def _checked_days(
+    make: Callable[..., _Fact],
+    min_date: dt.date,
+    max_date: dt.date,
+    **fields: st.SearchStrategy[Any],
+) -> st.SearchStrategy[_Fact]:
+    """Facts made by ``make`` on a ``date`` within ``[min_date, max_date]`` (checked), with
+    ``fields``."""
+    check_dates(min_date, max_date)
+    return st.builds(make, date=dates_between(min_date, max_date), **fields)
 
 
 def disqualifications(
@@ -160,8 +179,8 @@ def disqualifications(
 ) -> st.SearchStrategy[Disqualification]:
     """An entrusted carer's disqualifying facts (Minors Protection Law Art. 22): any kind,
     dated within ``[min_date, max_date]``, open or ended."""
-    check_dates(min_date, max_date)
-    return _disqualifications(min_date, max_date)
+    kind = st.sampled_from(DisqualificationKind)
+    return _checked_spans(Disqualification, min_date, max_date, kind=kind)
 
 
 @st.composite
@@ -171,7 +190,7 @@ def guardianships_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> G
     signed = draw(st.none() | dates_between(start, max(max_date, start))) if entrusted else None
     barred: tuple[Disqualification, ...] = ()
     if entrusted:
-        barred = tuple(draw(st.lists(_disqualifications(min_date, max_date), max_size=2)))
+        barred = tuple(draw(st.lists(disqualifications(min_date, max_date), max_size=2)))
     return Guardianship(
         guardian=draw(names()),
         relation=draw(st.sampled_from(Relation)),
@@ -197,22 +216,15 @@ def parent_contacts(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
 ) -> st.SearchStrategy[ParentContact]:
     """Contacts of a parent with the child and the entrusted carer, on a day in range."""
-    check_dates(min_date, max_date)
-    return st.builds(
-        ParentContact, date=dates_between(min_date, max_date), parent=st.sampled_from(Parent)
-    )
+    return _checked_days(ParentContact, min_date, max_date, parent=st.sampled_from(Parent))
 
 
 def entrustment_notices(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
 ) -> st.SearchStrategy[EntrustmentNotice]:
     """Written notices of entrusted care to the school or the committee, on a day in range."""
-    check_dates(min_date, max_date)
-    return st.builds(
-        EntrustmentNotice,
-        date=dates_between(min_date, max_date),
-        recipient=st.sampled_from(NoticeRecipient),
-    )
+    recipient = st.sampled_from(NoticeRecipient)
+    return _checked_days(EntrustmentNotice, min_date, max_date, recipient=recipient)
 
 
 @st.composite
@@ -254,28 +266,18 @@ def residences(
     return residences_in(kind, institutions, min_date, max_date)
 
 
-def hardships_in(min_date: dt.date, max_date: dt.date) -> st.SearchStrategy[Hardship]:
-    return _spanned(Hardship, min_date, max_date, kind=st.sampled_from(HardshipKind))
-
-
 def hardships(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
 ) -> st.SearchStrategy[Hardship]:
     """Family-poverty hardships of any kind."""
-    check_dates(min_date, max_date)
-    return hardships_in(min_date, max_date)
-
-
-def enrolments_in(min_date: dt.date, max_date: dt.date) -> st.SearchStrategy[Enrolment]:
-    return _spanned(Enrolment, min_date, max_date, programme=st.sampled_from(PROGRAMMES))
+    return _checked_spans(Hardship, min_date, max_date, kind=st.sampled_from(HardshipKind))
 
 
 def enrolments(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
 ) -> st.SearchStrategy[Enrolment]:
     """Enrolments in made-up programmes (``1+N``, ...)."""
-    check_dates(min_date, max_date)
-    return enrolments_in(min_date, max_date)
+    return _checked_spans(Enrolment, min_date, max_date, programme=st.sampled_from(PROGRAMMES))
 
 
 def pairings_in(
@@ -285,6 +287,15 @@ def pairings_in(
     return _spanned(Pairing, min_date, max_date, worker=workers, scheme=scheme)
 
 
+def _some_workers(worker_ids: Sequence[str] | None, what: str) -> st.SearchStrategy[str]:
+    """The workers ``what`` (a fact that needs one) may name: ``worker_ids`` checked, or
+    made-up ids; an empty sequence is refused."""
+    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
+    if workers is None:
+        raise InvalidArgument(f"{what} needs a worker: worker_ids must not be empty")
+    return workers
+
+
 def pairings(
     worker_ids: Sequence[str] | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
@@ -292,10 +303,7 @@ def pairings(
 ) -> st.SearchStrategy[Pairing]:
     """Pairings with a worker from ``worker_ids`` (made-up ids if None; must not be empty)."""
     check_dates(min_date, max_date)
-    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
-    if workers is None:
-        raise InvalidArgument("a pairing needs a worker: worker_ids must not be empty")
-    return pairings_in(workers, min_date, max_date)
+    return pairings_in(_some_workers(worker_ids, "a pairing"), min_date, max_date)
 
 
 def contacts(
@@ -306,9 +314,12 @@ def contacts(
     """Contacts by a worker from ``worker_ids`` (made-up ids if None; must not be empty), on a
     day in range, in any mode, covering any set of topics."""
     check_dates(min_date, max_date)
-    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
-    if workers is None:
-        raise InvalidArgument("a contact needs a worker: worker_ids must not be empty")
+    return contacts_in(_some_workers(worker_ids, "a contact"), min_date, max_date)
+
+
+def contacts_in(
+    workers: st.SearchStrategy[str], min_date: dt.date, max_date: dt.date
+) -> st.SearchStrategy[Contact]:
     return st.builds(
         Contact,
         date=dates_between(min_date, max_date),
@@ -355,7 +366,12 @@ def reports(
 ) -> st.SearchStrategy[Report]:
     """Reports, by a worker from ``worker_ids`` or by an unrecorded reporter."""
     check_dates(min_date, max_date)
-    workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
+    return reports_in(ref_strategy(check_ids("worker_ids", worker_ids), "W"), min_date, max_date)
+
+
+def reports_in(
+    workers: st.SearchStrategy[str] | None, min_date: dt.date, max_date: dt.date
+) -> st.SearchStrategy[Report]:
     return st.builds(
         Report,
         date=dates_between(min_date, max_date),
@@ -374,6 +390,12 @@ def referrals(
     :data:`REASONS` or none."""
     check_dates(min_date, max_date)
     workers = ref_strategy(check_ids("worker_ids", worker_ids), "W")
+    return referrals_in(workers, min_date, max_date)
+
+
+def referrals_in(
+    workers: st.SearchStrategy[str] | None, min_date: dt.date, max_date: dt.date
+) -> st.SearchStrategy[Referral]:
     return st.builds(
         Referral,
         date=dates_between(min_date, max_date),

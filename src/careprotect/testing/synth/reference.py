@@ -182,6 +182,26 @@ def _trained_worker(
     }
 
 
+def _point(
+    rng: random.Random,
+    key: str,
+    kind: str,
+    name: str,
+    division: str,
+    opened: tuple[dt.date, dt.date],
+) -> dict[str, Any]:
+    """A service point record with the id ``key``, opened on a day drawn within ``opened``
+    (first and last day)."""
+    return {
+        "record": "service_point",
+        "id": key,
+        "kind": kind,
+        "name": name,
+        "division": division,
+        "opened_on": iso_day(_appointed(rng, *opened)),
+    }
+
+
 def point_records(plan: Plan) -> Iterator[dict[str, Any]]:
     gaps = plan.gaps
     prefecture: Prefecture | None = None
@@ -189,57 +209,30 @@ def point_records(plan: Plan) -> Iterator[dict[str, Any]]:
         if county.prefecture is not prefecture:
             prefecture = county.prefecture
             rng = division_rng(plan, prefecture.code, "points")
-            yield {
-                "record": "service_point",
-                "id": f"WI{prefecture.code}",
-                "kind": "welfare_institution",
-                "name": f"{prefecture.name}儿童福利院",
-                "division": prefecture.code,
-                "opened_on": iso_day(_appointed(rng, dt.date(2000, 1, 1), dt.date(2012, 12, 31))),
-            }
+            code, name = prefecture.code, prefecture.name
+            opened = (dt.date(2000, 1, 1), dt.date(2012, 12, 31))
+            yield _point(rng, f"WI{code}", "welfare_institution", f"{name}儿童福利院", code, opened)
         facts = county_facts(plan, county)
         rng = division_rng(plan, county.code, "points")
+        code, name = county.code, county.name
         if facts.welfare_institution:
-            yield {
-                "record": "service_point",
-                "id": f"WI{county.code}",
-                "kind": "welfare_institution",
-                "name": f"{county.name}儿童福利院",
-                "division": county.code,
-                "opened_on": iso_day(_appointed(rng, dt.date(2005, 1, 1), dt.date(2018, 12, 31))),
-            }
+            opened = (dt.date(2005, 1, 1), dt.date(2018, 12, 31))
+            yield _point(rng, f"WI{code}", "welfare_institution", f"{name}儿童福利院", code, opened)
         if facts.protection_centre:
-            yield {
-                "record": "service_point",
-                "id": f"MP{county.code}",
-                "kind": "minor_protection_centre",
-                "name": f"{county.name}未成年人救助保护中心",
-                "division": county.code,
-                "opened_on": iso_day(_appointed(rng, dt.date(2010, 1, 1), dt.date(2020, 12, 31))),
-            }
+            kind, name_mp = "minor_protection_centre", f"{name}未成年人救助保护中心"
+            opened = (dt.date(2010, 1, 1), dt.date(2020, 12, 31))
+            yield _point(rng, f"MP{code}", kind, name_mp, code, opened)
         for k in range(1, facts.organisations + 1):
-            yield {
-                "record": "service_point",
-                "id": f"SO{county.code}{k}",
-                "kind": "social_organisation",
-                "name": f"{county.name}{rng.choice(ORG_WORDS)}儿童服务中心",
-                "division": county.code,
-                "opened_on": iso_day(_appointed(rng, dt.date(2015, 1, 1), dt.date(2022, 6, 1))),
-            }
+            name_so = f"{name}{rng.choice(ORG_WORDS)}儿童服务中心"
+            opened = (dt.date(2015, 1, 1), dt.date(2022, 6, 1))
+            yield _point(rng, f"SO{code}{k}", "social_organisation", name_so, code, opened)
         for township in county.townships:
             tf = township_facts(plan, township)
             if tf.social_worker is not None:
                 rng = division_rng(plan, township.code, "points")
-                yield {
-                    "record": "service_point",
-                    "id": f"SWS{township.code}",
-                    "kind": "social_work_station",
-                    "name": f"{township.name}社会工作服务站",
-                    "division": township.code,
-                    "opened_on": iso_day(
-                        _appointed(rng, dt.date(2018, 1, 1), dt.date(2022, 12, 31))
-                    ),
-                }
+                key, name_sw = f"SWS{township.code}", f"{township.name}社会工作服务站"
+                opened = (dt.date(2018, 1, 1), dt.date(2022, 12, 31))
+                yield _point(rng, key, "social_work_station", name_sw, township.code, opened)
             for village in township.villages:
                 vf = village_facts(plan, village)
                 if vf.home is not None:
