@@ -30,7 +30,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
 
-import attrs
 import cattrs
 
 from careprotect._ids import IdIndex
@@ -41,10 +40,10 @@ from careprotect.convert import (
     make_converter,
 )
 from careprotect.divisions import Division
-from careprotect.errors import RegistryReadError
 from careprotect.masking import mask_if_id_number
 from careprotect.model import Child, Registry
 from careprotect.reading.document import document_records
+from careprotect.reading.joined import joined_of, open_bytes, positional
 from careprotect.reading.ledger import RecordLedger
 from careprotect.reading.lines import (
     BOM,
@@ -188,22 +187,19 @@ class RegistryStream:
     # -- reading -----------------------------------------------------------------------------
 
     def _open(self) -> Iterator[RawRecord]:
-        try:
-            handle = self.path.open("rb")
-        except FileNotFoundError:
-            raise RegistryReadError(f"registry file not found: {self.path}") from None
-        except OSError as exc:
-            raise RegistryReadError(
-                f"registry file cannot be read: {self.path} ({exc.strerror})"
-            ) from None
-        self._file = handle
+        self._file = handle = open_bytes(self.path)
         head = handle.readline(self.max_line_bytes + 1).lstrip(b"\xef\xbb\xbf \t\r\n")
         handle.seek(0)
-        if self.path.suffix in (".jsonl", ".ndjson") or (
-            self.path.suffix != ".json" and looks_like_lines(head)
+        joined = joined_of(handle)
+        if (
+            joined is not None
+            or self.path.suffix in (".jsonl", ".ndjson")
+            or (self.path.suffix != ".json" and looks_like_lines(head))
         ):
+            self._ledger.where = None if joined is None else joined.locate
             self._recall = self._recall_line
-            self._line_feed = LineFeed(handle, max_line_bytes=self.max_line_bytes)
+            source = positional(handle)
+            self._line_feed = LineFeed(handle, max_line_bytes=self.max_line_bytes, source=source)
             return map(parse_record_line, self._line_feed.lines())
         records, children = document_records(handle.read(), self.path)
         self._recall = children.__getitem__
@@ -350,7 +346,7 @@ class RegistryStream:
         reader._ledger = self._ledger.fork()
         reader._unique_ids = False
         lines, feed = span_lines(
-            self._file.fileno(),
+            positional(self._file),
             part.start,
             part.stop,
             max_line_bytes=self.max_line_bytes,
@@ -412,12 +408,7 @@ class RegistryStream:
             child_ids.add(child_id, record.at)
             accept(child)
             if record.warnings:
-                self._ledger.warnings.extend(
-                    attrs.evolve(
-                        w, record=w.record + records_before, line=(w.line or 0) + lines_before
-                    )
-                    for w in record.warnings
-                )
+                self._ledger.take_warnings(record.warnings, records_before, lines_before)
         return duplicates
 
     def finish(self) -> None:
@@ -529,7 +520,7 @@ class RegistryStream:
         """The line at byte ``offset``, read again through a second handle (without the
         file's byte order mark)."""
         if self._recall_file is None:
-            self._recall_file = self.path.open("rb")
+            self._recall_file = open_bytes(self.path)
         self._recall_file.seek(offset)
         raw = self._recall_file.readline()
         return raw.removeprefix(BOM) if offset == 0 else raw

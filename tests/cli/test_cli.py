@@ -176,10 +176,12 @@ def test_missing_file_exits_2_with_one_line(
 def test_unreadable_and_malformed_registries_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """A directory, or a JSON document that does not parse, cannot be read at all."""
+    """A directory without a reference file, or a JSON document that does not parse, cannot
+    be read at all."""
     status, out, err = run(capsys, "audit", str(tmp_path), "--as-of", "2020-06-30")
     assert (status, out) == (2, "")
-    assert err == f"careprotect: the registry is a directory, not a file: {tmp_path}\n"
+    assert err.startswith("careprotect: a registry directory holds its reference data in ")
+    assert f"which {tmp_path} lacks" in err
     broken = tmp_path / "broken.json"
     broken.write_text('{"divisions": [', encoding="utf-8")
     status, out, err = run(capsys, "audit", str(broken), "--as-of", "2020-06-30")

@@ -86,15 +86,14 @@ def test_output_naming_the_registry_is_refused_before_anything_is_written(
 # -- what can be read --------------------------------------------------------------------------
 
 
-def test_a_directory_or_a_device_is_refused(
+def test_a_directory_without_reference_data_or_a_device_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """A directory or a character device (which would never end) is refused with one line."""
+    """A directory that is not a registry, or a character device (which would never end), is
+    refused with one line."""
     status, out, err = run(capsys, "validate", str(tmp_path))
     assert (status, out) == (2, "")
-    assert (
-        _one_error_line(err) == f"careprotect: the registry is a directory, not a file: {tmp_path}"
-    )
+    assert "reference.jsonl" in _one_error_line(err)
     status, out, err = run(capsys, "audit", "/dev/zero", "--as-of", "2024-12-31")
     assert (status, out) == (2, "")
     assert "not a regular file" in _one_error_line(err)

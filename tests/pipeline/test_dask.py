@@ -113,6 +113,26 @@ def test_the_audit_api_takes_a_client(client: Client, messy: Path, small_parts: 
     assert found["dask"] == found["one"]
 
 
+def test_a_directory_registry_audits_the_same(
+    client: Client, messy: Path, tmp_path: Path, small_parts: None
+) -> None:
+    """A registry of several files (reference.jsonl, then one file per county), whose parts
+    fall across the files' edges."""
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    lines = messy.read_bytes().splitlines(keepends=True)
+    reference, rest = len(SAMPLE_REFERENCE), len(lines) - len(SAMPLE_REFERENCE)
+    (folder / "reference.jsonl").write_bytes(b"".join(lines[:reference]))
+    for county in range(3):
+        part = lines[reference + county * rest // 3 : reference + (county + 1) * rest // 3]
+        (folder / f"43112{county}.jsonl").write_bytes(b"".join(part))
+    audit = ["audit", str(folder), "--as-of", AS_OF, "--format", "json"]
+    one = _report(tmp_path, "one", *audit, "--jobs", "1")
+    assert _report(tmp_path, "dask", *audit, "--dask", "local:2") == one
+    rejected = json.loads(one)["rejected"]
+    assert {r["location"] for r in rejected} <= {f"43112{c}.jsonl" for c in range(3)}
+
+
 def test_an_executor_needs_a_json_lines_registry(client: Client, tmp_path: Path) -> None:
     engine = Engine()
     document = tmp_path / "registry.json"

@@ -26,7 +26,7 @@ from careprotect import (
     write_registry,
 )
 from careprotect.io import LineFeed, RawLine, dumps
-from careprotect.reading.lines import span_lines
+from careprotect.reading.lines import FileBytes, span_lines
 
 DATA = Path(__file__).parents[1] / "data"
 SAMPLE = Path(__file__).parents[1] / "data" / "small-registry.jsonl"
@@ -422,7 +422,8 @@ def test_spans_cover_the_lines_a_feed_reads(
     got: list[RawLine] = []
     with path.open("rb") as handle:
         handle.seek(start)
-        feed = LineFeed(handle, line=line, at=start, number=number)
+        source = FileBytes(handle.fileno())
+        feed = LineFeed(handle, line=line, at=start, number=number, source=source)
         at = start
         while (span := feed.span(size)) is not None:
             first, stop = span
@@ -431,7 +432,7 @@ def test_spans_cover_the_lines_a_feed_reads(
             probe = first + max(size, 1) - 1
             ends = len(text) if probe >= len(text) else text.find(b"\n", probe) + 1 or len(text)
             assert stop == ends
-            records, span_feed = span_lines(feed.fileno(), first, stop)
+            records, span_feed = span_lines(source, first, stop)
             for record in records:
                 got.append(record._replace(number=record.number + number, line=record.line + line))
             number += span_feed.number

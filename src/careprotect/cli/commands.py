@@ -248,9 +248,7 @@ def entitlements(
         def open_stream() -> RegistryStream:
             return opened.pop() if opened else open_registry(source)
 
-        end = _entitlements(
-            opened, open_stream, engine, (first, last), report, language, executor
-        )
+        end = _entitlements(opened, open_stream, engine, (first, last), report, language, executor)
     if end.rejections and fmt != "table":
         note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
     note_warnings(end.warnings, fmt)

@@ -360,7 +360,8 @@ def jobs_for(jobs: int | str, registry: Path) -> int:
     if isinstance(jobs, int):
         return jobs
     try:
-        big = registry.stat().st_size >= AUTO_JOBS_MIN_BYTES
+        files = registry.iterdir() if registry.is_dir() else [registry]
+        big = sum(f.stat().st_size for f in files) >= AUTO_JOBS_MIN_BYTES
     except OSError:  # open_registry reports it
         big = False
     return usable_cpus() if big else 1

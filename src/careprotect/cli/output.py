@@ -109,16 +109,18 @@ def registry_file(registry: Path, output: Path | None = None) -> Iterator[Path]:
     """The file to read ``registry`` from. A regular file is read where it is. Standard input
     (``-``) and a named pipe are streams that can be read only once, while a registry is read
     in passes (and by worker processes at offsets): they are first copied into a file of a
-    private temporary directory, removed when the command ends. A directory, a device or a
-    socket is refused. So is ``output`` when it names the registry: writing the report would
-    replace the registry."""
+    private temporary directory, removed when the command ends. A directory is a registry of
+    several files (:mod:`careprotect.reading.joined`), read where it is. A device or a socket
+    is refused. So is ``output`` when it names the registry: writing the report would replace
+    the registry."""
     if registry != STDIN:
         try:
             mode = registry.stat().st_mode
         except OSError:
             mode = None  # open_registry says why it cannot be read
         if mode is not None and stat.S_ISDIR(mode):
-            raise CommandError(f"the registry is a directory, not a file: {registry}")
+            yield registry
+            return
         if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
             raise CommandError(
                 f"the registry is not a regular file (a device or a socket): {registry}; "

@@ -4,7 +4,8 @@ counts by kind, and the ids of the records rejected (which later messages name).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -36,6 +37,8 @@ Unknown = tuple[RecordKind, str, str, str]
 """A reference to a worker or service point not among the reference data, met while reading
 a record: its kind, its id, what it is called in a message, and the message written."""
 
+T = TypeVar("T", Rejection, RecordWarning)
+
 
 class RecordLedger:
     """The rejections (in input order), the warnings about accepted records, and the counts
@@ -55,6 +58,9 @@ class RecordLedger:
         }
         """The number of the first rejected record of each kind and id."""
         self.noted: list[Unknown] | None = [] if noting else None
+        self.where: Callable[[int], tuple[str, int]] | None = None
+        """For a registry read as several files joined: the file and its line of a line of
+        the joined files (:meth:`careprotect.reading.joined.Joined.locate`)."""
 
     def fork(self) -> RecordLedger:
         """A new ledger that knows the rejected ids known here, and notes unknown references."""
@@ -93,6 +99,7 @@ class RecordLedger:
         self.counter[kind, "rejected"] += 1
         if rejection.kind is not None and rejection.record_id is not None:
             self.rejected_ids[rejection.kind].setdefault(rejection.record_id, rejection.record)
+        rejection = self._located(rejection)
         log.debug("rejected %s", rejection)
         self.rejections.append(rejection)
 
@@ -120,17 +127,35 @@ class RecordLedger:
             )
         )
 
+    def _located(self, item: T) -> T:
+        """``item`` (a rejection or a warning) with its file and line in that file, when
+        the registry is several files joined."""
+        if self.where is None or item.line is None:
+            return item
+        name, line = self.where(item.line)
+        return attrs.evolve(item, location=name, line=line)
+
+    def take_warnings(
+        self, warnings: Iterable[RecordWarning], records_before: int, lines_before: int
+    ) -> None:
+        """Note the ``warnings`` of a part's record, numbered in the file."""
+        for w in warnings:
+            record, line = w.record + records_before, (w.line or 0) + lines_before
+            self.warnings.append(self._located(attrs.evolve(w, record=record, line=line)))
+
     def warn(self, raw: RawRecord, path: str, message: str, record_id: str | None) -> None:
         """Note ``message`` about the field ``path`` of the accepted record ``raw``."""
         self.warnings.append(
-            RecordWarning(
-                record=raw.number,
-                line=raw.line,
-                location=raw.location,
-                kind=raw.kind,
-                record_id=None if record_id is None else mask_if_id_number(record_id),
-                path=path,
-                message=message,
+            self._located(
+                RecordWarning(
+                    record=raw.number,
+                    line=raw.line,
+                    location=raw.location,
+                    kind=raw.kind,
+                    record_id=None if record_id is None else mask_if_id_number(record_id),
+                    path=path,
+                    message=message,
+                )
             )
         )
 

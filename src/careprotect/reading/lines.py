@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, Protocol
+
+import attrs
 
 from careprotect.errors import RegistryReadError
 
@@ -14,8 +16,10 @@ __all__ = [
     "BOM",
     "MAX_LINE_BYTES",
     "MAX_LINE_VARIABLE",
+    "FileBytes",
     "LineFeed",
     "LongLine",
+    "Positional",
     "RawLine",
     "line_limit",
     "span_lines",
@@ -54,6 +58,31 @@ class LongLine(bytes):
     limit: int
 
 
+class Positional(Protocol):
+    """Bytes read at an offset, leaving any file position alone."""
+
+    def size(self) -> int:
+        """How many bytes there are."""
+        ...
+
+    def pread(self, count: int, at: int) -> bytes:
+        """At most ``count`` bytes from offset ``at`` (fewer at the end)."""
+        ...
+
+
+@attrs.frozen
+class FileBytes:
+    """The bytes of an open regular file, by its descriptor."""
+
+    fd: int
+
+    def size(self) -> int:
+        return os.fstat(self.fd).st_size
+
+    def pread(self, count: int, at: int) -> bytes:
+        return os.pread(self.fd, count, at)
+
+
 class LineFeed:
     """The lines of a JSON Lines file, read one at a time (:meth:`lines`), or marked out in
     spans for others to read (:meth:`span`)."""
@@ -66,11 +95,14 @@ class LineFeed:
         at: int = 0,
         number: int = 0,
         max_line_bytes: int | None = None,
+        source: Positional | None = None,
     ) -> None:
         """``handle`` starts after ``line`` lines, ``at`` bytes and ``number`` records. A
         line longer than ``max_line_bytes`` (see :data:`MAX_LINE_BYTES`) is not read whole:
-        its text is an empty bytes with its ``length``, and the stream rejects it."""
+        its text is an empty bytes with its ``length``, and the stream rejects it.
+        ``source`` reads the handle's bytes at offsets, for :meth:`span`."""
         self._handle = handle
+        self._source = source
         self.number = number
         """Records read by :meth:`lines` (a span's records are not counted)."""
         self._line = line
@@ -121,18 +153,19 @@ class LineFeed:
 
         The lines are not read: only the end of the last one is looked for, from the byte
         ``size`` bytes on. For a parallel audit, whose workers read the spans themselves
-        (:func:`span_lines`). The handle must be a regular file's; the lines a span holds are
-        not counted in :attr:`line` or :attr:`number`.
+        (:func:`span_lines`). The feed must have a ``source``; the lines a span holds are not
+        counted in :attr:`line` or :attr:`number`.
         """
-        fd = self.fileno()
+        source = self._source
+        assert source is not None, "spans are marked out in a file read at offsets"
         start = self._at
-        end = os.fstat(fd).st_size
+        end = source.size()
         if start >= end:
             return None
         at = start + max(size, 1) - 1  # the span ends with the line holding this byte
         stop = end
         while at < end:
-            probe = os.pread(fd, _PROBE, at)
+            probe = source.pread(_PROBE, at)
             if not probe:
                 break
             found = probe.find(b"\n")
@@ -143,17 +176,13 @@ class LineFeed:
         self._at = stop
         return start, stop
 
-    def fileno(self) -> int:
-        """The file descriptor of the handle."""
-        return self._handle.fileno()
-
 
 _PROBE = 1 << 14
 """Bytes read at a time while looking for the end of a span's last line."""
 
 
 def span_lines(
-    fd: int,
+    source: Positional,
     start: int,
     stop: int,
     *,
@@ -161,9 +190,9 @@ def span_lines(
     line: int = 0,
     number: int = 0,
 ) -> tuple[Iterator[RawLine], LineFeed]:
-    """The lines that hold a record in the bytes ``start`` to ``stop`` of the file ``fd``
-        (whole lines: a span of :meth:`LineFeed.span`), read with ``os.pread``, which leaves the
-        file's offset alone. Lines and records are numbered from ``line + 1`` and ``number + 1``
+    """The lines that hold a record in the bytes ``start`` to ``stop`` of ``source``
+        (whole lines: a span of :meth:`LineFeed.span`), read at their offsets, which leaves
+        any file's offset alone. Lines and records are numbered from ``line + 1`` and ``number + 1``
     (from 1 within the span by default); the feed
         returned counts them (:attr:`LineFeed.line`, :attr:`LineFeed.number`) as they are read.
         A span longer than ``max_line_bytes`` (it holds a line that long) is read a part at a
@@ -171,12 +200,12 @@ def span_lines(
     limit = line_limit(max_line_bytes)
     handle: IO[bytes]
     if stop - start > limit:
-        handle = io.BufferedReader(_Region(fd, start, stop), _SKIP)
+        handle = io.BufferedReader(_Region(source, start, stop), _SKIP)
     else:
         parts = []
         at = start
         while at < stop:
-            part = os.pread(fd, stop - at, at)
+            part = source.pread(stop - at, at)
             if not part:  # the file was cut short: its end is the span's
                 break
             parts.append(part)
@@ -187,17 +216,17 @@ def span_lines(
 
 
 class _Region(io.RawIOBase):
-    """The bytes ``start`` to ``stop`` of the file ``fd``, read with ``os.pread``."""
+    """The bytes ``start`` to ``stop`` of ``source``."""
 
-    def __init__(self, fd: int, start: int, stop: int) -> None:
+    def __init__(self, source: Positional, start: int, stop: int) -> None:
         super().__init__()
-        self._fd, self._at, self._stop = fd, start, stop
+        self._source, self._at, self._stop = source, start, stop
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        part = os.pread(self._fd, min(len(buffer), self._stop - self._at), self._at)
+        part = self._source.pread(min(len(buffer), self._stop - self._at), self._at)
         buffer[: len(part)] = part
         self._at += len(part)
         return len(part)

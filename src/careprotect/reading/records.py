@@ -96,6 +96,13 @@ MAX_DEPTH = 64
 parsed, so that no later step (the decoder, the converter, pickling) meets absurd depth."""
 
 
+def _where(line: int | None, location: str | None) -> str:
+    """Where a record stands: its file or place in a document, and its line."""
+    if line is None:
+        return str(location)
+    return f"line {line}" if location is None else f"{location}, line {line}"
+
+
 @attrs.frozen(kw_only=True)
 class Rejection:
     """An input record that was not accepted, and why.
@@ -127,7 +134,7 @@ class Rejection:
         return self.problems[0].message
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else f"{self.location}"
+        where = _where(self.line, self.location)
         what = self.kind.value if self.kind else "record"
         ident = f" '{self.record_id}'" if self.record_id else ""
         problems = "; ".join(str(p) for p in self.problems)
@@ -156,7 +163,7 @@ class RecordWarning:
     message: str = attrs.field(converter=scrub)
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else f"{self.location}"
+        where = _where(self.line, self.location)
         what = self.kind.value if self.kind else "record"
         ident = f" '{self.record_id}'" if self.record_id else ""
         return f"record {self.record} ({where}, {what}{ident}): {self.path} {self.message}"
