@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from careprotect.engine import Engine
-from support import Install, InstalledPlugin
+from support import Install, InstalledPlugin, messy_lines
 
 QUICK_EXAMPLES = 10
 """The most examples a property test draws in the quick profile."""
@@ -77,6 +78,15 @@ def engine() -> Engine:
 def national_engine() -> Engine:
     """The engine of the national baseline alone, built once."""
     return Engine()
+
+
+@pytest.fixture(scope="session")
+def messy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample registry with bad lines, duplicates and a late reference record spread
+    through it (:func:`support.messy_lines`), as a file."""
+    path = tmp_path_factory.mktemp("messy") / "messy.jsonl"
+    path.write_bytes(b"".join(messy_lines()))
+    return path
 
 
 @pytest.fixture

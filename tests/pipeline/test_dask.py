@@ -28,7 +28,7 @@ from careprotect.cli import main
 from careprotect.errors import InvalidValueError
 from careprotect.pipeline.on_dask import DaskExecutor, dask_client
 from careprotect.pipeline.parallel import SPAN_VARIABLE
-from support import SAMPLE_CHILDREN, SAMPLE_REFERENCE, child_line, messy_lines
+from support import SAMPLE_CHILDREN, SAMPLE_REFERENCE, child_line
 
 AS_OF = "2024-12-31"
 
@@ -52,13 +52,6 @@ def client() -> Iterator[Client]:
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SPAN_VARIABLE, "2000")
-
-
-@pytest.fixture(scope="module")
-def messy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("dask") / "messy.jsonl"
-    path.write_bytes(b"".join(messy_lines()))
-    return path
 
 
 def _report(tmp_path: Path, name: str, *argv: str) -> bytes:
@@ -131,6 +124,17 @@ def test_a_directory_registry_audits_the_same(
     assert _report(tmp_path, "dask", *audit, "--dask", "local:2") == one
     rejected = json.loads(one)["rejected"]
     assert {r["location"] for r in rejected} <= {f"43112{c}.jsonl" for c in range(3)}
+
+
+def test_split_reports_are_those_of_one_process(
+    messy: Path, tmp_path: Path, small_parts: None
+) -> None:
+    audit = ["audit", str(messy), "--as-of", AS_OF, "--format", "json", "--split"]
+    assert main([*audit, "--jobs", "1", "-o", str(tmp_path / "one")]) == 1
+    assert main([*audit, "--dask", "local:2", "-o", str(tmp_path / "dask")]) == 1
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    assert {p.name: p.read_bytes() for p in (tmp_path / "dask").iterdir()} == one
+    assert len(one) > 2  # the manifest and parts of several counties
 
 
 def test_an_executor_needs_a_json_lines_registry(client: Client, tmp_path: Path) -> None:

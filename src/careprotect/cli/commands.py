@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 import click
 
@@ -42,6 +44,7 @@ from careprotect.cli.output import (
     note_sheet_counts,
     note_warnings,
     open_output,
+    open_split,
     progress_display,
     registry_file,
 )
@@ -115,6 +118,13 @@ def cli(debug: bool) -> None:
     "same whatever the number.",
 )
 @dask_option
+@click.option(
+    "--split",
+    is_flag=True,
+    help="Write the report in parts into the directory -o names (new or empty): one file of "
+    "findings per county and manifest.json with the summary, rejections and counts (json or "
+    "csv). See docs/cli.md.",
+)
 def audit(
     registry: Path,
     as_of: dt.date | None,
@@ -122,6 +132,7 @@ def audit(
     report: ReportArgs,
     jobs: int | str,
     dask: str | None,
+    split: bool,
 ) -> int:
     """The compliance report: every compliance rule in scope judged for every division,
     worker, service point and child of REGISTRY.
@@ -137,6 +148,8 @@ def audit(
     if as_of is None and period is None:
         as_of = default_as_of(today())
     fmt, output = report.fmt, report.output
+    if split and (output is None or fmt == "table"):
+        raise click.UsageError("--split writes json or csv parts into the directory -o names")
     language = report.language()
     engine = report.engine()
     span = (as_of, as_of) if as_of is not None else (period.start, period.end)  # type: ignore[union-attr]
@@ -145,10 +158,12 @@ def audit(
         registry_file(registry, output) as source,
         open_registry(source, division_check=check) as stream,
         executor_for(dask) as executor,
-        open_output(output, csv=fmt == "csv") as out,
+        _audit_output(output, fmt, split) as (out, parts),
     ):
         writer: rp.AuditWriter
-        if fmt == "json":
+        if parts is not None:
+            writer = rp.SplitAuditWriter(parts, csv=fmt == "csv")
+        elif fmt == "json":
             writer = rp.JsonAuditWriter(out)
         elif fmt == "csv":
             writer = rp.CsvAuditWriter(out)
@@ -171,6 +186,21 @@ def audit(
     if end.errors:
         return EXIT_ERRORS
     return EXIT_FOUND if end.non_compliant else EXIT_OK
+
+
+@contextlib.contextmanager
+def _audit_output(
+    output: Path | None, fmt: str, split: bool
+) -> Iterator[tuple[TextIO, Path | None]]:
+    """Where the audit's report goes: a file or stdout, or with ``split`` a directory of
+    parts (and stdout, on which nothing is written)."""
+    if not split:
+        with open_output(output, csv=fmt == "csv") as out:
+            yield out, None
+        return
+    assert output is not None
+    with open_split(output) as parts:
+        yield sys.stdout, parts
 
 
 @cli.command(

@@ -242,7 +242,7 @@ lang_option: Decorator = click.option(
 output_option: Decorator = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Write the result to FILE (replaced only once complete) instead of stdout.",
 )

@@ -35,6 +35,7 @@ __all__ = [
     "note_sheet_counts",
     "note_warnings",
     "open_output",
+    "open_split",
     "progress_display",
     "registry_file",
 ]
@@ -58,6 +59,10 @@ def open_output(path: Path | None, *, csv: bool = False) -> Iterator[TextIO]:
         return
     try:
         special = path.exists() and not path.is_file()
+        if path.is_dir():
+            raise CommandError(
+                f"-o {path} is a directory; give a file (audit --split writes parts)"
+            )
     except OSError as exc:  # a name too long, a component that is not a directory
         raise CommandError(f"cannot write {path}: {exc.strerror}") from None
     if special:
@@ -89,6 +94,32 @@ def open_output(path: Path | None, *, csv: bool = False) -> Iterator[TextIO]:
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def open_split(path: Path) -> Iterator[Path]:
+    """A directory for the parts of a report, made beside ``path`` (which must not exist, or
+    be an empty directory) and moved into place once complete, as :func:`open_output` does a
+    file: readable by its owner only."""
+    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
+        raise CommandError(f"--split writes into a new or empty directory; {path} is not one")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        yield tmp
+        if path.exists():
+            path.rmdir()
+        tmp.rename(path)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not _written(exc, path, tmp):
+            raise
+        raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

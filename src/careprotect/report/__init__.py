@@ -61,6 +61,7 @@ from careprotect.report.entitlements import (
     run_entitlements,
 )
 from careprotect.report.plan import PLAN_CSV_COLUMNS, PlanEnd, plan_rule_states, write_plan
+from careprotect.report.split import SplitAuditWriter
 
 __all__ = [
     "AUDIT_CSV_COLUMNS",
@@ -82,6 +83,7 @@ __all__ = [
     "Lang",
     "PlanEnd",
     "Progress",
+    "SplitAuditWriter",
     "TableAuditWriter",
     "TableEntitlementsWriter",
     "cover",

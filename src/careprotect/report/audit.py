@@ -59,6 +59,7 @@ __all__ = [
     "CsvAuditWriter",
     "JsonAuditWriter",
     "TableAuditWriter",
+    "end_json",
     "run_audit",
 ]
 
@@ -246,6 +247,17 @@ class TableRender:
         return key + self.text(finding) + b"\n"
 
 
+def end_json(end: AuditEnd) -> dict[str, Any]:
+    """What the JSON report ends with: the summary, the rejected records, the warnings (if
+    any) and the record counts."""
+    return {
+        "summary": end.summary_json(),
+        "rejected": [rejection_json(r) for r in end.rejections],
+        **warnings_json(end.warnings),
+        "records": records_json(end.counts),
+    }
+
+
 class JsonAuditWriter:
     """The audit as one JSON document, written incrementally: the day or period and the
     plugins, then ``findings`` one per line as they come, then ``summary``, ``rejected`` and
@@ -262,14 +274,7 @@ class JsonAuditWriter:
         self._json.items_bytes(data)
 
     def finish(self, end: AuditEnd) -> None:
-        self._json.finish(
-            {
-                "summary": end.summary_json(),
-                "rejected": [rejection_json(r) for r in end.rejections],
-                **warnings_json(end.warnings),
-                "records": records_json(end.counts),
-            }
-        )
+        self._json.finish(end_json(end))
 
     def close(self) -> None:
         pass
