@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -19,7 +20,7 @@ from careprotect.findings import Finding, Outcome
 from careprotect.pipeline import Rendered
 from careprotect.rules import RuleContext, RuleKind
 from careprotect.testing import consistent_registries, stub_plugin
-from support import citation_table
+from support import Install, citation_table
 
 NATIONAL = Engine()
 
@@ -149,6 +150,31 @@ def test_unknown_entry_point_names_are_listed(tmp_path: Path) -> None:
     """The allowlist names plugins that must be installed; an unknown one is an error."""
     with pytest.raises(PluginLoadError, match="no installed careprotect plugin named 'atlantis'"):
         Engine.from_entry_points(allow=["atlantis"])
+
+
+def test_an_extra_plugin_loads_with_the_installed_ones(
+    tmp_path: Path, install_plugins: Install
+) -> None:
+    """A plugin object not installed (a county's rules being written) is checked with the
+    installed ones as one engine; one that clashes with them is refused."""
+    install_plugins(hunan=plugin(tmp_path, "hunan", "43", scattered("800")))
+    extra = plugin(tmp_path, "xianning", "4212", scattered("700"), rules=[(Always(), None)])
+    engine = Engine.from_entry_points(plugins=[extra])
+    assert [p.name for p in engine.plugins] == ["national", "hunan", "xianning"]
+    assert "test.always" in {r.id for r in engine.rules}
+    clash = plugin(tmp_path, "hunan", "43")
+    with pytest.raises(PluginLoadError, match="two plugins are named 'hunan'"):
+        Engine.from_entry_points(plugins=[clash])
+
+
+def test_an_engine_pickles_as_its_plugins_and_is_built_again() -> None:
+    """For a worker on another machine: the engine travels as its plugins' names."""
+    engine = Engine.from_entry_points()
+    again = pickle.loads(pickle.dumps(engine))
+    assert again is not engine
+    assert again.plugins == engine.plugins
+    assert [r.id for r in again.rules] == [r.id for r in engine.rules]
+    assert len(pickle.dumps(engine)) < 1000
 
 
 def test_plugin_order_does_not_change_answers(tmp_path: Path) -> None:

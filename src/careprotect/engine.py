@@ -225,12 +225,18 @@ class Engine:
 
     @classmethod
     def from_entry_points(
-        cls, allow: Collection[str] | None = None, *, national: bool = True
+        cls,
+        allow: Collection[str] | None = None,
+        *,
+        national: bool = True,
+        plugins: Sequence[object] = (),
     ) -> Engine:
         """An engine with the plugins installed under the ``careprotect`` entry-point group.
 
         :param allow: the entry-point names to load; None loads every installed plugin. A
             name that is not installed is an error listing those that are.
+        :param plugins: plugin modules or objects to load besides the installed ones (a
+            county's rules under development, say), checked with them as one.
         """
         found = {ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
         names = sorted(found) if allow is None else sorted(allow)
@@ -240,7 +246,7 @@ class Engine:
                 f"no installed careprotect plugin named {', '.join(map(repr, missing))}; "
                 f"installed: {', '.join(sorted(found)) or 'none'}"
             )
-        plugins: list[object] = []
+        loaded: list[object] = []
         origins: dict[int, tuple[str, str]] = {}
         for name in names:
             entry_point = found[name]
@@ -251,10 +257,10 @@ class Engine:
                 raise PluginError(
                     f"plugin {name} [{origin[1]}] cannot be imported: {exception_text(exc)}"
                 ) from exc
-            plugins.append(plugin)
+            loaded.append(plugin)
             origins[id(plugin)] = origin
         engine = cls.__new__(cls)
-        engine._load(plugins, national=national, origins=origins)
+        engine._load([*loaded, *plugins], national=national, origins=origins)
         return engine
 
     # -- loading ---------------------------------------------------------------------------
