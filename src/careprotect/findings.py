@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -27,8 +28,10 @@ __all__ = [
     "FINDING_FORM",
     "Finding",
     "FindingField",
+    "Measure",
     "Message",
     "Outcome",
+    "Remedy",
     "Sharing",
     "Subject",
     "SubjectKind",
@@ -88,9 +91,38 @@ class Message:
         return Message(self.zh.format(**values), self.en.format(**values))
 
 
+Quantity = int | Decimal | tuple[str, ...]
+"""What a rule measures: a count, an exact amount (an area in m²), or the items of a list
+(facilities, recipients told)."""
+
+
+@attrs.frozen
+class Measure:
+    """The figures behind a finding's message, for a reader that acts on them (the
+    rectification list, :mod:`careprotect.rectification`): what the rule ``found`` and what
+    it ``required``, both counts, both exact amounts, or both tuples of item names (then
+    what is required and not found is lacking)."""
+
+    found: Quantity
+    required: Quantity
+
+
+@attrs.frozen
+class Remedy:
+    """What would make a non-compliant finding compliant, at the smallest measure its rule
+    can tell (:meth:`careprotect.rules.mechanism.Mechanism.remedy`): ``what`` in Chinese and
+    English, and ``due``, a deadline the rule's parameters give (None: the end of the day or
+    period the finding judges)."""
+
+    what: Message
+    due: dt.date | None = None
+
+
 @attrs.frozen(kw_only=True)
 class Finding:
-    """One result of one rule for one subject on a day or over a period."""
+    """One result of one rule for one subject on a day or over a period. ``measure`` holds
+    the figures the rule judged, when it measures (not part of the report form of
+    :data:`FINDING_FORM`)."""
 
     rule: str
     subject: Subject
@@ -102,6 +134,7 @@ class Finding:
     day: dt.date | None = None
     period: Period | None = None
     facts: tuple[str, ...] = ()
+    measure: Measure | None = None
 
     @property
     def rests_on(self) -> Status:

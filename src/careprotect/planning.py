@@ -56,6 +56,7 @@ __all__ = [
     "DueContact",
     "Planned",
     "PlannedContactRule",
+    "VillageWorkers",
     "WorkerPlan",
     "due",
     "is_planned",
@@ -140,8 +141,9 @@ def is_planned(rule: Any) -> bool:
     return isinstance(rule, PlannedContactRule)
 
 
-class _Workers:
-    """The workers of the reference data by village and role."""
+class VillageWorkers:
+    """The workers of the reference data by village and role: who answers for a child of a
+    village (the contact plan, and the rectification list)."""
 
     def __init__(self, reference: ReferenceData) -> None:
         self.by: dict[tuple[Division, WorkerRole], list[Worker]] = {}
@@ -161,8 +163,8 @@ class _Workers:
         }
 
 
-def _workers(env: RuleContext) -> _Workers:
-    return env.indexed("careprotect.planning.workers", _Workers)
+def _workers(env: RuleContext) -> VillageWorkers:
+    return env.indexed("careprotect.planning.workers", VillageWorkers)
 
 
 def _responsible(
@@ -171,7 +173,7 @@ def _responsible(
     end: dt.date,
     child: Child,
     roles: tuple[WorkerRole, ...],
-    workers: _Workers,
+    workers: VillageWorkers,
 ) -> set[str]:
     """Who answers for the child over ``[start, end)``: the village's workers of ``roles``
     (its child directors when the rule names none) on the last day the child qualifies openly
@@ -250,7 +252,7 @@ def due(
 
 
 def _rule_due(
-    child: Child, rule: PlannedContactRule, env: RuleContext, month: Period, workers: _Workers
+    child: Child, rule: PlannedContactRule, env: RuleContext, month: Period, workers: VillageWorkers
 ) -> Iterator[tuple[set[str], Period, int | None, int, int | None]]:
     """For each period of ``rule`` in which ``child`` is due a contact in ``month``: who is
     responsible, the period, the contacts required, counted and still due."""

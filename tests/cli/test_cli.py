@@ -47,6 +47,7 @@ VERBS = (
     "validate",
     "entitlements",
     "plan",
+    "rectify",
     "rules",
     "parameters",
     "plugins",

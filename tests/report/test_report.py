@@ -42,6 +42,7 @@ from careprotect.report import (
     AUDIT_CSV_COLUMNS,
     ENTITLEMENT_CSV_COLUMNS,
     PLAN_CSV_COLUMNS,
+    RECTIFY_CSV_COLUMNS,
     AuditEnd,
     AuditHeader,
     CsvAuditWriter,
@@ -467,7 +468,12 @@ def test_the_schema_vocabularies_follow_the_code() -> None:
 def test_the_cli_page_lists_the_csv_columns() -> None:
     """docs/cli.md names every CSV column, in order."""
     page = " ".join((ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split())
-    for columns in (AUDIT_CSV_COLUMNS, ENTITLEMENT_CSV_COLUMNS, PLAN_CSV_COLUMNS):
+    for columns in (
+        AUDIT_CSV_COLUMNS,
+        ENTITLEMENT_CSV_COLUMNS,
+        PLAN_CSV_COLUMNS,
+        RECTIFY_CSV_COLUMNS,
+    ):
         assert ", ".join(f"`{c}`" for c in columns) in page
 
 

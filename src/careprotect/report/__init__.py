@@ -9,7 +9,8 @@ them back sorted; the entitlements table prints each subject's amounts as they c
 
 Formats are documented in docs/cli.md; the audit's JSON document follows
 docs/schema/audit-report.schema.json and the entitlements' JSON document
-docs/schema/entitlements-report.schema.json.
+docs/schema/entitlements-report.schema.json, and the rectification list's
+docs/schema/rectify-report.schema.json.
 
 Importing this package needs neither click nor rich: rich is imported only to draw a table.
 """
@@ -61,6 +62,12 @@ from careprotect.report.entitlements import (
     run_entitlements,
 )
 from careprotect.report.plan import PLAN_CSV_COLUMNS, PlanEnd, plan_rule_states, write_plan
+from careprotect.report.rectify import (
+    RECTIFY_CSV_COLUMNS,
+    rectify_summary,
+    task_row,
+    write_rectify,
+)
 from careprotect.report.split import SplitAuditWriter
 
 __all__ = [
@@ -69,6 +76,7 @@ __all__ = [
     "FORMATS",
     "LANGS",
     "PLAN_CSV_COLUMNS",
+    "RECTIFY_CSV_COLUMNS",
     "AuditEnd",
     "AuditHeader",
     "AuditWriter",
@@ -96,15 +104,18 @@ __all__ = [
     "plugins_report",
     "range_text",
     "records_json",
+    "rectify_summary",
     "rejection_json",
     "rules_report",
     "run_audit",
     "run_entitlements",
+    "task_row",
     "text",
     "township_of",
     "warning_json",
     "warnings_json",
     "write_catalogue",
     "write_plan",
+    "write_rectify",
     "write_validation",
 ]

@@ -175,6 +175,22 @@ _TEXT: Mapping[str, tuple[str, str]] = {
         "Amounts set by an amount of money in force for more than {months} months: {n} "
         "(check for a newer document: careprotect parameters --stale)",
     ),
+    "rectify": ("整改清单", "Rectification list"),
+    "rectify_counts": (
+        "任务 {total} 项：新增 {new}，仍未完成 {open}，已完成 {done}，未复查 {unchecked}",
+        "Tasks: {total} (new {new}, still open {open}, done {done}, not rechecked {unchecked})",
+    ),
+    "no_tasks": ("没有需要整改的事项。", "Nothing to rectify."),
+    "actor": ("责任人", "who acts"),
+    "what": ("整改内容", "what to do"),
+    "due": ("期限", "due"),
+    "task": ("任务编号", "task"),
+    "sources_title": ("依据", "Sources"),
+    "above_township": ("乡镇以上", "Above township level"),
+    "state_new": ("新增", "new"),
+    "state_open": ("未完成", "open"),
+    "state_done": ("已完成", "done"),
+    "state_unchecked": ("未复查", "not rechecked"),
     "marks_legend": (
         "{reported_mark} 据报道的来源；{assumed_mark} 假定（建模选择）",
         "{reported_mark} a reported source; {assumed_mark} an assumption (a modelling choice)",

@@ -29,7 +29,7 @@ import attrs
 
 from careprotect.divisions import Division
 from careprotect.enums import AgreementKind, ServicePointKind
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Message, Outcome, Remedy, SubjectKind
 from careprotect.masking import mask_name, scrub
 from careprotect.model import (
     Child,
@@ -125,6 +125,15 @@ class EntrustedGuardianshipConfirmation(_ChildAgreement):
     """
 
     categories: tuple[str, ...] = category_field(default=("left_behind",))
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Sign the confirmation."""
+        return Remedy(
+            Message(
+                "由受委托监护人签订委托监护责任确认书",
+                "have the entrusted guardian sign the entrusted-guardianship confirmation",
+            )
+        )
 
     def selects(self, subject: Child, day: dt.date, env: RuleContext) -> bool:
         """A child born by ``day``."""
@@ -300,6 +309,15 @@ class ServiceAgreementPerChild(_ChildAgreement):
     before it streams the child files one at a time, so a rule about a home cannot see the
     children; a child's rule needs only the reference data to find the village's homes.
     """
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Sign the service agreement with the village's home."""
+        return Remedy(
+            Message(
+                f"与{place}的儿童之家签订委托服务协议书",
+                f"sign the entrusted service agreement with the children's home of {place}",
+            )
+        )
 
     def selects(self, subject: Child, day: dt.date, env: RuleContext) -> bool:
         """A child born by ``day`` living in the village of a home open, or perhaps open."""

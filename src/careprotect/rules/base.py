@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import attrs
 
 from careprotect.divisions import Division
-from careprotect.findings import Finding, Message, Outcome, Subject, SubjectKind
+from careprotect.findings import Finding, Measure, Message, Outcome, Subject, SubjectKind
 from careprotect.masking import mask_name, scrub
 from careprotect.model import Child, ReferenceData, ServicePoint, Worker
 from careprotect.params import Citation, Evidence, PluginInfo, Resolved
@@ -213,8 +213,10 @@ class RuleContext:
         day: dt.date | None = None,
         period: Period | None = None,
         facts: Iterable[str] = (),
+        measure: Measure | None = None,
     ) -> Finding:
-        """A finding of ``rule`` about ``item``, with the rule's citations."""
+        """A finding of ``rule`` about ``item``, with the rule's citations (and the figures
+        it judged, ``measure``)."""
         last = self._last
         if last[0] is not item:
             last[1], last[2] = subject_of(item)
@@ -231,4 +233,5 @@ class RuleContext:
             day=day,
             period=period,
             facts=tuple(facts),
+            measure=measure,
         )

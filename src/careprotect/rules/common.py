@@ -7,6 +7,7 @@ a parameter without a value are :mod:`careprotect.rules.mechanism`'s.)
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Any
@@ -16,7 +17,8 @@ import attrs
 from careprotect.divisions import Division
 from careprotect.enums import Post, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Outcome
+from careprotect.findings import Finding, Message, Outcome
+from careprotect.ledger.labels import ENUM_LABELS
 from careprotect.masking import scrub
 from careprotect.model import ReferenceData, ServicePoint, Worker
 from careprotect.periods import Period, PeriodKind, iter_periods
@@ -29,13 +31,16 @@ __all__ = [
     "ReferenceIndex",
     "check_period_kind",
     "count_outcome",
+    "enum_words",
     "judged_day",
     "judged_periods",
     "judged_years",
+    "lacking",
     "non_empty_tuple_of",
     "opening_fact",
     "reference_index",
     "service_fact",
+    "short_by",
 ]
 
 ROLE_ZH: Mapping[WorkerRole, str] = {
@@ -62,6 +67,18 @@ POST_ZH: Mapping[Post, str] = {
     Post.COLLEGE_GRADUATE_VILLAGE_OFFICIAL: "大学生村官",
     Post.QUALIFIED_COUNSELLOR: "持证心理咨询师",
 }
+
+
+def enum_words(
+    members: Iterable[enum.Enum], *, zh_joint: str = "、", en_joint: str = ", "
+) -> Message:
+    """Members of an enumeration in words: their Chinese labels (those of the ledger,
+    :data:`careprotect.ledger.labels.ENUM_LABELS`) and their codes with spaces."""
+    listed = list(members)
+    return Message(
+        zh_joint.join(ENUM_LABELS[type(m)][m.value] for m in listed),
+        en_joint.join(str(m.value).replace("_", " ") for m in listed),
+    )
 
 
 # -- what every compliance mechanism shares ---------------------------------------------------
@@ -230,3 +247,22 @@ def count_outcome(certain: int, possible: int, needed: int) -> Outcome:
     if certain + possible < needed:
         return Outcome.NON_COMPLIANT
     return Outcome.MISSING_INPUT
+
+
+def short_by(finding: Finding) -> Any:
+    """How much a finding's measure falls short (required less found: a count or an exact
+    amount); None when it has no measure of numbers, or is not short."""
+    m = finding.measure
+    if m is None or isinstance(m.found, tuple) or isinstance(m.required, tuple):
+        return None
+    short = m.required - m.found
+    return short if short > 0 else None
+
+
+def lacking(finding: Finding) -> tuple[str, ...]:
+    """The items a finding's measure requires and did not find (none when its measure is not
+    of items)."""
+    m = finding.measure
+    if m is None or not isinstance(m.found, tuple) or not isinstance(m.required, tuple):
+        return ()
+    return tuple(x for x in m.required if x not in m.found)

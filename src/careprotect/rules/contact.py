@@ -29,13 +29,19 @@ import attrs
 
 from careprotect.enums import ContactMode, Topic, WorkerRole
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Measure, Message, Outcome, Remedy, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import Child, Contact
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import Membership, RuleContext
-from careprotect.rules.common import check_period_kind, judged_periods, non_empty_tuple_of
+from careprotect.rules.common import (
+    check_period_kind,
+    enum_words,
+    judged_periods,
+    non_empty_tuple_of,
+    short_by,
+)
 from careprotect.rules.mechanism import (
     Compliance,
     category_field,
@@ -509,6 +515,7 @@ class ContactFrequency(Compliance):
             a = self.assess(subject, period, env, standing=standing)
             if a.outcome is None:
                 continue
+            measure = None if a.required is None else Measure(len(a.counted), a.required)
             yield env.finding(
                 self,
                 subject,
@@ -517,4 +524,24 @@ class ContactFrequency(Compliance):
                 evidence=a.evidence,
                 period=period,
                 facts=a.facts,
+                measure=measure,
             )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """The contacts still short in the finding's period, by the modes and roles that
+        count: "1 more contact (home visit) in 2024-12"."""
+        short = short_by(finding)
+        if short is None or finding.period is None:
+            return None
+        modes = enum_words(self.modes, zh_joint="或", en_joint=" or ")
+        by = enum_words(self.roles, zh_joint="或", en_joint=" or ") if self.roles else None
+        return Remedy(
+            Message(
+                f"{finding.period}内再联系 {short} 次（{modes.zh}"
+                + (f"，由{by.zh}" if by else "")
+                + "）",
+                f"{short} more contact(s) ({modes.en}"
+                + (f", by a {by.en}" if by else "")
+                + f") in {finding.period}",
+            )
+        )

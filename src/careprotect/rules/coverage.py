@@ -36,6 +36,7 @@ other shared pieces are in :mod:`careprotect.rules.common`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import attrs
@@ -43,7 +44,7 @@ import attrs
 from careprotect.divisions import Division, Level
 from careprotect.enums import OrganiserLevel, Post, ServicePointKind, WorkerRole
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Finding, Message, Outcome
+from careprotect.findings import Finding, Measure, Message, Outcome, Remedy
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint
 from careprotect.params import Unit
@@ -53,9 +54,11 @@ from careprotect.rules.common import (
     POST_ZH,
     ROLE_ZH,
     count_outcome,
+    enum_words,
     opening_fact,
     reference_index,
     service_fact,
+    short_by,
 )
 from careprotect.rules.mechanism import Judging, PerDivision, parameter_field
 
@@ -114,6 +117,11 @@ class HomePerVillage(PerDivision):
             kind=self.service_point_kind.value.replace("_", " "),
             kind_zh=KIND_ZH[self.service_point_kind],
         )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Open a service point of the kind in the division."""
+        kind = enum_words((self.service_point_kind,))
+        return Remedy(Message(f"在{place}开放{kind.zh}", f"open a {kind.en} in {place}"))
 
 
 def _at_least_one_of(posts: frozenset[Post]) -> str:
@@ -217,6 +225,21 @@ class MinimumPerDivision(PerDivision):
                 what_zh=what_zh,
             ),
             facts=tuple(facts),
+            measure=Measure(certain, needed),
+        )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """How many more service points to open, or workers to appoint, in the division."""
+        short = short_by(finding)
+        if short is None:
+            return None
+        what, what_zh = self._what()
+        if self.service_point_kind is not None:
+            return Remedy(
+                Message(f"在{place}再开放{short}个{what_zh}", f"{short} more {what} in {place}")
+            )
+        return Remedy(
+            Message(f"在{place}再配备{short}名{what_zh}", f"appoint {short} more {what} in {place}")
         )
 
 
@@ -317,4 +340,23 @@ class ModelHomeShare(PerDivision):
                 kind_zh=KIND_ZH[self.service_point_kind],
             ),
             facts=tuple(facts),
+            # The model homes the share needs of the open homes: the least whole number of
+            # at least ratio x total.
+            measure=Measure(model, math.ceil(ratio * len(known))) if known else None,
+        )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """How many more open homes must hold a counting designation (the homes open
+        staying as they are)."""
+        short = short_by(finding)
+        if short is None:
+            return None
+        chosen = [v for v in OrganiserLevel if v in self.designation_levels]
+        levels = enum_words(chosen, zh_joint="或", en_joint=" or ")
+        kind = enum_words((self.service_point_kind,))
+        return Remedy(
+            Message(
+                f"{place}再有{short}个{kind.zh}获评{levels.zh}示范",
+                f"{short} more {kind.en}(s) of {place} designated model homes ({levels.en} level)",
+            )
         )

@@ -38,12 +38,18 @@ from typing import ClassVar
 import attrs
 
 from careprotect.enums import DisqualificationKind, NoticeRecipient
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Measure, Message, Outcome, Remedy, SubjectKind
 from careprotect.model import Child, Guardianship
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import RuleContext
-from careprotect.rules.common import check_period_kind, judged_periods, non_empty_tuple_of
+from careprotect.rules.common import (
+    check_period_kind,
+    judged_periods,
+    lacking,
+    non_empty_tuple_of,
+    short_by,
+)
 from careprotect.rules.contact import required_share
 from careprotect.rules.mechanism import (
     Compliance,
@@ -120,15 +126,17 @@ class _OnEntrustedCare(OnDay, abc.ABC):
 
     def judge(self, subject: Child, j: Judging) -> Finding:
         """One finding for the child on the day judged."""
-        outcome, message, facts = self.assess(subject, _entrusted_on(subject, j.day), j.day)
-        return j.finding(outcome, message, facts=facts)
+        judged = self.assess(subject, _entrusted_on(subject, j.day), j.day)
+        outcome, message, facts = judged[:3]
+        measure = judged[3] if len(judged) > 3 else None
+        return j.finding(outcome, message, facts=facts, measure=measure)
 
     @abc.abstractmethod
     def assess(
         self, child: Child, entrusted: list[Guardianship], day: dt.date
-    ) -> tuple[Outcome, Message, list[str]]:
+    ) -> tuple[Outcome, Message, list[str]] | tuple[Outcome, Message, list[str], Measure]:
         """The outcome, message and facts for ``child`` with the care ``entrusted`` on
-        ``day``."""
+        ``day``, and the figures judged when the rule measures."""
 
 
 # -- Art. 22: who may be the entrusted carer ---------------------------------------------------
@@ -153,6 +161,15 @@ class EntrustedCarerQualified(_OnEntrustedCare):
     else *compliant*. A child with no entrusted guardianship in force gets no finding: the duty
     does not arise. ``required`` names a flag parameter: the duty applies while it is true.
     """
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Entrust the child's care to an adult who is not barred."""
+        return Remedy(
+            Message(
+                "另行委托无不得作为被委托人情形的成年人照护儿童",
+                "entrust the child's care to an adult whom no recorded fact bars",
+            )
+        )
 
     def assess(
         self, child: Child, entrusted: list[Guardianship], day: dt.date
@@ -335,7 +352,26 @@ class ParentContactFrequency(Compliance):
         else:
             outcome, message = Outcome.NON_COMPLIANT, _SHORT.format(**values)
         return env.finding(
-            self, child, outcome, message, evidence=evidence, period=period, facts=facts
+            self,
+            child,
+            outcome,
+            message,
+            evidence=evidence,
+            period=period,
+            facts=facts,
+            measure=Measure(n, required),
+        )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """The parents' contacts short in the finding's period."""
+        short = short_by(finding)
+        if short is None or finding.period is None:
+            return None
+        return Remedy(
+            Message(
+                f"督促父母{finding.period}内再与儿童联系 {short} 次",
+                f"the parents: {short} more contact(s) with the child in {finding.period}",
+            )
         )
 
 
@@ -371,12 +407,28 @@ class EntrustmentNotices(_OnEntrustedCare):
         validator=non_empty_tuple_of(NoticeRecipient),
     )
 
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """The written notices still to give, to whom (the recipients not told of every
+        entrustment in force)."""
+        missing = [NoticeRecipient(r) for r in lacking(finding)]
+        if not missing:
+            return None
+        return Remedy(
+            Message(
+                "书面告知" + "、".join(RECIPIENT_ZH[r] for r in missing) + "委托照护情况",
+                "notify "
+                + " and ".join(_RECIPIENT_EN[r] for r in missing)
+                + " of the entrusted care in writing",
+            )
+        )
+
     def assess(
         self, child: Child, entrusted: list[Guardianship], day: dt.date
-    ) -> tuple[Outcome, Message, list[str]]:
-        """Non-compliant when a recipient was not told of an entrustment in force."""
+    ) -> tuple[Outcome, Message, list[str], Measure]:
+        """Non-compliant when a recipient was not told of an entrustment in force; the
+        measure: the recipients told of every entrustment (found) of all (required)."""
         facts: list[str] = []
-        lacking: list[NoticeRecipient] = []
+        untold: list[NoticeRecipient] = []
         for g in entrusted:
             facts.append(_care(g))
             for recipient in self.recipients:
@@ -389,14 +441,14 @@ class EntrustmentNotices(_OnEntrustedCare):
                     facts.append(f"notice to {recipient.value} on {dates[0].isoformat()}")
                     continue
                 facts.append(f"no notice to {recipient.value} since {g.start.isoformat()}")
-                if recipient not in lacking:
-                    lacking.append(recipient)
-        if lacking:
+                if recipient not in untold:
+                    untold.append(recipient)
+        if untold:
             outcome = Outcome.NON_COMPLIANT
             message = _NOT_NOTIFIED.format(
                 day=day.isoformat(),
-                recipients_zh="、".join(RECIPIENT_ZH[r] for r in lacking),
-                recipients=" and ".join(_RECIPIENT_EN[r] for r in lacking),
+                recipients_zh="、".join(RECIPIENT_ZH[r] for r in untold),
+                recipients=" and ".join(_RECIPIENT_EN[r] for r in untold),
             )
         else:
             outcome = Outcome.COMPLIANT
@@ -404,4 +456,6 @@ class EntrustmentNotices(_OnEntrustedCare):
                 recipients_zh="、".join(RECIPIENT_ZH[r] for r in self.recipients),
                 recipients=" and ".join(_RECIPIENT_EN[r] for r in self.recipients),
             )
-        return outcome, message, facts
+        recipients = tuple(r.value for r in self.recipients)
+        told = tuple(r for r in recipients if NoticeRecipient(r) not in untold)
+        return outcome, message, facts, Measure(told, recipients)

@@ -41,7 +41,7 @@ import attrs
 
 from careprotect.divisions import Division, Level
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Measure, Message, Outcome, Remedy, SubjectKind
 from careprotect.model import Child, ServicePoint, Worker
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period
@@ -268,6 +268,7 @@ class Judging:
         message: Message,
         *,
         facts: Iterable[str] = (),
+        measure: Measure | None = None,
     ) -> Finding:
         """The finding, with the evidence so far, on the day, or for the period judged."""
         return self.env.finding(
@@ -279,6 +280,7 @@ class Judging:
             day=None if self.period is not None else self.day,
             period=self.period,
             facts=facts,
+            measure=measure,
         )
 
     def at_least_one(
@@ -360,6 +362,14 @@ class Mechanism:
 
     kind: ClassVar[RuleKind]
     subject: ClassVar[SubjectKind]
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """What would make ``finding`` (non-compliant, of this rule) compliant, at the
+        smallest measure the rule can tell; None when it cannot tell (the rectification list
+        then gives the finding's message). ``place`` names the finding's division as the
+        registry does (its code when it gives no name). Pure: from the finding and the
+        rule's own declaration."""
+        return None
 
 
 @attrs.frozen(kw_only=True)

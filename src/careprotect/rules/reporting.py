@@ -13,7 +13,7 @@ from typing import ClassVar, NamedTuple
 import attrs
 
 from careprotect.enums import ReferralTarget, ReportConcern
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Message, Outcome, Remedy, SubjectKind
 from careprotect.model import Child, Report
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period
@@ -77,6 +77,16 @@ class MandatoryReportRecipient(Compliance):
     concerns: str = parameter_field(Unit.CHOICES, choices=ReportConcern)
 
     subject: ClassVar[SubjectKind] = SubjectKind.CHILD
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Report the concern to an authority the law names."""
+        return Remedy(
+            Message(
+                "立即向公安、民政、教育等有关部门报告该强制报告事项",
+                "report the concern at once to the public security, civil affairs or education "
+                "authorities",
+            )
+        )
 
     def _window(
         self, env: RuleContext

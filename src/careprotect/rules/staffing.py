@@ -28,7 +28,7 @@ import attrs
 from careprotect.divisions import Division
 from careprotect.enums import Post, ServicePointKind, Sex, WorkerRole
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Message, Outcome, Remedy, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint, Worker
 from careprotect.rules.base import RuleContext
@@ -95,6 +95,13 @@ class PostCoverage(PerDivision):
             _COVERAGE,
             role=self.role.value.replace("_", " "),
             role_zh=ROLE_ZH[self.role],
+        )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Appoint a worker of the role for the division."""
+        role = self.role.value.replace("_", " ")
+        return Remedy(
+            Message(f"为{place}配备{ROLE_ZH[self.role]}", f"appoint a {role} for {place}")
         )
 
 
@@ -212,6 +219,17 @@ class PostEligibility(OnDay):
 
     subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Give the post to a worker who qualifies."""
+        need = _requirement(self.qualifications)
+        role = self.role.value.replace("_", " ")
+        return Remedy(
+            Message(
+                f"改由符合条件的人员（{need.zh}）担任{ROLE_ZH[self.role]}",
+                f"give the post of {role} to someone who qualifies ({need.en})",
+            )
+        )
+
     def selects(self, subject: Worker, day: dt.date, env: RuleContext) -> bool:
         """A worker of the role who is, or may be, in post on ``day``."""
         return subject.role is self.role and subject.in_post_on(day) is not False
@@ -262,6 +280,16 @@ class ServicePointDirectorEligibility(OnDay):
     in_school: bool | None = True
 
     subject: ClassVar[SubjectKind] = SubjectKind.SERVICE_POINT
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Appoint a director who qualifies."""
+        need = _requirement(self.qualifications)
+        return Remedy(
+            Message(
+                f"改由符合条件的人员（{need.zh}）担任负责人",
+                f"appoint a director who qualifies ({need.en})",
+            )
+        )
 
     def selects(self, subject: ServicePoint, day: dt.date, env: RuleContext) -> bool:
         """A point of the kind (and school setting) that is, or may be, open on ``day``."""

@@ -26,11 +26,12 @@ from typing import ClassVar
 import attrs
 
 from careprotect.enums import Facility, ServicePointKind
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Measure, Message, Outcome, Remedy, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import ServicePoint
 from careprotect.params import Unit
 from careprotect.rules.base import RuleContext
+from careprotect.rules.common import enum_words, lacking, short_by
 from careprotect.rules.mechanism import Judging, OnDay, parameter_field
 
 __all__ = ["Area", "AreaStandard", "FacilityStandard"]
@@ -94,6 +95,7 @@ class AreaStandard(_PointRule):
         value = getattr(subject, self.area.value)
         if value is None:
             return j.finding(Outcome.MISSING_INPUT, _AREA[Outcome.MISSING_INPUT].format(**words))
+        measure = None
         if self.minimum is None:
             met = value > 0
             need, need_zh = "more than 0 m²", "应有场地"
@@ -101,13 +103,26 @@ class AreaStandard(_PointRule):
             minimum = j.value(self.minimum)
             met = value >= minimum
             need, need_zh = f"at least {minimum} m²", f"不少于{minimum}平方米"
+            measure = Measure(value, minimum)
         outcome = Outcome.COMPLIANT if met else Outcome.NON_COMPLIANT
         shown = scrub(str(value))  # an area of 15 digits or more may be an ID number
         return j.finding(
             outcome,
             _AREA[outcome].format(value=shown, need=need, need_zh=need_zh, **words),
             facts=(f"{self.area.value} {shown}",),
+            measure=measure,
         )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """The area short of the minimum ("7.5 m² more indoor floor area"); with no
+        minimum, some area."""
+        zh, en = _AREA_ZH[self.area], _AREA_EN[self.area]
+        if self.minimum is None:
+            return Remedy(Message(f"提供{zh}", f"provide an {en}"))
+        short = short_by(finding)
+        if short is None:
+            return None
+        return Remedy(Message(f"{zh}再增加 {short} 平方米", f"{short} m² more {en}"))
 
 
 _FACILITIES = {
@@ -147,7 +162,8 @@ class FacilityStandard(_PointRule):
             outcome = Outcome.NON_COMPLIANT if self.binding else Outcome.ADVISORY
         return j.finding(
             outcome,
-            _FACILITIES[outcome].format(
+            measure=Measure(tuple(f for f in needed if f in have), tuple(needed)),
+            message=_FACILITIES[outcome].format(
                 point=scrub(subject.id),
                 needed=", ".join(needed) or "none",
                 absent=", ".join(absent),
@@ -157,3 +173,11 @@ class FacilityStandard(_PointRule):
                 + (", ".join(sorted(have)) or "none recorded"),
             ),
         )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """The facilities lacking."""
+        missing = lacking(finding)
+        if not missing:
+            return None
+        words = enum_words(Facility(f) for f in missing)
+        return Remedy(Message(f"配备设施：{words.zh}", f"provide the facilities: {words.en}"))

@@ -36,13 +36,13 @@ import attrs
 
 from careprotect.enums import OrganiserLevel, WorkerRole
 from careprotect.errors import InvalidValueError
-from careprotect.findings import Finding, Message, Outcome, SubjectKind
+from careprotect.findings import Finding, Measure, Message, Outcome, Remedy, SubjectKind
 from careprotect.masking import scrub
 from careprotect.model import Training, Worker
 from careprotect.params import Unit
 from careprotect.periods import Period
 from careprotect.rules.base import RuleContext
-from careprotect.rules.common import ROLE_ZH, judged_day, judged_years
+from careprotect.rules.common import ROLE_ZH, judged_day, judged_years, short_by
 from careprotect.rules.mechanism import Judging, OnDay, parameter_field
 
 __all__ = ["TrainingBeforeStart", "TrainingLength", "TrainingPerYear"]
@@ -147,6 +147,16 @@ class TrainingBeforeStart(_TrainingRule):
         if finding is not None:
             yield finding
 
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """Pass a training assessment before (further) work."""
+        role = self._who()
+        return Remedy(
+            Message(
+                f"{role['role_zh']}参加培训并通过考核",
+                f"the {role['role']} takes a training and passes its assessment",
+            )
+        )
+
     def judge(self, subject: Worker, j: Judging) -> Finding:
         """Judged on the appointment day."""
         before = [t for t in self.counted(subject, j) if t.date <= j.day]
@@ -227,6 +237,17 @@ class TrainingPerYear(_TrainingRule):
                 count=len(attended), needed=needed, year=str(j.period), **self._who()
             ),
             facts=tuple(map(_training_fact, attended)),
+            measure=Measure(len(attended), needed),
+        )
+
+    def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
+        """The trainings short in the year judged."""
+        short = short_by(finding)
+        if short is None or finding.period is None:
+            return None
+        year = finding.period
+        return Remedy(
+            Message(f"补充参加{year}年度培训 {short} 次", f"{short} more training(s) for {year}")
         )
 
 
