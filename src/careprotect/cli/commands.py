@@ -147,13 +147,9 @@ def audit(
         executor_for(dask) as executor,
         open_output(output, csv=fmt == "csv") as out,
     ):
-        writer: rp.AuditWriter
-        if fmt == "json":
-            writer = rp.JsonAuditWriter(out)
-        elif fmt == "csv":
-            writer = rp.CsvAuditWriter(out)
-        else:
-            writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
+        writer = rp.audit_writer(
+            fmt, out, lang=language, reference=stream.reference, reveal=report.reveal
+        )
         run = pipeline.audit(
             engine,
             stream,
@@ -248,9 +244,7 @@ def entitlements(
         def open_stream() -> RegistryStream:
             return opened.pop() if opened else open_registry(source)
 
-        end = _entitlements(
-            opened, open_stream, engine, (first, last), report, language, executor
-        )
+        end = _entitlements(opened, open_stream, engine, (first, last), report, language, executor)
     if end.rejections and fmt != "table":
         note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
     note_warnings(end.warnings, fmt)
@@ -271,13 +265,9 @@ def _entitlements(
     reference = opened[0].reference
     try:
         with open_output(report.output, csv=report.fmt == "csv") as out:
-            writer: rp.EntitlementsWriter
-            if report.fmt == "json":
-                writer = rp.JsonEntitlementsWriter(out)
-            elif report.fmt == "csv":
-                writer = rp.CsvEntitlementsWriter(out)
-            else:
-                writer = rp.TableEntitlementsWriter(out, lang=language, reference=reference)
+            writer = rp.entitlements_writer(
+                report.fmt, out, lang=language, reference=reference, reveal=report.reveal
+            )
             with progress_display("entitlements", "amounts", out) as progress:
                 end = rp.run_entitlements(
                     engine,
@@ -334,6 +324,7 @@ def plan(
             fmt=cast(rp.Format, fmt),
             lang=language,
             rules=rp.plan_rule_states(engine, month),
+            reveal=report.reveal,
         )
         note_warnings(stream.warnings, fmt)
     return EXIT_ERRORS if end.errors else EXIT_OK

@@ -1,4 +1,6 @@
-"""Reports: audits, entitlements, contact plans and the catalogue as tables, JSON and CSV.
+"""Reports: audits, entitlements, contact plans and the catalogue as tables, JSON and CSV;
+audits, entitlements and plans also as Excel workbooks and self-contained HTML pages
+(docs/reports.md).
 
 Each report is written as its records come: a writer receives a header, then one record at a
 time (a finding, an amount), then what is known only at the end (the summary or the totals,
@@ -40,12 +42,23 @@ from careprotect.report.audit import (
     TableAuditWriter,
     run_audit,
 )
+from careprotect.report.audit_views import (
+    HtmlAuditWriter,
+    LinesRender,
+    XlsxAuditWriter,
+    audit_writer,
+)
 from careprotect.report.catalogue import (
     parameters_report,
     plugins_report,
     rules_report,
     write_catalogue,
     write_validation,
+)
+from careprotect.report.entitlement_views import (
+    HtmlEntitlementsWriter,
+    XlsxEntitlementsWriter,
+    entitlements_writer,
 )
 from careprotect.report.entitlements import (
     ENTITLEMENT_CSV_COLUMNS,
@@ -77,14 +90,21 @@ __all__ = [
     "EntitlementsHeader",
     "EntitlementsWriter",
     "Format",
+    "HtmlAuditWriter",
+    "HtmlEntitlementsWriter",
     "JsonAuditWriter",
     "JsonEntitlementsWriter",
     "Lang",
+    "LinesRender",
     "PlanEnd",
     "Progress",
     "TableAuditWriter",
     "TableEntitlementsWriter",
+    "XlsxAuditWriter",
+    "XlsxEntitlementsWriter",
+    "audit_writer",
     "cover",
+    "entitlements_writer",
     "language_from_env",
     "money_parameters",
     "parameters_report",

@@ -12,6 +12,7 @@ from careprotect.periods import Period
 from careprotect.report._base import (
     Format,
     Lang,
+    binary_of,
     console_for,
     new_table,
     open_json,
@@ -25,6 +26,7 @@ from careprotect.report._base import (
     text,
     warnings_json,
 )
+from careprotect.report.plan_views import write_plan_html, write_plan_xlsx
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -108,12 +110,39 @@ def write_plan(
     fmt: Format,
     lang: Lang,
     rules: Sequence[RuleStatus] = (),
+    reveal: bool = False,
 ) -> PlanEnd:
     """Write the contact plans of ``month``; returns the number of workers listed and of
     entries whose rule failed. The rejected records and counts of ``stream`` are read once
     ``plans`` is exhausted. ``rules`` are the states of the rules planned
     (:func:`plan_rule_states`): the JSON document's ``summary`` and the table's last table
-    list them."""
+    list them. A workbook (``xlsx``) is written to the bytes under ``out``; ``reveal``
+    says whether names were asked for unmasked (the page says so)."""
+    if fmt == "xlsx":
+        return PlanEnd(
+            *write_plan_xlsx(
+                plans,
+                binary_of(out),
+                month=month,
+                plugins=plugins,
+                stream=stream,
+                lang=lang,
+                rules=rules,
+            )
+        )
+    if fmt == "html":
+        return PlanEnd(
+            *write_plan_html(
+                plans,
+                out,
+                month=month,
+                plugins=plugins,
+                stream=stream,
+                lang=lang,
+                rules=rules,
+                reveal=reveal,
+            )
+        )
     errors = 0
     if fmt == "csv":
         writer = csv.writer(out)

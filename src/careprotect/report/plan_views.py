@@ -1,0 +1,230 @@
+"""The contact plan as a workbook and as a page: a summary (each worker's children and
+contacts still due), then one row per child, rule and rule period due a contact.
+
+The workbook lists every entry; the page charts the contacts still due by township and lists
+at most :data:`~careprotect.report.html.MAX_ROWS` entries in the plan's order (worker by
+worker), filterable by worker, township and rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import IO, TYPE_CHECKING, TextIO
+
+from careprotect.io import RegistryStream
+from careprotect.params import PluginInfo
+from careprotect.periods import Period
+from careprotect.report._base import Lang, text
+from careprotect.report.html import (
+    Bar,
+    Chart,
+    Listing,
+    Page,
+    Series,
+    render_page,
+    require_jinja2,
+    top_bars,
+)
+from careprotect.report.views import (
+    CappedRows,
+    Places,
+    opening_lines,
+    rejected_sheet,
+    rule_states_block,
+)
+from careprotect.report.xlsx import Block, Overview, Value, XlsxBook
+
+if TYPE_CHECKING:
+    from careprotect.planning import DueContact, WorkerPlan
+    from careprotect.rulestates import RuleStatus
+
+__all__ = ["plan_header", "write_plan_html", "write_plan_xlsx"]
+
+_DUE_COLOR = "#ef6c00"
+
+
+def plan_header(lang: Lang) -> tuple[str, ...]:
+    """The columns of a plan's rows."""
+    keys = (
+        "worker",
+        "township",
+        "village",
+        "subject_id",
+        "subject_name",
+        "rule",
+        "rule_period",
+        "required",
+        "counted",
+        "still_due",
+        "last_contact",
+        "error",
+    )
+    return tuple(text(k, lang) for k in keys)
+
+
+_WORKER, _TOWNSHIP, _RULE = 0, 1, 5
+
+
+def _who(plan: WorkerPlan, lang: Lang) -> str:
+    if plan.worker_id is None:
+        return text("no_worker", lang)
+    return " ".join(x for x in (plan.worker_id, plan.worker_name) if x)
+
+
+def _row(who: str, d: DueContact, places: Places) -> tuple[Value, ...]:
+    village = str(d.village)
+    return (
+        who,
+        places.name(village, township=True),
+        places.name(village),
+        d.child_id,
+        d.child_name,
+        d.rule,
+        str(d.period),
+        d.required,
+        d.counted,
+        d.still_due,
+        d.last_contact,
+        d.error,
+    )
+
+
+class _Tally:
+    """What a plan's summary counts as its entries go by."""
+
+    def __init__(self) -> None:
+        self.workers: list[tuple[str, int, int, int]] = []
+        self.by_township: Counter[str] = Counter()
+        self.errors = 0
+
+    def worker(self, who: str, plan: WorkerPlan, places: Places) -> None:
+        known = [d.still_due for d in plan.due if d.still_due is not None]
+        children = len({d.child_id for d in plan.due})
+        self.workers.append((who, children, sum(known), len(plan.due) - len(known)))
+        self.errors += sum(1 for d in plan.due if d.error)
+        for d in plan.due:
+            if d.still_due:
+                self.by_township[places.name(str(d.village), township=True)] += d.still_due
+
+    def overview(
+        self,
+        month: Period,
+        plugins: Sequence[PluginInfo],
+        stream: RegistryStream,
+        rules: Sequence[RuleStatus],
+        lang: Lang,
+    ) -> Overview:
+        what = f"{text('plan', lang)} · {text('month', lang).format(month)}"
+        lines = opening_lines(what, plugins, stream.counts, lang)
+        lines += [
+            (text("worker", lang), len(self.workers)),
+            (text("contacts_due", lang), sum(w[2] for w in self.workers)),
+        ]
+        if not self.workers:
+            lines.append((text("no_plan", lang), None))
+        if stream.rejections:
+            lines.append((text("rejected_note", lang).format(n=len(stream.rejections)), None))
+        by_worker = Block(
+            title=text("worker", lang),
+            header=(
+                text("worker", lang),
+                text("child", lang),
+                text("still_due", lang),
+                text("error", lang) + " / ?",
+            ),
+            rows=tuple(self.workers),
+        )
+        return Overview(
+            title=text("summary", lang),
+            lines=tuple(lines),
+            blocks=(by_worker, rule_states_block(rules, lang)),
+        )
+
+
+def _entries(
+    plans: Iterable[WorkerPlan], lang: Lang, places: Places, tally: _Tally
+) -> Iterable[tuple[Value, ...]]:
+    for plan in plans:
+        who = _who(plan, lang)
+        tally.worker(who, plan, places)
+        for d in plan.due:
+            yield _row(who, d, places)
+
+
+def write_plan_xlsx(
+    plans: Iterable[WorkerPlan],
+    out: IO[bytes],
+    *,
+    month: Period,
+    plugins: Sequence[PluginInfo],
+    stream: RegistryStream,
+    lang: Lang,
+    rules: Sequence[RuleStatus] = (),
+) -> tuple[int, int]:
+    """The plan as a workbook: the summary sheet, then every entry, then the rejected
+    records; returns the workers listed and the entries whose rule failed."""
+    places = Places(stream.reference)
+    book = XlsxBook(out)
+    sheet = book.table(text("entries_sheet", lang), plan_header(lang))
+    tally = _Tally()
+    for row in _entries(plans, lang, places, tally):
+        sheet.append(row)
+    rejected_sheet(book, stream.rejections, stream.warnings, lang)
+    book.finish(tally.overview(month, plugins, stream, rules, lang), text("summary", lang))
+    return len(tally.workers), tally.errors
+
+
+def write_plan_html(
+    plans: Iterable[WorkerPlan],
+    out: TextIO,
+    *,
+    month: Period,
+    plugins: Sequence[PluginInfo],
+    stream: RegistryStream,
+    lang: Lang,
+    rules: Sequence[RuleStatus] = (),
+    reveal: bool = False,
+    limit: int | None = None,
+) -> tuple[int, int]:
+    """The plan as one page: the summary with the contacts still due by township, then the
+    entries (at most ``limit``); returns the workers listed and the entries whose rule
+    failed."""
+    require_jinja2()
+    places = Places(stream.reference)
+    tally = _Tally()
+    rows = CappedRows(limit)
+    for row in _entries(plans, lang, places, tally):
+        if rows.wants():
+            rows.add(tuple("" if v is None else str(v) for v in row))
+        else:
+            rows.count()
+    bars = [
+        Bar(label=k, values=(float(v),), total=str(v)) for k, v in sorted(tally.by_township.items())
+    ]
+    shown, note = top_bars(bars, lang)
+    chart = Chart(
+        title=text("due_by_township", lang),
+        series=(Series(text("still_due", lang), _DUE_COLOR),),
+        bars=shown,
+        note=note or ("" if bars else text("no_plan", lang)),
+    )
+    page = Page(
+        lang=lang,
+        title=text("plan", lang),
+        subtitle=text("month", lang).format(month),
+        overview=tally.overview(month, plugins, stream, rules, lang),
+        charts=(chart,),
+        listings=(
+            Listing(
+                title=text("entries_sheet", lang),
+                header=plan_header(lang),
+                rows=rows.rows,
+                filters=(_WORKER, _TOWNSHIP, _RULE),
+                note=rows.note(lang),
+            ),
+        ),
+        notes=(text("revealed_note" if reveal else "masked_note", lang),),
+    )
+    out.write(render_page(page))
+    return len(tally.workers), tally.errors
