@@ -9,14 +9,13 @@ import io
 import json
 import pickle
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from reports_support import SAMPLE, VERBS, Page, json_report, report, run
+from reports_support import SAMPLE, VERBS, Page, json_report, report
 
 from careprotect import Engine, open_registry, pipeline
 from careprotect.findings import Outcome
@@ -158,20 +157,6 @@ def test_the_renderer_is_a_value_that_pickles() -> None:
     """Distributed workers render findings: the page's renderer pickles, and equals."""
     render = LinesRender(shown_only=True)
     assert pickle.loads(pickle.dumps(render)).shown_only is True
-
-
-def test_without_jinja2_the_error_names_the_extra(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "jinja2", None)
-    out = tmp_path / "audit.html"
-    status, _, err = run(capsys, *VERBS["audit"], "--format", "html", "-o", str(out))
-    assert status == 2
-    assert err == (
-        "careprotect: --format html needs jinja2, which is not installed: pip install "
-        "'careprotect[reports]' (in a checkout: pip install -e '.[reports]')\n"
-    )
-    assert not out.exists()
 
 
 _TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=20)

@@ -107,18 +107,24 @@ def test_a_workbook_needs_o(capsys: pytest.CaptureFixture[str], verb: str) -> No
     assert len(err.splitlines()) == 1
 
 
-def test_without_openpyxl_the_error_names_the_extra(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("module", "fmt"), [("openpyxl", "xlsx"), ("jinja2", "html")])
+def test_without_its_library_a_format_names_the_extra(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    fmt: str,
 ) -> None:
     """One line naming careprotect[reports], status 2, no file left behind."""
-    monkeypatch.setitem(sys.modules, "openpyxl", None)
-    with pytest.raises(ReportUnavailableError, match=r"careprotect\[reports\]"):
-        XlsxBook(io.BytesIO())
-    out = tmp_path / "audit.xlsx"
-    status, _, err = run(capsys, *VERBS["audit"], "--format", "xlsx", "-o", str(out))
+    monkeypatch.setitem(sys.modules, module, None)
+    if fmt == "xlsx":
+        with pytest.raises(ReportUnavailableError, match=r"careprotect\[reports\]"):
+            XlsxBook(io.BytesIO())
+    out = tmp_path / f"audit.{fmt}"
+    status, _, err = run(capsys, *VERBS["audit"], "--format", fmt, "-o", str(out))
     assert status == 2
     assert err == (
-        "careprotect: --format xlsx needs openpyxl, which is not installed: pip install "
+        f"careprotect: --format {fmt} needs {module}, which is not installed: pip install "
         "'careprotect[reports]' (in a checkout: pip install -e '.[reports]')\n"
     )
     assert list(tmp_path.iterdir()) == []

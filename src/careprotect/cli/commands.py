@@ -147,7 +147,7 @@ def audit(
         executor_for(dask) as executor,
         open_output(output, csv=fmt == "csv") as out,
     ):
-        writer = rp.audit_writer(
+        writer = rp.AUDIT_WRITERS.writer(
             fmt, out, lang=language, reference=stream.reference, reveal=report.reveal
         )
         run = pipeline.audit(
@@ -265,7 +265,7 @@ def _entitlements(
     reference = opened[0].reference
     try:
         with open_output(report.output, csv=report.fmt == "csv") as out:
-            writer = rp.entitlements_writer(
+            writer = rp.ENTITLEMENTS_WRITERS.writer(
                 report.fmt, out, lang=language, reference=reference, reveal=report.reveal
             )
             with progress_display("entitlements", "amounts", out) as progress:

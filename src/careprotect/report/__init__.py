@@ -43,10 +43,10 @@ from careprotect.report.audit import (
     run_audit,
 )
 from careprotect.report.audit_views import (
+    AUDIT_WRITERS,
     HtmlAuditWriter,
     LinesRender,
     XlsxAuditWriter,
-    audit_writer,
 )
 from careprotect.report.catalogue import (
     parameters_report,
@@ -56,9 +56,9 @@ from careprotect.report.catalogue import (
     write_validation,
 )
 from careprotect.report.entitlement_views import (
+    ENTITLEMENTS_WRITERS,
     HtmlEntitlementsWriter,
     XlsxEntitlementsWriter,
-    entitlements_writer,
 )
 from careprotect.report.entitlements import (
     ENTITLEMENT_CSV_COLUMNS,
@@ -77,6 +77,8 @@ from careprotect.report.plan import PLAN_CSV_COLUMNS, PlanEnd, plan_rule_states,
 
 __all__ = [
     "AUDIT_CSV_COLUMNS",
+    "AUDIT_WRITERS",
+    "ENTITLEMENTS_WRITERS",
     "ENTITLEMENT_CSV_COLUMNS",
     "FORMATS",
     "LANGS",
@@ -102,9 +104,7 @@ __all__ = [
     "TableEntitlementsWriter",
     "XlsxAuditWriter",
     "XlsxEntitlementsWriter",
-    "audit_writer",
     "cover",
-    "entitlements_writer",
     "language_from_env",
     "money_parameters",
     "parameters_report",

@@ -18,7 +18,7 @@ import attrs
 
 from careprotect.findings import Outcome, SubjectKind
 from careprotect.model import ReferenceData
-from careprotect.report._base import Lang, binary_of, rests_on_line, status_text, text
+from careprotect.report._base import Lang, rests_on_line, status_text, text
 from careprotect.report.audit import (
     SHOWN,
     AuditEnd,
@@ -29,32 +29,27 @@ from careprotect.report.audit import (
     TableAuditWriter,
 )
 from careprotect.report.finding_text import FindingText
-from careprotect.report.html import (
-    Bar,
-    Chart,
-    Listing,
-    Page,
-    Series,
-    render_page,
-    require_jinja2,
-    top_bars,
-)
+from careprotect.report.html import Bar, Chart, Series, top_bars
 from careprotect.report.views import (
-    CappedRows,
+    SUBJECT_COLUMNS,
+    PageWriter,
     Places,
+    WriterKinds,
     citations_text,
+    labels,
     opening_lines,
     rejected_sheet,
     rule_states_block,
+    subject_cells,
 )
 from careprotect.report.xlsx import Block, Overview, XlsxBook
 
 __all__ = [
+    "AUDIT_WRITERS",
     "OUTCOME_COLORS",
     "HtmlAuditWriter",
     "LinesRender",
     "XlsxAuditWriter",
-    "audit_writer",
 ]
 
 OUTCOME_COLORS: Mapping[Outcome, str] = {
@@ -99,21 +94,12 @@ def _findings(data: bytes) -> Iterable[dict[str, Any]]:
         yield json.loads(line)
 
 
+_COLUMNS = ("outcome", "rule", *SUBJECT_COLUMNS, "message", "sources", "rests_on")
+"""The label keys of the columns of the rows."""
+
+
 def _header(lang: Lang) -> tuple[str, ...]:
-    keys = (
-        "outcome",
-        "rule",
-        "township",
-        "division",
-        "subject_kind",
-        "subject_id",
-        "subject_name",
-        "rule_period",
-        "message",
-        "sources",
-        "rests_on",
-    )
-    return tuple(text(k, lang) for k in keys)
+    return labels(_COLUMNS, lang)
 
 
 _TOWNSHIP, _MESSAGE, _SOURCES = 2, 8, 9
@@ -122,16 +108,10 @@ _TOWNSHIP, _MESSAGE, _SOURCES = 2, 8, 9
 def _row(d: Mapping[str, Any], lang: Lang, places: Places) -> tuple[str, ...]:
     """A finding's cells: outcome, rule, township, division, subject, day or period,
     message, each citation with its status, and the weakest status it rests on."""
-    subject = d["subject"]
     return (
         text(d["outcome"], lang),
         d["rule"],
-        places.name(d["division"], township=True),
-        places.name(d["division"]),
-        text(subject["kind"], lang),
-        subject["id"],
-        subject.get("name", ""),
-        d.get("date") or d.get("period") or "",
+        *subject_cells(d, d.get("date") or d.get("period"), lang, places),
         d["message"][lang],
         citations_text(d["citations"], lang),
         status_text(d["rests_on"], lang),
@@ -254,26 +234,13 @@ def _charts(end: AuditEnd, lang: Lang, places: Places) -> tuple[Chart, ...]:
     )
 
 
-class HtmlAuditWriter:
+class HtmlAuditWriter(PageWriter):
     """The audit as one page (``out``: text): the summary with its charts, then the
     non-compliant, missing-input and error findings, filterable by outcome, rule and
-    township, at most ``limit`` of them."""
+    township, at most ``limit`` of them (see :class:`PageWriter`)."""
 
-    def __init__(
-        self,
-        out: TextIO,
-        *,
-        lang: Lang,
-        reference: ReferenceData,
-        reveal: bool = False,
-        limit: int | None = None,
-    ) -> None:
-        require_jinja2()
-        self.out = out
-        self.lang = lang
-        self.reveal = reveal
-        self._places = Places(reference)
-        self._rows = CappedRows(limit)
+    def __init__(self, out: TextIO, **options: Any) -> None:
+        super().__init__(out, **options)
         self._header = AuditHeader()
         self.render = LinesRender(shown_only=True)
 
@@ -281,52 +248,31 @@ class HtmlAuditWriter:
         self._header = header
 
     def write(self, data: bytes) -> None:
-        rows = self._rows
+        take, lang, places = self.rows.take, self.lang, self.places
         for line in data.split(b"\n")[:-1]:  # at line ends only, as _findings
-            if rows.wants():
-                rows.add(_row(json.loads(line), self.lang, self._places))
-            else:
-                rows.count()
+            take(lambda line=line: _row(json.loads(line), lang, places))  # type: ignore[misc]
 
     def finish(self, end: AuditEnd) -> None:
         lang = self.lang
-        rows = self._rows
-        notes = [text("listed_findings", lang), rows.note(lang)]
-        listing = Listing(
-            title=text("to_act", lang),
-            header=_header(lang),
-            rows=rows.rows,
-            filters=(0, 1, _TOWNSHIP),
-            note=" ".join(n for n in notes if n),
-            wide=(_MESSAGE, _SOURCES),
-        )
-        page = Page(
-            lang=lang,
+        self.write_page(
             title=text("audit", lang),
             subtitle=self._header.describe(lang),
-            overview=_overview(self._header, end, lang, self._places),
-            charts=_charts(end, lang, self._places),
-            listings=(listing,),
-            notes=(text("revealed_note" if self.reveal else "masked_note", lang),),
+            overview=_overview(self._header, end, lang, self.places),
+            charts=_charts(end, lang, self.places),
+            listing=self.listing(
+                text("to_act", lang),
+                _header(lang),
+                filters=(0, 1, _TOWNSHIP),
+                note=text("listed_findings", lang),
+                wide=(_MESSAGE, _SOURCES),
+            ),
         )
-        self.out.write(render_page(page))
 
     def close(self) -> None:
         pass
 
 
-def audit_writer(
-    fmt: str, out: TextIO, *, lang: Lang, reference: ReferenceData, reveal: bool = False
-) -> AuditWriter:
-    """The writer of the audit in the format ``fmt`` (one of
-    :data:`~careprotect.report.FORMATS`), writing to ``out`` (a workbook to the bytes under
-    it)."""
-    if fmt == "json":
-        return JsonAuditWriter(out)
-    if fmt == "csv":
-        return CsvAuditWriter(out)
-    if fmt == "xlsx":
-        return XlsxAuditWriter(binary_of(out), lang=lang, reference=reference)
-    if fmt == "html":
-        return HtmlAuditWriter(out, lang=lang, reference=reference, reveal=reveal)
-    return TableAuditWriter(out, lang=lang, reference=reference)
+AUDIT_WRITERS: WriterKinds[AuditWriter] = WriterKinds(
+    JsonAuditWriter, CsvAuditWriter, TableAuditWriter, XlsxAuditWriter, HtmlAuditWriter
+)
+"""The audit report's writer of each format: ``AUDIT_WRITERS.writer(fmt, out, ...)``."""

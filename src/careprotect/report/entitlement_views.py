@@ -14,7 +14,7 @@ from typing import IO, Any, TextIO
 
 from careprotect.model import ReferenceData
 from careprotect.params import STALE_MONTHS
-from careprotect.report._base import Lang, binary_of, rests_on_line, status_text, text
+from careprotect.report._base import Lang, rests_on_line, status_text, text
 from careprotect.report.entitlements import (
     CsvEntitlementsWriter,
     EntitlementsEnd,
@@ -25,49 +25,42 @@ from careprotect.report.entitlements import (
     money_parameters,
     range_text,
 )
-from careprotect.report.html import (
-    Bar,
-    Chart,
-    Listing,
-    Page,
-    Series,
-    render_page,
-    require_jinja2,
-    top_bars,
-)
+from careprotect.report.html import Bar, Chart, Series, top_bars
 from careprotect.report.views import (
-    CappedRows,
+    SUBJECT_COLUMNS,
+    PageWriter,
     Places,
+    WriterKinds,
     citations_text,
+    labels,
     opening_lines,
     rejected_sheet,
     rule_states_block,
+    subject_cells,
 )
 from careprotect.report.xlsx import Block, Overview, Value, XlsxBook
 from careprotect.rules.entitlements import Amount
 
-__all__ = ["HtmlEntitlementsWriter", "XlsxEntitlementsWriter", "entitlements_writer"]
+__all__ = ["ENTITLEMENTS_WRITERS", "HtmlEntitlementsWriter", "XlsxEntitlementsWriter"]
 
 _AMOUNT_COLOR = "#1e88e5"
 
 
+_COLUMNS = (
+    "state_of_amount",
+    "rule",
+    *SUBJECT_COLUMNS,
+    "amount",
+    "payer",
+    "message",
+    "sources",
+    "rests_on",
+)
+"""The label keys of the columns of the rows."""
+
+
 def _header(lang: Lang) -> tuple[str, ...]:
-    keys = (
-        "state_of_amount",
-        "rule",
-        "township",
-        "division",
-        "subject_kind",
-        "subject_id",
-        "subject_name",
-        "rule_period",
-        "amount",
-        "payer",
-        "message",
-        "sources",
-        "rests_on",
-    )
-    return tuple(text(k, lang) for k in keys)
+    return labels(_COLUMNS, lang)
 
 
 _STATE, _TOWNSHIP, _AMOUNT, _MESSAGE, _SOURCES = 0, 2, 8, 10, 11
@@ -78,7 +71,6 @@ def _row(amount: Amount, lang: Lang, places: Places) -> tuple[Value, ...]:
     month (or day), the amount, the paying level, why (the parameters that set it, or what
     is missing), its citations with their status, and the weakest status it rests on."""
     d: Mapping[str, Any] = amount.as_dict()
-    subject = d["subject"]
     if amount.amount is None:
         state = text("error" if amount.failed else "missing", lang)
         why = d["missing"] or ""
@@ -88,12 +80,7 @@ def _row(amount: Amount, lang: Lang, places: Places) -> tuple[Value, ...]:
     return (
         state,
         d["rule"],
-        places.name(d["division"], township=True),
-        places.name(d["division"]),
-        text(subject["kind"], lang),
-        subject["id"],
-        subject.get("name", ""),
-        d["month"] or d["date"] or "",
+        *subject_cells(d, d["month"] or d["date"], lang, places),
         amount.amount,
         d["payer"] or text("not_split", lang),
         why,
@@ -182,41 +169,25 @@ def _money_chart(title: str, values: Mapping[str, Decimal], lang: Lang) -> Chart
     )
 
 
-class HtmlEntitlementsWriter:
+class HtmlEntitlementsWriter(PageWriter):
     """Entitlements as one page (``out``: text): the totals with charts by county and by
     paying level, then the amounts, filterable by state, rule and township, at most
-    ``limit`` of them."""
+    ``limit`` of them (see :class:`PageWriter`)."""
 
-    def __init__(
-        self,
-        out: TextIO,
-        *,
-        lang: Lang,
-        reference: ReferenceData,
-        reveal: bool = False,
-        limit: int | None = None,
-    ) -> None:
-        require_jinja2()
-        self.out = out
-        self.lang = lang
-        self.reveal = reveal
-        self._places = Places(reference)
-        self._rows = CappedRows(limit)
+    def __init__(self, out: TextIO, **options: Any) -> None:
+        super().__init__(out, **options)
         self._header: EntitlementsHeader | None = None
 
     def start(self, header: EntitlementsHeader) -> None:
         self._header = header
 
     def amount(self, amount: Amount) -> None:
-        rows = self._rows
-        if rows.wants():
-            rows.add(tuple(_cell(v) for v in _row(amount, self.lang, self._places)))
-        else:
-            rows.count()
+        self.rows.take(lambda: _row(amount, self.lang, self.places))
 
     def finish(self, end: EntitlementsEnd) -> None:
-        assert self._header is not None
-        lang, places, t = self.lang, self._places, end.totals
+        header = self._header
+        assert header is not None
+        lang, places, t = self.lang, self.places, end.totals
         charts = (
             _money_chart(
                 text("amounts_by_county", lang),
@@ -229,44 +200,29 @@ class HtmlEntitlementsWriter:
                 lang,
             ),
         )
-        listing = Listing(
-            title=text("amounts_sheet", lang),
-            header=_header(lang),
-            rows=self._rows.rows,
-            filters=(_STATE, 1, _TOWNSHIP),
-            note=self._rows.note(lang),
-            wide=(_MESSAGE, _SOURCES),
-        )
-        page = Page(
-            lang=lang,
+        self.write_page(
             title=text("entitlements", lang),
-            subtitle=text("period", lang).format(range_text(self._header.first, self._header.last)),
-            overview=_overview(self._header, end, lang, places),
+            subtitle=text("period", lang).format(range_text(header.first, header.last)),
+            overview=_overview(header, end, lang, places),
             charts=charts,
-            listings=(listing,),
-            notes=(text("revealed_note" if self.reveal else "masked_note", lang),),
+            listing=self.listing(
+                text("amounts_sheet", lang),
+                _header(lang),
+                filters=(_STATE, 1, _TOWNSHIP),
+                wide=(_MESSAGE, _SOURCES),
+            ),
         )
-        self.out.write(render_page(page))
 
     def close(self) -> None:
         pass
 
 
-def _cell(value: Value) -> str:
-    return "" if value is None else str(value)
-
-
-def entitlements_writer(
-    fmt: str, out: TextIO, *, lang: Lang, reference: ReferenceData, reveal: bool = False
-) -> EntitlementsWriter:
-    """The writer of the entitlements in the format ``fmt``, writing to ``out`` (a workbook
-    to the bytes under it)."""
-    if fmt == "json":
-        return JsonEntitlementsWriter(out)
-    if fmt == "csv":
-        return CsvEntitlementsWriter(out)
-    if fmt == "xlsx":
-        return XlsxEntitlementsWriter(binary_of(out), lang=lang, reference=reference)
-    if fmt == "html":
-        return HtmlEntitlementsWriter(out, lang=lang, reference=reference, reveal=reveal)
-    return TableEntitlementsWriter(out, lang=lang, reference=reference)
+ENTITLEMENTS_WRITERS: WriterKinds[EntitlementsWriter] = WriterKinds(
+    JsonEntitlementsWriter,
+    CsvEntitlementsWriter,
+    TableEntitlementsWriter,
+    XlsxEntitlementsWriter,
+    HtmlEntitlementsWriter,
+)
+"""The entitlements report's writer of each format (``ENTITLEMENTS_WRITERS.writer(fmt,
+out, ...)``)."""

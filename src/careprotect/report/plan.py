@@ -12,7 +12,6 @@ from careprotect.periods import Period
 from careprotect.report._base import (
     Format,
     Lang,
-    binary_of,
     console_for,
     new_table,
     open_json,
@@ -26,7 +25,7 @@ from careprotect.report._base import (
     text,
     warnings_json,
 )
-from careprotect.report.plan_views import write_plan_html, write_plan_xlsx
+from careprotect.report.plan_views import write_plan_view
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -118,31 +117,12 @@ def write_plan(
     (:func:`plan_rule_states`): the JSON document's ``summary`` and the table's last table
     list them. A workbook (``xlsx``) is written to the bytes under ``out``; ``reveal``
     says whether names were asked for unmasked (the page says so)."""
-    if fmt == "xlsx":
-        return PlanEnd(
-            *write_plan_xlsx(
-                plans,
-                binary_of(out),
-                month=month,
-                plugins=plugins,
-                stream=stream,
-                lang=lang,
-                rules=rules,
-            )
-        )
-    if fmt == "html":
-        return PlanEnd(
-            *write_plan_html(
-                plans,
-                out,
-                month=month,
-                plugins=plugins,
-                stream=stream,
-                lang=lang,
-                rules=rules,
-                reveal=reveal,
-            )
-        )
+    if fmt in ("xlsx", "html"):
+        workers, failed = write_plan_view(
+            fmt, plans, out, month=month, plugins=plugins, stream=stream, lang=lang, rules=rules,
+            reveal=reveal,
+        )  # fmt: skip
+        return PlanEnd(workers, failed)
     errors = 0
     if fmt == "csv":
         writer = csv.writer(out)

@@ -10,25 +10,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import IO, TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from careprotect.io import RegistryStream
 from careprotect.params import PluginInfo
 from careprotect.periods import Period
-from careprotect.report._base import Lang, text
-from careprotect.report.html import (
-    Bar,
-    Chart,
-    Listing,
-    Page,
-    Series,
-    render_page,
-    require_jinja2,
-    top_bars,
-)
+from careprotect.report._base import Lang, binary_of, text
+from careprotect.report.html import Bar, Chart, Series, top_bars
 from careprotect.report.views import (
-    CappedRows,
+    PageWriter,
     Places,
+    labels,
     opening_lines,
     rejected_sheet,
     rule_states_block,
@@ -39,28 +31,31 @@ if TYPE_CHECKING:
     from careprotect.planning import DueContact, WorkerPlan
     from careprotect.rulestates import RuleStatus
 
-__all__ = ["plan_header", "write_plan_html", "write_plan_xlsx"]
+__all__ = ["PLAN_COLUMNS", "plan_header", "write_plan_view"]
 
 _DUE_COLOR = "#ef6c00"
 
 
+PLAN_COLUMNS = (
+    "worker",
+    "township",
+    "village",
+    "subject_id",
+    "subject_name",
+    "rule",
+    "rule_period",
+    "required",
+    "counted",
+    "still_due",
+    "last_contact",
+    "error",
+)
+"""The label keys of the columns of the rows."""
+
+
 def plan_header(lang: Lang) -> tuple[str, ...]:
     """The columns of a plan's rows."""
-    keys = (
-        "worker",
-        "township",
-        "village",
-        "subject_id",
-        "subject_name",
-        "rule",
-        "rule_period",
-        "required",
-        "counted",
-        "still_due",
-        "last_contact",
-        "error",
-    )
-    return tuple(text(k, lang) for k in keys)
+    return labels(PLAN_COLUMNS, lang)
 
 
 _WORKER, _TOWNSHIP, _RULE = 0, 1, 5
@@ -152,30 +147,8 @@ def _entries(
             yield _row(who, d, places)
 
 
-def write_plan_xlsx(
-    plans: Iterable[WorkerPlan],
-    out: IO[bytes],
-    *,
-    month: Period,
-    plugins: Sequence[PluginInfo],
-    stream: RegistryStream,
-    lang: Lang,
-    rules: Sequence[RuleStatus] = (),
-) -> tuple[int, int]:
-    """The plan as a workbook: the summary sheet, then every entry, then the rejected
-    records; returns the workers listed and the entries whose rule failed."""
-    places = Places(stream.reference)
-    book = XlsxBook(out)
-    sheet = book.table(text("entries_sheet", lang), plan_header(lang))
-    tally = _Tally()
-    for row in _entries(plans, lang, places, tally):
-        sheet.append(row)
-    rejected_sheet(book, stream.rejections, stream.warnings, lang)
-    book.finish(tally.overview(month, plugins, stream, rules, lang), text("summary", lang))
-    return len(tally.workers), tally.errors
-
-
-def write_plan_html(
+def write_plan_view(
+    fmt: str,
     plans: Iterable[WorkerPlan],
     out: TextIO,
     *,
@@ -187,18 +160,23 @@ def write_plan_html(
     reveal: bool = False,
     limit: int | None = None,
 ) -> tuple[int, int]:
-    """The plan as one page: the summary with the contacts still due by township, then the
-    entries (at most ``limit``); returns the workers listed and the entries whose rule
-    failed."""
-    require_jinja2()
-    places = Places(stream.reference)
+    """The plan as a workbook (``fmt`` ``xlsx``, written to the bytes under ``out``: the
+    summary sheet, every entry, the rejected records) or as a page (``html``: the summary
+    with the contacts still due by township, then at most ``limit`` entries); returns the
+    workers listed and the entries whose rule failed."""
     tally = _Tally()
-    rows = CappedRows(limit)
-    for row in _entries(plans, lang, places, tally):
-        if rows.wants():
-            rows.add(tuple("" if v is None else str(v) for v in row))
-        else:
-            rows.count()
+    if fmt == "xlsx":
+        places = Places(stream.reference)
+        book = XlsxBook(binary_of(out))
+        sheet = book.table(text("entries_sheet", lang), plan_header(lang))
+        for row in _entries(plans, lang, places, tally):
+            sheet.append(row)
+        rejected_sheet(book, stream.rejections, stream.warnings, lang)
+        book.finish(tally.overview(month, plugins, stream, rules, lang), text("summary", lang))
+        return len(tally.workers), tally.errors
+    writer = PageWriter(out, lang=lang, reference=stream.reference, reveal=reveal, limit=limit)
+    for row in _entries(plans, lang, writer.places, tally):
+        writer.rows.take(lambda row=row: row)  # type: ignore[misc]
     bars = [
         Bar(label=k, values=(float(v),), total=str(v)) for k, v in sorted(tally.by_township.items())
     ]
@@ -209,22 +187,13 @@ def write_plan_html(
         bars=shown,
         note=note or ("" if bars else text("no_plan", lang)),
     )
-    page = Page(
-        lang=lang,
+    writer.write_page(
         title=text("plan", lang),
         subtitle=text("month", lang).format(month),
         overview=tally.overview(month, plugins, stream, rules, lang),
         charts=(chart,),
-        listings=(
-            Listing(
-                title=text("entries_sheet", lang),
-                header=plan_header(lang),
-                rows=rows.rows,
-                filters=(_WORKER, _TOWNSHIP, _RULE),
-                note=rows.note(lang),
-            ),
+        listing=writer.listing(
+            text("entries_sheet", lang), plan_header(lang), filters=(_WORKER, _TOWNSHIP, _RULE)
         ),
-        notes=(text("revealed_note" if reveal else "masked_note", lang),),
     )
-    out.write(render_page(page))
     return len(tally.workers), tally.errors
