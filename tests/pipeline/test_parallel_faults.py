@@ -157,13 +157,22 @@ def _report(registry: Path, out: Path, fmt: str, jobs: int, **settings: str) -> 
 
 
 def _children(pid: int) -> list[int]:
-    """The child processes of ``pid``, from /proc."""
+    """The child processes of ``pid`` forked from it (their command line is its own), from
+    /proc: not the processes it started otherwise (a Dask cluster's workers, which another
+    test in this pytest worker may have running)."""
     found: list[int] = []
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            found.extend(int(p) for p in (task / "children").read_text().split())
+            children = [int(p) for p in (task / "children").read_text().split()]
         except OSError:  # the task ended
             continue
+        for child in children:
+            try:
+                if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                    found.append(child)
+            except OSError:  # the child ended
+                continue
     return found
 
 

@@ -160,7 +160,7 @@ def audit(
     """
     as_of = _day_or_period(as_of, period)
     fmt, output = report.fmt, report.output
-    if split and (output is None or fmt == "table"):
+    if split and (output is None or fmt not in ("json", "csv")):
         raise click.UsageError("--split writes json or csv parts into the directory -o names")
     language = report.language()
     engine = report.engine()
@@ -175,12 +175,10 @@ def audit(
         writer: rp.AuditWriter
         if parts is not None:
             writer = rp.SplitAuditWriter(parts, csv=fmt == "csv")
-        elif fmt == "json":
-            writer = rp.JsonAuditWriter(out)
-        elif fmt == "csv":
-            writer = rp.CsvAuditWriter(out)
         else:
-            writer = rp.TableAuditWriter(out, lang=language, reference=stream.reference)
+            writer = rp.AUDIT_WRITERS.writer(
+                fmt, out, lang=language, reference=stream.reference, reveal=report.reveal
+            )
         run = pipeline.audit(
             engine,
             stream,
@@ -347,13 +345,9 @@ def _entitlements(
     reference = opened[0].reference
     try:
         with open_output(report.output, csv=report.fmt == "csv") as out:
-            writer: rp.EntitlementsWriter
-            if report.fmt == "json":
-                writer = rp.JsonEntitlementsWriter(out)
-            elif report.fmt == "csv":
-                writer = rp.CsvEntitlementsWriter(out)
-            else:
-                writer = rp.TableEntitlementsWriter(out, lang=language, reference=reference)
+            writer = rp.ENTITLEMENTS_WRITERS.writer(
+                report.fmt, out, lang=language, reference=reference, reveal=report.reveal
+            )
             with progress_display("entitlements", "amounts", out) as progress:
                 end = rp.run_entitlements(
                     engine,
@@ -410,6 +404,7 @@ def plan(
             fmt=cast(rp.Format, fmt),
             lang=language,
             rules=rp.plan_rule_states(engine, month),
+            reveal=report.reveal,
         )
         note_warnings(stream.warnings, fmt)
     return EXIT_ERRORS if end.errors else EXIT_OK

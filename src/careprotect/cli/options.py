@@ -263,14 +263,29 @@ reveal_option: Decorator = click.option(
 )
 
 
+_FORMAT_HELP = {
+    "table": "a table to read",
+    "json": "one JSON document",
+    "csv": "one row per record",
+    "xlsx": "an Excel workbook, a summary sheet then the rows; needs -o",
+    "html": "one self-contained page with charts and filters",
+}
+
+
 def format_option(*choices: str) -> Decorator:
+    described = "; ".join(f"{c}: {_FORMAT_HELP[c]}" for c in choices)
+    extra = (
+        " xlsx and html need pip install 'careprotect[reports]' (docs/reports.md)."
+        if "xlsx" in choices
+        else ""
+    )
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default="table",
         show_default=True,
-        help="Output format.",
+        help=f"Output format ({described}).{extra}",
     )
 
 
@@ -284,6 +299,12 @@ class ReportArgs:
     divisions: str | None
     reveal: bool
     output: Path | None
+
+    def __attrs_post_init__(self) -> None:
+        if self.fmt == "xlsx" and self.output is None:
+            raise click.UsageError(
+                "--format xlsx writes a workbook, which is not text: give -o FILE.xlsx"
+            )
 
     def language(self) -> rp.Lang:
         """The language of ``--lang``, else of the environment."""
@@ -304,7 +325,7 @@ _REPORT_ARGS = tuple(field.name for field in attrs.fields(ReportArgs))
 
 def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options of a verb that writes a report over a registry, in the order help lists
-    them: ``--plugins``, ``--format`` (table, json or csv), ``--lang``, ``--divisions``,
+    them: ``--plugins``, ``--format`` (table, json, csv, xlsx or html), ``--lang``, ``--divisions``,
     ``--reveal``, ``-o``; the verb receives their values as one :class:`ReportArgs`,
     ``report``."""
 

@@ -1,4 +1,6 @@
-"""Reports: audits, entitlements, contact plans and the catalogue as tables, JSON and CSV.
+"""Reports: audits, entitlements, contact plans and the catalogue as tables, JSON and CSV;
+audits, entitlements and plans also as Excel workbooks and self-contained HTML pages
+(docs/reports.md).
 
 Each report is written as its records come: a writer receives a header, then one record at a
 time (a finding, an amount), then what is known only at the end (the summary or the totals,
@@ -41,12 +43,23 @@ from careprotect.report.audit import (
     TableAuditWriter,
     run_audit,
 )
+from careprotect.report.audit_views import (
+    AUDIT_WRITERS,
+    HtmlAuditWriter,
+    LinesRender,
+    XlsxAuditWriter,
+)
 from careprotect.report.catalogue import (
     parameters_report,
     plugins_report,
     rules_report,
     write_catalogue,
     write_validation,
+)
+from careprotect.report.entitlement_views import (
+    ENTITLEMENTS_WRITERS,
+    HtmlEntitlementsWriter,
+    XlsxEntitlementsWriter,
 )
 from careprotect.report.entitlements import (
     ENTITLEMENT_CSV_COLUMNS,
@@ -72,6 +85,8 @@ from careprotect.report.split import SplitAuditWriter
 
 __all__ = [
     "AUDIT_CSV_COLUMNS",
+    "AUDIT_WRITERS",
+    "ENTITLEMENTS_WRITERS",
     "ENTITLEMENT_CSV_COLUMNS",
     "FORMATS",
     "LANGS",
@@ -86,14 +101,19 @@ __all__ = [
     "EntitlementsHeader",
     "EntitlementsWriter",
     "Format",
+    "HtmlAuditWriter",
+    "HtmlEntitlementsWriter",
     "JsonAuditWriter",
     "JsonEntitlementsWriter",
     "Lang",
+    "LinesRender",
     "PlanEnd",
     "Progress",
     "SplitAuditWriter",
     "TableAuditWriter",
     "TableEntitlementsWriter",
+    "XlsxAuditWriter",
+    "XlsxEntitlementsWriter",
     "cover",
     "language_from_env",
     "money_parameters",

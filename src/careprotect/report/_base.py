@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from careprotect.divisions import Division, Level
 from careprotect.findings import Outcome, SubjectKind
@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 
 Lang = Literal["zh", "en"]
 """A language of the reports' labels and messages: Chinese or English."""
-Format = Literal["table", "json", "csv"]
+Format = Literal["table", "json", "csv", "xlsx", "html"]
 """A report format."""
 LANGS: tuple[Lang, ...] = ("zh", "en")
-FORMATS: tuple[Format, ...] = ("table", "json", "csv")
+FORMATS: tuple[Format, ...] = ("table", "json", "csv", "xlsx", "html")
 TABLE_WIDTH = 160
 """The width of tables written to a file or a pipe (a terminal gives its own width)."""
 
@@ -191,6 +191,57 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     "state_open": ("未完成", "open"),
     "state_done": ("已完成", "done"),
     "state_unchecked": ("未复查", "not rechecked"),
+    "summary": ("摘要", "Summary"),
+    "findings_sheet": ("结论", "Findings"),
+    "amounts_sheet": ("金额", "Amounts"),
+    "entries_sheet": ("联系计划", "Contacts due"),
+    "rejected_sheet": ("被拒绝的记录", "Rejected records"),
+    "outcome": ("结论", "outcome"),
+    "subject_kind": ("对象类型", "subject kind"),
+    "subject_id": ("对象编号", "subject id"),
+    "subject_name": ("对象名称", "subject name"),
+    "division": ("区划", "division"),
+    "date": ("日期", "date"),
+    "message": ("说明", "message"),
+    "citation_status": ("依据可信度", "citation status"),
+    "rests_on": ("依据最弱可信度", "rests on"),
+    "worker": ("工作人员", "worker"),
+    "line": ("行", "line"),
+    "problem": ("问题", "problem"),
+    "all": ("全部", "all"),
+    "shown_rows": ("显示 {shown} / {total} 行", "{shown} of {total} rows shown"),
+    "compliance_by_rule": ("各规则合规情况", "Compliance by rule"),
+    "non_compliance_by_township": ("各乡镇不合规结论数", "Non-compliant findings by township"),
+    "amounts_by_county": ("各县金额（元）", "Amounts by county (yuan)"),
+    "amounts_by_payer": ("各支付层级金额（元）", "Amounts by paying level (yuan)"),
+    "due_by_township": ("各乡镇尚需联系次数", "Contacts still due by township"),
+    "bars_shown": ("显示前 {shown} 项，共 {total} 项", "the first {shown} of {total} shown"),
+    "listed_findings": (
+        "下列为不合规、缺少输入和错误的结论（其他结论只计数）。",
+        "Listed below: the non-compliant, missing-input and error findings (the others are "
+        "only counted).",
+    ),
+    "capped": (
+        "共 {total} 项，本页只列出按读取顺序的前 {shown} 项；完整清单请用 --format xlsx 或 csv。",
+        "{total} in all; this page lists the first {shown} in the order read. For the full list "
+        "use --format xlsx or csv.",
+    ),
+    "filter": ("筛选", "Filter"),
+    "paid": ("应发", "due"),
+    "state_of_amount": ("状态", "state"),
+    "contacts_due": ("尚需联系次数", "contacts still due"),
+    "masked_note": (
+        "姓名和身份证号已遮蔽（--reveal 显示）。",
+        "Names and ID numbers are masked (--reveal shows them).",
+    ),
+    "revealed_note": (
+        "本报告含未遮蔽的姓名和身份证号，属敏感个人信息。",
+        "This report shows names and ID numbers unmasked: it holds sensitive personal data.",
+    ),
+    "made_by": ("由 careprotect {version} 生成", "Made by careprotect {version}"),
+    "status:confirmed": ("已核实", "confirmed"),
+    "status:reported": ("据报道", "reported"),
+    "status:assumed": ("假定", "assumed"),
     "marks_legend": (
         "{reported_mark} 据报道的来源；{assumed_mark} 假定（建模选择）",
         "{reported_mark} a reported source; {assumed_mark} an assumption (a modelling choice)",
@@ -206,6 +257,22 @@ def text(key: str, lang: Lang) -> str:
     """A label in ``lang``."""
     zh, en = _TEXT[key]
     return zh if lang == "zh" else en
+
+
+def status_text(status: str, lang: Lang) -> str:
+    """A citation's status (its value: ``confirmed``, ``reported``, ``assumed``) in words."""
+    return text(f"status:{status}", lang)
+
+
+def binary_of(out: TextIO) -> IO[bytes]:
+    """The bytes under the text stream ``out`` (a workbook is not text), what was written
+    to ``out`` flushed first."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        raise ValueError("a workbook is written to a binary stream: give a file opened in binary")
+    out.flush()
+    binary: IO[bytes] = buffer
+    return binary
 
 
 def rests_on_line(counts: Mapping[str, int], lang: Lang, *, amounts: bool = False) -> str:

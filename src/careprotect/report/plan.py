@@ -25,6 +25,7 @@ from careprotect.report._base import (
     text,
     warnings_json,
 )
+from careprotect.report.plan_views import write_plan_view
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -108,12 +109,20 @@ def write_plan(
     fmt: Format,
     lang: Lang,
     rules: Sequence[RuleStatus] = (),
+    reveal: bool = False,
 ) -> PlanEnd:
     """Write the contact plans of ``month``; returns the number of workers listed and of
     entries whose rule failed. The rejected records and counts of ``stream`` are read once
     ``plans`` is exhausted. ``rules`` are the states of the rules planned
     (:func:`plan_rule_states`): the JSON document's ``summary`` and the table's last table
-    list them."""
+    list them. A workbook (``xlsx``) is written to the bytes under ``out``; ``reveal``
+    says whether names were asked for unmasked (the page says so)."""
+    if fmt in ("xlsx", "html"):
+        workers, failed = write_plan_view(
+            fmt, plans, out, month=month, plugins=plugins, stream=stream, lang=lang, rules=rules,
+            reveal=reveal,
+        )  # fmt: skip
+        return PlanEnd(workers, failed)
     errors = 0
     if fmt == "csv":
         writer = csv.writer(out)
