@@ -279,12 +279,14 @@ class _InProcess:
     """The smallest executor: each task run here, in order (what a new executor replaces
     with workers elsewhere: docs/pipeline.md)."""
 
-    def __init__(self) -> None:
-        self.tasks = 0
+    def __init__(self, part_bytes: int | None = None) -> None:
+        self.tasks = self.parts = 0
+        self.part_bytes = part_bytes
 
     def map(self, state: Any, tasks: Iterator[Task]) -> Iterator[Any]:
         for function, args in tasks:
             self.tasks += 1
+            self.parts += function is parallel.judge_part
             yield function(state, *args)
 
 
@@ -306,3 +308,26 @@ def test_any_executor_that_keeps_the_order_audits_the_same(
         assert summary.by_rule == serial["by_rule"]
         assert stream.rejections == serial["rejections"]
         assert stream.counts == serial["counts"]
+
+
+@pytest.mark.parametrize("environment", [None, "100000"])
+def test_an_executor_chooses_its_part_size_unless_the_environment_does(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environment: str | None
+) -> None:
+    """A Dask task costs more to send than a forked one: an executor says the part size it
+    wants, and CAREPROTECT_SPAN_BYTES, when set, still wins."""
+    if environment is None:
+        monkeypatch.delenv(parallel.SPAN_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(parallel.SPAN_VARIABLE, environment)
+    path = _write(tmp_path, [*REFERENCE, *CHILDREN])
+    executor = _InProcess(part_bytes=4096)
+    with open_registry(path) as stream:
+        run = Run(engine, FindingsJob(as_of=AS_OF, period=None, reveal=False), stream.reference)
+        list(parallel.PartsRun(stream, run, executor, Summary()))
+    counts = {}
+    for size in (4096, 100_000):
+        with open_registry(path) as stream:
+            counts[size] = len(list(stream.split(size).parts))
+    assert counts[4096] > counts[100_000] > 1
+    assert executor.parts == counts[int(environment or 4096)]

@@ -30,6 +30,11 @@ runs as ``function(state, *arguments)``."""
 class Executor(Protocol):
     """Runs tasks with a run's ``state`` and gives their results in order."""
 
+    part_bytes: int | None
+    """The bytes of a part this executor runs best with (each part is a task; an executor
+    whose tasks cost more to send wants fewer, larger ones), or None for the pipeline's
+    default. The environment variable ``CAREPROTECT_SPAN_BYTES`` overrides it."""
+
     def map(self, state: Any, tasks: Iterator[Task]) -> Iterator[Any]:
         """The result of each of ``tasks``, run as ``function(state, *arguments)``, in the
         order of ``tasks``. Takes the tasks as it needs them (a few ahead of the results

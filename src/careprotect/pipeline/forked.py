@@ -76,6 +76,8 @@ class ForkExecutor:
     ``timeout`` seconds while a result is awaited are taken for stopped. ``shared`` are the
     objects results refer to that travel as references (see the module's docstring)."""
 
+    part_bytes: int | None = None
+
     def __init__(self, jobs: int, *, timeout: float, shared: Iterable[object] = ()) -> None:
         self.jobs = jobs
         self.timeout = timeout

@@ -32,11 +32,17 @@ from careprotect.errors import InvalidValueError
 from careprotect.pipeline.executors import Task
 from careprotect.pipeline.pool import WorkerLostError
 
-__all__ = ["AHEAD", "INSTALL", "DaskExecutor", "dask_client"]
+__all__ = ["AHEAD", "INSTALL", "PART_BYTES", "DaskExecutor", "dask_client"]
 
 AHEAD = 4
 """Tasks in flight per worker thread: enough to keep each busy while the client takes
 results, few enough to bound the client's memory."""
+
+PART_BYTES = 4 << 20
+"""The bytes of a part (a task) on Dask by default, four times the pipeline's: a Dask task
+costs some 8 ms to schedule and take back (measured, docs/performance.md), so fewer, larger
+parts waste less. ``CAREPROTECT_SPAN_BYTES`` or ``DaskExecutor(part_bytes=...)`` sets
+another."""
 
 INSTALL = "pip install 'careprotect[dask]'"
 """How to install what the Dask executor needs."""
@@ -50,13 +56,18 @@ def _run(state: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> Any
 class DaskExecutor:
     """Runs a run's tasks on the workers of ``client``'s cluster and gives their results in
     order (see :class:`~careprotect.pipeline.executors.Executor`). ``ahead`` is the number of
-    tasks in flight (default: :data:`AHEAD` per worker thread)."""
+    tasks in flight (default: :data:`AHEAD` per worker thread); ``part_bytes`` the bytes of
+    the registry a task reads and judges (default: :data:`PART_BYTES`)."""
 
-    def __init__(self, client: Any, *, ahead: int | None = None) -> None:
-        if ahead is not None and (isinstance(ahead, bool) or ahead < 1):
-            raise InvalidValueError(f"must be at least 1 (got {ahead!r})", field="ahead")
+    def __init__(
+        self, client: Any, *, ahead: int | None = None, part_bytes: int = PART_BYTES
+    ) -> None:
+        for name, value in (("ahead", ahead), ("part_bytes", part_bytes)):
+            if value is not None and (isinstance(value, bool) or value < 1):
+                raise InvalidValueError(f"must be at least 1 (got {value!r})", field=name)
         self.client = client
         self.ahead = ahead
+        self.part_bytes: int | None = part_bytes
 
     def _window(self) -> int:
         if self.ahead is not None:

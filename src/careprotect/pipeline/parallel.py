@@ -51,7 +51,8 @@ __all__ = [
 
 BATCH = 1 << 20
 """Bytes of lines a worker is given at a time (at least one line): a part, which it reads
-from the file itself. The environment variable :data:`SPAN_VARIABLE` sets another."""
+from the file itself, unless the executor prefers another size (``Executor.part_bytes``).
+The environment variable :data:`SPAN_VARIABLE` sets another."""
 
 SPAN_VARIABLE = "CAREPROTECT_SPAN_BYTES"
 """The environment variable that sets the bytes of a part instead of :data:`BATCH` (small
@@ -182,7 +183,8 @@ class PartsRun:
         render: Callable[[Finding], Any] | None = None,
         chunks: bool = False,
     ) -> None:
-        self._span = int(_setting(os.environ, SPAN_VARIABLE, BATCH, "a number of bytes"))
+        preferred = executor.part_bytes or BATCH
+        self._span = int(_setting(os.environ, SPAN_VARIABLE, preferred, "a number of bytes"))
         self._stream = stream
         self._run = run
         self._executor = executor
