@@ -163,21 +163,24 @@ def test_rows_read_back_as_written(rows: list[tuple[object, object, object]], li
             sheet.append(row)  # type: ignore[arg-type]
         book.finish(Overview(title="Summary", lines=(("rows", len(rows)),)), "Summary")
     workbook = load_workbook(io.BytesIO(out.getvalue()))
-    read: list[tuple[object, ...]] = []
-    for ws in workbook.worksheets[1:]:
-        got = list(ws.iter_rows(values_only=True))
-        assert got[0] == ("a", "b", "c")
-        assert ws.freeze_panes == "A2"
-        assert ws.auto_filter.ref == f"A1:C{len(got)}"
-        assert len(got) <= limit
-        read += got[1:]
 
     def cleaned(value: object) -> object:
         if isinstance(value, str):
             return xlsx.clean_text(value) or None
         return value
 
-    assert read == [tuple(map(cleaned, row)) for row in rows]
+    parts = [rows[i : i + limit - 1] for i in range(0, len(rows), limit - 1)] or [[]]
+    assert len(workbook.worksheets) == 1 + len(parts)
+    for ws, part in zip(workbook.worksheets[1:], parts, strict=True):
+        got = list(ws.iter_rows(values_only=True))
+        assert got[0] == ("a", "b", "c")
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:C{len(part) + 1}"
+        # openpyxl reads a sheet up to its last row holding a cell: rows of no cells at the
+        # end are written (the filter covers them) but not read back.
+        while part and part[-1] == (None, None, None):
+            part = part[:-1]
+        assert got[1:] == [tuple(map(cleaned, row)) for row in part]
     assert workbook.worksheets[0]["B2"].value == len(rows)
 
 
