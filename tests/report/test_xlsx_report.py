@@ -36,6 +36,7 @@ def _rows(path: Path, sheet: int = 1) -> list[tuple[object, ...]]:
             ["Summary", "Contacts due"],
             lambda d: [e for w in d["workers"] for e in w["due"]],
         ),
+        ("rectify", ["Summary", "Tasks"], lambda d: d["tasks"]),
     ],
 )
 def test_a_workbook_has_a_summary_then_every_row_under_a_frozen_filtered_header(
@@ -107,6 +108,7 @@ def test_a_workbook_needs_o(capsys: pytest.CaptureFixture[str], verb: str) -> No
     assert len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("verb", ["audit", "rectify"])
 @pytest.mark.parametrize(("module", "fmt"), [("openpyxl", "xlsx"), ("jinja2", "html")])
 def test_without_its_library_a_format_names_the_extra(
     capsys: pytest.CaptureFixture[str],
@@ -114,14 +116,16 @@ def test_without_its_library_a_format_names_the_extra(
     monkeypatch: pytest.MonkeyPatch,
     module: str,
     fmt: str,
+    verb: str,
 ) -> None:
-    """One line naming careprotect[reports], status 2, no file left behind."""
+    """One line naming careprotect[reports], status 2, no file left behind (the
+    rectification list, which writes only after its audit, checks before it)."""
     monkeypatch.setitem(sys.modules, module, None)
     if fmt == "xlsx":
         with pytest.raises(ReportUnavailableError, match=r"careprotect\[reports\]"):
             XlsxBook(io.BytesIO())
-    out = tmp_path / f"audit.{fmt}"
-    status, _, err = run(capsys, *VERBS["audit"], "--format", fmt, "-o", str(out))
+    out = tmp_path / f"{verb}.{fmt}"
+    status, _, err = run(capsys, *VERBS[verb], "--format", fmt, "-o", str(out))
     assert status == 2
     assert err == (
         f"careprotect: --format {fmt} needs {module}, which is not installed: pip install "
