@@ -17,6 +17,7 @@ VERBS: dict[str, tuple[str, ...]] = {
     "audit": ("audit", SAMPLE, "--as-of", "2024-12-31"),
     "entitlements": ("entitlements", SAMPLE, "--period", "2020-01..2020-12"),
     "plan": ("plan", SAMPLE, "--month", "2024-12"),
+    "rectify": ("rectify", SAMPLE, "--as-of", "2024-12-31"),
 }
 """Each verb over the sample registry, on a day or in a range that gives rows to list."""
 
@@ -40,6 +41,21 @@ def report(
 
 def json_report(capsys: pytest.CaptureFixture[str], tmp_path: Path, verb: str) -> Any:
     return json.loads(report(capsys, tmp_path, verb, "json").read_text(encoding="utf-8"))
+
+
+def later_list(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> tuple[Path, Any]:
+    """The list of 2025-01-31 against that of 2024-12-31 (tasks new, open and not
+    rechecked) in ``fmt``, and as JSON."""
+    first = tmp_path / "december.json"
+    report_path = report(capsys, tmp_path, "rectify", "json")
+    report_path.rename(first)
+    argv = ("rectify", SAMPLE, "--as-of", "2025-01-31", "--previous", str(first), "--lang", "en")
+    path = tmp_path / f"january.{fmt}"
+    status, _, err = run(capsys, *argv, "--format", fmt, "-o", str(path))
+    assert status == 1, err
+    later = tmp_path / "january.json"
+    run(capsys, *argv, "--format", "json", "-o", str(later))
+    return path, json.loads(later.read_text(encoding="utf-8"))
 
 
 class Page(HTMLParser):

@@ -54,7 +54,7 @@ def test_a_page_loads_nothing_and_draws_its_charts_as_svg(
     assert "url(" not in source
     assert "@import" not in source
     svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
-    assert len(svgs) == {"audit": 2, "entitlements": 2, "plan": 1}[verb]
+    assert len(svgs) == {"audit": 2, "entitlements": 2, "plan": 1, "rectify": 2}[verb]
     assert sum(tag == "rect" for tag, _ in page.tags) > 0
 
 

@@ -54,6 +54,7 @@ def run_rectify(
 ) -> int:
     """Write the rectification list of ``registry``; returns the exit status."""
     fmt, output = report.fmt, report.output
+    rp.require_format(fmt)  # before the audit, which may take long
     language = report.language()
     engine = report.engine()
     key = TaskKey.from_environ(os.environ)
@@ -80,21 +81,17 @@ def run_rectify(
                 errors += 1
         rows = tasks if before is None else compare(tasks, settled, before)
         when = {"as_of": as_of.isoformat()} if as_of is not None else {"period": str(period)}
-        head = {**when, "plugins": rp.plugins_json(engine.plugins), "key": key.as_dict()}
-        tail = {
-            "rejected": [rp.rejection_json(r) for r in stream.rejections],
-            **rp.warnings_json(stream.warnings),
-            "records": rp.records_json(stream.counts),
-        }
         with open_output(output, csv=fmt == "csv") as out:
             summary = rp.write_rectify(
                 rows,
                 out,
-                head=head,
-                tail=tail,
+                when=when,
+                key=key.as_dict(),
+                plugins=engine.plugins,
+                stream=stream,
                 fmt=cast(rp.Format, fmt),
                 lang=language,
-                reference=stream.reference,
+                reveal=report.reveal,
             )
     if stream.rejections:
         note(f"{len(stream.rejections)} records were rejected; see careprotect validate {registry}")

@@ -1,6 +1,6 @@
-"""Reports: audits, entitlements, contact plans and the catalogue as tables, JSON and CSV;
-audits, entitlements and plans also as Excel workbooks and self-contained HTML pages
-(docs/reports.md).
+"""Reports: audits, entitlements, contact plans, rectification lists and the catalogue as
+tables, JSON and CSV; audits, entitlements, plans and rectification lists also as Excel
+workbooks and self-contained HTML pages (docs/reports.md).
 
 Each report is written as its records come: a writer receives a header, then one record at a
 time (a finding, an amount), then what is known only at the end (the summary or the totals,
@@ -74,6 +74,7 @@ from careprotect.report.entitlements import (
     range_text,
     run_entitlements,
 )
+from careprotect.report.optional import require_format
 from careprotect.report.plan import PLAN_CSV_COLUMNS, PlanEnd, plan_rule_states, write_plan
 from careprotect.report.rectify import (
     RECTIFY_CSV_COLUMNS,
@@ -126,6 +127,7 @@ __all__ = [
     "records_json",
     "rectify_summary",
     "rejection_json",
+    "require_format",
     "rules_report",
     "run_audit",
     "run_entitlements",

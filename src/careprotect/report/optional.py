@@ -9,8 +9,10 @@ from types import ModuleType
 
 from careprotect.errors import CareProtectError
 
-__all__ = ["REPORTS_HINT", "ReportUnavailableError", "require"]
+__all__ = ["LIBRARIES", "REPORTS_HINT", "ReportUnavailableError", "require", "require_format"]
 
+LIBRARIES = {"xlsx": "openpyxl", "html": "jinja2"}
+"""The library each optional format needs."""
 REPORTS_HINT = "pip install 'careprotect[reports]' (in a checkout: pip install -e '.[reports]')"
 
 
@@ -29,3 +31,11 @@ def require(module: str, fmt: str) -> ModuleType:
         raise ReportUnavailableError(
             f"--format {fmt} needs {module}, which is not installed: {REPORTS_HINT}"
         ) from None
+
+
+def require_format(fmt: str) -> None:
+    """Fail now, in one line naming the extra to install, when the library ``--format fmt``
+    needs is missing (nothing for the formats that need none): a report whose writer is made
+    only after its run (the rectification list) calls it before the run."""
+    if fmt in LIBRARIES:
+        require(LIBRARIES[fmt], fmt)

@@ -1,11 +1,11 @@
-"""The rectification list (整改清单) as JSON, CSV or tables.
+"""The rectification list (整改清单) as JSON, CSV or tables; as a workbook or a page through
+:mod:`~careprotect.report.rectify_views`.
 
 Every writer reads the tasks in one form, the JSON form of a task
 (:meth:`careprotect.rectification.Task.as_dict`, docs/schema/rectify-report.schema.json):
 the JSON document lists them as they are, the CSV flattens each into
-:data:`RECTIFY_CSV_COLUMNS` (:func:`task_row`), and the table groups them by township,
-village and who must act. A writer of another format (a workbook, a page) reads the same
-rows.
+:data:`RECTIFY_CSV_COLUMNS` (:func:`task_row`), and the table, the workbook and the page
+group them by township, village and who must act (:func:`ordered`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from careprotect.divisions import Division
-from careprotect.io import dumps
+from careprotect.io import RegistryStream, dumps
 from careprotect.model import ReferenceData
-from careprotect.params import Status
+from careprotect.params import PluginInfo, Status
 from careprotect.report._base import (
     MARKS,
     Format,
@@ -26,8 +26,19 @@ from careprotect.report._base import (
     console_for,
     new_table,
     place,
+    plugins_json,
+    records_json,
+    rejection_json,
     show,
     text,
+    warnings_json,
+)
+from careprotect.report.rectify_views import (
+    STATES,
+    TO_DO,
+    actor_text,
+    when_text,
+    write_rectify_view,
 )
 
 __all__ = ["RECTIFY_CSV_COLUMNS", "ordered", "rectify_summary", "task_row", "write_rectify"]
@@ -58,9 +69,6 @@ RECTIFY_CSV_COLUMNS = (
     "rests_on",
 )
 """The columns of the list's CSV form, one task a row (:func:`task_row`)."""
-
-_STATES = ("new", "open", "done", "unchecked")
-_OPEN = ("new", "open")
 
 
 def _sort_key(task: Mapping[str, Any]) -> tuple[str, ...]:
@@ -117,11 +125,11 @@ def rectify_summary(tasks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The counts of a list: tasks in all, still to do (new and open), by state, and the
     tasks still to do by township."""
     states = Counter(t["state"] for t in tasks)
-    townships = Counter(t["township"] or "" for t in tasks if t["state"] in _OPEN)
+    townships = Counter(t["township"] or "" for t in tasks if t["state"] in TO_DO)
     return {
         "tasks": len(tasks),
-        "to_do": sum(states[s] for s in _OPEN),
-        "by_state": {s: states.get(s, 0) for s in _STATES},
+        "to_do": sum(states[s] for s in TO_DO),
+        "by_state": {s: states.get(s, 0) for s in STATES},
         "by_township": dict(sorted(townships.items())),
     }
 
@@ -130,16 +138,20 @@ def write_rectify(
     tasks: Iterable[Mapping[str, Any]],
     out: TextIO,
     *,
-    head: Mapping[str, Any],
-    tail: Mapping[str, Any],
+    when: Mapping[str, str],
+    key: Mapping[str, str],
+    plugins: Sequence[PluginInfo],
+    stream: RegistryStream,
     fmt: Format,
     lang: Lang,
-    reference: ReferenceData,
+    reveal: bool = False,
 ) -> dict[str, Any]:
     """Write the list of ``tasks`` (JSON forms, any state); returns its summary
-    (:func:`rectify_summary`). ``head`` opens the JSON document (the day or period, the
-    plugins, the key's check), ``tail`` ends it (the rejected records, the warnings, the
-    record counts)."""
+    (:func:`rectify_summary`). ``when`` is the day or period judged (``{"as_of": ...}`` or
+    ``{"period": ...}``), ``key`` the JSON form of the tasks' key (its check), ``stream``
+    the registry read (its rejected records, warnings and counts end the report). A
+    workbook (``xlsx``) is written to the bytes under ``out``; ``reveal`` says whether the
+    tasks show names unmasked (a page says so)."""
     rows = ordered(tasks)
     summary = rectify_summary(rows)
     if fmt == "csv":
@@ -147,9 +159,23 @@ def write_rectify(
         writer.writerow(RECTIFY_CSV_COLUMNS)
         writer.writerows(task_row(t) for t in rows)
     elif fmt == "json":
-        out.write(dumps({**head, "tasks": rows, "summary": summary, **tail}) + "\n")
+        document = {
+            **when,
+            "plugins": plugins_json(plugins),
+            "key": dict(key),
+            "tasks": rows,
+            "summary": summary,
+            "rejected": [rejection_json(r) for r in stream.rejections],
+            **warnings_json(stream.warnings),
+            "records": records_json(stream.counts),
+        }
+        out.write(dumps(document) + "\n")
+    elif fmt in ("xlsx", "html"):
+        write_rectify_view(
+            fmt, rows, out, when=when, plugins=plugins, stream=stream, lang=lang, reveal=reveal
+        )
     else:
-        _write_table(rows, summary, out, head, lang, reference)
+        _write_table(rows, summary, out, when, plugins, lang, stream.reference)
     return summary
 
 
@@ -157,20 +183,16 @@ def _write_table(
     rows: Sequence[Mapping[str, Any]],
     summary: Mapping[str, Any],
     out: TextIO,
-    head: Mapping[str, Any],
+    when: Mapping[str, str],
+    plugins: Sequence[PluginInfo],
     lang: Lang,
     reference: ReferenceData,
 ) -> None:
     console = console_for(out)
-    when = (
-        text("as_of", lang).format(head["as_of"])
-        if "as_of" in head
-        else text("period", lang).format(head["period"])
-    )
-    plugins = ", ".join(f"{p['name']} {p['version']}" for p in head["plugins"])
+    loaded = ", ".join(f"{p.name} {p.version}" for p in plugins)
     show(
         console,
-        f"{text('rectify', lang)} · {when} · {text('plugins', lang)}: {plugins}",
+        f"{text('rectify', lang)} · {when_text(when, lang)} · {text('plugins', lang)}: {loaded}",
         style="bold",
         soft_wrap=True,
     )
@@ -198,12 +220,11 @@ def _write_table(
             *(text(k, lang) for k in ("rule", "state", "task")),
         )
         for t in group:
-            actor, subject = t["actor"], t["subject"]
-            who = " ".join(x for x in (actor["id"], actor["name"]) if x)
+            subject = t["subject"]
             mark = MARKS[Status(t["rests_on"])]
             table.add_row(
                 place(Division(t["village"]), reference) if t["village"] else "-",
-                f"{who} ({actor['role'].replace('_', ' ')})",
+                actor_text(t["actor"]),
                 " ".join(x for x in (subject["id"], subject.get("name", "")) if x),
                 t["what"][lang],
                 t["due"],
