@@ -39,7 +39,7 @@ __all__ = ["DATABASE", "LedgerBook", "read_ledger"]
 DATABASE = "rows.sqlite3"
 """The name of the SQLite file :func:`read_ledger` keeps the rows in, in its directory."""
 
-_BATCH = 2048
+_BATCH = 512
 _KINDS = tuple(RecordKind)
 _INDEXES = {sheet.name: index for index, sheet in enumerate(LAYOUT)}
 _SCHEMA = """

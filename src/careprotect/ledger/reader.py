@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from careprotect.convert import FieldProblem
 from careprotect.errors import RegistryReadError
 from careprotect.ledger import load_openpyxl
 from careprotect.ledger.layout import LAYOUT, Column, Sheet, column_letter
+from careprotect.ledger.sheetrows import Workbook
 from careprotect.reading.records import RecordKind
 
 __all__ = [
@@ -215,12 +216,13 @@ are, each found column's raw value by English header)."""
 def read_sheets(path: str | Path) -> Iterator[Iterator[tuple[Sheet, SheetRows]]]:
     """Open the ledger workbook at ``path`` and give each sheet of the layout that it has,
     in the layout's order, with its filled rows, read one at a time (openpyxl's read-only
-    mode: a sheet is never held whole). A sheet the workbook lacks is left out; sheets the
+    mode's parser, through :class:`~careprotect.ledger.sheetrows.Workbook`: a sheet is
+    never held whole). A sheet the workbook lacks is left out; sheets the
     layout does not know (the instructions) are left alone. Raises
     :class:`~careprotect.errors.RegistryReadError` when the file is not a workbook, or (as
     its rows are read) a sheet with rows has no header row or lacks a column that names the
     rows' records. The workbook is closed on leaving the context."""
-    openpyxl = load_openpyxl()
+    load_openpyxl()
     path = Path(path)
     try:
         handle = path.open("rb")
@@ -231,7 +233,7 @@ def read_sheets(path: str | Path) -> Iterator[Iterator[tuple[Sheet, SheetRows]]]
     try:
         # A file object, not the path: openpyxl refuses a name without a workbook's suffix
         # (standard input spooled to a file).
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        workbook = Workbook(handle)
     except Exception as exc:  # a ZIP that is not a workbook, a damaged file: many errors
         handle.close()
         raise RegistryReadError(
@@ -244,8 +246,7 @@ def read_sheets(path: str | Path) -> Iterator[Iterator[tuple[Sheet, SheetRows]]]
         for sheet in LAYOUT:
             title = _find_sheet(titles, sheet)
             if title is not None:
-                rows: Iterable[tuple[Any, ...]] = workbook[title].iter_rows(values_only=True)
-                yield sheet, _rows(sheet, iter(rows))
+                yield sheet, _rows(sheet, workbook.values(title))
 
     try:
         yield sheets()
