@@ -1,13 +1,14 @@
-"""Reading a ledger workbook into the records of the registry format, each with where its
-cells came from.
+"""Reading a ledger workbook: its sheets found, their header rows found, their filled rows read
+one at a time; and where a record's rows came from.
 
-The reader only gathers: every row of every sheet becomes part of a record (a division, a
-worker, a service point or a child file, with its lists), each cell read by
-:func:`~careprotect.ledger.cells.read_cell`. Judging the records is left to the registry's
-reader (:class:`~careprotect.io.RegistryStream`), which judges every registry alike; its
-problems, whose paths are the records' JSON paths, are traced back to a sheet, row and column
-by :meth:`RecordOrigin.cell`. A row whose owner is not found (a contact of a child with no row
-in the children's sheet) cannot be part of any record: it is kept as an :class:`Orphan`.
+:func:`read_sheets` gives each sheet of the layout with its filled rows, each a row number and
+its raw values by column (the cells are read by :func:`~careprotect.ledger.cells.read_cell`
+when the rows are gathered into records, :mod:`careprotect.ledger.gather`). Judging the
+records is left to the registry's reader (:class:`~careprotect.io.RegistryStream`), which
+judges every registry alike; its problems, whose paths are the records' JSON paths, are traced
+back to a sheet, row and column by :meth:`RecordOrigin.cell`. A row whose owner is not found
+(a contact of a child with no row in the children's sheet) cannot be part of any record: it is
+kept as an :class:`Orphan`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from careprotect.convert import FieldProblem, describe_value
+from careprotect.convert import FieldProblem
 from careprotect.errors import RegistryReadError
 from careprotect.ledger import load_openpyxl
-from careprotect.ledger.cells import read_cell
 from careprotect.ledger.layout import LAYOUT, Column, Sheet, column_letter
+from careprotect.ledger.sheetrows import Workbook
 from careprotect.reading.records import RecordKind
 
-__all__ = ["HEADER_ROWS_SEARCHED", "LedgerBook", "Orphan", "RecordOrigin", "read_ledger"]
+__all__ = [
+    "HEADER_ROWS_SEARCHED",
+    "ItemKey",
+    "Orphan",
+    "Place",
+    "RecordOrigin",
+    "SheetRows",
+    "read_sheets",
+    "sheet_at",
+]
 
 HEADER_ROWS_SEARCHED = 10
 """A sheet's header rows are looked for among its first rows, this many: rows above them (a
@@ -64,6 +75,12 @@ class Place:
 _SUB_SHEETS: Mapping[tuple[RecordKind, tuple[str, ...]], Sheet] = {
     (s.record, s.path): s for s in LAYOUT
 }
+
+
+def sheet_at(record: RecordKind, path: tuple[str, ...]) -> Sheet:
+    """The sheet of ``record``'s items at ``path`` (its lists from the record down; empty
+    for the record's own sheet)."""
+    return _SUB_SHEETS[record, path]
 
 
 @attrs.define
@@ -114,18 +131,6 @@ class Orphan:
     problems: tuple[FieldProblem, ...]
     rows: Counter[str]
     """The rows by sheet."""
-
-
-@attrs.define
-class LedgerBook:
-    """A ledger read: the records of the registry format in the order a JSON Lines registry
-    gives them, the origin of each, the orphan rows, and the rows read by sheet."""
-
-    records: list[dict[str, Any]] = attrs.field(factory=list)
-    origins: list[RecordOrigin] = attrs.field(factory=list)
-    orphans: list[Orphan] = attrs.field(factory=list)
-    rows_read: Counter[str] = attrs.field(factory=Counter)
-    places: dict[str, Place] = attrs.field(factory=dict)
 
 
 def _header(value: Any) -> str:
@@ -202,127 +207,22 @@ def _rows(
             yield got
 
 
-def _set(item: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    for name in path[:-1]:
-        item = item.setdefault(name, {})
-    item[path[-1]] = value
+SheetRows = Iterator[tuple[int, Place, dict[str, Any]]]
+"""The filled rows of a sheet below its header rows: (row number, where the sheet's columns
+are, each found column's raw value by English header)."""
 
 
-def _item(sheet: Sheet, values: Mapping[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for column in sheet.fields:
-        if column.en in values:
-            value = read_cell(values[column.en], column)
-            if value is not None:
-                _set(item, column.path, value)
-    return item
-
-
-@attrs.define
-class _Entry:
-    data: dict[str, Any]
-    origin: RecordOrigin
-    numbers: dict[tuple[str, int], ItemKey] = attrs.field(factory=dict)
-
-
-class _Gatherer:
-    def __init__(self) -> None:
-        self.book = LedgerBook()
-        self.roots: dict[RecordKind, list[_Entry]] = {k: [] for k in RecordKind}
-        self.ids: dict[RecordKind, dict[str, _Entry]] = {k: {} for k in RecordKind}
-        self.orphans: dict[
-            tuple[RecordKind, str | None], tuple[list[FieldProblem], Counter[str]]
-        ] = {}
-
-    def take(self, sheet: Sheet, number: int, place: Place, values: Mapping[str, Any]) -> None:
-        self.book.rows_read[sheet.name] += 1
-        if not sheet.path:
-            entry = _Entry(
-                {"record": sheet.record.value, **_item(sheet, values)}, RecordOrigin(sheet.record)
-            )
-            entry.origin.rows[()] = number
-            self.roots[sheet.record].append(entry)
-            root_id = entry.data.get("id", entry.data.get("code"))
-            if isinstance(root_id, str):
-                self.ids[sheet.record].setdefault(root_id, entry)
-            return
-        links = [read_cell(values.get(c.en), c) for c in sheet.links]
-        owner_id = links[0]
-        owner = self.ids[sheet.record].get(owner_id) if isinstance(owner_id, str) else None
-        if owner is None:
-            self._orphan(
-                sheet,
-                number,
-                place,
-                owner_id,
-                sheet.links[0],
-                "refers to no row of " + _root(sheet).label,
-            )
-            return
-        key: ItemKey = ()
-        if len(sheet.path) > 1:
-            owner_key = (
-                owner.numbers.get((sheet.path[0], links[1])) if isinstance(links[1], int) else None
-            )
-            if owner_key is None:
-                what = f"refers to no row of {_owner(sheet).label} of this record"
-                self._orphan(sheet, number, place, owner_id, sheet.links[1], what, links[1])
-                return
-            key = owner_key
-        items: dict[str, Any] = owner.data
-        for name, index in key:
-            items = items[name][index]
-        listed: list[dict[str, Any]] = items.setdefault(sheet.path[-1], [])
-        item_key = (*key, (sheet.path[-1], len(listed)))
-        listed.append(_item(sheet, values))
-        owner.origin.rows[item_key] = number
-        if sheet.number is not None:
-            given = read_cell(values.get(sheet.number.en), sheet.number)
-            label = given if isinstance(given, int) else len(listed)
-            owner.numbers.setdefault((sheet.path[-1], label), item_key)
-
-    def _orphan(
-        self,
-        sheet: Sheet,
-        number: int,
-        place: Place,
-        owner: Any,
-        column: Column,
-        what: str,
-        got: Any = None,
-    ) -> None:
-        owner_id = owner if isinstance(owner, str) else None
-        shown = got if column.link else owner
-        message = "must not be empty" if shown is None else f"{what} (got {describe_value(shown)})"
-        problems, rows = self.orphans.setdefault((sheet.record, owner_id), ([], Counter()))
-        problems.append(FieldProblem(place.where(number, column), message))
-        rows[sheet.name] += 1
-
-    def finish(self) -> LedgerBook:
-        for kind in RecordKind:
-            for entry in self.roots[kind]:
-                self.book.records.append(entry.data)
-                self.book.origins.append(entry.origin)
-        for (kind, owner), (problems, rows) in self.orphans.items():
-            self.book.orphans.append(Orphan(kind, owner, tuple(problems), rows))
-        return self.book
-
-
-def _root(sheet: Sheet) -> Sheet:
-    return _SUB_SHEETS[sheet.record, ()]
-
-
-def _owner(sheet: Sheet) -> Sheet:
-    return _SUB_SHEETS[sheet.record, sheet.path[:-1]]
-
-
-def read_ledger(path: str | Path) -> LedgerBook:
-    """Read the ledger workbook at ``path``: every filled row of every sheet of the layout,
-    gathered into records. A sheet the workbook lacks has no rows; sheets the layout does
-    not know (the instructions) are left alone. Raises
-    :class:`~careprotect.errors.RegistryReadError` when the file is not a workbook, or a
-    sheet with rows has no header row or lacks a column that names the rows' records."""
-    openpyxl = load_openpyxl()
+@contextmanager
+def read_sheets(path: str | Path) -> Iterator[Iterator[tuple[Sheet, SheetRows]]]:
+    """Open the ledger workbook at ``path`` and give each sheet of the layout that it has,
+    in the layout's order, with its filled rows, read one at a time (openpyxl's read-only
+    mode's parser, through :class:`~careprotect.ledger.sheetrows.Workbook`: a sheet is
+    never held whole). A sheet the workbook lacks is left out; sheets the
+    layout does not know (the instructions) are left alone. Raises
+    :class:`~careprotect.errors.RegistryReadError` when the file is not a workbook, or (as
+    its rows are read) a sheet with rows has no header row or lacks a column that names the
+    rows' records. The workbook is closed on leaving the context."""
+    load_openpyxl()
     path = Path(path)
     try:
         handle = path.open("rb")
@@ -333,28 +233,23 @@ def read_ledger(path: str | Path) -> LedgerBook:
     try:
         # A file object, not the path: openpyxl refuses a name without a workbook's suffix
         # (standard input spooled to a file).
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        workbook = Workbook(handle)
     except Exception as exc:  # a ZIP that is not a workbook, a damaged file: many errors
         handle.close()
         raise RegistryReadError(
             f"ledger is not an Excel workbook (.xlsx) that can be read: {path} "
             f"({type(exc).__name__})"
         ) from None
-    try:
-        gatherer = _Gatherer()
+
+    def sheets() -> Iterator[tuple[Sheet, SheetRows]]:
         titles = list(workbook.sheetnames)
         for sheet in LAYOUT:
             title = _find_sheet(titles, sheet)
-            if title is None:
-                continue
-            rows: Iterable[tuple[Any, ...]] = workbook[title].iter_rows(values_only=True)
-            for number, place, values in _rows(sheet, iter(rows)):
-                gatherer.book.places.setdefault(sheet.name, place)
-                gatherer.take(sheet, number, place, values)
-            gatherer.book.places.setdefault(sheet.name, Place(sheet, {}))
-        for sheet in LAYOUT:
-            gatherer.book.places.setdefault(sheet.name, Place(sheet, {}))
-        return gatherer.finish()
+            if title is not None:
+                yield sheet, _rows(sheet, workbook.values(title))
+
+    try:
+        yield sheets()
     finally:
         workbook.close()
         handle.close()

@@ -29,10 +29,10 @@ from careprotect.io import (
     RecordWarning,
     RegistryStream,
     Rejection,
-    dumps,
 )
+from careprotect.ledger.gather import LedgerBook, read_ledger
 from careprotect.ledger.layout import LAYOUT
-from careprotect.ledger.reader import LedgerBook, RecordOrigin, read_ledger
+from careprotect.ledger.reader import RecordOrigin
 from careprotect.masking import mask_if_id_number
 
 __all__ = ["LedgerStream", "SheetCounts"]
@@ -65,33 +65,41 @@ class LedgerStream(RegistryStream):
         division_check: DivisionCheck | None = None,
     ) -> None:
         self.ledger_path = Path(path)
-        self._book: LedgerBook = read_ledger(self.ledger_path)
         self._owner = os.getpid()
+        self._book: LedgerBook | None = None
+        self._opened = False
         self._spool: Path | None = Path(tempfile.mkdtemp(prefix="careprotect-ledger-"))
         lines = self._spool / f"{self.ledger_path.stem}.jsonl"
         try:
             with lines.open("w", encoding="utf-8") as out:
-                for record in self._book.records:
-                    out.write(dumps(record))
-                    out.write("\n")
+                self._book = read_ledger(self.ledger_path, out, self._spool)
+            super().__init__(
+                lines,
+                converter=converter,
+                max_line_bytes=max_line_bytes,
+                division_check=division_check,
+            )
+            self._opened = True
         except BaseException:
             self._remove_spool()
             raise
-        super().__init__(
-            lines,
-            converter=converter,
-            max_line_bytes=max_line_bytes,
-            division_check=division_check,
-        )
 
     # -- where problems are ------------------------------------------------------------------
 
+    @property
+    def book(self) -> LedgerBook:
+        """The ledger as read: its orphan rows, rows read by sheet, and where each record's
+        rows are."""
+        if self._book is None:
+            raise RuntimeError("the ledger was not read")
+        return self._book
+
     def _origin(self, record: int) -> RecordOrigin:
-        return self._book.origins[record - 1]
+        return self.book.origin(record)
 
     def _locate(self, rejection: Rejection) -> Rejection:
         origin = self._origin(rejection.record)
-        places = self._book.places
+        places = self.book.places
         return attrs.evolve(
             rejection,
             line=None,
@@ -102,7 +110,7 @@ class LedgerStream(RegistryStream):
         )
 
     def _orphans(self) -> list[Rejection]:
-        first = len(self._book.records) + 1
+        first = self.book.records + 1
         return [
             Rejection(
                 record=first + i,
@@ -111,7 +119,7 @@ class LedgerStream(RegistryStream):
                 record_id=None if orphan.owner is None else mask_if_id_number(orphan.owner),
                 problems=orphan.problems,
             )
-            for i, orphan in enumerate(self._book.orphans)
+            for i, orphan in enumerate(self.book.orphans)
         ]
 
     @property
@@ -124,7 +132,7 @@ class LedgerStream(RegistryStream):
     @property
     def warnings(self) -> list[RecordWarning]:
         """Notes on accepted records, each at its cell."""
-        places = self._book.places
+        places = self.book.places
         return [
             attrs.evolve(
                 w,
@@ -140,7 +148,7 @@ class LedgerStream(RegistryStream):
         """Counts of the records read so far, by kind; the rows whose record is not in the
         ledger count as a rejected record of the kind they name."""
         counts = dict(super().counts.by_kind)
-        for orphan in self._book.orphans:
+        for orphan in self.book.orphans:
             kind = orphan.record.value
             c = counts.get(kind, KindCounts())
             counts[kind] = KindCounts(c.read + 1, c.accepted, c.rejected + 1)
@@ -153,9 +161,9 @@ class LedgerStream(RegistryStream):
         rejected: Counter[str] = Counter()
         for rejection in super().rejections:
             rejected.update(self._origin(rejection.record).row_counts())
-        for orphan in self._book.orphans:
+        for orphan in self.book.orphans:
             rejected.update(orphan.rows)
-        read = self._book.rows_read
+        read = self.book.rows_read
         return tuple(
             SheetCounts(
                 s.name, s.title, read[s.name], read[s.name] - rejected[s.name], rejected[s.name]
@@ -168,6 +176,11 @@ class LedgerStream(RegistryStream):
     def _remove_spool(self) -> None:
         # Only the process that made it: a forked worker closing its copy leaves it alone.
         if self._spool is not None and os.getpid() == self._owner:
+            if self._book is not None:
+                if self._opened:  # rejections and warnings are read after the close
+                    records = [r.record for r in super().rejections]
+                    self._book.keep(records + [w.record for w in super().warnings])
+                self._book.close()
             shutil.rmtree(self._spool, ignore_errors=True)
             self._spool = None
 
