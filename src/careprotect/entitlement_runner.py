@@ -7,16 +7,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from careprotect.divisions import Division, Level
 from careprotect.pipeline.runner import FAILED
 from careprotect.rules.entitlements import Amount
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["FAILED", "Totals"]
 

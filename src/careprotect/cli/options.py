@@ -23,6 +23,7 @@ from careprotect.io import DivisionCheck
 from careprotect.periods import Period, PeriodKind, parse_period_range
 from careprotect.pipeline.executors import Executor
 from careprotect.pipeline.on_dask import DaskExecutor, dask_client
+from careprotect.reading.joined import registry_files
 
 if TYPE_CHECKING:
     from careprotect.engine import Engine
@@ -381,9 +382,9 @@ def jobs_for(jobs: int | str, registry: Path) -> int:
     if isinstance(jobs, int):
         return jobs
     try:
-        files = registry.iterdir() if registry.is_dir() else [registry]
+        files = registry_files(registry) if registry.is_dir() else [registry]
         big = sum(f.stat().st_size for f in files) >= AUTO_JOBS_MIN_BYTES
-    except OSError:  # open_registry reports it
+    except OSError:  # open_registry reports it (a RegistryReadError is one)
         big = False
     return usable_cpus() if big else 1
 

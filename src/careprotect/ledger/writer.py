@@ -130,8 +130,6 @@ class _Book:
                         errorTitle="请从列表中选择",
                         error="请从下拉列表中选择 / choose from the list",
                     )
-                    dv.add(cells)
-                    ws.data_validations.append(dv)
                 elif column.kind is ColumnType.DATE:
                     dv = DataValidation(
                         type="date",
@@ -142,8 +140,10 @@ class _Book:
                         errorStyle="warning",
                         error="请填写日期 / a date, such as 2020-06-30",
                     )
-                    dv.add(cells)
-                    ws.data_validations.append(dv)
+                else:
+                    continue
+                dv.add(cells)
+                ws.data_validations.append(dv)
             ws.append([self._head(ws, f"{c.zh}*" if c.required else c.zh) for c in sheet.columns])
             ws.append([self._head(ws, c.en) for c in sheet.columns])
             self.sheets[sheet.name] = ws

@@ -117,7 +117,7 @@ def dask_client(address: str) -> contextlib.AbstractContextManager[Any]:
     this machine (127.0.0.1, one thread each) for as long as the client is open;
     ``tcp://HOST:PORT`` (or any address Dask takes) connects to a running scheduler."""
     try:
-        from distributed import Client, LocalCluster
+        import distributed
     except ImportError:
         raise InvalidValueError(
             f"needs Dask, which is not installed: {INSTALL}", field="--dask"
@@ -129,20 +129,20 @@ def dask_client(address: str) -> contextlib.AbstractContextManager[Any]:
                 f"local:N needs a number of workers of at least 1 (got {address!r})",
                 field="--dask",
             )
-        return _local(LocalCluster, Client, int(count))
+        return _local(distributed, int(count))
     if "://" not in address:
         raise InvalidValueError(
             f"must be local:N or a scheduler's address such as tcp://127.0.0.1:8786 "
             f"(got {address!r})",
             field="--dask",
         )
-    return _remote(Client, address)
+    return _remote(distributed, address)
 
 
 @contextlib.contextmanager
-def _local(cluster_type: Any, client_type: Any, workers: int) -> Iterator[Any]:
+def _local(distributed: Any, workers: int) -> Iterator[Any]:
     with (
-        cluster_type(
+        distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
@@ -150,15 +150,15 @@ def _local(cluster_type: Any, client_type: Any, workers: int) -> Iterator[Any]:
             dashboard_address=None,
             silence_logs=40,  # errors only: the run's report is on standard output
         ) as cluster,
-        client_type(cluster) as client,
+        distributed.Client(cluster) as client,
     ):
         yield client
 
 
 @contextlib.contextmanager
-def _remote(client_type: Any, address: str) -> Iterator[Any]:
+def _remote(distributed: Any, address: str) -> Iterator[Any]:
     try:
-        client = client_type(address, timeout="30s")
+        client = distributed.Client(address, timeout="30s")
     except OSError as exc:
         raise InvalidValueError(
             f"no Dask scheduler answers at {address} ({exc})", field="--dask"

@@ -110,14 +110,16 @@ class SplitAuditWriter:
             tab = data.index(b"\t", at)
             code, outcome, length = data[at:tab].decode().split(" ")
             stop = tab + 1 + int(length)
+            start = tab + 1
             part = self._parts.get(code)
             if part is None:
                 part = self._parts[code] = self._new(code)
-                self._handle(code, part).write(self._opening(code))
-                body = view[tab + 1 + (0 if self.csv else 1) : stop]  # the first item: no comma
+                handle = self._handle(code, part)
+                handle.write(self._opening(code))
+                start += 0 if self.csv else 1  # the first JSON item follows no comma
             else:
-                body = view[tab + 1 : stop]
-            self._handle(code, part).write(body)
+                handle = self._handle(code, part)
+            handle.write(view[start:stop])
             part.by_outcome[outcome] += 1
             at = stop
 
