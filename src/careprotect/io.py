@@ -184,6 +184,14 @@ class RegistryStream:
         reader = functools.partial(RegistryStream, reference=reference, max_line_bytes=limit)
         return (reader, (self.path.resolve(),))
 
+    def __copy__(self) -> RegistryStream:
+        """A shallow copy, holding this stream's open file and reference data: what
+        :meth:`read_part` reads a part with. (Without it, ``copy.copy`` would take
+        :meth:`__reduce__`, and open and set up the registry again for every part.)"""
+        clone = object.__new__(RegistryStream)
+        clone.__dict__.update(self.__dict__)
+        return clone
+
     # -- reading -----------------------------------------------------------------------------
 
     def _open(self) -> Iterator[RawRecord]:

@@ -26,6 +26,7 @@ from careprotect import (
     write_registry,
 )
 from careprotect.io import LineFeed, RawLine, dumps
+from careprotect.reading.joined import open_bytes
 from careprotect.reading.lines import FileBytes, span_lines
 
 DATA = Path(__file__).parents[1] / "data"
@@ -505,3 +506,20 @@ def test_reading_every_part_reads_the_registry(tmp_path: Path, size: int, known:
     assert len(whole["rejections"]) == 4
     assert "which was rejected (record" in whole["rejections"][-1].message
     assert _parts_read(path, size, known=known) == whole
+
+
+def test_reading_parts_opens_the_registry_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part is read from the stream's open file: the registry is not opened (and its
+    reader set up) again for every part."""
+    opened: list[object] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        opened.append(args)
+        return open_bytes(*args, **kwargs)
+
+    with open_registry(SAMPLE) as stream:
+        _, _, _, parts = stream.split(300)
+        monkeypatch.setattr("careprotect.io.open_bytes", counting)
+        read = [list(stream.read_part(part)) for part in parts]
+    assert len(read) > 1
+    assert opened == []

@@ -457,5 +457,5 @@ class EntrustmentNotices(_OnEntrustedCare):
                 recipients=" and ".join(_RECIPIENT_EN[r] for r in self.recipients),
             )
         recipients = tuple(r.value for r in self.recipients)
-        told = tuple(r for r in recipients if NoticeRecipient(r) not in untold)
+        told = tuple(r.value for r in self.recipients if r not in untold)
         return outcome, message, facts, Measure(told, recipients)
