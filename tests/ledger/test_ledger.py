@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from careprotect import Registry, load_registry, write_registry
@@ -20,6 +21,7 @@ from careprotect.citizen_id import CitizenId
 from careprotect.cli import main
 from careprotect.ledger import LedgerUnavailableError, load_openpyxl
 from careprotect.ledger.cells import read_cell
+from careprotect.ledger.labels import ENUM_ALIASES, ENUM_LABELS
 from careprotect.ledger.layout import LAYOUT, ColumnType, sheet_of
 from careprotect.ledger.opening import load_registry as load_any
 from careprotect.ledger.opening import open_registry
@@ -387,6 +389,38 @@ def test_choices_read_chinese_labels_and_english_codes() -> None:
         True,
         "maybe",
     ]
+
+
+def test_labels_of_earlier_ledgers_still_read() -> None:
+    """Ledgers written before the ledger's labels took the policy documents' words (and became
+    the reports' labels too) hold the earlier labels: each still reads as its code."""
+    assert read_cell("心理辅导员", column("workers", "role")) == "counsellor"
+    assert read_cell("心理咨询师", column("workers", "role")) == "counsellor"
+    assert read_cell("乡镇领导班子成员、学校领导；村(居)委会委员", column("workers", "posts")) == [
+        "township_leadership",
+        "school_leadership",
+        "village_committee_member",
+    ]
+    assert read_cell("村（居）民委员会委员", column("workers", "posts")) == [
+        "village_committee_member"
+    ]
+    assert read_cell("社会组织", column("service_points", "kind")) == "social_organisation"
+
+
+@given(st.sampled_from([m for e in ENUM_LABELS for m in e]))
+def test_every_label_and_code_reads_as_its_member(member: Any) -> None:
+    """A member's label, earlier label and code each read back as its code, in every
+    enumeration the ledger shows."""
+    spellings = [ENUM_LABELS[type(member)][member.value], member.value]
+    spellings += [
+        a for a, code in ENUM_ALIASES.get(type(member), {}).items() if code == member.value
+    ]
+    columns = [c for sheet in LAYOUT for c in sheet.columns if c.choices is type(member)]
+    assert columns
+    for c in columns:
+        read = [read_cell(s, c) for s in spellings]
+        one = member.value if c.kind is ColumnType.CHOICE else [member.value]
+        assert read == [one] * len(spellings)
 
 
 def test_write_registry_lines_and_ledger_agree(tmp_path: Path) -> None:

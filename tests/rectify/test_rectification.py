@@ -104,10 +104,10 @@ def test_staffing_and_coverage_say_what_to_appoint_or_open_and_where() -> None:
         "2 more social organisation(s) in 凤凰县"
     )
     assert _what("hunan.childrens_home.per_village", "433122200204")[0] == (
-        "open a childrens home in 岩门村"
+        "open a children's home in 岩门村"
     )
     # 2 of 21 homes are model homes; 10% of 21 needs 3.
-    assert _what("hunan.childrens_home.model_share", "43")[0].startswith("1 more childrens home")
+    assert _what("hunan.childrens_home.model_share", "43")[0].startswith("1 more children's home")
     assert _what("hunan.child_supervisor.training_per_year", "W-LX-S4")[0] == (
         "1 more training(s) for 2024"
     )

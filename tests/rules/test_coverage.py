@@ -234,7 +234,7 @@ def test_full_coverage_is_required_from_its_date(engine: Engine) -> None:
     assert outcomes(engine, ref, "2020-12-31", HOMES.id) == {str(VILLAGE): Outcome.NOT_APPLICABLE}
     (f,) = run(engine, ref, "2021-01-01", HOMES.id)
     assert f.outcome is Outcome.NON_COMPLIANT
-    assert f.message.en == "433122100201 has no open childrens home on 2021-01-01"
+    assert f.message.en == "433122100201 has no open children's home on 2021-01-01"
     assert [(e.parameter, e.value, e.effective) for e in f.evidence] == [
         ("test.cov.homes.required", True, dt.date(2021, 1, 1))
     ]
@@ -364,7 +364,7 @@ def test_share_message_and_evidence(engine: Engine) -> None:
     """The message gives the counts and the ratio."""
     (f,) = run(engine, reference([COUNTY], homes(11, 1)), "2020-12-31", MODEL_SHARE.id)
     assert f.message.en == (
-        "433122: 1 of 11 open childrens homes are model homes on 2020-12-31, a share below 0.1"
+        "433122: 1 of 11 open children's homes are model homes on 2020-12-31, a share below 0.1"
     )
     assert [(e.parameter, e.value) for e in f.evidence] == [
         ("test.cov.model_share", Decimal("0.1"))

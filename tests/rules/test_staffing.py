@@ -325,7 +325,7 @@ def test_advice_message_names_the_preference(tmp_path: Path) -> None:
     (f,) = run(e, reference(divisions=(), staff=[worker(sex=Sex.MALE)]), "2020-01-01")
     assert f.message.en == (
         "Advice: the child director should preferably be female village committee member or "
-        "womens federation chair; or livelihood assistant"
+        "women's federation chair; or livelihood assistant"
     )
     assert f.message.zh == "建议：儿童主任宜由女性村（居）民委员会委员或妇联主席；或民生协理员担任"
     assert f.facts == ("child_director W1: posts none recorded; sex male",)

@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from careprotect.ledger.labels import ENUM_LABELS
+from careprotect.ledger.labels import ENUM_ALIASES, ENUM_LABELS
 from careprotect.ledger.layout import Column, ColumnType
 
 __all__ = ["read_cell", "write_cell"]
@@ -150,10 +150,11 @@ def _read_boolean(value: Any, column: Column) -> Any:
 
 @cache
 def _codes(choices: type[enum.StrEnum]) -> Mapping[str, str]:
-    """Every accepted spelling of a member, with its code: the Chinese label and the code
-    (lower case)."""
+    """Every accepted spelling of a member, with its code: the Chinese label, an earlier
+    label (:data:`~careprotect.ledger.labels.ENUM_ALIASES`) and the code (lower case)."""
     codes = {m.value.lower(): m.value for m in choices}
-    for code, label in ENUM_LABELS[choices].items():
+    labels = {label: code for code, label in ENUM_LABELS[choices].items()}
+    for label, code in {**ENUM_ALIASES.get(choices, {}), **labels}.items():
         codes[unicodedata.normalize("NFKC", label)] = code
     return codes
 

@@ -35,7 +35,7 @@ from careprotect.enums import (
     WorkerRole,
 )
 
-__all__ = ["ENUM_LABELS", "FIELD_LABELS", "SHEET_TITLES"]
+__all__ = ["ENUM_ALIASES", "ENUM_LABELS", "FIELD_LABELS", "SHEET_TITLES"]
 
 SHEET_TITLES: Mapping[str, str] = {
     "divisions": "行政区划",
@@ -217,21 +217,21 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "neglected_care": "拒不履行或怠于履行监护职责",
         "other": "其他不适宜情形",
     },
-    NoticeRecipient: {"school": "学校或幼儿园", "committee": "村(居)民委员会"},
+    NoticeRecipient: {"school": "学校或幼儿园", "committee": "村（居）民委员会"},
     WorkerRole: {
         "child_director": "儿童主任",
         "child_supervisor": "儿童督导员",
-        "counsellor": "心理辅导员",
+        "counsellor": "心理咨询师",
         "social_worker": "社会工作者",
         "party_member": "党员",
         "volunteer": "志愿者",
     },
     Post: {
         "womens_federation_chair": "妇联主席",
-        "township_leadership": "乡镇领导班子成员",
-        "school_leadership": "学校领导",
+        "township_leadership": "乡镇党政班子成员",
+        "school_leadership": "学校领导班子成员",
         "livelihood_assistant": "民生协理员",
-        "village_committee_member": "村(居)委会委员",
+        "village_committee_member": "村（居）民委员会委员",
         "college_graduate_village_official": "大学生村官",
         "qualified_counsellor": "持证心理咨询师",
     },
@@ -247,7 +247,7 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "welfare_institution": "儿童福利机构",
         "minor_protection_centre": "未成年人救助保护机构",
         "social_work_station": "社工站",
-        "social_organisation": "社会组织",
+        "social_organisation": "儿童服务类社会组织",
     },
     Facility: {
         "video_calls": "亲情视频",
@@ -257,3 +257,16 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
     },
 }
 """The Chinese label of each member of each enumeration the ledger shows, by its code."""
+
+ENUM_ALIASES: Mapping[type[enum.Enum], Mapping[str, str]] = {
+    WorkerRole: {"心理辅导员": "counsellor"},
+    Post: {
+        "乡镇领导班子成员": "township_leadership",
+        "学校领导": "school_leadership",
+        "村(居)委会委员": "village_committee_member",
+    },
+    ServicePointKind: {"社会组织": "social_organisation"},
+}
+"""Other Chinese labels a ledger's cell may hold for a member, by label: the labels of
+ledgers written before the labels above became the only ones (the reports' and the ledger's
+alike, in the words of the policy documents)."""

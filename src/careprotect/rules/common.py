@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Any
@@ -30,7 +31,9 @@ __all__ = [
     "ROLE_ZH",
     "ReferenceIndex",
     "check_period_kind",
+    "chinese_labels",
     "count_outcome",
+    "english",
     "enum_words",
     "judged_day",
     "judged_periods",
@@ -43,41 +46,39 @@ __all__ = [
     "short_by",
 ]
 
-ROLE_ZH: Mapping[WorkerRole, str] = {
-    WorkerRole.CHILD_DIRECTOR: "儿童主任",
-    WorkerRole.CHILD_SUPERVISOR: "儿童督导员",
-    WorkerRole.COUNSELLOR: "心理咨询师",
-    WorkerRole.SOCIAL_WORKER: "社会工作者",
-    WorkerRole.PARTY_MEMBER: "党员",
-    WorkerRole.VOLUNTEER: "志愿者",
-}
-KIND_ZH: Mapping[ServicePointKind, str] = {
-    ServicePointKind.CHILDRENS_HOME: "儿童之家",
-    ServicePointKind.WELFARE_INSTITUTION: "儿童福利机构",
-    ServicePointKind.MINOR_PROTECTION_CENTRE: "未成年人救助保护机构",
-    ServicePointKind.SOCIAL_WORK_STATION: "社会工作站",
-    ServicePointKind.SOCIAL_ORGANISATION: "儿童服务类社会组织",
-}
-POST_ZH: Mapping[Post, str] = {
-    Post.WOMENS_FEDERATION_CHAIR: "妇联主席",
-    Post.TOWNSHIP_LEADERSHIP: "乡镇党政班子成员",
-    Post.SCHOOL_LEADERSHIP: "学校领导班子成员",
-    Post.LIVELIHOOD_ASSISTANT: "民生协理员",
-    Post.VILLAGE_COMMITTEE_MEMBER: "村（居）民委员会委员",
-    Post.COLLEGE_GRADUATE_VILLAGE_OFFICIAL: "大学生村官",
-    Post.QUALIFIED_COUNSELLOR: "持证心理咨询师",
-}
+
+def chinese_labels(members: type[enum.Enum]) -> Mapping[Any, str]:
+    """The Chinese label of each member of ``members``: the ledger's
+    (:data:`careprotect.ledger.labels.ENUM_LABELS`), so that a report names a role, a kind
+    of service point, a post or a recipient as the ledger's drop-down lists do."""
+    labels = ENUM_LABELS[members]
+    return {m: labels[m.value] for m in members}
+
+
+ROLE_ZH: Mapping[WorkerRole, str] = chinese_labels(WorkerRole)
+KIND_ZH: Mapping[ServicePointKind, str] = chinese_labels(ServicePointKind)
+POST_ZH: Mapping[Post, str] = chinese_labels(Post)
+
+
+def english(member: enum.Enum) -> str:
+    """A member of an enumeration in English words: its code with spaces, and the possessive
+    its code cannot spell ("childrens_home" is "children's home")."""
+    words = str(member.value).replace("_", " ")
+    return _POSSESSIVE.sub(r"\1's", words)
+
+
+_POSSESSIVE = re.compile(r"\b(children|women)s\b")
 
 
 def enum_words(
     members: Iterable[enum.Enum], *, zh_joint: str = "、", en_joint: str = ", "
 ) -> Message:
     """Members of an enumeration in words: their Chinese labels (those of the ledger,
-    :data:`careprotect.ledger.labels.ENUM_LABELS`) and their codes with spaces."""
+    :data:`careprotect.ledger.labels.ENUM_LABELS`) and their English words (:func:`english`)."""
     listed = list(members)
     return Message(
         zh_joint.join(ENUM_LABELS[type(m)][m.value] for m in listed),
-        en_joint.join(str(m.value).replace("_", " ") for m in listed),
+        en_joint.join(english(m) for m in listed),
     )
 
 

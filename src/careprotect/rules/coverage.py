@@ -54,6 +54,7 @@ from careprotect.rules.common import (
     POST_ZH,
     ROLE_ZH,
     count_outcome,
+    english,
     enum_words,
     opening_fact,
     reference_index,
@@ -114,7 +115,7 @@ class HomePerVillage(PerDivision):
             ServicePoint.open_on,
             opening_fact,
             _HOME,
-            kind=self.service_point_kind.value.replace("_", " "),
+            kind=english(self.service_point_kind),
             kind_zh=KIND_ZH[self.service_point_kind],
         )
 
@@ -125,7 +126,7 @@ class HomePerVillage(PerDivision):
 
 
 def _at_least_one_of(posts: frozenset[Post]) -> str:
-    return " or ".join(sorted(p.value for p in posts))
+    return " or ".join(english(p) for p in sorted(posts))
 
 
 _MINIMUM = {
@@ -177,10 +178,8 @@ class MinimumPerDivision(PerDivision):
 
     def _what(self) -> tuple[str, str]:
         if self.service_point_kind is not None:
-            return self.service_point_kind.value.replace("_", " ") + "(s)", KIND_ZH[
-                self.service_point_kind
-            ]
-        who = self.role.value.replace("_", " ") if self.role is not None else "worker"
+            return english(self.service_point_kind) + "(s)", KIND_ZH[self.service_point_kind]
+        who = english(self.role) if self.role is not None else "worker"
         zh = ROLE_ZH[self.role] if self.role is not None else "工作人员"
         if self.posts:
             who += f"(s) holding {_at_least_one_of(self.posts)}"
@@ -336,7 +335,7 @@ class ModelHomeShare(PerDivision):
                 total=len(known),
                 unknown=len(unknown),
                 ratio=ratio,
-                kind=self.service_point_kind.value.replace("_", " "),
+                kind=english(self.service_point_kind),
                 kind_zh=KIND_ZH[self.service_point_kind],
             ),
             facts=tuple(facts),

@@ -45,6 +45,7 @@ from careprotect.periods import Period, PeriodKind
 from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
     check_period_kind,
+    chinese_labels,
     judged_periods,
     lacking,
     non_empty_tuple_of,
@@ -84,10 +85,7 @@ DISQUALIFICATION_ZH: Mapping[DisqualificationKind, str] = {
 }
 """The Chinese wording of each disqualification (Minors Protection Law Art. 22)."""
 
-RECIPIENT_ZH: Mapping[NoticeRecipient, str] = {
-    NoticeRecipient.SCHOOL: "学校或幼儿园",
-    NoticeRecipient.COMMITTEE: "村（居）民委员会",
-}
+RECIPIENT_ZH: Mapping[NoticeRecipient, str] = chinese_labels(NoticeRecipient)
 """The Chinese name of each recipient of the written notice (Art. 23)."""
 
 _RECIPIENT_EN: Mapping[NoticeRecipient, str] = {

@@ -18,21 +18,12 @@ from careprotect.model import Child, Report
 from careprotect.params import Evidence, Unit
 from careprotect.periods import Period
 from careprotect.rules.base import RuleContext
-from careprotect.rules.common import judged_day
+from careprotect.rules.common import chinese_labels, judged_day
 from careprotect.rules.mechanism import Compliance, no_value_message, parameter_field
 
 __all__ = ["TARGET_ZH", "MandatoryReportRecipient"]
 
-TARGET_ZH: Mapping[ReferralTarget, str] = {
-    ReferralTarget.SOCIAL_WORK_STATION: "社会工作站",
-    ReferralTarget.PROFESSIONAL_AGENCY: "专业机构",
-    ReferralTarget.MEDICAL: "医疗机构",
-    ReferralTarget.POLICE: "公安机关",
-    ReferralTarget.CIVIL_AFFAIRS: "民政部门",
-    ReferralTarget.EDUCATION: "教育行政部门",
-    ReferralTarget.SCHOOL: "学校",
-    ReferralTarget.OTHER: "其他",
-}
+TARGET_ZH: Mapping[ReferralTarget, str] = chinese_labels(ReferralTarget)
 """The Chinese name of each recipient of a report or referral."""
 
 _REPORTED = Message(

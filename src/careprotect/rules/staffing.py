@@ -35,6 +35,7 @@ from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
     POST_ZH,
     ROLE_ZH,
+    english,
     reference_index,
     service_fact,
 )
@@ -93,13 +94,13 @@ class PostCoverage(PerDivision):
             Worker.in_post_on,
             service_fact,
             _COVERAGE,
-            role=self.role.value.replace("_", " "),
+            role=english(self.role),
             role_zh=ROLE_ZH[self.role],
         )
 
     def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
         """Appoint a worker of the role for the division."""
-        role = self.role.value.replace("_", " ")
+        role = english(self.role)
         return Remedy(
             Message(f"为{place}配备{ROLE_ZH[self.role]}", f"appoint a {role} for {place}")
         )
@@ -138,7 +139,7 @@ class Qualification:
             en.append(self.sex.value)
             zh.append(_SEX_ZH[self.sex])
         if self.posts:
-            en.append(" or ".join(p.value.replace("_", " ") for p in sorted(self.posts)))
+            en.append(" or ".join(english(p) for p in sorted(self.posts)))
             zh.append("或".join(POST_ZH[p] for p in sorted(self.posts)))
         else:
             en.append("person")
@@ -222,7 +223,7 @@ class PostEligibility(OnDay):
     def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
         """Give the post to a worker who qualifies."""
         need = _requirement(self.qualifications)
-        role = self.role.value.replace("_", " ")
+        role = english(self.role)
         return Remedy(
             Message(
                 f"改由符合条件的人员（{need.zh}）担任{ROLE_ZH[self.role]}",
@@ -241,7 +242,7 @@ class PostEligibility(OnDay):
         return j.finding(
             outcome,
             _ELIGIBLE[outcome].format(
-                who=self.role.value.replace("_", " "),
+                who=english(self.role),
                 who_zh=ROLE_ZH[self.role],
                 need_en=need.en,
                 need_zh=need.zh,

@@ -42,7 +42,7 @@ from careprotect.model import Training, Worker
 from careprotect.params import Unit
 from careprotect.periods import Period
 from careprotect.rules.base import RuleContext
-from careprotect.rules.common import ROLE_ZH, judged_day, judged_years, short_by
+from careprotect.rules.common import ROLE_ZH, english, judged_day, judged_years, short_by
 from careprotect.rules.mechanism import Judging, OnDay, parameter_field
 
 __all__ = ["TrainingBeforeStart", "TrainingLength", "TrainingPerYear"]
@@ -64,7 +64,7 @@ class _TrainingRule(OnDay):
     subject: ClassVar[SubjectKind] = SubjectKind.WORKER
 
     def _who(self) -> dict[str, str]:
-        return {"role": self.role.value.replace("_", " "), "role_zh": ROLE_ZH[self.role]}
+        return {"role": english(self.role), "role_zh": ROLE_ZH[self.role]}
 
     def counted(self, worker: Worker, j: Judging) -> list[Training]:
         """The worker's trainings organised at one of the ``organisers`` levels in force on
