@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -26,6 +28,7 @@ from careprotect import (
     write_registry,
 )
 from careprotect.io import LineFeed, RawLine, dumps
+from careprotect.model.references import REFERS_TO
 from careprotect.reading.joined import open_bytes
 from careprotect.reading.lines import FileBytes, span_lines
 
@@ -523,3 +526,40 @@ def test_reading_parts_opens_the_registry_once(monkeypatch: pytest.MonkeyPatch) 
         read = [list(stream.read_part(part)) for part in parts]
     assert len(read) > 1
     assert opened == []
+
+
+def _model_references() -> list[tuple[str, str]]:
+    """Every (list of the child file, field) whose field the model marks as a reference."""
+    hints = typing.get_type_hints(Child)
+    found = []
+    for section in attrs.fields(Child):
+        args = typing.get_args(hints[section.name])
+        if args and attrs.has(args[0]):
+            found += [
+                (section.name, f.name) for f in attrs.fields(args[0]) if REFERS_TO in f.metadata
+            ]
+    return found
+
+
+@pytest.mark.parametrize(("section", "field"), _model_references())
+def test_every_reference_the_model_marks_is_checked(
+    tmp_path: Path, section: str, field: str
+) -> None:
+    """A child file whose item names an id the registry does not hold is rejected at that
+    item's path, for every field the model marks as a reference (model.references): the
+    reader lists none by hand."""
+    sample = Path(__file__).parents[2] / "examples" / "sample-registry.jsonl"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    at = next(
+        i
+        for i, r in enumerate(records)
+        if r.get("record") == "child" and any(item.get(field) for item in r.get(section, []))
+    )
+    items = records[at][section]
+    index = next(i for i, item in enumerate(items) if item.get(field))
+    items[index][field] = "NO-SUCH-ID"
+    path = write_lines(tmp_path / "r.jsonl", records)
+    (rejection,) = load_registry(path).rejections
+    assert rejection.record == at + 1
+    assert f"$.{section}[{index}].{field}" in [p.path for p in rejection.problems]
