@@ -63,6 +63,7 @@ from careprotect.io import (
     write_registry,
 )
 from careprotect.masking import mask_id_number, mask_name, scrub
+from careprotect.memory import RecordsStream, load_records, open_records
 from careprotect.model import (
     Agreement,
     Child,
@@ -180,6 +181,7 @@ __all__ = [
     "Post",
     "RecordKind",
     "RecordWarning",
+    "RecordsStream",
     "ReferenceData",
     "Referral",
     "ReferralTarget",
@@ -224,6 +226,7 @@ __all__ = [
     "flag_of",
     "format_yuan",
     "iter_periods",
+    "load_records",
     "load_registry",
     "make_converter",
     "mask_id_number",
@@ -231,6 +234,7 @@ __all__ = [
     "nonnegative_yuan",
     "normalisation_note",
     "official_table",
+    "open_records",
     "open_registry",
     "parse_period_range",
     "plan",

@@ -188,7 +188,7 @@ class RegistryStream:
         """A shallow copy, holding this stream's open file and reference data: what
         :meth:`read_part` reads a part with. (Without it, ``copy.copy`` would take
         :meth:`__reduce__`, and open and set up the registry again for every part.)"""
-        clone = object.__new__(RegistryStream)
+        clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         return clone
 

@@ -1,0 +1,113 @@
+"""Records already in memory read as a registry: the rows of a database, or of another
+system's API, given as dicts in the registry format (docs/input-format.md).
+
+:func:`open_records` writes the records as JSON Lines to a private temporary file and opens
+it with the registry's own reader, so that records in memory are checked, rejected, counted
+and judged exactly as a file's (and can be read in parts by worker processes on this
+machine). A record's number is its place among the records given, from 1; its rejection has
+no line.
+
+A record's values are those JSON holds (dicts, lists, strings, numbers, booleans, None), plus
+:class:`datetime.date` (written as its ISO date) and :class:`decimal.Decimal` (written
+exactly), as database drivers give them. Any other value (a set, bytes, a float that is not
+finite, a :class:`datetime.datetime`, which would lose its time) is a mistake of the calling
+program, not of the data: it raises :class:`~careprotect.errors.InvalidValueError` naming the
+record and the field, before any record is judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from careprotect.errors import InvalidValueError
+from careprotect.io import DivisionCheck, LoadResult, RegistryStream, collect
+from careprotect.reading.writing import dumps
+
+__all__ = ["RecordsStream", "load_records", "open_records"]
+
+_SCALARS = (str, int, bool, type(None), Decimal, dt.date)
+
+
+def _unwritable(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Where ``value`` holds a value a registry cannot hold, and what it is."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                yield path, f"a key that is not a string ({type(key).__name__})"
+            else:
+                yield from _unwritable(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _unwritable(item, f"{path}[{i}]")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            yield path, f"a float that is not a number ({value})"
+    elif isinstance(value, dt.datetime):
+        yield path, "a datetime (give its date: .date())"
+    elif not isinstance(value, _SCALARS):
+        yield path, f"a {type(value).__name__}"
+
+
+def _line(number: int, record: Any) -> str:
+    for path, what in _unwritable(record, "$"):
+        raise InvalidValueError(
+            f"at {path} of record {number} is {what}, which no registry holds (JSON values, "
+            "datetime.date and decimal.Decimal)"
+        )
+    return dumps(record) + "\n"
+
+
+class RecordsStream(RegistryStream):
+    """Records in memory, open as :class:`~careprotect.io.RegistryStream` opens a file (see
+    :func:`open_records`). Closing it removes its temporary file."""
+
+    def __init__(
+        self, records: Iterable[Any], *, division_check: DivisionCheck | None = None
+    ) -> None:
+        self._owner = os.getpid()
+        handle, name = tempfile.mkstemp(prefix="careprotect-records-", suffix=".jsonl")
+        self._spool: Path | None = Path(name)
+        try:
+            with open(handle, "w", encoding="utf-8") as out:
+                for number, record in enumerate(records, start=1):
+                    out.write(_line(number, record))
+            super().__init__(self._spool, division_check=division_check)
+        except BaseException:
+            self._remove_spool()
+            raise
+
+    def _remove_spool(self) -> None:
+        # Only the process that made it: a forked worker closing its copy leaves it alone.
+        if self._spool is not None and os.getpid() == self._owner:
+            self._spool.unlink(missing_ok=True)
+            self._spool = None
+
+    def close(self) -> None:
+        """Close the records and remove their temporary file."""
+        super().close()
+        self._remove_spool()
+
+
+def open_records(
+    records: Iterable[Any], *, division_check: DivisionCheck | None = None
+) -> RecordsStream:
+    """Open ``records`` (dicts in the registry format, reference records first, as in a
+    file) as a registry: a :class:`~careprotect.io.RegistryStream` to give
+    :func:`careprotect.audit`, :func:`careprotect.entitlements` or :func:`careprotect.plan`.
+    Use it as a context manager. Bad records are rejected, not raised; a value no registry
+    can hold raises :class:`~careprotect.errors.InvalidValueError` (see the module)."""
+    return RecordsStream(records, division_check=division_check)
+
+
+def load_records(records: Iterable[Any]) -> LoadResult:
+    """``records`` read into memory as a whole registry, with every rejected record and the
+    counts (as :func:`careprotect.load_registry` reads a file)."""
+    with open_records(records) as stream:
+        return collect(stream)
