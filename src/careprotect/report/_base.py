@@ -406,6 +406,18 @@ def records_json(counts: LoadCounts) -> dict[str, Any]:
     }
 
 
+def read_records_json(
+    rejections: Iterable[Rejection], warnings: Iterable[RecordWarning], counts: LoadCounts
+) -> dict[str, Any]:
+    """What every JSON report ends with, from the registry as read: ``rejected`` (each
+    rejected record), ``warnings`` (when there are any) and ``records`` (the counts)."""
+    return {
+        "rejected": [rejection_json(r) for r in rejections],
+        **warnings_json(warnings),
+        "records": records_json(counts),
+    }
+
+
 def township_of(division: Division) -> Division:
     """The township ``division`` lies in (itself at township level); a division above
     township level stands for itself."""

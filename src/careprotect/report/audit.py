@@ -29,8 +29,7 @@ from careprotect.report._base import (
     new_table,
     place,
     plugins_json,
-    records_json,
-    rejection_json,
+    read_records_json,
     rests_on_line,
     rule_states_json,
     rule_states_table,
@@ -39,7 +38,6 @@ from careprotect.report._base import (
     status_counts,
     text,
     township_of,
-    warnings_json,
 )
 from careprotect.report.finding_text import FINDING_CSV, FindingText, csv_line
 from careprotect.rules.base import RuleKind
@@ -252,9 +250,7 @@ def end_json(end: AuditEnd) -> dict[str, Any]:
     any) and the record counts."""
     return {
         "summary": end.summary_json(),
-        "rejected": [rejection_json(r) for r in end.rejections],
-        **warnings_json(end.warnings),
-        "records": records_json(end.counts),
+        **read_records_json(end.rejections, end.warnings, end.counts),
     }
 
 

@@ -26,15 +26,13 @@ from careprotect.report._base import (
     new_table,
     place,
     plugins_json,
-    records_json,
-    rejection_json,
+    read_records_json,
     rests_on_line,
     rule_states_json,
     rule_states_table,
     show,
     status_counts,
     text,
-    warnings_json,
     write_line,
 )
 from careprotect.rules.base import RuleKind
@@ -259,9 +257,7 @@ class JsonEntitlementsWriter:
             {
                 "totals": end.totals.as_dict(),
                 "summary": end.summary_json(),
-                "rejected": [rejection_json(r) for r in end.rejections],
-                **warnings_json(end.warnings),
-                "records": records_json(end.counts),
+                **read_records_json(end.rejections, end.warnings, end.counts),
             }
         )
 

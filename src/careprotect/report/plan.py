@@ -17,13 +17,11 @@ from careprotect.report._base import (
     open_json,
     place,
     plugins_json,
-    records_json,
-    rejection_json,
+    read_records_json,
     rule_states_json,
     rule_states_table,
     show,
     text,
-    warnings_json,
 )
 from careprotect.report.plan_views import write_plan_view
 
@@ -160,9 +158,7 @@ def write_plan(
             errors += _failed(plan)
         tail = {
             "summary": {"rules": rule_states_json(rules)},
-            "rejected": [rejection_json(r) for r in stream.rejections],
-            **warnings_json(stream.warnings),
-            "records": records_json(stream.counts),
+            **read_records_json(stream.rejections, stream.warnings, stream.counts),
         }
         out.write("\n]" if n else "]")
         out.write(", " + dumps(tail)[1:] + "\n")
