@@ -13,13 +13,13 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 import click
 
 from careprotect.cli.status import CommandError, ReaderGoneError
+from careprotect.closing import Closing
 from careprotect.errors import CareProtectError, RegistryReadError
 from careprotect.masking import scrub
 
@@ -199,7 +199,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 @attrs.define(eq=False)
-class ProgressDisplay:
+class ProgressDisplay(Closing):
     """A progress display on stderr: only when stderr is a terminal, and only once a run has
     lasted ``delay`` seconds, so short runs and pipes see nothing."""
 
@@ -241,15 +241,8 @@ class ProgressDisplay:
             self._bar.stop()
             self._bar = None
 
-    def __enter__(self) -> ProgressDisplay:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """:meth:`stop`, as the end of a ``with`` block calls it."""
         self.stop()
 
 
