@@ -20,11 +20,11 @@ from careprotect.cli.options import (
     DIVISION,
     JOBS,
     MONTH,
-    PERIOD,
     RANGE,
     ReportArgs,
+    as_of_option,
     dask_option,
-    default_as_of,
+    day_or_period,
     division_check_for,
     divisions_option,
     example,
@@ -34,7 +34,9 @@ from careprotect.cli.options import (
     lang_option,
     load_engine,
     output_option,
+    period_option,
     plugins_option,
+    registry_argument,
     report_options,
     resolve_lang,
     today,
@@ -48,7 +50,6 @@ from careprotect.cli.output import (
     progress_display,
     registry_file,
 )
-from careprotect.cli.rectifying import run_rectify
 from careprotect.cli.status import EXIT_ERRORS, EXIT_FOUND, EXIT_OK, CommandError
 from careprotect.divisions import Division
 from careprotect.errors import CareProtectError
@@ -63,32 +64,6 @@ if TYPE_CHECKING:
     from careprotect.pipeline.executors import Executor
 
 __all__ = ["cli"]
-
-
-_as_of_option = click.option(
-    "--as-of",
-    type=DATE,
-    default=None,
-    help="The day judged: point-in-time rules judge it, periodic rules their latest complete "
-    "period ending by it. Default: the last day of the previous month.",
-)
-_period_option = click.option(
-    "--period",
-    type=PERIOD,
-    default=None,
-    help="Instead of --as-of: a week, month, quarter or year (2020-W23, 2020-06, 2020-Q2, "
-    "2020); periodic rules judge each of their periods whose last day falls in it.",
-)
-
-
-def _day_or_period(as_of: dt.date | None, period: Period | None) -> dt.date | None:
-    """``as_of``, or the default day when neither it nor ``period`` is given; a usage error
-    when both are."""
-    if as_of is not None and period is not None:
-        raise click.UsageError("give --as-of or --period, not both")
-    if as_of is None and period is None:
-        return default_as_of(today())
-    return as_of
 
 
 @click.group(
@@ -117,9 +92,9 @@ def cli(debug: bool) -> None:
         "-o audit.json",
     ),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
-@_as_of_option
-@_period_option
+@registry_argument
+@as_of_option
+@period_option
 @report_options
 @click.option(
     "-j",
@@ -158,7 +133,7 @@ def audit(
     audit-report.schema.json, see docs/cli.md); CSV has one finding per row. Exit status 1
     when a finding is non-compliant, 0 otherwise.
     """
-    as_of = _day_or_period(as_of, period)
+    as_of = day_or_period(as_of, period)
     fmt, output = report.fmt, report.output
     if split and (output is None or fmt not in ("json", "csv")):
         raise click.UsageError("--split writes json or csv parts into the directory -o names")
@@ -214,46 +189,10 @@ def _audit_output(
 
 
 @cli.command(
-    short_help="The rectification list: who must fix what, by when.",
-    epilog=example(
-        "careprotect rectify examples/sample-registry.jsonl --as-of 2024-12-31",
-        "careprotect rectify registry.jsonl --as-of 2025-01-31 --previous december.json "
-        "--format json -o january.json",
-    ),
-)
-@click.argument("registry", type=click.Path(path_type=Path))
-@_as_of_option
-@_period_option
-@click.option(
-    "--previous",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="An earlier list (--format json): mark each task new, still open, done (judged "
-    "compliant now) or not rechecked (not judged again), and list the earlier tasks too.",
-)
-@report_options
-def rectify(
-    registry: Path,
-    as_of: dt.date | None,
-    period: Period | None,
-    previous: Path | None,
-    report: ReportArgs,
-) -> int:
-    """The rectification list (整改清单): each non-compliant finding of the audit of
-    REGISTRY as a task, saying who must act (the responsible worker, the home's director,
-    the township or county), what would make it compliant, by when, and the rule and its
-    citation; grouped by township, village and who acts. JSON follows
-    rectify-report.schema.json (see docs/rectify.md). Each task has a stable id. Exit
-    status 1 when tasks remain to do (new or still open), 0 otherwise."""
-    as_of = _day_or_period(as_of, period)
-    return run_rectify(registry, as_of, period, previous, report)
-
-
-@cli.command(
     short_help="List a registry's rejected records and its record counts.",
     epilog=example("careprotect validate examples/sample-registry.jsonl"),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @lang_option
 @divisions_option
 @click.option("--as-of", type=DATE, default=None, hidden=True)
@@ -290,7 +229,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
         "careprotect entitlements registry.jsonl --period 2018-Q1 --format csv -o amounts.csv",
     ),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @click.option(
     "--period",
     "period_range",
@@ -372,7 +311,7 @@ def _entitlements(
         "careprotect plan registry.jsonl --month 2020-07 --plugins hubei --format csv -o plan.csv",
     ),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @click.option("--month", type=MONTH, required=True, help="The month planned, such as 2020-07.")
 @report_options
 @dask_option

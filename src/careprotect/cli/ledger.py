@@ -16,7 +16,13 @@ import click
 
 from careprotect import report as rp
 from careprotect.cli.commands import cli
-from careprotect.cli.options import example, lang_option, output_option, resolve_lang
+from careprotect.cli.options import (
+    example,
+    lang_option,
+    output_option,
+    registry_argument,
+    resolve_lang,
+)
 from careprotect.cli.output import echo_err, note_sheet_counts, open_output, registry_file
 from careprotect.cli.status import EXIT_FOUND, EXIT_OK, CommandError
 from careprotect.io import RegistryStream
@@ -80,7 +86,7 @@ def import_ledger(ledger: Path, output: Path | None, lang: str | None) -> int:
     short_help="Write a registry as an Excel ledger.",
     epilog=example("careprotect export examples/sample-registry.jsonl -o ledger.xlsx"),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @output_option
 @lang_option
 def export(registry: Path, output: Path | None, lang: str | None) -> int:
