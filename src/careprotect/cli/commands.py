@@ -6,10 +6,10 @@ import contextlib
 import datetime as dt
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
@@ -49,6 +49,7 @@ from careprotect.cli.output import (
     open_split,
     progress_display,
     registry_file,
+    write_stream_validation,
 )
 from careprotect.cli.status import EXIT_ERRORS, EXIT_FOUND, EXIT_OK, CommandError
 from careprotect.divisions import Division
@@ -211,13 +212,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
         for _ in stream.children():  # every child file checked, none kept
             pass
         with open_output(None) as out:
-            rp.write_validation(
-                stream.rejections,
-                stream.counts,
-                out,
-                lang=resolve_lang(lang),
-                warnings=stream.warnings,
-            )
+            write_stream_validation(stream, out, resolve_lang(lang))
         note_sheet_counts(stream)
         return EXIT_FOUND if stream.rejections else EXIT_OK
 
@@ -349,20 +344,28 @@ def plan(
     return EXIT_ERRORS if end.errors else EXIT_OK
 
 
+def _catalogue_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of the catalogue verbs (rules, parameters, plugins): --plugins, --format
+    (table or json) and --lang."""
+    return plugins_option(format_option("table", "json")(lang_option(command)))
+
+
+def _write_catalogue(kind: str, report: Mapping[str, Any], fmt: str, lang: str | None) -> int:
+    """Write the catalogue ``report`` of ``kind`` to stdout; the exit status."""
+    with open_output(None) as out:
+        rp.write_catalogue(kind, report, out, fmt=fmt, lang=resolve_lang(lang))
+    return EXIT_OK
+
+
 @cli.command(
     short_help="The catalogue of categories and rules.",
     epilog=example("careprotect rules", "careprotect rules --plugins hunan --lang zh"),
 )
-@plugins_option
-@format_option("table", "json")
-@lang_option
+@_catalogue_options
 def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
     """The catalogue: every category and rule loaded, with its kind, subject, scope, plugin
     and sources."""
-    engine = load_engine(plugins)
-    with open_output(None) as out:
-        rp.write_catalogue("rules", rp.rules_report(engine), out, fmt=fmt, lang=resolve_lang(lang))
-    return EXIT_OK
+    return _write_catalogue("rules", rp.rules_report(load_engine(plugins)), fmt, lang)
 
 
 @cli.command(
@@ -395,9 +398,7 @@ def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
     default=None,
     help=f"With --stale: how old a value may be, in months. Default: {STALE_MONTHS}.",
 )
-@plugins_option
-@format_option("table", "json")
-@lang_option
+@_catalogue_options
 def parameters(
     division: Division | None,
     at: dt.date | None,
@@ -419,27 +420,17 @@ def parameters(
         report = stale_report(engine, division, day, STALE_MONTHS if months is None else months)
     else:
         report = rp.parameters_report(engine, division, day)
-    with open_output(None) as out:
-        kind = "stale" if stale else "parameters"
-        rp.write_catalogue(kind, report, out, fmt=fmt, lang=resolve_lang(lang))
-    return EXIT_OK
+    return _write_catalogue("stale" if stale else "parameters", report, fmt, lang)
 
 
 @cli.command(
     short_help="The plugins loaded, with scope and version.",
     epilog=example("careprotect plugins", "careprotect plugins --format json"),
 )
-@plugins_option
-@format_option("table", "json")
-@lang_option
+@_catalogue_options
 def plugins(plugins: str | None, fmt: str, lang: str | None) -> int:
     """The plugins loaded: name, version, scope and title, the national baseline first."""
-    engine = load_engine(plugins)
-    with open_output(None) as out:
-        rp.write_catalogue(
-            "plugins", rp.plugins_report(engine), out, fmt=fmt, lang=resolve_lang(lang)
-        )
-    return EXIT_OK
+    return _write_catalogue("plugins", rp.plugins_report(load_engine(plugins)), fmt, lang)
 
 
 @cli.command(

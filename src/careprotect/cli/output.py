@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 import click
 
+from careprotect import report as rp
 from careprotect.cli.status import CommandError, ReaderGoneError
 from careprotect.closing import Closing
 from careprotect.errors import CareProtectError, RegistryReadError
@@ -25,6 +26,8 @@ from careprotect.masking import scrub
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+    from careprotect.io import RegistryStream
 
 __all__ = [
     "PROGRESS_DELAY",
@@ -38,6 +41,7 @@ __all__ = [
     "open_split",
     "progress_display",
     "registry_file",
+    "write_stream_validation",
 ]
 
 PROGRESS_DELAY = 2.0
@@ -277,3 +281,9 @@ def note_sheet_counts(stream: object) -> None:
                 f"sheet {c.title} ({c.sheet}): {c.read} rows read, {c.accepted} accepted, "
                 f"{c.rejected} rejected"
             )
+
+
+def write_stream_validation(stream: RegistryStream, out: TextIO, lang: rp.Lang) -> None:
+    """The validation report of ``stream``, read to its end, on ``out``: its rejected records,
+    its warnings about accepted records and its record counts."""
+    rp.write_validation(stream.rejections, stream.counts, out, lang=lang, warnings=stream.warnings)
