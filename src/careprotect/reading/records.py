@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 import attrs
 
@@ -36,6 +36,7 @@ __all__ = [
     "RawRecord",
     "RecordKind",
     "RecordNote",
+    "RecordPlace",
     "RecordWarning",
     "Rejection",
     "brackets",
@@ -223,6 +224,16 @@ class LoadResult:
     warnings: tuple[RecordWarning, ...] = ()
 
 
+class RecordPlace(TypedDict):
+    """Which record a :class:`RecordNote` is about and where it was read, as
+    :meth:`RawRecord.place` gives it."""
+
+    record: int
+    line: int | None
+    location: str | None
+    kind: RecordKind | None
+
+
 class RawRecord(NamedTuple):
     """A record as read from the input, before it is structured."""
 
@@ -233,6 +244,13 @@ class RawRecord(NamedTuple):
     data: Any
     problem: FieldProblem | None = None
     at: int = -1  # JSON Lines: the line's byte offset; a document: the index in its list
+
+    def place(self) -> RecordPlace:
+        """Which record this is and where it was read, for a note about it:
+        ``Rejection(**raw.place(), ...)``."""
+        return RecordPlace(
+            record=self.number, line=self.line, location=self.location, kind=self.kind
+        )
 
 
 def within_divisions(code: Division, divisions: Mapping[Division, Any]) -> bool:
