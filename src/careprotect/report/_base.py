@@ -344,6 +344,19 @@ def rule_states_table(states: Iterable[RuleStatus], lang: Lang) -> Table:
     return table
 
 
+def headline(what: str, plugins: Iterable[PluginInfo], lang: Lang) -> str:
+    """A table report's first line: what it covers, then the plugins loaded
+    (``audit · as of 2020-06-30 · plugins: national 0.1 (national)``)."""
+    return f"{what} · {text('plugins', lang)}: " + ", ".join(str(p) for p in plugins)
+
+
+def records_line(counts: LoadCounts, lang: Lang) -> str:
+    """How many records were read, accepted and rejected, in all."""
+    return text("records", lang).format(
+        read=counts.read, accepted=counts.accepted, rejected=counts.rejected
+    )
+
+
 def rule_states_json(states: Iterable[RuleStatus]) -> list[dict[str, Any]]:
     """Rule states as JSON (:meth:`RuleStatus.as_dict`), in the order given."""
     return [s.as_dict() for s in states]

@@ -26,10 +26,12 @@ from careprotect.report._base import (
     Progress,
     byte_writer,
     console_for,
+    headline,
     new_table,
     place,
     plugins_json,
     read_records_json,
+    records_line,
     rests_on_line,
     rule_states_json,
     rule_states_table,
@@ -369,21 +371,9 @@ class TableAuditWriter:
         self._db.commit()
         lang, out = self.lang, self.out
         console = console_for(out)
-        show(
-            console,
-            f"{text('audit', lang)} · {self._header.describe(lang)} · {text('plugins', lang)}: "
-            + ", ".join(str(p) for p in self._header.plugins),
-            style="bold",
-            soft_wrap=True,
-        )
-        counts = end.counts
-        show(
-            console,
-            text("records", lang).format(
-                read=counts.read, accepted=counts.accepted, rejected=counts.rejected
-            ),
-            soft_wrap=True,
-        )
+        what = f"{text('audit', lang)} · {self._header.describe(lang)}"
+        show(console, headline(what, self._header.plugins, lang), style="bold", soft_wrap=True)
+        show(console, records_line(end.counts, lang), soft_wrap=True)
         s = end.summary
         show(
             console,

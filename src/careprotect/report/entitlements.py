@@ -23,6 +23,7 @@ from careprotect.report._base import (
     Lang,
     Progress,
     console_for,
+    headline,
     new_table,
     place,
     plugins_json,
@@ -342,11 +343,8 @@ class TableEntitlementsWriter:
     def start(self, header: EntitlementsHeader) -> None:
         lang = self.lang
         period = text("period", lang).format(range_text(header.first, header.last))
-        plugins = ", ".join(str(p) for p in header.plugins)
-        write_line(
-            f"{text('entitlements', lang)} · {period} · {text('plugins', lang)}: {plugins}",
-            self.out,
-        )
+        what = f"{text('entitlements', lang)} · {period}"
+        write_line(headline(what, header.plugins, lang), self.out)
         self._rule_width = max(map(len, header.rules), default=0)
 
     def amount(self, amount: Amount) -> None:

@@ -13,6 +13,7 @@ from careprotect.report._base import (
     Format,
     Lang,
     console_for,
+    headline,
     new_table,
     open_json,
     place,
@@ -164,13 +165,8 @@ def write_plan(
         out.write(", " + dumps(tail)[1:] + "\n")
         return PlanEnd(n, errors)
     console = console_for(out)
-    show(
-        console,
-        f"{text('plan', lang)} · {text('month', lang).format(month)} · {text('plugins', lang)}: "
-        + ", ".join(str(p) for p in plugins),
-        style="bold",
-        soft_wrap=True,
-    )
+    what = f"{text('plan', lang)} · {text('month', lang).format(month)}"
+    show(console, headline(what, plugins, lang), style="bold", soft_wrap=True)
     reference = stream.reference
     n = 0
     for plan in plans:

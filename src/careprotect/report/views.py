@@ -17,6 +17,7 @@ from careprotect.report._base import (
     Lang,
     binary_of,
     place,
+    records_line,
     rule_state_text,
     status_text,
     text,
@@ -80,12 +81,7 @@ def opening_lines(
     return [
         (what, None),
         (text("plugins", lang), ", ".join(str(p) for p in plugins)),
-        (
-            text("records", lang).format(
-                read=counts.read, accepted=counts.accepted, rejected=counts.rejected
-            ),
-            None,
-        ),
+        (records_line(counts, lang), None),
     ]
 
 
