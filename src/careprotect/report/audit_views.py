@@ -18,7 +18,7 @@ import attrs
 
 from careprotect.findings import Outcome, SubjectKind
 from careprotect.model import ReferenceData
-from careprotect.report._base import Lang, rests_on_line, status_text, text
+from careprotect.report._base import Lang, rests_on_line, text
 from careprotect.report.audit import (
     SHOWN,
     AuditEnd,
@@ -35,11 +35,11 @@ from careprotect.report.views import (
     PageWriter,
     Places,
     WriterKinds,
-    citations_text,
     labels,
     opening_lines,
     rejected_sheet,
     rule_states_block,
+    sources_cells,
     subject_cells,
 )
 from careprotect.report.xlsx import Block, Overview, XlsxBook
@@ -113,8 +113,7 @@ def _row(d: Mapping[str, Any], lang: Lang, places: Places) -> tuple[str, ...]:
         d["rule"],
         *subject_cells(d, d.get("date") or d.get("period"), lang, places),
         d["message"][lang],
-        citations_text(d["citations"], lang),
-        status_text(d["rests_on"], lang),
+        *sources_cells(d, lang),
     )
 
 

@@ -20,15 +20,15 @@ from typing import Any, TextIO
 from careprotect.io import RegistryStream
 from careprotect.params import PluginInfo
 from careprotect.rectification import TaskState
-from careprotect.report._base import Lang, binary_of, status_text, text
+from careprotect.report._base import Lang, binary_of, text
 from careprotect.report.html import Bar, Chart, Series, top_bars
 from careprotect.report.views import (
     PageWriter,
     Places,
-    citations_text,
     labels,
     opening_lines,
     rejected_sheet,
+    sources_cells,
 )
 from careprotect.report.xlsx import Block, Overview, Value, XlsxBook
 
@@ -108,8 +108,7 @@ def _row(task: Mapping[str, Any], lang: Lang, places: Places) -> tuple[Value, ..
         subject.get("name", ""),
         task.get("period") or task.get("date", ""),
         task["message"][lang],
-        citations_text(task["citations"], lang),
-        status_text(task["rests_on"], lang),
+        *sources_cells(task, lang),
         task["id"],
     )
 
