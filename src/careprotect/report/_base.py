@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from careprotect.divisions import Division, Level
@@ -355,6 +355,17 @@ def records_line(counts: LoadCounts, lang: Lang) -> str:
     return text("records", lang).format(
         read=counts.read, accepted=counts.accepted, rejected=counts.rejected
     )
+
+
+def read_notes(rejections: Sized, warnings: Sized, lang: Lang) -> list[str]:
+    """The notes a summary ends with: how many records were rejected and how many warnings
+    there are about accepted ones (each only when there are any), and where to see them."""
+    notes = []
+    if rejections:
+        notes.append(text("rejected_note", lang).format(n=len(rejections)))
+    if warnings:
+        notes.append(text("warnings_note", lang).format(n=len(warnings)))
+    return notes
 
 
 def rule_states_json(states: Iterable[RuleStatus]) -> list[dict[str, Any]]:

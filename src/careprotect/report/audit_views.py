@@ -18,7 +18,7 @@ import attrs
 
 from careprotect.findings import Outcome, SubjectKind
 from careprotect.model import ReferenceData
-from careprotect.report._base import Lang, rests_on_line, text
+from careprotect.report._base import Lang, read_notes, rests_on_line, text
 from careprotect.report.audit import (
     SHOWN,
     AuditEnd,
@@ -132,10 +132,7 @@ def _overview(header: AuditHeader, end: AuditEnd, lang: Lang, places: Places) ->
         *((f"  {text(o, lang)}", s.by_outcome.get(o.value, 0)) for o in Outcome),
         (rests_on_line(s.by_status, lang), None),
     ]
-    if end.rejections:
-        lines.append((text("rejected_note", lang).format(n=len(end.rejections)), None))
-    if end.warnings:
-        lines.append((text("warnings_note", lang).format(n=len(end.warnings)), None))
+    lines += [(note, None) for note in read_notes(end.rejections, end.warnings, lang)]
 
     def counts(c: Counter[str]) -> tuple[int, ...]:
         return (*(c.get(o.value, 0) for o in Outcome), c.total())

@@ -27,6 +27,7 @@ from careprotect.report._base import (
     new_table,
     place,
     plugins_json,
+    read_notes,
     read_records_json,
     rests_on_line,
     rule_states_json,
@@ -411,10 +412,8 @@ class TableEntitlementsWriter:
             console,
         )
         show(console, rule_states_table(end.states, lang))
-        if end.rejections:
-            show(console, text("rejected_note", lang).format(n=len(end.rejections)), soft_wrap=True)
-        if end.warnings:
-            show(console, text("warnings_note", lang).format(n=len(end.warnings)), soft_wrap=True)
+        for note in read_notes(end.rejections, end.warnings, lang):
+            show(console, note, soft_wrap=True)
 
     def close(self) -> None:
         pass

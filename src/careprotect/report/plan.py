@@ -18,6 +18,7 @@ from careprotect.report._base import (
     open_json,
     place,
     plugins_json,
+    read_notes,
     read_records_json,
     rule_states_json,
     rule_states_table,
@@ -218,8 +219,6 @@ def write_plan(
             console,
         )
         show(console, rule_states_table(rules, lang))
-    if stream.rejections:
-        show(console, text("rejected_note", lang).format(n=len(stream.rejections)))
-    if stream.warnings:
-        show(console, text("warnings_note", lang).format(n=len(stream.warnings)))
+    for note in read_notes(stream.rejections, stream.warnings, lang):
+        show(console, note)
     return PlanEnd(n, errors)

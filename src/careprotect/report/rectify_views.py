@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from careprotect.io import RegistryStream
 from careprotect.params import PluginInfo
 from careprotect.rectification import TaskState
-from careprotect.report._base import Lang, binary_of, text
+from careprotect.report._base import Lang, binary_of, read_notes, text
 from careprotect.report.html import Bar, Chart, Series, top_bars
 from careprotect.report.views import (
     PageWriter,
@@ -154,10 +154,7 @@ class _Counts:
         ]
         if not self.states:
             lines.append((text("no_tasks", lang), None))
-        if stream.rejections:
-            lines.append((text("rejected_note", lang).format(n=len(stream.rejections)), None))
-        if stream.warnings:
-            lines.append((text("warnings_note", lang).format(n=len(stream.warnings)), None))
+        lines += [(note, None) for note in read_notes(stream.rejections, stream.warnings, lang)]
         blocks = (
             self.block(
                 text("tasks_by_township", lang), text("township", lang), self.townships, lang
