@@ -27,13 +27,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any
 
 import cattrs
 
 from careprotect._ids import IdIndex
 from careprotect.citizen_id import normalisation_note
+from careprotect.closing import Closing
 from careprotect.convert import (
     FieldProblem,
     fast_child_structurer,
@@ -112,7 +112,7 @@ _FAST_PATH = True
 it off to compare with the strict path, which gives the same results."""
 
 
-class RegistryStream:
+class RegistryStream(Closing):
     """An open registry: reference data read at once, child files read on demand.
 
     Use as a context manager. :attr:`reference` holds the accepted reference records;
@@ -539,17 +539,6 @@ class RegistryStream:
             if handle is not None:
                 handle.close()
         self._file = self._recall_file = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def open_registry(

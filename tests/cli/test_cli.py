@@ -455,7 +455,7 @@ def test_audit_defaults_to_the_last_day_of_the_previous_month(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, today: str, as_of: str
 ) -> None:
     """Neither --as-of nor --period: the last day of the month before today."""
-    monkeypatch.setattr("careprotect.cli.commands.today", lambda: dt.date.fromisoformat(today))
+    monkeypatch.setattr("careprotect.cli.options.today", lambda: dt.date.fromisoformat(today))
     _, doc, _ = audit_json(capsys, str(SAMPLE))
     assert doc["as_of"] == as_of
     assert default_as_of(dt.date.fromisoformat(today)) == dt.date.fromisoformat(as_of)

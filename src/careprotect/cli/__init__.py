@@ -22,6 +22,7 @@ rich.
 """
 
 from careprotect.cli import ledger as ledger  # registers template, import and export
+from careprotect.cli import rectifying as rectifying  # registers rectify
 from careprotect.cli.commands import cli
 from careprotect.cli.options import usable_cpus
 from careprotect.cli.run import main

@@ -6,10 +6,10 @@ import contextlib
 import datetime as dt
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
@@ -20,11 +20,11 @@ from careprotect.cli.options import (
     DIVISION,
     JOBS,
     MONTH,
-    PERIOD,
     RANGE,
     ReportArgs,
+    as_of_option,
     dask_option,
-    default_as_of,
+    day_or_period,
     division_check_for,
     divisions_option,
     example,
@@ -34,7 +34,9 @@ from careprotect.cli.options import (
     lang_option,
     load_engine,
     output_option,
+    period_option,
     plugins_option,
+    registry_argument,
     report_options,
     resolve_lang,
     today,
@@ -47,8 +49,8 @@ from careprotect.cli.output import (
     open_split,
     progress_display,
     registry_file,
+    write_stream_validation,
 )
-from careprotect.cli.rectifying import run_rectify
 from careprotect.cli.status import EXIT_ERRORS, EXIT_FOUND, EXIT_OK, CommandError
 from careprotect.divisions import Division
 from careprotect.errors import CareProtectError
@@ -63,32 +65,6 @@ if TYPE_CHECKING:
     from careprotect.pipeline.executors import Executor
 
 __all__ = ["cli"]
-
-
-_as_of_option = click.option(
-    "--as-of",
-    type=DATE,
-    default=None,
-    help="The day judged: point-in-time rules judge it, periodic rules their latest complete "
-    "period ending by it. Default: the last day of the previous month.",
-)
-_period_option = click.option(
-    "--period",
-    type=PERIOD,
-    default=None,
-    help="Instead of --as-of: a week, month, quarter or year (2020-W23, 2020-06, 2020-Q2, "
-    "2020); periodic rules judge each of their periods whose last day falls in it.",
-)
-
-
-def _day_or_period(as_of: dt.date | None, period: Period | None) -> dt.date | None:
-    """``as_of``, or the default day when neither it nor ``period`` is given; a usage error
-    when both are."""
-    if as_of is not None and period is not None:
-        raise click.UsageError("give --as-of or --period, not both")
-    if as_of is None and period is None:
-        return default_as_of(today())
-    return as_of
 
 
 @click.group(
@@ -117,9 +93,9 @@ def cli(debug: bool) -> None:
         "-o audit.json",
     ),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
-@_as_of_option
-@_period_option
+@registry_argument
+@as_of_option
+@period_option
 @report_options
 @click.option(
     "-j",
@@ -158,7 +134,7 @@ def audit(
     audit-report.schema.json, see docs/cli.md); CSV has one finding per row. Exit status 1
     when a finding is non-compliant, 0 otherwise.
     """
-    as_of = _day_or_period(as_of, period)
+    as_of = day_or_period(as_of, period)
     fmt, output = report.fmt, report.output
     if split and (output is None or fmt not in ("json", "csv")):
         raise click.UsageError("--split writes json or csv parts into the directory -o names")
@@ -214,46 +190,10 @@ def _audit_output(
 
 
 @cli.command(
-    short_help="The rectification list: who must fix what, by when.",
-    epilog=example(
-        "careprotect rectify examples/sample-registry.jsonl --as-of 2024-12-31",
-        "careprotect rectify registry.jsonl --as-of 2025-01-31 --previous december.json "
-        "--format json -o january.json",
-    ),
-)
-@click.argument("registry", type=click.Path(path_type=Path))
-@_as_of_option
-@_period_option
-@click.option(
-    "--previous",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="An earlier list (--format json): mark each task new, still open, done (judged "
-    "compliant now) or not rechecked (not judged again), and list the earlier tasks too.",
-)
-@report_options
-def rectify(
-    registry: Path,
-    as_of: dt.date | None,
-    period: Period | None,
-    previous: Path | None,
-    report: ReportArgs,
-) -> int:
-    """The rectification list (整改清单): each non-compliant finding of the audit of
-    REGISTRY as a task, saying who must act (the responsible worker, the home's director,
-    the township or county), what would make it compliant, by when, and the rule and its
-    citation; grouped by township, village and who acts. JSON follows
-    rectify-report.schema.json (see docs/rectify.md). Each task has a stable id. Exit
-    status 1 when tasks remain to do (new or still open), 0 otherwise."""
-    as_of = _day_or_period(as_of, period)
-    return run_rectify(registry, as_of, period, previous, report)
-
-
-@cli.command(
     short_help="List a registry's rejected records and its record counts.",
     epilog=example("careprotect validate examples/sample-registry.jsonl"),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @lang_option
 @divisions_option
 @click.option("--as-of", type=DATE, default=None, hidden=True)
@@ -272,13 +212,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
         for _ in stream.children():  # every child file checked, none kept
             pass
         with open_output(None) as out:
-            rp.write_validation(
-                stream.rejections,
-                stream.counts,
-                out,
-                lang=resolve_lang(lang),
-                warnings=stream.warnings,
-            )
+            write_stream_validation(stream, out, resolve_lang(lang))
         note_sheet_counts(stream)
         return EXIT_FOUND if stream.rejections else EXIT_OK
 
@@ -290,7 +224,7 @@ def validate(registry: Path, lang: str | None, divisions: str | None, as_of: dt.
         "careprotect entitlements registry.jsonl --period 2018-Q1 --format csv -o amounts.csv",
     ),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @click.option(
     "--period",
     "period_range",
@@ -372,7 +306,7 @@ def _entitlements(
         "careprotect plan registry.jsonl --month 2020-07 --plugins hubei --format csv -o plan.csv",
     ),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @click.option("--month", type=MONTH, required=True, help="The month planned, such as 2020-07.")
 @report_options
 @dask_option
@@ -410,20 +344,28 @@ def plan(
     return EXIT_ERRORS if end.errors else EXIT_OK
 
 
+def _catalogue_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of the catalogue verbs (rules, parameters, plugins): --plugins, --format
+    (table or json) and --lang."""
+    return plugins_option(format_option("table", "json")(lang_option(command)))
+
+
+def _write_catalogue(kind: str, report: Mapping[str, Any], fmt: str, lang: str | None) -> int:
+    """Write the catalogue ``report`` of ``kind`` to stdout; the exit status."""
+    with open_output(None) as out:
+        rp.write_catalogue(kind, report, out, fmt=fmt, lang=resolve_lang(lang))
+    return EXIT_OK
+
+
 @cli.command(
     short_help="The catalogue of categories and rules.",
     epilog=example("careprotect rules", "careprotect rules --plugins hunan --lang zh"),
 )
-@plugins_option
-@format_option("table", "json")
-@lang_option
+@_catalogue_options
 def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
     """The catalogue: every category and rule loaded, with its kind, subject, scope, plugin
     and sources."""
-    engine = load_engine(plugins)
-    with open_output(None) as out:
-        rp.write_catalogue("rules", rp.rules_report(engine), out, fmt=fmt, lang=resolve_lang(lang))
-    return EXIT_OK
+    return _write_catalogue("rules", rp.rules_report(load_engine(plugins)), fmt, lang)
 
 
 @cli.command(
@@ -456,9 +398,7 @@ def rules(plugins: str | None, fmt: str, lang: str | None) -> int:
     default=None,
     help=f"With --stale: how old a value may be, in months. Default: {STALE_MONTHS}.",
 )
-@plugins_option
-@format_option("table", "json")
-@lang_option
+@_catalogue_options
 def parameters(
     division: Division | None,
     at: dt.date | None,
@@ -480,27 +420,17 @@ def parameters(
         report = stale_report(engine, division, day, STALE_MONTHS if months is None else months)
     else:
         report = rp.parameters_report(engine, division, day)
-    with open_output(None) as out:
-        kind = "stale" if stale else "parameters"
-        rp.write_catalogue(kind, report, out, fmt=fmt, lang=resolve_lang(lang))
-    return EXIT_OK
+    return _write_catalogue("stale" if stale else "parameters", report, fmt, lang)
 
 
 @cli.command(
     short_help="The plugins loaded, with scope and version.",
     epilog=example("careprotect plugins", "careprotect plugins --format json"),
 )
-@plugins_option
-@format_option("table", "json")
-@lang_option
+@_catalogue_options
 def plugins(plugins: str | None, fmt: str, lang: str | None) -> int:
     """The plugins loaded: name, version, scope and title, the national baseline first."""
-    engine = load_engine(plugins)
-    with open_output(None) as out:
-        rp.write_catalogue(
-            "plugins", rp.plugins_report(engine), out, fmt=fmt, lang=resolve_lang(lang)
-        )
-    return EXIT_OK
+    return _write_catalogue("plugins", rp.plugins_report(load_engine(plugins)), fmt, lang)
 
 
 @cli.command(

@@ -14,10 +14,21 @@ from typing import IO
 
 import click
 
-from careprotect import report as rp
 from careprotect.cli.commands import cli
-from careprotect.cli.options import example, lang_option, output_option, resolve_lang
-from careprotect.cli.output import echo_err, note_sheet_counts, open_output, registry_file
+from careprotect.cli.options import (
+    example,
+    lang_option,
+    output_option,
+    registry_argument,
+    resolve_lang,
+)
+from careprotect.cli.output import (
+    echo_err,
+    note_sheet_counts,
+    open_output,
+    registry_file,
+    write_stream_validation,
+)
 from careprotect.cli.status import EXIT_FOUND, EXIT_OK, CommandError
 from careprotect.io import RegistryStream
 from careprotect.ledger.opening import open_registry
@@ -80,7 +91,7 @@ def import_ledger(ledger: Path, output: Path | None, lang: str | None) -> int:
     short_help="Write a registry as an Excel ledger.",
     epilog=example("careprotect export examples/sample-registry.jsonl -o ledger.xlsx"),
 )
-@click.argument("registry", type=click.Path(path_type=Path))
+@registry_argument
 @output_option
 @lang_option
 def export(registry: Path, output: Path | None, lang: str | None) -> int:
@@ -102,13 +113,7 @@ def export(registry: Path, output: Path | None, lang: str | None) -> int:
 def _report(stream: RegistryStream, lang: str | None) -> None:
     """The rejections, warnings and counts of ``stream`` on stderr."""
     text = io.StringIO()
-    rp.write_validation(
-        stream.rejections,
-        stream.counts,
-        text,
-        lang=resolve_lang(lang),
-        warnings=stream.warnings,
-    )
+    write_stream_validation(stream, text, resolve_lang(lang))
     for line in text.getvalue().splitlines():
         echo_err(line)
     note_sheet_counts(stream)

@@ -41,6 +41,8 @@ __all__ = [
     "RANGE",
     "Decorator",
     "ReportArgs",
+    "as_of_option",
+    "day_or_period",
     "default_as_of",
     "division_check_for",
     "divisions_option",
@@ -50,7 +52,9 @@ __all__ = [
     "lang_option",
     "load_engine",
     "output_option",
+    "period_option",
     "plugins_option",
+    "registry_argument",
     "report_options",
     "resolve_lang",
     "reveal_option",
@@ -271,6 +275,35 @@ _FORMAT_HELP = {
     "xlsx": "an Excel workbook, a summary sheet then the rows; needs -o",
     "html": "one self-contained page with charts and filters",
 }
+
+
+registry_argument = click.argument("registry", type=click.Path(path_type=Path))
+"""The REGISTRY every verb that reads one takes: a file, a directory or ``-``."""
+
+as_of_option = click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    help="The day judged: point-in-time rules judge it, periodic rules their latest complete "
+    "period ending by it. Default: the last day of the previous month.",
+)
+period_option = click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    help="Instead of --as-of: a week, month, quarter or year (2020-W23, 2020-06, 2020-Q2, "
+    "2020); periodic rules judge each of their periods whose last day falls in it.",
+)
+
+
+def day_or_period(as_of: dt.date | None, period: Period | None) -> dt.date | None:
+    """``as_of``, or the default day when neither it nor ``period`` is given; a usage error
+    when both are."""
+    if as_of is not None and period is not None:
+        raise click.UsageError("give --as-of or --period, not both")
+    if as_of is None and period is None:
+        return default_as_of(today())
+    return as_of
 
 
 def format_option(*choices: str) -> Decorator:

@@ -13,18 +13,21 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 import click
 
+from careprotect import report as rp
 from careprotect.cli.status import CommandError, ReaderGoneError
+from careprotect.closing import Closing
 from careprotect.errors import CareProtectError, RegistryReadError
 from careprotect.masking import scrub
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+    from careprotect.io import RegistryStream
 
 __all__ = [
     "PROGRESS_DELAY",
@@ -38,6 +41,7 @@ __all__ = [
     "open_split",
     "progress_display",
     "registry_file",
+    "write_stream_validation",
 ]
 
 PROGRESS_DELAY = 2.0
@@ -199,7 +203,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 @attrs.define(eq=False)
-class ProgressDisplay:
+class ProgressDisplay(Closing):
     """A progress display on stderr: only when stderr is a terminal, and only once a run has
     lasted ``delay`` seconds, so short runs and pipes see nothing."""
 
@@ -241,15 +245,8 @@ class ProgressDisplay:
             self._bar.stop()
             self._bar = None
 
-    def __enter__(self) -> ProgressDisplay:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """:meth:`stop`, as the end of a ``with`` block calls it."""
         self.stop()
 
 
@@ -284,3 +281,9 @@ def note_sheet_counts(stream: object) -> None:
                 f"sheet {c.title} ({c.sheet}): {c.read} rows read, {c.accepted} accepted, "
                 f"{c.rejected} rejected"
             )
+
+
+def write_stream_validation(stream: RegistryStream, out: TextIO, lang: rp.Lang) -> None:
+    """The validation report of ``stream``, read to its end, on ``out``: its rejected records,
+    its warnings about accepted records and its record counts."""
+    rp.write_validation(stream.rejections, stream.counts, out, lang=lang, warnings=stream.warnings)

@@ -1,4 +1,4 @@
-"""The ``rectify`` verb's work: the audit turned into tasks, compared with a previous list."""
+"""The ``rectify`` verb: the audit turned into tasks, compared with a previous list."""
 
 from __future__ import annotations
 
@@ -6,21 +6,30 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
+
+import click
 
 from careprotect import pipeline
 from careprotect import report as rp
-from careprotect.cli.options import ReportArgs
+from careprotect.cli.commands import cli
+from careprotect.cli.options import (
+    ReportArgs,
+    as_of_option,
+    day_or_period,
+    example,
+    period_option,
+    registry_argument,
+    report_options,
+)
 from careprotect.cli.output import note, note_warnings, open_output, registry_file
 from careprotect.cli.status import EXIT_ERRORS, EXIT_FOUND, EXIT_OK, CommandError
 from careprotect.findings import Outcome
 from careprotect.ledger.opening import open_registry
+from careprotect.periods import Period
 from careprotect.rectification import SETTLED, Rectifier, TaskKey, compare
 
-if TYPE_CHECKING:
-    from careprotect.periods import Period
-
-__all__ = ["previous_tasks", "run_rectify"]
+__all__ = ["previous_tasks", "rectify"]
 
 
 def previous_tasks(path: Path, key: TaskKey) -> list[dict[str, Any]]:
@@ -45,14 +54,39 @@ def previous_tasks(path: Path, key: TaskKey) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], data["tasks"])
 
 
-def run_rectify(
+@cli.command(
+    short_help="The rectification list: who must fix what, by when.",
+    epilog=example(
+        "careprotect rectify examples/sample-registry.jsonl --as-of 2024-12-31",
+        "careprotect rectify registry.jsonl --as-of 2025-01-31 --previous december.json "
+        "--format json -o january.json",
+    ),
+)
+@registry_argument
+@as_of_option
+@period_option
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="An earlier list (--format json): mark each task new, still open, done (judged "
+    "compliant now) or not rechecked (not judged again), and list the earlier tasks too.",
+)
+@report_options
+def rectify(
     registry: Path,
     as_of: dt.date | None,
     period: Period | None,
     previous: Path | None,
     report: ReportArgs,
 ) -> int:
-    """Write the rectification list of ``registry``; returns the exit status."""
+    """The rectification list (整改清单): each non-compliant finding of the audit of
+    REGISTRY as a task, saying who must act (the responsible worker, the home's director,
+    the township or county), what would make it compliant, by when, and the rule and its
+    citation; grouped by township, village and who acts. JSON follows
+    rectify-report.schema.json (see docs/rectify.md). Each task has a stable id. Exit
+    status 1 when tasks remain to do (new or still open), 0 otherwise."""
+    as_of = day_or_period(as_of, period)
     fmt, output = report.fmt, report.output
     rp.require_format(fmt)  # before the audit, which may take long
     language = report.language()

@@ -12,28 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-from careprotect.enums import (
-    AgreementKind,
-    ContactMode,
-    DisabilityKind,
-    DisqualificationKind,
-    Facility,
-    HardshipKind,
-    HouseholdType,
-    NoticeRecipient,
-    OrganiserLevel,
-    Parent,
-    ParentSituationKind,
-    Post,
-    ReferralTarget,
-    Relation,
-    ReportConcern,
-    ResidenceKind,
-    ServicePointKind,
-    Sex,
-    Topic,
-    WorkerRole,
-)
+from careprotect import enums
 
 __all__ = ["ENUM_ALIASES", "ENUM_LABELS", "FIELD_LABELS", "SHEET_TITLES"]
 
@@ -125,10 +104,10 @@ FIELD_LABELS: Mapping[str, str] = {
 optional class (a child's ``disability``) takes its class's labels."""
 
 ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
-    Sex: {"male": "男", "female": "女"},
-    HouseholdType: {"rural": "农村", "urban": "城镇"},
-    HardshipKind: {"living": "生活困难", "medical": "医疗困难", "schooling": "就学困难"},
-    DisabilityKind: {
+    enums.Sex: {"male": "男", "female": "女"},
+    enums.HouseholdType: {"rural": "农村", "urban": "城镇"},
+    enums.HardshipKind: {"living": "生活困难", "medical": "医疗困难", "schooling": "就学困难"},
+    enums.DisabilityKind: {
         "visual": "视力残疾",
         "hearing": "听力残疾",
         "speech": "言语残疾",
@@ -137,8 +116,8 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "mental": "精神残疾",
         "multiple": "多重残疾",
     },
-    Parent: {"father": "父亲", "mother": "母亲"},
-    ParentSituationKind: {
+    enums.Parent: {"father": "父亲", "mother": "母亲"},
+    enums.ParentSituationKind: {
         "working_away": "外出务工",
         "dead": "死亡",
         "declared_dead": "宣告死亡",
@@ -152,7 +131,7 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "guardianship_revoked": "被撤销监护资格",
         "deported": "被遣送出境",
     },
-    Relation: {
+    enums.Relation: {
         "father": "父亲",
         "mother": "母亲",
         "step_parent": "继父母",
@@ -162,26 +141,26 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "non_relative": "非亲属",
         "institution": "机构",
     },
-    ResidenceKind: {"family": "散居", "institution": "集中供养"},
-    ContactMode: {
+    enums.ResidenceKind: {"family": "散居", "institution": "集中供养"},
+    enums.ContactMode: {
         "phone": "电话",
         "home_visit": "入户走访",
         "video": "视频",
         "activity": "活动",
         "counselling": "心理辅导",
     },
-    Topic: {
+    enums.Topic: {
         "study": "学习",
         "schooling": "受教育",
         "daily_life": "生活",
         "mental_health": "心理健康",
         "safety": "安全",
     },
-    AgreementKind: {
+    enums.AgreementKind: {
         "entrusted_guardianship_confirmation": "委托监护责任确认书",
         "service_agreement": "委托服务协议书",
     },
-    ReportConcern: {
+    enums.ReportConcern: {
         "abnormal_injury": "非正常伤害",
         "severe_malnutrition": "严重营养不良",
         "domestic_violence": "家庭暴力",
@@ -195,7 +174,7 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "missing": "失踪",
         "other": "其他",
     },
-    ReferralTarget: {
+    enums.ReferralTarget: {
         "social_work_station": "社工站",
         "professional_agency": "专业机构",
         "medical": "医疗机构",
@@ -205,7 +184,7 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "school": "学校",
         "other": "其他",
     },
-    DisqualificationKind: {
+    enums.DisqualificationKind: {
         "sexual_assault": "性侵害",
         "abuse": "虐待",
         "abandonment": "遗弃",
@@ -217,8 +196,8 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "neglected_care": "拒不履行或怠于履行监护职责",
         "other": "其他不适宜情形",
     },
-    NoticeRecipient: {"school": "学校或幼儿园", "committee": "村（居）民委员会"},
-    WorkerRole: {
+    enums.NoticeRecipient: {"school": "学校或幼儿园", "committee": "村（居）民委员会"},
+    enums.WorkerRole: {
         "child_director": "儿童主任",
         "child_supervisor": "儿童督导员",
         "counsellor": "心理咨询师",
@@ -226,7 +205,7 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "party_member": "党员",
         "volunteer": "志愿者",
     },
-    Post: {
+    enums.Post: {
         "womens_federation_chair": "妇联主席",
         "township_leadership": "乡镇党政班子成员",
         "school_leadership": "学校领导班子成员",
@@ -235,21 +214,21 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
         "college_graduate_village_official": "大学生村官",
         "qualified_counsellor": "持证心理咨询师",
     },
-    OrganiserLevel: {
+    enums.OrganiserLevel: {
         "national": "国家",
         "province": "省级",
         "prefecture": "市级",
         "county": "县级",
         "township": "乡镇",
     },
-    ServicePointKind: {
+    enums.ServicePointKind: {
         "childrens_home": "儿童之家",
         "welfare_institution": "儿童福利机构",
         "minor_protection_centre": "未成年人救助保护机构",
         "social_work_station": "社工站",
         "social_organisation": "儿童服务类社会组织",
     },
-    Facility: {
+    enums.Facility: {
         "video_calls": "亲情视频",
         "study_and_reading": "学习阅读",
         "recreation": "文体娱乐",
@@ -259,13 +238,13 @@ ENUM_LABELS: Mapping[type[enum.Enum], Mapping[str, str]] = {
 """The Chinese label of each member of each enumeration the ledger shows, by its code."""
 
 ENUM_ALIASES: Mapping[type[enum.Enum], Mapping[str, str]] = {
-    WorkerRole: {"心理辅导员": "counsellor"},
-    Post: {
+    enums.WorkerRole: {"心理辅导员": "counsellor"},
+    enums.Post: {
         "乡镇领导班子成员": "township_leadership",
         "学校领导": "school_leadership",
         "村(居)委会委员": "village_committee_member",
     },
-    ServicePointKind: {"社会组织": "social_organisation"},
+    enums.ServicePointKind: {"社会组织": "social_organisation"},
 }
 """Other Chinese labels a ledger's cell may hold for a member, by label: the labels of
 ledgers written before the labels above became the only ones (the reports' and the ledger's

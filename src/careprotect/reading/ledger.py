@@ -82,10 +82,7 @@ class RecordLedger:
             raw, problems, record_id = shallow(raw), [too_deep(depth)], None
         self.file(
             Rejection(
-                record=raw.number,
-                line=raw.line,
-                location=raw.location,
-                kind=raw.kind,
+                **raw.place(),
                 record_id=record_id,
                 problems=tuple(problems) or (FieldProblem("$", "is not a valid record"),),
                 raw=raw.data,
@@ -148,10 +145,7 @@ class RecordLedger:
         self.warnings.append(
             self._located(
                 RecordWarning(
-                    record=raw.number,
-                    line=raw.line,
-                    location=raw.location,
-                    kind=raw.kind,
+                    **raw.place(),
                     record_id=None if record_id is None else mask_if_id_number(record_id),
                     path=path,
                     message=message,

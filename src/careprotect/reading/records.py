@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 import attrs
 
@@ -35,6 +35,8 @@ __all__ = [
     "LoadResult",
     "RawRecord",
     "RecordKind",
+    "RecordNote",
+    "RecordPlace",
     "RecordWarning",
     "Rejection",
     "brackets",
@@ -104,15 +106,14 @@ def _where(line: int | None, location: str | None) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class Rejection:
-    """An input record that was not accepted, and why.
+class RecordNote:
+    """What is said about one input record (:class:`Rejection`, :class:`RecordWarning`): which
+    record it is and where it was read.
 
     ``record`` is the record's 1-based number in the input; ``line`` its line in a JSON Lines
-    stream; ``location`` its place in a JSON document (``$.children[4]``). Each problem's path
-    is relative to the record. ``record_id`` is the record's id with any ID number in it
-    masked, as the problems' texts are (:class:`~careprotect.convert.FieldProblem`). ``raw`` is
-    the record as read, so that it can be corrected and sent again; it is unmasked personal
-    data and is left out of ``repr`` and ``str``.
+    stream; ``location`` its place in a JSON document (``$.children[4]``). ``record_id`` is the
+    record's id with any ID number in it masked, as the problems' texts are
+    (:class:`~careprotect.convert.FieldProblem`).
     """
 
     record: int
@@ -120,6 +121,25 @@ class Rejection:
     location: str | None = None
     kind: RecordKind | None = None
     record_id: str | None = attrs.field(default=None, converter=attrs.converters.optional(scrub))
+
+    def about(self) -> str:
+        """The record, where it was read, its kind and id: ``record 3 (line 4, child 'C1')``."""
+        where = _where(self.line, self.location)
+        what = self.kind.value if self.kind else "record"
+        ident = f" '{self.record_id}'" if self.record_id else ""
+        return f"record {self.record} ({where}, {what}{ident})"
+
+
+@attrs.frozen(kw_only=True)
+class Rejection(RecordNote):
+    """An input record that was not accepted, and why.
+
+    ``record``, ``line``, ``location``, ``kind`` and ``record_id`` say which record it is
+    (:class:`RecordNote`). Each problem's path is relative to the record. ``raw`` is the record
+    as read, so that it can be corrected and sent again; it is unmasked personal data and is
+    left out of ``repr`` and ``str``.
+    """
+
     problems: tuple[FieldProblem, ...]
     raw: Any = attrs.field(default=None, repr=False, eq=False)
 
@@ -134,15 +154,12 @@ class Rejection:
         return self.problems[0].message
 
     def __str__(self) -> str:
-        where = _where(self.line, self.location)
-        what = self.kind.value if self.kind else "record"
-        ident = f" '{self.record_id}'" if self.record_id else ""
         problems = "; ".join(str(p) for p in self.problems)
-        return f"record {self.record} ({where}, {what}{ident}): {problems}"
+        return f"{self.about()}: {problems}"
 
 
 @attrs.frozen(kw_only=True)
-class RecordWarning:
+class RecordWarning(RecordNote):
     """Something about an accepted record that a reader should check, though it is no reason
     to reject the record: a citizen ID that had to be normalised (full-width digits,
     surrounding spaces), or, checked against the official table (``--divisions official``), a
@@ -150,23 +167,15 @@ class RecordWarning:
     official one.
 
     ``record``, ``line``, ``location``, ``kind`` and ``record_id`` are as in
-    :class:`Rejection`; ``path`` is the field (``$.citizen_id``) and ``message`` says what was
-    found, with any ID number masked.
+    :class:`Rejection` (:class:`RecordNote`); ``path`` is the field (``$.citizen_id``) and
+    ``message`` says what was found, with any ID number masked.
     """
 
-    record: int
-    line: int | None = None
-    location: str | None = None
-    kind: RecordKind | None = None
-    record_id: str | None = attrs.field(default=None, converter=attrs.converters.optional(scrub))
     path: str
     message: str = attrs.field(converter=scrub)
 
     def __str__(self) -> str:
-        where = _where(self.line, self.location)
-        what = self.kind.value if self.kind else "record"
-        ident = f" '{self.record_id}'" if self.record_id else ""
-        return f"record {self.record} ({where}, {what}{ident}): {self.path} {self.message}"
+        return f"{self.about()}: {self.path} {self.message}"
 
 
 @attrs.frozen
@@ -215,6 +224,16 @@ class LoadResult:
     warnings: tuple[RecordWarning, ...] = ()
 
 
+class RecordPlace(TypedDict):
+    """Which record a :class:`RecordNote` is about and where it was read, as
+    :meth:`RawRecord.place` gives it."""
+
+    record: int
+    line: int | None
+    location: str | None
+    kind: RecordKind | None
+
+
 class RawRecord(NamedTuple):
     """A record as read from the input, before it is structured."""
 
@@ -225,6 +244,13 @@ class RawRecord(NamedTuple):
     data: Any
     problem: FieldProblem | None = None
     at: int = -1  # JSON Lines: the line's byte offset; a document: the index in its list
+
+    def place(self) -> RecordPlace:
+        """Which record this is and where it was read, for a note about it:
+        ``Rejection(**raw.place(), ...)``."""
+        return RecordPlace(
+            record=self.number, line=self.line, location=self.location, kind=self.kind
+        )
 
 
 def within_divisions(code: Division, divisions: Mapping[Division, Any]) -> bool:

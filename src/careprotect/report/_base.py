@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from careprotect.divisions import Division, Level
@@ -344,6 +344,30 @@ def rule_states_table(states: Iterable[RuleStatus], lang: Lang) -> Table:
     return table
 
 
+def headline(what: str, plugins: Iterable[PluginInfo], lang: Lang) -> str:
+    """A table report's first line: what it covers, then the plugins loaded
+    (``audit · as of 2020-06-30 · plugins: national 0.1 (national)``)."""
+    return f"{what} · {text('plugins', lang)}: " + ", ".join(str(p) for p in plugins)
+
+
+def records_line(counts: LoadCounts, lang: Lang) -> str:
+    """How many records were read, accepted and rejected, in all."""
+    return text("records", lang).format(
+        read=counts.read, accepted=counts.accepted, rejected=counts.rejected
+    )
+
+
+def read_notes(rejections: Sized, warnings: Sized, lang: Lang) -> list[str]:
+    """The notes a summary ends with: how many records were rejected and how many warnings
+    there are about accepted ones (each only when there are any), and where to see them."""
+    notes = []
+    if rejections:
+        notes.append(text("rejected_note", lang).format(n=len(rejections)))
+    if warnings:
+        notes.append(text("warnings_note", lang).format(n=len(warnings)))
+    return notes
+
+
 def rule_states_json(states: Iterable[RuleStatus]) -> list[dict[str, Any]]:
     """Rule states as JSON (:meth:`RuleStatus.as_dict`), in the order given."""
     return [s.as_dict() for s in states]
@@ -403,6 +427,18 @@ def records_json(counts: LoadCounts) -> dict[str, Any]:
             kind: {"read": c.read, "accepted": c.accepted, "rejected": c.rejected}
             for kind, c in counts.by_kind.items()
         },
+    }
+
+
+def read_records_json(
+    rejections: Iterable[Rejection], warnings: Iterable[RecordWarning], counts: LoadCounts
+) -> dict[str, Any]:
+    """What every JSON report ends with, from the registry as read: ``rejected`` (each
+    rejected record), ``warnings`` (when there are any) and ``records`` (the counts)."""
+    return {
+        "rejected": [rejection_json(r) for r in rejections],
+        **warnings_json(warnings),
+        "records": records_json(counts),
     }
 
 

@@ -26,11 +26,12 @@ from careprotect.report._base import (
     Progress,
     byte_writer,
     console_for,
+    headline,
     new_table,
     place,
     plugins_json,
-    records_json,
-    rejection_json,
+    read_records_json,
+    records_line,
     rests_on_line,
     rule_states_json,
     rule_states_table,
@@ -39,7 +40,6 @@ from careprotect.report._base import (
     status_counts,
     text,
     township_of,
-    warnings_json,
 )
 from careprotect.report.finding_text import FINDING_CSV, FindingText, csv_line
 from careprotect.rules.base import RuleKind
@@ -252,9 +252,7 @@ def end_json(end: AuditEnd) -> dict[str, Any]:
     any) and the record counts."""
     return {
         "summary": end.summary_json(),
-        "rejected": [rejection_json(r) for r in end.rejections],
-        **warnings_json(end.warnings),
-        "records": records_json(end.counts),
+        **read_records_json(end.rejections, end.warnings, end.counts),
     }
 
 
@@ -373,21 +371,9 @@ class TableAuditWriter:
         self._db.commit()
         lang, out = self.lang, self.out
         console = console_for(out)
-        show(
-            console,
-            f"{text('audit', lang)} · {self._header.describe(lang)} · {text('plugins', lang)}: "
-            + ", ".join(str(p) for p in self._header.plugins),
-            style="bold",
-            soft_wrap=True,
-        )
-        counts = end.counts
-        show(
-            console,
-            text("records", lang).format(
-                read=counts.read, accepted=counts.accepted, rejected=counts.rejected
-            ),
-            soft_wrap=True,
-        )
+        what = f"{text('audit', lang)} · {self._header.describe(lang)}"
+        show(console, headline(what, self._header.plugins, lang), style="bold", soft_wrap=True)
+        show(console, records_line(end.counts, lang), soft_wrap=True)
         s = end.summary
         show(
             console,

@@ -18,7 +18,7 @@ import attrs
 
 from careprotect.findings import Outcome, SubjectKind
 from careprotect.model import ReferenceData
-from careprotect.report._base import Lang, rests_on_line, status_text, text
+from careprotect.report._base import Lang, read_notes, rests_on_line, text
 from careprotect.report.audit import (
     SHOWN,
     AuditEnd,
@@ -35,11 +35,11 @@ from careprotect.report.views import (
     PageWriter,
     Places,
     WriterKinds,
-    citations_text,
     labels,
     opening_lines,
     rejected_sheet,
     rule_states_block,
+    sources_cells,
     subject_cells,
 )
 from careprotect.report.xlsx import Block, Overview, XlsxBook
@@ -113,8 +113,7 @@ def _row(d: Mapping[str, Any], lang: Lang, places: Places) -> tuple[str, ...]:
         d["rule"],
         *subject_cells(d, d.get("date") or d.get("period"), lang, places),
         d["message"][lang],
-        citations_text(d["citations"], lang),
-        status_text(d["rests_on"], lang),
+        *sources_cells(d, lang),
     )
 
 
@@ -133,10 +132,7 @@ def _overview(header: AuditHeader, end: AuditEnd, lang: Lang, places: Places) ->
         *((f"  {text(o, lang)}", s.by_outcome.get(o.value, 0)) for o in Outcome),
         (rests_on_line(s.by_status, lang), None),
     ]
-    if end.rejections:
-        lines.append((text("rejected_note", lang).format(n=len(end.rejections)), None))
-    if end.warnings:
-        lines.append((text("warnings_note", lang).format(n=len(end.warnings)), None))
+    lines += [(note, None) for note in read_notes(end.rejections, end.warnings, lang)]
 
     def counts(c: Counter[str]) -> tuple[int, ...]:
         return (*(c.get(o.value, 0) for o in Outcome), c.total())

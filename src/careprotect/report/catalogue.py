@@ -15,6 +15,7 @@ from careprotect.report._base import (
     console_for,
     new_table,
     plugins_json,
+    records_line,
     show,
     text,
     write_line,
@@ -54,12 +55,7 @@ def write_validation(
         write_line(f"{text('warnings', lang)}:", out)
         for warning in warnings:
             write_line(f"  {warning}", out)
-    write_line(
-        text("records", lang).format(
-            read=counts.read, accepted=counts.accepted, rejected=counts.rejected
-        ),
-        out,
-    )
+    write_line(records_line(counts, lang), out)
     for kind, c in counts.by_kind.items():
         write_line(
             text("records_kind", lang).format(

@@ -14,7 +14,7 @@ from typing import IO, Any, TextIO
 
 from careprotect.model import ReferenceData
 from careprotect.params import STALE_MONTHS
-from careprotect.report._base import Lang, rests_on_line, status_text, text
+from careprotect.report._base import Lang, rests_on_line, text
 from careprotect.report.entitlements import (
     CsvEntitlementsWriter,
     EntitlementsEnd,
@@ -31,11 +31,11 @@ from careprotect.report.views import (
     PageWriter,
     Places,
     WriterKinds,
-    citations_text,
     labels,
     opening_lines,
     rejected_sheet,
     rule_states_block,
+    sources_cells,
     subject_cells,
 )
 from careprotect.report.xlsx import Block, Overview, Value, XlsxBook
@@ -84,8 +84,7 @@ def _row(amount: Amount, lang: Lang, places: Places) -> tuple[Value, ...]:
         amount.amount,
         d["payer"] or text("not_split", lang),
         why,
-        citations_text(d["citations"], lang),
-        status_text(d["rests_on"], lang),
+        *sources_cells(d, lang),
     )
 
 

@@ -23,18 +23,18 @@ from careprotect.report._base import (
     Lang,
     Progress,
     console_for,
+    headline,
     new_table,
     place,
     plugins_json,
-    records_json,
-    rejection_json,
+    read_notes,
+    read_records_json,
     rests_on_line,
     rule_states_json,
     rule_states_table,
     show,
     status_counts,
     text,
-    warnings_json,
     write_line,
 )
 from careprotect.rules.base import RuleKind
@@ -259,9 +259,7 @@ class JsonEntitlementsWriter:
             {
                 "totals": end.totals.as_dict(),
                 "summary": end.summary_json(),
-                "rejected": [rejection_json(r) for r in end.rejections],
-                **warnings_json(end.warnings),
-                "records": records_json(end.counts),
+                **read_records_json(end.rejections, end.warnings, end.counts),
             }
         )
 
@@ -346,11 +344,8 @@ class TableEntitlementsWriter:
     def start(self, header: EntitlementsHeader) -> None:
         lang = self.lang
         period = text("period", lang).format(range_text(header.first, header.last))
-        plugins = ", ".join(str(p) for p in header.plugins)
-        write_line(
-            f"{text('entitlements', lang)} · {period} · {text('plugins', lang)}: {plugins}",
-            self.out,
-        )
+        what = f"{text('entitlements', lang)} · {period}"
+        write_line(headline(what, header.plugins, lang), self.out)
         self._rule_width = max(map(len, header.rules), default=0)
 
     def amount(self, amount: Amount) -> None:
@@ -417,10 +412,8 @@ class TableEntitlementsWriter:
             console,
         )
         show(console, rule_states_table(end.states, lang))
-        if end.rejections:
-            show(console, text("rejected_note", lang).format(n=len(end.rejections)), soft_wrap=True)
-        if end.warnings:
-            show(console, text("warnings_note", lang).format(n=len(end.warnings)), soft_wrap=True)
+        for note in read_notes(end.rejections, end.warnings, lang):
+            show(console, note, soft_wrap=True)
 
     def close(self) -> None:
         pass

@@ -13,17 +13,17 @@ from careprotect.report._base import (
     Format,
     Lang,
     console_for,
+    headline,
     new_table,
     open_json,
     place,
     plugins_json,
-    records_json,
-    rejection_json,
+    read_notes,
+    read_records_json,
     rule_states_json,
     rule_states_table,
     show,
     text,
-    warnings_json,
 )
 from careprotect.report.plan_views import write_plan_view
 
@@ -160,21 +160,14 @@ def write_plan(
             errors += _failed(plan)
         tail = {
             "summary": {"rules": rule_states_json(rules)},
-            "rejected": [rejection_json(r) for r in stream.rejections],
-            **warnings_json(stream.warnings),
-            "records": records_json(stream.counts),
+            **read_records_json(stream.rejections, stream.warnings, stream.counts),
         }
         out.write("\n]" if n else "]")
         out.write(", " + dumps(tail)[1:] + "\n")
         return PlanEnd(n, errors)
     console = console_for(out)
-    show(
-        console,
-        f"{text('plan', lang)} · {text('month', lang).format(month)} · {text('plugins', lang)}: "
-        + ", ".join(str(p) for p in plugins),
-        style="bold",
-        soft_wrap=True,
-    )
+    what = f"{text('plan', lang)} · {text('month', lang).format(month)}"
+    show(console, headline(what, plugins, lang), style="bold", soft_wrap=True)
     reference = stream.reference
     n = 0
     for plan in plans:
@@ -226,8 +219,6 @@ def write_plan(
             console,
         )
         show(console, rule_states_table(rules, lang))
-    if stream.rejections:
-        show(console, text("rejected_note", lang).format(n=len(stream.rejections)))
-    if stream.warnings:
-        show(console, text("warnings_note", lang).format(n=len(stream.warnings)))
+    for note in read_notes(stream.rejections, stream.warnings, lang):
+        show(console, note)
     return PlanEnd(n, errors)

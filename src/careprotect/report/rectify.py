@@ -27,11 +27,9 @@ from careprotect.report._base import (
     new_table,
     place,
     plugins_json,
-    records_json,
-    rejection_json,
+    read_records_json,
     show,
     text,
-    warnings_json,
 )
 from careprotect.report.rectify_views import (
     STATES,
@@ -165,9 +163,7 @@ def write_rectify(
             "key": dict(key),
             "tasks": rows,
             "summary": summary,
-            "rejected": [rejection_json(r) for r in stream.rejections],
-            **warnings_json(stream.warnings),
-            "records": records_json(stream.counts),
+            **read_records_json(stream.rejections, stream.warnings, stream.counts),
         }
         out.write(dumps(document) + "\n")
     elif fmt in ("xlsx", "html"):

@@ -20,15 +20,15 @@ from typing import Any, TextIO
 from careprotect.io import RegistryStream
 from careprotect.params import PluginInfo
 from careprotect.rectification import TaskState
-from careprotect.report._base import Lang, binary_of, status_text, text
+from careprotect.report._base import Lang, binary_of, read_notes, text
 from careprotect.report.html import Bar, Chart, Series, top_bars
 from careprotect.report.views import (
     PageWriter,
     Places,
-    citations_text,
     labels,
     opening_lines,
     rejected_sheet,
+    sources_cells,
 )
 from careprotect.report.xlsx import Block, Overview, Value, XlsxBook
 
@@ -108,8 +108,7 @@ def _row(task: Mapping[str, Any], lang: Lang, places: Places) -> tuple[Value, ..
         subject.get("name", ""),
         task.get("period") or task.get("date", ""),
         task["message"][lang],
-        citations_text(task["citations"], lang),
-        status_text(task["rests_on"], lang),
+        *sources_cells(task, lang),
         task["id"],
     )
 
@@ -155,10 +154,7 @@ class _Counts:
         ]
         if not self.states:
             lines.append((text("no_tasks", lang), None))
-        if stream.rejections:
-            lines.append((text("rejected_note", lang).format(n=len(stream.rejections)), None))
-        if stream.warnings:
-            lines.append((text("warnings_note", lang).format(n=len(stream.warnings)), None))
+        lines += [(note, None) for note in read_notes(stream.rejections, stream.warnings, lang)]
         blocks = (
             self.block(
                 text("tasks_by_township", lang), text("township", lang), self.townships, lang

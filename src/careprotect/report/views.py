@@ -17,6 +17,7 @@ from careprotect.report._base import (
     Lang,
     binary_of,
     place,
+    records_line,
     rule_state_text,
     status_text,
     text,
@@ -39,11 +40,11 @@ __all__ = [
     "PageWriter",
     "Places",
     "WriterKinds",
-    "citations_text",
     "labels",
     "opening_lines",
     "rejected_sheet",
     "rule_states_block",
+    "sources_cells",
     "subject_cells",
 ]
 
@@ -80,19 +81,16 @@ def opening_lines(
     return [
         (what, None),
         (text("plugins", lang), ", ".join(str(p) for p in plugins)),
-        (
-            text("records", lang).format(
-                read=counts.read, accepted=counts.accepted, rejected=counts.rejected
-            ),
-            None,
-        ),
+        (records_line(counts, lang), None),
     ]
 
 
-def citations_text(citations: Iterable[Mapping[str, Any]], lang: Lang) -> str:
-    """The citations of a finding or an amount (their JSON forms), one a line, each with its
-    status: ``《...》 第三条, 2019-06-11 [reported]``."""
-    return "\n".join(f"{c['text']} [{status_text(c['status'], lang)}]" for c in citations)
+def sources_cells(d: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    """A row's cells of what a finding, an amount or a task (its JSON form) rests on: its
+    citations, one a line, each with its status (``《...》 第三条, 2019-06-11 [reported]``),
+    and the weakest status it rests on."""
+    citations = "\n".join(f"{c['text']} [{status_text(c['status'], lang)}]" for c in d["citations"])
+    return citations, status_text(d["rests_on"], lang)
 
 
 def rule_states_block(states: Iterable[RuleStatus], lang: Lang) -> Block:

@@ -10,37 +10,7 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from careprotect.enums import (
-    AgreementKind,
-    ContactMode,
-    DisabilityKind,
-    DisqualificationKind,
-    HardshipKind,
-    NoticeRecipient,
-    Parent,
-    ParentSituationKind,
-    ReferralTarget,
-    Relation,
-    ReportConcern,
-    ResidenceKind,
-    Topic,
-)
-from careprotect.model import (
-    Agreement,
-    Contact,
-    Disability,
-    Disqualification,
-    Enrolment,
-    EntrustmentNotice,
-    Guardianship,
-    Hardship,
-    Pairing,
-    ParentContact,
-    ParentSituation,
-    Referral,
-    Report,
-    Residence,
-)
+from careprotect import enums, model
 from careprotect.model.child import DEPRIVATIONS
 from careprotect.testing._pieces import (
     DEFAULT_MAX_DATE,
@@ -82,12 +52,12 @@ _Fact = TypeVar("_Fact")
 
 def disabilities(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
-) -> st.SearchStrategy[Disability]:
+) -> st.SearchStrategy[model.Disability]:
     """Certified disabilities: any kind, grade 1 to 4, certified on a day in range or unknown."""
     check_dates(min_date, max_date)
     return st.builds(
-        Disability,
-        kind=st.sampled_from(DisabilityKind),
+        model.Disability,
+        kind=st.sampled_from(enums.DisabilityKind),
         grade=st.integers(1, 4),
         certified_on=st.none() | dates_between(min_date, max_date),
     )
@@ -96,22 +66,22 @@ def disabilities(
 @st.composite
 def parent_situations_in(
     draw: st.DrawFn,
-    parent: Parent | None,
-    kind: ParentSituationKind | None,
+    parent: enums.Parent | None,
+    kind: enums.ParentSituationKind | None,
     min_date: dt.date,
     max_date: dt.date,
-) -> ParentSituation:
+) -> model.ParentSituation:
     start, end = draw(draw_span(min_date, max_date))
-    kind = kind if kind is not None else draw(st.sampled_from(ParentSituationKind))
+    kind = kind if kind is not None else draw(st.sampled_from(enums.ParentSituationKind))
     # A term only for a deprivation of liberty, a disability only when severely disabled.
     term = draw(st.none() | st.integers(1, 240)) if kind in DEPRIVATIONS else None
     disability = (
         draw(st.none() | disabilities(min_date, max_date))
-        if kind is ParentSituationKind.SEVERELY_DISABLED
+        if kind is enums.ParentSituationKind.SEVERELY_DISABLED
         else None
     )
-    return ParentSituation(
-        parent=parent if parent is not None else draw(st.sampled_from(Parent)),
+    return model.ParentSituation(
+        parent=parent if parent is not None else draw(st.sampled_from(enums.Parent)),
         kind=kind,
         start=start,
         end=end,
@@ -121,16 +91,16 @@ def parent_situations_in(
 
 
 def parent_situations(
-    parent: Parent | None = None,
-    kind: ParentSituationKind | None = None,
+    parent: enums.Parent | None = None,
+    kind: enums.ParentSituationKind | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
     max_date: dt.date = DEFAULT_MAX_DATE,
-) -> st.SearchStrategy[ParentSituation]:
+) -> st.SearchStrategy[model.ParentSituation]:
     """A parent's situations, of ``parent`` and ``kind`` when given (else any)."""
     check_dates(min_date, max_date)
-    if parent is not None and not isinstance(parent, Parent):
+    if parent is not None and not isinstance(parent, enums.Parent):
         raise InvalidArgument(f"parent must be a Parent or None (got {parent!r})")
-    if kind is not None and not isinstance(kind, ParentSituationKind):
+    if kind is not None and not isinstance(kind, enums.ParentSituationKind):
         raise InvalidArgument(f"kind must be a ParentSituationKind or None (got {kind!r})")
     return parent_situations_in(parent, kind, min_date, max_date)
 
@@ -176,24 +146,24 @@ def _checked_days(
 
 def disqualifications(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
-) -> st.SearchStrategy[Disqualification]:
+) -> st.SearchStrategy[model.Disqualification]:
     """An entrusted carer's disqualifying facts (Minors Protection Law Art. 22): any kind,
     dated within ``[min_date, max_date]``, open or ended."""
-    kind = st.sampled_from(DisqualificationKind)
-    return _checked_spans(Disqualification, min_date, max_date, kind=kind)
+    kind = st.sampled_from(enums.DisqualificationKind)
+    return _checked_spans(model.Disqualification, min_date, max_date, kind=kind)
 
 
 @st.composite
-def guardianships_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> Guardianship:
+def guardianships_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> model.Guardianship:
     start, end = draw(draw_span(min_date, max_date))
     entrusted = draw(st.booleans())
     signed = draw(st.none() | dates_between(start, max(max_date, start))) if entrusted else None
-    barred: tuple[Disqualification, ...] = ()
+    barred: tuple[model.Disqualification, ...] = ()
     if entrusted:
         barred = tuple(draw(st.lists(disqualifications(min_date, max_date), max_size=2)))
-    return Guardianship(
+    return model.Guardianship(
         guardian=draw(names()),
-        relation=draw(st.sampled_from(Relation)),
+        relation=draw(st.sampled_from(enums.Relation)),
         start=start,
         end=end,
         entrusted=entrusted,
@@ -204,7 +174,7 @@ def guardianships_in(draw: st.DrawFn, min_date: dt.date, max_date: dt.date) -> G
 
 def guardianships(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
-) -> st.SearchStrategy[Guardianship]:
+) -> st.SearchStrategy[model.Guardianship]:
     """Guardianships; an entrusted one sometimes has its confirmation signed on or after its
     start, and sometimes up to two disqualifications of its carer (dated within the range);
     a guardianship that is not entrusted has neither."""
@@ -214,77 +184,85 @@ def guardianships(
 
 def parent_contacts(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
-) -> st.SearchStrategy[ParentContact]:
+) -> st.SearchStrategy[model.ParentContact]:
     """Contacts of a parent with the child and the entrusted carer, on a day in range."""
-    return _checked_days(ParentContact, min_date, max_date, parent=st.sampled_from(Parent))
+    return _checked_days(
+        model.ParentContact, min_date, max_date, parent=st.sampled_from(enums.Parent)
+    )
 
 
 def entrustment_notices(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
-) -> st.SearchStrategy[EntrustmentNotice]:
+) -> st.SearchStrategy[model.EntrustmentNotice]:
     """Written notices of entrusted care to the school or the committee, on a day in range."""
-    recipient = st.sampled_from(NoticeRecipient)
-    return _checked_days(EntrustmentNotice, min_date, max_date, recipient=recipient)
+    recipient = st.sampled_from(enums.NoticeRecipient)
+    return _checked_days(model.EntrustmentNotice, min_date, max_date, recipient=recipient)
 
 
 @st.composite
 def residences_in(
     draw: st.DrawFn,
-    kind: ResidenceKind | None,
+    kind: enums.ResidenceKind | None,
     institutions: st.SearchStrategy[str] | None,
     min_date: dt.date,
     max_date: dt.date,
-) -> Residence:
+) -> model.Residence:
     if kind is None:
         kind = (
-            ResidenceKind.FAMILY if institutions is None else draw(st.sampled_from(ResidenceKind))
+            enums.ResidenceKind.FAMILY
+            if institutions is None
+            else draw(st.sampled_from(enums.ResidenceKind))
         )
     start, end = draw(draw_span(min_date, max_date))
     institution = None
-    if kind is ResidenceKind.INSTITUTION:
+    if kind is enums.ResidenceKind.INSTITUTION:
         assert institutions is not None  # refused by residences(), never drawn by children()
         institution = draw(institutions)
-    return Residence(kind=kind, start=start, end=end, institution=institution)
+    return model.Residence(kind=kind, start=start, end=end, institution=institution)
 
 
 def residences(
-    kind: ResidenceKind | None = None,
+    kind: enums.ResidenceKind | None = None,
     service_point_ids: Sequence[str] | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
     max_date: dt.date = DEFAULT_MAX_DATE,
-) -> st.SearchStrategy[Residence]:
+) -> st.SearchStrategy[model.Residence]:
     """Residences of ``kind`` (any if None): an institutional residence names an institution
     from ``service_point_ids``, a family residence names none. With ``service_point_ids=()``
     every residence is with a family."""
     check_dates(min_date, max_date)
     ids = check_ids("service_point_ids", service_point_ids)
-    if kind is not None and not isinstance(kind, ResidenceKind):
+    if kind is not None and not isinstance(kind, enums.ResidenceKind):
         raise InvalidArgument(f"kind must be a ResidenceKind or None (got {kind!r})")
     institutions = ref_strategy(ids, "P")
-    if kind is ResidenceKind.INSTITUTION and institutions is None:
+    if kind is enums.ResidenceKind.INSTITUTION and institutions is None:
         raise InvalidArgument("an institutional residence needs a service point id")
     return residences_in(kind, institutions, min_date, max_date)
 
 
 def hardships(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
-) -> st.SearchStrategy[Hardship]:
+) -> st.SearchStrategy[model.Hardship]:
     """Family-poverty hardships of any kind."""
-    return _checked_spans(Hardship, min_date, max_date, kind=st.sampled_from(HardshipKind))
+    return _checked_spans(
+        model.Hardship, min_date, max_date, kind=st.sampled_from(enums.HardshipKind)
+    )
 
 
 def enrolments(
     min_date: dt.date = DEFAULT_MIN_DATE, max_date: dt.date = DEFAULT_MAX_DATE
-) -> st.SearchStrategy[Enrolment]:
+) -> st.SearchStrategy[model.Enrolment]:
     """Enrolments in made-up programmes (``1+N``, ...)."""
-    return _checked_spans(Enrolment, min_date, max_date, programme=st.sampled_from(PROGRAMMES))
+    return _checked_spans(
+        model.Enrolment, min_date, max_date, programme=st.sampled_from(PROGRAMMES)
+    )
 
 
 def pairings_in(
     workers: st.SearchStrategy[str], min_date: dt.date, max_date: dt.date
-) -> st.SearchStrategy[Pairing]:
+) -> st.SearchStrategy[model.Pairing]:
     scheme = st.sampled_from(SCHEMES)
-    return _spanned(Pairing, min_date, max_date, worker=workers, scheme=scheme)
+    return _spanned(model.Pairing, min_date, max_date, worker=workers, scheme=scheme)
 
 
 def _some_workers(worker_ids: Sequence[str] | None, what: str) -> st.SearchStrategy[str]:
@@ -300,7 +278,7 @@ def pairings(
     worker_ids: Sequence[str] | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
     max_date: dt.date = DEFAULT_MAX_DATE,
-) -> st.SearchStrategy[Pairing]:
+) -> st.SearchStrategy[model.Pairing]:
     """Pairings with a worker from ``worker_ids`` (made-up ids if None; must not be empty)."""
     check_dates(min_date, max_date)
     return pairings_in(_some_workers(worker_ids, "a pairing"), min_date, max_date)
@@ -310,7 +288,7 @@ def contacts(
     worker_ids: Sequence[str] | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
     max_date: dt.date = DEFAULT_MAX_DATE,
-) -> st.SearchStrategy[Contact]:
+) -> st.SearchStrategy[model.Contact]:
     """Contacts by a worker from ``worker_ids`` (made-up ids if None; must not be empty), on a
     day in range, in any mode, covering any set of topics."""
     check_dates(min_date, max_date)
@@ -319,26 +297,26 @@ def contacts(
 
 def contacts_in(
     workers: st.SearchStrategy[str], min_date: dt.date, max_date: dt.date
-) -> st.SearchStrategy[Contact]:
+) -> st.SearchStrategy[model.Contact]:
     return st.builds(
-        Contact,
+        model.Contact,
         date=dates_between(min_date, max_date),
         worker=workers,
-        mode=st.sampled_from(ContactMode),
-        topics=st.frozensets(st.sampled_from(Topic)),
+        mode=st.sampled_from(enums.ContactMode),
+        topics=st.frozensets(st.sampled_from(enums.Topic)),
     )
 
 
 @st.composite
 def agreements_in(
     draw: st.DrawFn, points: st.SearchStrategy[str] | None, min_date: dt.date, max_date: dt.date
-) -> Agreement:
-    kind = draw(st.sampled_from(AgreementKind))
+) -> model.Agreement:
+    kind = draw(st.sampled_from(enums.AgreementKind))
     signed_on = draw(dates_between(min_date, max_date))
     point = None
-    if kind is AgreementKind.SERVICE_AGREEMENT and points is not None:
+    if kind is enums.AgreementKind.SERVICE_AGREEMENT and points is not None:
         point = draw(points)
-    return Agreement(
+    return model.Agreement(
         kind=kind,
         signed_on=signed_on,
         service_point=point,
@@ -350,7 +328,7 @@ def agreements(
     service_point_ids: Sequence[str] | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
     max_date: dt.date = DEFAULT_MAX_DATE,
-) -> st.SearchStrategy[Agreement]:
+) -> st.SearchStrategy[model.Agreement]:
     """Agreements on a child's file; a service agreement names a point from
     ``service_point_ids`` (none when it is empty), a confirmation names none. An ``end``,
     when there is one, is after the signing day."""
@@ -363,7 +341,7 @@ def reports(
     worker_ids: Sequence[str] | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
     max_date: dt.date = DEFAULT_MAX_DATE,
-) -> st.SearchStrategy[Report]:
+) -> st.SearchStrategy[model.Report]:
     """Reports, by a worker from ``worker_ids`` or by an unrecorded reporter."""
     check_dates(min_date, max_date)
     return reports_in(ref_strategy(check_ids("worker_ids", worker_ids), "W"), min_date, max_date)
@@ -371,12 +349,12 @@ def reports(
 
 def reports_in(
     workers: st.SearchStrategy[str] | None, min_date: dt.date, max_date: dt.date
-) -> st.SearchStrategy[Report]:
+) -> st.SearchStrategy[model.Report]:
     return st.builds(
-        Report,
+        model.Report,
         date=dates_between(min_date, max_date),
-        concern=st.sampled_from(ReportConcern),
-        to=st.sampled_from(ReferralTarget),
+        concern=st.sampled_from(enums.ReportConcern),
+        to=st.sampled_from(enums.ReferralTarget),
         worker=optional_ref_strategy(workers),
     )
 
@@ -385,7 +363,7 @@ def referrals(
     worker_ids: Sequence[str] | None = None,
     min_date: dt.date = DEFAULT_MIN_DATE,
     max_date: dt.date = DEFAULT_MAX_DATE,
-) -> st.SearchStrategy[Referral]:
+) -> st.SearchStrategy[model.Referral]:
     """Referrals, by a worker from ``worker_ids`` or unrecorded, with a reason from
     :data:`REASONS` or none."""
     check_dates(min_date, max_date)
@@ -395,11 +373,11 @@ def referrals(
 
 def referrals_in(
     workers: st.SearchStrategy[str] | None, min_date: dt.date, max_date: dt.date
-) -> st.SearchStrategy[Referral]:
+) -> st.SearchStrategy[model.Referral]:
     return st.builds(
-        Referral,
+        model.Referral,
         date=dates_between(min_date, max_date),
-        target=st.sampled_from(ReferralTarget),
+        target=st.sampled_from(enums.ReferralTarget),
         worker=optional_ref_strategy(workers),
         reason=st.none() | st.sampled_from(REASONS),
     )

@@ -17,17 +17,6 @@ from careprotect.enums import (
     WorkerRole,
 )
 
-__all__ = [
-    "DEFAULT_FACILITIES",
-    "DEFAULT_MAX_DATE",
-    "DEFAULT_MIN_DATE",
-    "DEFAULT_MIN_FLOOR_AREA",
-    "GIVEN_NAME_CHARACTERS",
-    "REASONS",
-    "SURNAMES",
-    "names",
-]
-
 #: Common surnames, single and compound.
 SURNAMES: tuple[str, ...] = (
     *"王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕",
