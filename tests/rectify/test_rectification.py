@@ -113,6 +113,20 @@ def test_staffing_and_coverage_say_what_to_appoint_or_open_and_where() -> None:
     )
 
 
+def test_a_post_held_by_someone_unqualified_goes_to_someone_qualified() -> None:
+    """A worker's post and a home's directorship alike: to someone with a qualification the
+    rule names, in the ledger's words."""
+    assert _what("hunan.child_supervisor.eligibility", "W-LX-S3")[:2] == (
+        "give the post of child supervisor to someone who qualifies (female township "
+        "leadership; or women's federation chair)",
+        "改由符合条件的人员（女性乡镇党政班子成员；或妇联主席）担任儿童督导员",
+    )
+    assert _what("hunan.childrens_home.school_director", "H-LX-2")[:2] == (
+        "give the post of director to someone who qualifies (school leadership)",
+        "改由符合条件的人员（学校领导班子成员）担任负责人",
+    )
+
+
 def test_a_rule_that_cannot_tell_gives_the_findings_message() -> None:
     """Training length has no remedy: its task says what the finding says."""
     t = _sample()[("hunan.child_supervisor.training_length", "W-LX-S2")]

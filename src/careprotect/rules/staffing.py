@@ -175,6 +175,18 @@ def _requirement(qualifications: tuple[Qualification, ...]) -> Message:
     return Message("；或".join(m.zh for m in described), "; or ".join(m.en for m in described))
 
 
+def _to_someone_qualified(post: Message, qualifications: tuple[Qualification, ...]) -> Remedy:
+    """The remedy of a post held by someone who has none of ``qualifications``: give
+    ``post`` to someone who has one."""
+    need = _requirement(qualifications)
+    return Remedy(
+        Message(
+            f"改由符合条件的人员（{need.zh}）担任{post.zh}",
+            f"give the post of {post.en} to someone who qualifies ({need.en})",
+        )
+    )
+
+
 _ELIGIBLE = {
     Outcome.COMPLIANT: Message(
         "{who_zh}符合任职条件：{need_zh}", "The {who} meets the requirement: {need_en}"
@@ -222,13 +234,8 @@ class PostEligibility(OnDay):
 
     def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
         """Give the post to a worker who qualifies."""
-        need = _requirement(self.qualifications)
-        role = english(self.role)
-        return Remedy(
-            Message(
-                f"改由符合条件的人员（{need.zh}）担任{ROLE_ZH[self.role]}",
-                f"give the post of {role} to someone who qualifies ({need.en})",
-            )
+        return _to_someone_qualified(
+            Message(ROLE_ZH[self.role], english(self.role)), self.qualifications
         )
 
     def selects(self, subject: Worker, day: dt.date, env: RuleContext) -> bool:
@@ -284,13 +291,7 @@ class ServicePointDirectorEligibility(OnDay):
 
     def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
         """Appoint a director who qualifies."""
-        need = _requirement(self.qualifications)
-        return Remedy(
-            Message(
-                f"改由符合条件的人员（{need.zh}）担任负责人",
-                f"appoint a director who qualifies ({need.en})",
-            )
-        )
+        return _to_someone_qualified(Message("负责人", "director"), self.qualifications)
 
     def selects(self, subject: ServicePoint, day: dt.date, env: RuleContext) -> bool:
         """A point of the kind (and school setting) that is, or may be, open on ``day``."""
