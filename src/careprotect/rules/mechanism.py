@@ -309,6 +309,9 @@ class Judging:
         """The ``required`` flag ``name``: True when the duty applies (its evidence
         recorded); else the finding to give instead, or False for none (see the module)."""
         flag = self.env.lookup(name, self.division, self.day)
+        if flag is not None and flag.value:
+            self.evidence.append(flag.evidence)
+            return True
         day = self.day.isoformat()
         child = isinstance(self.item, Child)
         if flag is None:
@@ -320,15 +323,10 @@ class Judging:
                     facts=(f"no value of {name} in force on {day}",),
                 )
             return self.finding(Outcome.MISSING_INPUT, _NO_FLAG.format(day=day, parameter=name))
-        if not flag.value:
-            if child:
-                return False
-            self.evidence.append(flag.evidence)
-            return self.finding(
-                Outcome.NOT_APPLICABLE, _NOT_IN_FORCE.format(day=day, parameter=name)
-            )
+        if child:
+            return False
         self.evidence.append(flag.evidence)
-        return True
+        return self.finding(Outcome.NOT_APPLICABLE, _NOT_IN_FORCE.format(day=day, parameter=name))
 
     def missing(self, name: str) -> Finding:
         """The missing-input finding for parameter ``name`` with no value in force."""
