@@ -72,10 +72,12 @@ from careprotect.reading.records import (
     raw_id,
 )
 from careprotect.reading.reference import (
+    SEX_MISMATCH,
     DivisionCheck,
     Structurer,
     child_reference_problems,
     read_reference,
+    sex_mismatch,
 )
 from careprotect.reading.writing import dumps, write_registry
 
@@ -255,6 +257,7 @@ class RegistryStream(Closing):
                     child is not None
                     and child_ids.find(child.id) is None
                     and known_get(child.division.code)
+                    and not sex_mismatch(child)  # accepted with a warning, below
                 ):
                     child_ids.add(child.id, at)
                     counts[read] += 1
@@ -304,7 +307,7 @@ class RegistryStream(Closing):
                 child = fast(data)
             except Exception:  # anything unusual: the strict path decides and explains
                 child = None
-            if child is not None and known_get(child.division.code):
+            if child is not None and known_get(child.division.code) and not sex_mismatch(child):
                 counts[read] += 1
                 counts[accepted] += 1
                 yield line, child
@@ -463,12 +466,16 @@ class RegistryStream(Closing):
         if self._unique_ids:
             self._child_ids.add(child.id, raw.at)
         self._ledger.accept(RecordKind.CHILD)
-        if fast_child is None and child.citizen_id is not None:
-            # Only the strict path normalises a number: the fast path declines one that is
-            # not in normal form.
-            note = normalisation_note(raw.data.get("citizen_id"))
-            if note is not None:
-                self._ledger.warn(raw, "$.citizen_id", f"was normalised: {note}", child.id)
+        cid = child.citizen_id
+        if cid is not None:
+            if fast_child is None:
+                # Only the strict path normalises a number: the fast path declines one that
+                # is not in normal form.
+                note = normalisation_note(raw.data.get("citizen_id"))
+                if note is not None:
+                    self._ledger.warn(raw, "$.citizen_id", f"was normalised: {note}", child.id)
+            if sex_mismatch(child):
+                self._ledger.warn(raw, "$.citizen_id", SEX_MISMATCH, child.id)
         return child
 
     def _structure(self, raw: RawRecord) -> Any:

@@ -31,6 +31,7 @@ from careprotect.io import LineFeed, RawLine, dumps
 from careprotect.model.references import REFERS_TO
 from careprotect.reading.joined import open_bytes
 from careprotect.reading.lines import FileBytes, span_lines
+from careprotect.reading.reference import SEX_MISMATCH
 
 DATA = Path(__file__).parents[1] / "data"
 SAMPLE = Path(__file__).parents[1] / "data" / "small-registry.jsonl"
@@ -563,3 +564,27 @@ def test_every_reference_the_model_marks_is_checked(
     (rejection,) = load_registry(path).rejections
     assert rejection.record == at + 1
     assert f"$.{section}[{index}].{field}" in [p.path for p in rejection.problems]
+
+
+def test_a_citizen_id_of_the_other_sex_is_accepted_with_a_warning(tmp_path: Path) -> None:
+    """A typo in the sex or in the number must not drop a child from the audit: the child file
+    is accepted, judged with its recorded sex, and warned of at $.citizen_id, whether read
+    whole or in parts."""
+    sample = Path(__file__).parents[2] / "examples" / "sample-registry.jsonl"
+    records = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    at = next(i for i, r in enumerate(records) if r["record"] == "child" and r.get("citizen_id"))
+    records[at]["sex"] = "male" if records[at]["sex"] == "female" else "female"
+    path = write_lines(tmp_path / "r.jsonl", records)
+    result = load_registry(path)
+    assert result.rejections == ()
+    (warning,) = result.warnings
+    assert (warning.record, warning.path, warning.message) == (
+        at + 1,
+        "$.citizen_id",
+        SEX_MISMATCH,
+    )
+    (kept,) = [c for c in result.registry.children if c.id == records[at]["id"]]
+    assert kept.sex.value == records[at]["sex"]
+    in_parts = _parts_read(path, 4096, known=False)
+    assert in_parts["rejections"] == []
+    assert in_parts["warnings"] == [warning]

@@ -319,12 +319,15 @@ def _id_matches(
 ) -> None:
     if value is None:
         return
+    # The birth date decides a child's age, and so every category: a number that gives
+    # another one makes the file undecidable. A number that encodes the other sex does not
+    # change what any rule judges; the reader accepts it with a warning
+    # (careprotect.io.SEX_MISMATCH), so that a typo in either does not drop a child from the
+    # audit.
     if value.birth_date != instance.birth_date:
         raise InvalidValueError(
             "encodes a birth date that differs from 'birth_date'", field=attribute.name
         )
-    if value.sex is not instance.sex:
-        raise InvalidValueError("encodes a sex that differs from 'sex'", field=attribute.name)
 
 
 @attrs.frozen(kw_only=True)

@@ -29,7 +29,14 @@ from careprotect.reading.records import (
     within_divisions,
 )
 
-__all__ = ["DivisionCheck", "Structurer", "child_reference_problems", "read_reference"]
+__all__ = [
+    "SEX_MISMATCH",
+    "DivisionCheck",
+    "Structurer",
+    "child_reference_problems",
+    "read_reference",
+    "sex_mismatch",
+]
 
 DivisionCheck = Callable[[Division, str], Iterable[tuple[str, str]]]
 """Checks a division record's code and name: (field, message) for each problem found."""
@@ -151,6 +158,21 @@ def _child_references() -> tuple[tuple[str, str, RecordKind], ...]:
 
 
 _CHILD_REFERENCES = _child_references()
+
+
+SEX_MISMATCH = (
+    "encodes a sex that differs from 'sex': the child is judged with 'sex' as recorded; "
+    "check which of the two is wrong"
+)
+"""The warning on a child file whose citizen ID number encodes the other sex. The file is
+accepted (a typo in either must not drop a child from the audit), unlike a number that
+encodes another birth date, which decides the child's age."""
+
+
+def sex_mismatch(child: Child) -> bool:
+    """Whether ``child``'s citizen ID number encodes the other sex (:data:`SEX_MISMATCH`)."""
+    cid = child.citizen_id
+    return cid is not None and cid.sex is not child.sex
 
 
 def child_reference_problems(
