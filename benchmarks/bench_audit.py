@@ -34,6 +34,7 @@ Run on demand, not in CI:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -46,12 +47,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from careprotect import pipeline
 from careprotect.cli import usable_cpus
 from careprotect.engine import Engine
 from careprotect.io import open_registry
-from careprotect.testing import synth
 
 MEMORY_SIZES = (10_000, 100_000)
 
@@ -75,18 +76,28 @@ class Timed:
         return f"{self.wall:.1f} s (CPU {self.cpu:.1f} s)"
 
 
+def _synth() -> Any:
+    """careprotect.testing.synth, imported only where a registry is written: the package
+    imports Hypothesis (some 12 MiB), which the fresh process of peak_memory() must not hold,
+    or its peak would be the benchmark's and not the audit's."""
+    from careprotect.testing import synth
+
+    return synth
+
+
 def generate(path: Path, province: str, children: int, seed: int) -> Timed:
     """Write a synthetic registry; return how long it took."""
+    synth = _synth()
     with Timed() as timed, path.open("w", encoding="utf-8") as out:
         synth.write_synthetic(out, province=province, children=children, seed=seed)
     return timed
 
 
-def audit(path: Path, jobs: int = 1) -> tuple[int, int, int]:
+def audit(path: Path, as_of: dt.date, jobs: int = 1) -> tuple[int, int, int]:
     """Audit the registry with every installed plugin: (child files, findings, rejected)."""
     engine = Engine.from_entry_points()
     with open_registry(path) as stream:
-        run = pipeline.audit(engine, stream, as_of=synth.AS_OF, jobs=jobs)
+        run = pipeline.audit(engine, stream, as_of=as_of, jobs=jobs)
         findings = sum(1 for _ in run)
         return run.summary.subjects["child"], findings, len(stream.rejections)
 
@@ -169,24 +180,33 @@ class MemorySampler(threading.Thread):
         self.join()
 
 
-def measure_memory(path: Path, jobs: int) -> None:
+def measure_memory(path: Path, as_of: dt.date, jobs: int) -> None:
     """In the fresh process of peak_memory(): audit ``path`` and print the peaks in bytes:
     this process's, the largest worker's (0 without workers) and the sampled total."""
     sampler = MemorySampler()
     sampler.start()
-    audit(path, jobs)
+    audit(path, as_of, jobs)
     sampler.finish()
     main = _status_kib("self", "VmHWM:")
     worker = max(sampler.workers.values(), default=0)
     print(main * 1024, worker * 1024, max(sampler.total, main) * 1024)
 
 
-def peak_memory(path: Path, jobs: int) -> tuple[int, int, int]:
+def peak_memory(path: Path, as_of: dt.date, jobs: int) -> tuple[int, int, int]:
     """The peak RSS of an audit of ``path`` in a fresh Python process, in bytes; that of its
     largest worker process (0 when it has none); and the sampled peak of their total
     proportional set size (forked workers share pages: their RSS counts them twice)."""
     result = subprocess.run(
-        [sys.executable, __file__, "--audit-rss", str(path), "--jobs", str(jobs)],
+        [
+            sys.executable,
+            __file__,
+            "--audit-rss",
+            str(path),
+            "--as-of",
+            as_of.isoformat(),
+            "--jobs",
+            str(jobs),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -211,14 +231,14 @@ def cli_command() -> str | None:
     return command if probe.returncode == 0 else None
 
 
-def cli_audit(command: str, path: Path, fmt: str) -> Timed:
+def cli_audit(command: str, path: Path, as_of: dt.date, fmt: str) -> Timed:
     """Run ``careprotect audit PATH --as-of ... --format FMT``, its report thrown away."""
     # The report goes to stdout, thrown away here. Not "-o /dev/null": the CLI writes a
     # temporary file beside the target and moves it into place, which must not happen to
     # /dev/null. Exit status 1 means a non-compliant finding, expected here.
     with Timed() as timed:
         done = subprocess.run(
-            [command, "audit", str(path), "--as-of", synth.AS_OF.isoformat(), "--format", fmt],
+            [command, "audit", str(path), "--as-of", as_of.isoformat(), "--format", fmt],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             check=False,
@@ -253,10 +273,12 @@ def main() -> None:
     )
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line timing")
     parser.add_argument("--audit-rss", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.audit_rss is not None:  # the child process of peak_memory()
-        measure_memory(args.audit_rss, args.jobs)
+        measure_memory(args.audit_rss, args.as_of, args.jobs)
         return
+    synth = _synth()
 
     n = args.children
     jobs = sorted({1, args.jobs})
@@ -293,10 +315,11 @@ def main() -> None:
                 raws.append(parsed)
                 if kind.startswith("audit"):
                     with Timed() as ran:
-                        children, findings, rejected = audit(path, int(kind.split("=")[1]))
+                        jobs_of = int(kind.split("=")[1])
+                        children, findings, rejected = audit(path, synth.AS_OF, jobs_of)
                 else:
                     assert command is not None
-                    ran = cli_audit(command, path, kind.split()[1])
+                    ran = cli_audit(command, path, synth.AS_OF, kind.split()[1])
                 ratio = (children / ran.wall) / (raw_children / parsed.wall)
                 runs.setdefault(kind, []).append(ran)
                 ratios.setdefault(kind, []).append(ratio)
@@ -344,7 +367,7 @@ def main() -> None:
                 if size != n:
                     target = Path(tmp) / f"synthetic-{args.province}-{size}.jsonl"
                     generate(target, args.province, size, args.seed)
-                main_peak, worker, total = peak_memory(target, j)
+                main_peak, worker, total = peak_memory(target, synth.AS_OF, j)
                 # The figure the aim is judged by: the process alone, or with its workers.
                 peaks[size] = main_peak if j == 1 else total
                 workers = (
