@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +176,60 @@ def test_the_sample_registry_exported_and_imported_is_the_same_and_audits_the_sa
         reports.append((status, json.loads(capsys.readouterr().out)))
     assert reports[0][1]["findings"] == reports[1][1]["findings"]
     assert reports[0] == reports[1]
+
+
+_INLINE_CELL = re.compile(r'(<c [^>]*?)t="inlineStr"([^>]*)><is><t(?: [^>]*)?>([^<]*)</t></is></c>')
+
+
+def _as_excel_saves_it(source: Path, target: Path) -> int:
+    """``source`` rewritten with every text cell in the shared strings table, as Excel and
+    LibreOffice save a workbook (openpyxl writes text into the cells); the number of texts
+    in the table. The first text is written in two runs of rich text, as Excel writes a cell
+    partly formatted."""
+    table: dict[str, int] = {}
+
+    def shared(m: re.Match[str]) -> str:
+        i = table.setdefault(m.group(3), len(table))
+        return f'{m.group(1)}t="s"{m.group(2)}><v>{i}</v></c>'
+
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = _INLINE_CELL.sub(shared, data.decode()).encode()
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                link = f'<Relationship Type="{relation}" Target="/xl/sharedStrings.xml" Id="rS"/>'
+                data = data.replace(b"</Relationships>", link.encode() + b"</Relationships>")
+            elif info.filename == "[Content_Types].xml":
+                part = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/>'
+                data = data.replace(b"</Types>", part.encode() + b"</Types>")
+            zout.writestr(info, data)
+        texts = list(table)
+        first = texts[0]
+        items = [f"<si><r><t>{first[:1]}</t></r><r><t>{first[1:]}</t></r></si>"]
+        items += [f"<si><t>{t}</t></si>" for t in texts[1:]]
+        zout.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'uniqueCount="{len(texts)}">{"".join(items)}</sst>',
+        )
+    return len(texts)
+
+
+def test_a_ledger_saved_by_excel_reads_as_the_same_registry(tmp_path: Path) -> None:
+    """A ledger as Excel saves it keeps its text in the shared strings table: it reads as the
+    ledger it was saved from, row for row."""
+    exported = tmp_path / "exported.xlsx"
+    assert main(["export", str(SAMPLE), "-o", str(exported)]) == 0
+    saved = tmp_path / "saved.xlsx"
+    assert _as_excel_saves_it(exported, saved) > 1000
+    with zipfile.ZipFile(saved) as z:
+        assert 't="inlineStr"' not in z.read("xl/worksheets/sheet4.xml").decode()
+    original, resaved = load_any(exported), load_any(saved)
+    assert resaved.rejections == ()
+    assert resaved.registry == original.registry == load_registry(SAMPLE).registry
 
 
 # -- rejections ----------------------------------------------------------------------------
