@@ -121,8 +121,9 @@ class Remedy:
 @attrs.frozen(kw_only=True)
 class Finding:
     """One result of one rule for one subject on a day or over a period. ``measure`` holds
-    the figures the rule judged, when it measures (not part of the report form of
-    :data:`FINDING_FORM`)."""
+    the figures the rule judged, when it measures, and ``responsible`` the ids of the workers
+    the rule itself holds answerable, when it names them (the workers paired with a child
+    under a pairing scheme); neither is part of the report form of :data:`FINDING_FORM`."""
 
     rule: str
     subject: Subject
@@ -135,6 +136,7 @@ class Finding:
     period: Period | None = None
     facts: tuple[str, ...] = ()
     measure: Measure | None = None
+    responsible: tuple[str, ...] = ()
 
     @property
     def rests_on(self) -> Status:

@@ -50,7 +50,7 @@ from careprotect.masking import mask_name, scrub
 from careprotect.model import Child, ReferenceData, Worker
 from careprotect.periods import Period, PeriodKind, iter_periods
 from careprotect.rules.base import RuleContext
-from careprotect.rules.contact import ContactAssessment, QualifyingSpan, Standing
+from careprotect.rules.contact import ContactAssessment, QualifyingSpan, Standing, last_paired
 
 __all__ = [
     "DueContact",
@@ -184,10 +184,7 @@ def _responsible(
     open_days = [s.end for s in inside if s.open or s.undecided]
     if open_days:
         found |= workers.on(child.division, roles or _DEFAULT_ROLES, max(open_days) - _ONE_DAY)
-    paired = [s for s in inside if s.paired]
-    if paired:
-        ids = max(paired, key=lambda s: s.end).paired
-        found |= {w for w in ids if not roles or workers.roles.get(w) in roles}
+    found |= {w for w in last_paired(inside) if not roles or workers.roles.get(w) in roles}
     return found
 
 

@@ -7,7 +7,9 @@ and citation; see docs/rectify.md.
   measure the rule can tell ("1 more contact (home visit) in 2024-12", "7.5 m² more indoor
   floor area"); a rule that cannot tell gives the finding's message (``what_from``
   ``finding``).
-- **Who.** For a child: the workers of the rule's ``roles`` (child directors when it names
+- **Who.** For a child: the workers the finding names as answerable (``responsible``: those
+  paired with the child under a scheme, as the "1+1" rules judge their contacts) and of the
+  rule's ``roles``, else the workers of the rule's ``roles`` (child directors when it names
   none) of the child's village in post, or perhaps in post, on the day due, as the contact
   plan finds them (:class:`~careprotect.planning.VillageWorkers`); the first by id. For a
   service point: its director, when recorded and known. For a worker: the county that
@@ -233,13 +235,20 @@ class Rectifier:
             finding=finding,
         )
 
+    def _holds(self, worker_id: str, roles: tuple[WorkerRole, ...]) -> bool:
+        """Whether ``worker_id`` is a worker of the reference data with one of ``roles``
+        (any role when none is named)."""
+        worker = self.reference.worker(worker_id)
+        return worker is not None and (not roles or worker.role in roles)
+
     def actor(self, finding: Finding, rule: Any, day: dt.date) -> Actor:
         """Who must act on ``finding`` (see the module)."""
         kind, division = finding.subject.kind, finding.division
         worker: Worker | None = None
         if kind is SubjectKind.CHILD:
-            roles = tuple(getattr(rule, "roles", ())) or _DEFAULT_ROLES
-            ids = sorted(self.workers.on(division, roles, day))
+            roles = tuple(getattr(rule, "roles", ()))
+            ids = [w for w in finding.responsible if self._holds(w, roles)]
+            ids = ids or sorted(self.workers.on(division, roles or _DEFAULT_ROLES, day))
             worker = self.reference.worker(ids[0]) if ids else None
         elif kind is SubjectKind.SERVICE_POINT:
             point = self.points.get(finding.subject.id)

@@ -147,6 +147,20 @@ def test_who_acts() -> None:
     assert actor[("hunan.county.child_service_organisations", "433123")]["id"] == "433123"
 
 
+def test_a_paired_child_s_task_goes_to_the_worker_paired_with_the_child() -> None:
+    """Under a pairing scheme ("1+1") only the paired worker's contacts count, so the task is
+    theirs; a rule whose roles no worker of the village holds ("1+N": counsellors, social
+    workers) falls to the township."""
+    actor = {k: t["actor"] for k, t in _sample().items()}
+    assert actor[("hubei.xianning.one_plus_one.monthly_contact", "C-XN-002")] == {
+        "kind": "worker", "id": "W-XN-P2", "name": "程**", "role": "party_member",
+    }  # fmt: skip
+    assert actor[("hubei.xianning.one_plus_one.yearly_activity", "C-XN-003")]["id"] == "W-XN-P3"
+    assert actor[("hubei.xianning.one_plus_n.weekly_home_session", "C-CB-064")]["id"] == (
+        "421281102"
+    )
+
+
 def test_one_task_per_non_compliant_finding_with_distinct_stable_ids() -> None:
     """The sample registry breaks every rule somewhere: each non-compliant finding is one
     task, and the ids are the same on a second run and differ under another key."""

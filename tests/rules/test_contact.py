@@ -301,6 +301,21 @@ def test_under_a_scheme_only_the_paired_worker_counts(engine: Engine) -> None:
     assert "not counted: 2024-03-01 activity (by W-CB-D1, not the paired worker)" in finding.facts
 
 
+def test_a_paired_child_s_finding_names_the_paired_worker_answerable(engine: Engine) -> None:
+    """A finding under a scheme holds the workers paired with the child on the last day it
+    was paired in the period (the rectification list gives them the task); a child judged
+    through a category names none (its village's workers answer)."""
+    first = Pairing(
+        worker="W-XN-P1", scheme="xianning-1+1", start=day("2024-01-01"), end=day("2024-07-01")
+    )
+    then = Pairing(worker="W-XN-P2", scheme="xianning-1+1", start=day("2024-07-01"))
+    c = left_behind(pairings=(first, then))
+    (paired,) = audit(engine, [c], rule="test.pairing.activity", period=Period.year(2024))
+    assert paired.responsible == ("W-XN-P2",)
+    (open_,) = audit(engine, [left_behind()], period=Period.month(2020, 6))
+    assert open_.responsible == ()
+
+
 def test_missing_parameter_is_missing_input(engine: Engine) -> None:
     """Before the rule's first value (2020-01-01) the count is missing input, never zero."""
     (finding,) = audit(engine, [left_behind()], period=Period.month(2019, 12))

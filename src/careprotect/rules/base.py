@@ -214,9 +214,10 @@ class RuleContext:
         period: Period | None = None,
         facts: Iterable[str] = (),
         measure: Measure | None = None,
+        responsible: tuple[str, ...] = (),
     ) -> Finding:
         """A finding of ``rule`` about ``item``, with the rule's citations (and the figures
-        it judged, ``measure``)."""
+        it judged, ``measure``; the workers it holds answerable, ``responsible``)."""
         last = self._last
         if last[0] is not item:
             last[1], last[2] = subject_of(item)
@@ -234,4 +235,5 @@ class RuleContext:
             period=period,
             facts=tuple(facts),
             measure=measure,
+            responsible=responsible,
         )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
 import attrs
@@ -54,6 +54,7 @@ __all__ = [
     "ContactFrequency",
     "QualifyingSpan",
     "Standing",
+    "last_paired",
     "required_share",
 ]
 
@@ -171,6 +172,19 @@ class ContactAssessment:
     uncertain: tuple[Contact, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     facts: tuple[str, ...] = ()
+
+    def paired_workers(self) -> tuple[str, ...]:
+        """The ids of the workers paired with the child under the rule's schemes on the last
+        day of the period it is paired (:func:`last_paired`), sorted: whom the rule holds
+        answerable for its contacts. None when the child is not paired in the period."""
+        return tuple(sorted(last_paired(self.spans)))
+
+
+def last_paired(spans: Iterable[QualifyingSpan]) -> frozenset[str]:
+    """The workers paired with the child on the last of ``spans`` on which it is paired
+    (none when it is paired on none of them)."""
+    paired = [s for s in spans if s.paired]
+    return max(paired, key=lambda s: s.end).paired if paired else frozenset()
 
 
 _COMPLIANT = Message(
@@ -525,6 +539,7 @@ class ContactFrequency(Compliance):
                 period=period,
                 facts=a.facts,
                 measure=measure,
+                responsible=a.paired_workers(),
             )
 
     def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
