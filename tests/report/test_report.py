@@ -382,6 +382,25 @@ def test_parameters_report_says_when_none_is_in_force() -> None:
     )
 
 
+def test_a_division_s_parameters_leave_out_other_provinces_plugins() -> None:
+    """For a division of Fujian, Hunan's and Hubei's parameters are not listed as missing
+    input: none of their rules judges it. The national ones are, with a value or without
+    (a province must set it); for Hunan's divisions, Hunan's are; the whole country lists
+    all."""
+    engine = Engine.from_entry_points()
+
+    def names(division: Division | None) -> set[str]:
+        return {p["name"] for p in parameters_report(engine, division, JUNE_30)["parameters"]}
+
+    fujian, hunan, country = names(Division("350102")), names(Division("433122")), names(None)
+    assert not {n for n in fujian if n.startswith(("hunan.", "hubei."))}
+    assert "childrens_home.service_agreement.required" in fujian
+    assert "orphan.allowance.scattered" in fujian
+    assert "hunan.child_director.post_allowance" in hunan
+    assert not {n for n in hunan if n.startswith("hubei.")}
+    assert country == set(engine.parameters.specs) > hunan > fujian
+
+
 # -- the engine's reveal option ----------------------------------------------------------------
 
 

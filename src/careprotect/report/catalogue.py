@@ -102,12 +102,21 @@ def plugins_report(engine: Engine) -> dict[str, Any]:
 
 def parameters_report(engine: Engine, division: Division | None, at: dt.date) -> dict[str, Any]:
     """Every declared parameter with the value in force for ``division`` (None: the whole
-    country) on ``at``, its evidence and citation; ``in_force`` is null when none is."""
+    country) on ``at``, its evidence and citation; ``in_force`` is null when none is. For a
+    division, a parameter declared by a plugin whose scope does not contain it (Hunan's, for
+    a division of Fujian) is left out unless a value of it is in force there: no rule of
+    that plugin judges the division, so its lack of a value is not missing input."""
     table = engine.parameters
     params = []
     for name in sorted(table.specs):
         spec = table.specs[name]
         found = table.find(name, division, at)
+        if (
+            division is not None
+            and found is None
+            and not scope_contains(spec.plugin.scope, division)
+        ):
+            continue
         in_force = None
         if found is not None:
             citation = found.evidence.citation
