@@ -238,6 +238,51 @@ def test_roles_limit_who_counts_and_an_unknown_worker_is_missing_input(tmp_path:
     assert finding.outcome is Outcome.NON_COMPLIANT
 
 
+def test_own_village_counts_only_the_child_s_village_workers(tmp_path: Path) -> None:
+    """With ``own_village``, the director of the next village does not count for a child of
+    this one (the fact says whose village), the child's own director does, and a worker
+    missing from the reference data leaves the count uncertain."""
+    rule = monthly(roles=(WorkerRole.CHILD_DIRECTOR,), own_village=True)
+    engine = Engine([xianning(tmp_path, [rule])])
+    own = ("2020-06-03", M.PHONE)  # by W-CB-D1, director of the child's village
+    neighbour = Contact(date=day("2020-06-19"), worker="W-CB-D2", mode=M.PHONE)
+    (finding,) = audit(engine, [left_behind(own, neighbour)])
+    assert finding.outcome is Outcome.NON_COMPLIANT
+    assert (
+        "not counted: 2020-06-19 phone (by a worker of 421281101202, not of the child's "
+        "village)" in finding.facts
+    )
+    again = Contact(date=day("2020-06-19"), worker="W-CB-D1", mode=M.PHONE)
+    (finding,) = audit(engine, [left_behind(own, again)])
+    assert finding.outcome is Outcome.COMPLIANT
+    unknown = attrs.evolve(neighbour, worker="W-NOBODY")
+    (finding,) = audit(engine, [left_behind(own, unknown)])
+    assert finding.outcome is Outcome.MISSING_INPUT
+    (tmp_path / "any").mkdir()
+    (anyone,) = audit(
+        Engine([xianning(tmp_path / "any", [monthly()])]), [left_behind(own, neighbour)]
+    )
+    assert anyone.outcome is Outcome.COMPLIANT
+
+
+@given(st.booleans(), st.sampled_from(["W-CB-D1", "W-CB-D2"]))
+@settings(max_examples=8, deadline=None)
+def test_own_village_never_counts_more_than_without_it(own: bool, worker: str) -> None:
+    """Restricting who counts never raises the count: ``own_village`` counts a subset."""
+    import tempfile
+
+    c = left_behind(Contact(date=day("2020-06-03"), worker=worker, mode=M.PHONE))
+    counts = []
+    for flag in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = Engine([xianning(Path(tmp), [monthly(own_village=flag and own)])])
+            (finding,) = audit(engine, [c])
+        found = 0 if finding.measure is None else finding.measure.found
+        assert isinstance(found, int)
+        counts.append(found)
+    assert counts[1] <= counts[0]
+
+
 # -- the sample registry and plugin-like rules -------------------------------------------------
 
 

@@ -247,6 +247,10 @@ class ContactFrequency(Compliance):
         then only the paired worker's contacts count.
     :param roles: when given, only contacts by workers of these roles count (the worker is
         looked up in the reference data).
+    :param own_village: when true, only contacts by workers recorded in the child's own
+        village count (its child director, say, not another village's): the worker is
+        looked up as for ``roles``, and one not in the reference data leaves the count
+        uncertain.
     :param topics: a parameter (unit ``choices`` of :class:`~careprotect.enums.Topic` values):
         each counting contact's record must cover every topic of its value.
     :param required: a ``flag`` parameter saying when the duty is in force for the child's
@@ -264,6 +268,7 @@ class ContactFrequency(Compliance):
     schemes: tuple[str, ...] = attrs.field(default=(), validator=_check_names)
     roles: tuple[WorkerRole, ...] = attrs.field(default=(), validator=_check_roles)
     topics: str | None = parameter_field(Unit.CHOICES, default=None, choices=Topic)
+    own_village: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
     def __attrs_post_init__(self) -> None:
         if not (self.categories or self.programmes or self.schemes):
@@ -395,7 +400,7 @@ class ContactFrequency(Compliance):
             if lacking:
                 dropped.append(f"not counted: {_contact(c)} (record lacks {', '.join(lacking)})")
                 continue
-            if self.roles:
+            if self.roles or self.own_village:
                 worker = env.reference.worker(c.worker)
                 if worker is None:
                     if c.date not in counted and c.date not in uncertain:
@@ -405,10 +410,16 @@ class ContactFrequency(Compliance):
                         f"not counted: {_contact(c)} (worker {unknown} not in the reference data)"
                     )
                     continue
-                if worker.role not in self.roles:
+                if self.roles and worker.role not in self.roles:
                     dropped.append(
                         f"not counted: {_contact(c)} (by a {worker.role.value}, a role that "
                         "does not count)"
+                    )
+                    continue
+                if self.own_village and worker.division != child.division:
+                    dropped.append(
+                        f"not counted: {_contact(c)} (by a worker of {worker.division}, not of "
+                        "the child's village)"
                     )
                     continue
             if c.date in counted:
