@@ -644,17 +644,20 @@ def test_entitlements_json_is_valid_and_adds_up(
 def test_entitlements_are_those_of_the_engine(
     capsys: pytest.CaptureFixture[str], national_engine: Engine
 ) -> None:
-    """A range is covered by months, quarters and years, one pass each; the amounts are the
-    engine's for those periods, in that order."""
+    """A range is covered by months, quarters and years, judged in one pass: the amounts are
+    the engine's for those periods, each subject's together (each subject listed once), and
+    the same as the periods' one by one."""
     doc = entitlements_json(capsys, str(SAMPLE), "--period", "2019-11..2020-12")
     registry = load_registry(SAMPLE).registry
     engine = national_engine
-    expected = [
-        a.as_dict()
-        for p in ("2019-11", "2019-12", "2020")
-        for a in pipeline.entitlements(engine, registry, Period.parse(p))
-    ]
+    cover = [Period.parse(p) for p in ("2019-11", "2019-12", "2020")]
+    expected = [a.as_dict() for a in pipeline.entitlements(engine, registry, cover)]
     assert doc["amounts"] == expected
+    one_by_one = [a.as_dict() for p in cover for a in pipeline.entitlements(engine, registry, p)]
+    assert sorted(map(json.dumps, expected)) == sorted(map(json.dumps, one_by_one))
+    subjects = [(a["subject"]["kind"], a["subject"]["id"]) for a in doc["amounts"]]
+    runs = [s for i, s in enumerate(subjects) if i == 0 or subjects[i - 1] != s]
+    assert len(runs) == len(set(runs))
     assert {a["month"] for a in doc["amounts"]} == {
         "2019-11", "2019-12", *(f"2020-{m:02d}" for m in range(1, 13))
     }  # fmt: skip

@@ -17,7 +17,7 @@ join it to a reader, so the engine never imports the reader.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from careprotect.errors import InvalidValueError
@@ -112,15 +112,17 @@ def _results(
 def entitlements(
     engine: Engine,
     source: Registry | RegistryStream,
-    period: Period,
+    period: Period | Sequence[Period],
     *,
     reveal: bool = False,
     executor: Executor | None = None,
 ) -> Iterator[Amount]:
     """Every Amount of every registered entitlement rule over ``period`` (a month, quarter
-    or year): workers first, then service points, then children (one child file at a time,
-    so a stream stays flat in memory). Each subject gets the amounts of each rule whose
-    registered scope contains its division, rules in id order, months in order. Subjects
+    or year, or consecutive ones covering a range, in one pass: see
+    :func:`careprotect.report.cover`): workers first, then service points, then children
+    (one child file at a time, so a stream stays flat in memory). Each subject gets the
+    amounts of each rule whose registered scope contains its division, rules in id order,
+    months in order. Subjects
     are masked unless ``reveal`` is true. ``executor`` judges the child files of a JSON Lines
     stream part by part on its workers, as for :func:`audit`.
     """

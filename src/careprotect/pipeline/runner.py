@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from careprotect.errors import InvalidValueError
+from careprotect.errors import InvalidPeriodError, InvalidValueError
 from careprotect.faults import failure, not_a_finding
 from careprotect.findings import Finding, SubjectKind
 from careprotect.judging import Evaluations, by_subject, contexts, in_scope, judged
@@ -82,16 +82,25 @@ class FindingsJob(Job[Finding]):
 
 
 class AmountsJob(Job[Amount]):
-    """Entitlements: the amounts of the entitlement rules, month by month over ``period``.
+    """Entitlements: the amounts of the entitlement rules, month by month over ``period``,
+    or over each of a sequence of consecutive periods in turn (the months, quarters and
+    years that cover a range), so that each subject's amounts come together, rule by rule.
     A rule that raises, or gives something that is not an Amount, gives one failed Amount
     instead (the other rules and subjects go on)."""
 
     subjects = (SubjectKind.WORKER, SubjectKind.SERVICE_POINT, SubjectKind.CHILD)
     method = None
 
-    def __init__(self, period: Period, *, reveal: bool) -> None:
-        months_of(period)
-        self.period, self.reveal = period, reveal
+    def __init__(self, period: Period | Sequence[Period], *, reveal: bool) -> None:
+        self.periods = (period,) if isinstance(period, Period) else tuple(period)
+        if not self.periods:
+            raise InvalidPeriodError("needs at least one period")
+        for each in self.periods:
+            months_of(each)
+        # The run's context carries the period when there is one (no entitlement rule reads
+        # it: each is given its period); a range has none.
+        self.period = self.periods[0] if len(self.periods) == 1 else None
+        self.reveal = reveal
 
     def takes(self, rule: Any) -> bool:
         return rule.kind is RuleKind.ENTITLEMENT
@@ -105,9 +114,8 @@ class AmountsJob(Job[Amount]):
         return found
 
     def _amounts(self, rule: Any, item: Any, env: RuleContext) -> list[Amount]:
-        assert self.period is not None
         try:
-            found = list(rule.amounts(item, self.period, env))
+            found = [a for period in self.periods for a in rule.amounts(item, period, env)]
         except Exception as exc:
             what = failure(exc, reveal=self.reveal)
         else:

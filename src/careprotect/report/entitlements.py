@@ -179,11 +179,10 @@ def run_entitlements(
 ) -> EntitlementsEnd:
     """Every amount due over ``first..last``, written with ``writer`` as it comes.
 
-    The range is covered by the fewest months, quarters and years (:func:`cover`); each is
-    one pass over the registry (``open_stream`` opens it again), so memory stays flat. The
-    rejected records and counts are those of the first pass (every pass reads the same file).
-    ``executor`` judges each pass's child files on its workers (see
-    :func:`careprotect.pipeline.entitlements`).
+    The range is covered by the fewest months, quarters and years (:func:`cover`), all
+    judged in one pass over the registry (``open_stream`` opens it), subject by subject, so
+    that each subject's amounts come together and memory stays flat. ``executor`` judges the
+    child files on its workers (see :func:`careprotect.pipeline.entitlements`).
     """
     from careprotect.entitlement_runner import Totals
 
@@ -202,21 +201,19 @@ def run_entitlements(
                 first=first, last=last, plugins=engine.plugins, rules=rules, states=states
             )
         )
-        for period in cover(first, last):
-            with open_stream() as stream:
-                for amount in pipeline.entitlements(
-                    engine, stream, period, reveal=reveal, executor=executor
-                ):
-                    totals.add(amount)
-                    by_status[rests_on(amount.citations, amount.evidence).value] += 1
-                    old_rates += on_old_rate(amount)
-                    writer.amount(amount)
-                    done += 1
-                    if progress is not None and not done % 64:
-                        progress(done)
-                if rejections is None:
-                    rejections, counts = tuple(stream.rejections), stream.counts
-                    warnings = tuple(stream.warnings)
+        with open_stream() as stream:
+            for amount in pipeline.entitlements(
+                engine, stream, cover(first, last), reveal=reveal, executor=executor
+            ):
+                totals.add(amount)
+                by_status[rests_on(amount.citations, amount.evidence).value] += 1
+                old_rates += on_old_rate(amount)
+                writer.amount(amount)
+                done += 1
+                if progress is not None and not done % 64:
+                    progress(done)
+            rejections, counts = tuple(stream.rejections), stream.counts
+            warnings = tuple(stream.warnings)
         if progress is not None:
             progress.stop()
         assert rejections is not None
