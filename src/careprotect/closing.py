@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import abc
 from types import TracebackType
 from typing import Self
 
 __all__ = ["Closing"]
 
 
-class Closing:
+class Closing(abc.ABC):
     """A mixin for a class with a :meth:`close`: ``with obj as same:`` gives ``obj`` itself
     and calls ``close()`` when the block ends, whether or not it raised (an exception is not
     suppressed)."""
 
     __slots__ = ()
 
+    @abc.abstractmethod
     def close(self) -> None:
         """Release what the object holds."""
-        raise NotImplementedError
 
     def __enter__(self) -> Self:
         return self

@@ -466,16 +466,14 @@ class RegistryStream(Closing):
         if self._unique_ids:
             self._child_ids.add(child.id, raw.at)
         self._ledger.accept(RecordKind.CHILD)
-        cid = child.citizen_id
-        if cid is not None:
-            if fast_child is None:
-                # Only the strict path normalises a number: the fast path declines one that
-                # is not in normal form.
-                note = normalisation_note(raw.data.get("citizen_id"))
-                if note is not None:
-                    self._ledger.warn(raw, "$.citizen_id", f"was normalised: {note}", child.id)
-            if sex_mismatch(child):
-                self._ledger.warn(raw, "$.citizen_id", SEX_MISMATCH, child.id)
+        if fast_child is None and child.citizen_id is not None:
+            # Only the strict path normalises a number: the fast path declines one that is
+            # not in normal form.
+            note = normalisation_note(raw.data.get("citizen_id"))
+            if note is not None:
+                self._ledger.warn(raw, "$.citizen_id", f"was normalised: {note}", child.id)
+        if sex_mismatch(child):
+            self._ledger.warn(raw, "$.citizen_id", SEX_MISMATCH, child.id)
         return child
 
     def _structure(self, raw: RawRecord) -> Any:
