@@ -176,7 +176,7 @@ class ContactAssessment:
     def paired_workers(self) -> tuple[str, ...]:
         """The ids of the workers paired with the child under the rule's schemes on the last
         day of the period it is paired (:func:`last_paired`), sorted: whom the rule holds
-        answerable for its contacts. None when the child is not paired in the period."""
+        answerable for its contacts; none when the child is not paired in the period."""
         return tuple(sorted(last_paired(self.spans)))
 
 

@@ -51,7 +51,6 @@ from careprotect.params import Unit
 from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
     KIND_ZH,
-    POST_ZH,
     ROLE_ZH,
     count_outcome,
     english,
@@ -125,10 +124,6 @@ class HomePerVillage(PerDivision):
         return Remedy(Message(f"在{place}开放{kind.zh}", f"open a {kind.en} in {place}"))
 
 
-def _at_least_one_of(posts: frozenset[Post]) -> str:
-    return " or ".join(english(p) for p in sorted(posts))
-
-
 _MINIMUM = {
     Outcome.COMPLIANT: Message(
         "{division}有{count}个{what_zh}，不少于{needed}个",
@@ -182,8 +177,9 @@ class MinimumPerDivision(PerDivision):
         who = english(self.role) if self.role is not None else "worker"
         zh = ROLE_ZH[self.role] if self.role is not None else "工作人员"
         if self.posts:
-            who += f"(s) holding {_at_least_one_of(self.posts)}"
-            zh = "、".join(POST_ZH[p] for p in sorted(self.posts)) + "（" + zh + "）"
+            posts = enum_words(sorted(self.posts), en_joint=" or ")
+            who += f"(s) holding {posts.en}"
+            zh = f"{posts.zh}（{zh}）"
         else:
             who += "(s)"
         return who, zh

@@ -33,9 +33,9 @@ from careprotect.masking import scrub
 from careprotect.model import ServicePoint, Worker
 from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
-    POST_ZH,
     ROLE_ZH,
     english,
+    enum_words,
     reference_index,
     service_fact,
 )
@@ -139,8 +139,9 @@ class Qualification:
             en.append(self.sex.value)
             zh.append(_SEX_ZH[self.sex])
         if self.posts:
-            en.append(" or ".join(english(p) for p in sorted(self.posts)))
-            zh.append("或".join(POST_ZH[p] for p in sorted(self.posts)))
+            posts = enum_words(sorted(self.posts), zh_joint="或", en_joint=" or ")
+            en.append(posts.en)
+            zh.append(posts.zh)
         else:
             en.append("person")
             zh.append("人员")
@@ -234,9 +235,7 @@ class PostEligibility(OnDay):
 
     def remedy(self, finding: Finding, *, place: str) -> Remedy | None:
         """Give the post to a worker who qualifies."""
-        return _to_someone_qualified(
-            Message(ROLE_ZH[self.role], english(self.role)), self.qualifications
-        )
+        return _to_someone_qualified(enum_words((self.role,)), self.qualifications)
 
     def selects(self, subject: Worker, day: dt.date, env: RuleContext) -> bool:
         """A worker of the role who is, or may be, in post on ``day``."""
