@@ -1,18 +1,18 @@
-"""Records already in memory read as a registry: the rows of a database, or of another
-system's API, given as dicts in the registry format (docs/input-format.md).
+"""Registries written first, as JSON Lines, to a private temporary directory and read from
+there by the registry's own reader: records already in memory (this module), and Excel
+ledgers (:class:`careprotect.ledger.stream.LedgerStream`). So they are checked, rejected,
+counted and judged exactly as a file is, and can be read in parts by worker processes on
+this machine.
 
-:func:`open_records` writes the records as JSON Lines to a private temporary file and opens
-it with the registry's own reader, so that records in memory are checked, rejected, counted
-and judged exactly as a file's (and can be read in parts by worker processes on this
-machine). A record's number is its place among the records given, from 1; its rejection has
-no line.
-
-A record's values are those JSON holds (dicts, lists, strings, numbers, booleans, None), plus
-:class:`datetime.date` (written as its ISO date) and :class:`decimal.Decimal` (written
-exactly), as database drivers give them. Any other value (a set, bytes, a float that is not
-finite, a :class:`datetime.datetime`, which would lose its time) is a mistake of the calling
-program, not of the data: it raises :class:`~careprotect.errors.InvalidValueError` naming the
-record and the field, before any record is judged.
+Records in memory are the rows of a database, or of another system's API, given as dicts in
+the registry format (docs/input-format.md). A record's number is its place among the
+records given, from 1. A record's values are those JSON holds (dicts, lists, strings,
+numbers, booleans, None), plus :class:`datetime.date` (written as its ISO date) and
+:class:`decimal.Decimal` (written exactly), as database drivers give them. Any other value (a
+set, bytes, a float that is not finite, a :class:`datetime.datetime`, which would lose its
+time) is a mistake of the calling program, not of the data: it raises
+:class:`~careprotect.errors.InvalidValueError` naming the record and the field, before any
+record is judged.
 """
 
 from __future__ import annotations
@@ -20,17 +20,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+import cattrs
 
 from careprotect.errors import InvalidValueError
 from careprotect.io import DivisionCheck, LoadResult, RegistryStream, collect
 from careprotect.reading.writing import dumps
 
-__all__ = ["RecordsStream", "load_records", "open_records"]
+__all__ = ["RecordsStream", "SpooledStream", "load_records", "open_records"]
 
 _SCALARS = (str, int, bool, type(None), Decimal, dt.date)
 
@@ -64,35 +67,71 @@ def _line(number: int, record: Any) -> str:
     return dumps(record) + "\n"
 
 
-class RecordsStream(RegistryStream):
+class SpooledStream(RegistryStream):
+    """A registry whose JSON Lines ``write(out, directory)`` writes first, to ``name.jsonl``
+    in a private temporary directory (where it may keep files of its own), then read as
+    :class:`~careprotect.io.RegistryStream` reads a file. The directory is removed when the
+    stream is closed or fails to open, by the process that made it (a forked worker closing
+    its copy leaves it alone)."""
+
+    def __init__(
+        self,
+        name: str,
+        write: Callable[[TextIO, Path], None],
+        *,
+        prefix: str,
+        converter: cattrs.Converter | None = None,
+        max_line_bytes: int | None = None,
+        division_check: DivisionCheck | None = None,
+    ) -> None:
+        self._owner = os.getpid()
+        self._opened = False
+        self._spool: Path | None = Path(tempfile.mkdtemp(prefix=prefix))
+        lines = self._spool / f"{name}.jsonl"
+        try:
+            with lines.open("w", encoding="utf-8") as out:
+                write(out, self._spool)
+            super().__init__(
+                lines,
+                converter=converter,
+                max_line_bytes=max_line_bytes,
+                division_check=division_check,
+            )
+            self._opened = True
+        except BaseException:
+            self._remove_spool()
+            raise
+
+    def _release(self) -> None:
+        """Let go of what the stream keeps in its directory, before it is removed (nothing
+        but the records, unless a subclass says)."""
+
+    def _remove_spool(self) -> None:
+        if self._spool is not None and os.getpid() == self._owner:
+            self._release()
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
+
+    def close(self) -> None:
+        """Close the records and remove their temporary directory."""
+        super().close()
+        self._remove_spool()
+
+
+class RecordsStream(SpooledStream):
     """Records in memory, open as :class:`~careprotect.io.RegistryStream` opens a file (see
     :func:`open_records`). Closing it removes its temporary file."""
 
     def __init__(
         self, records: Iterable[Any], *, division_check: DivisionCheck | None = None
     ) -> None:
-        self._owner = os.getpid()
-        handle, name = tempfile.mkstemp(prefix="careprotect-records-", suffix=".jsonl")
-        self._spool: Path | None = Path(name)
-        try:
-            with open(handle, "w", encoding="utf-8") as out:
-                for number, record in enumerate(records, start=1):
-                    out.write(_line(number, record))
-            super().__init__(self._spool, division_check=division_check)
-        except BaseException:
-            self._remove_spool()
-            raise
+        def write(out: TextIO, directory: Path) -> None:
+            for number, record in enumerate(records, start=1):
+                out.write(_line(number, record))
 
-    def _remove_spool(self) -> None:
-        # Only the process that made it: a forked worker closing its copy leaves it alone.
-        if self._spool is not None and os.getpid() == self._owner:
-            self._spool.unlink(missing_ok=True)
-            self._spool = None
-
-    def close(self) -> None:
-        """Close the records and remove their temporary file."""
-        super().close()
-        self._remove_spool()
+        super().__init__(
+            "records", write, prefix="careprotect-records-", division_check=division_check
+        )
 
 
 def open_records(

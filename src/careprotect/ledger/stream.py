@@ -12,11 +12,9 @@ rejection of the record it names. For each sheet, rows read = rows accepted + ro
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 import cattrs
@@ -27,13 +25,13 @@ from careprotect.io import (
     KindCounts,
     LoadCounts,
     RecordWarning,
-    RegistryStream,
     Rejection,
 )
 from careprotect.ledger.gather import LedgerBook, read_ledger
 from careprotect.ledger.layout import LAYOUT
 from careprotect.ledger.reader import RecordOrigin
 from careprotect.masking import mask_if_id_number
+from careprotect.memory import SpooledStream
 
 __all__ = ["LedgerStream", "SheetCounts"]
 
@@ -50,7 +48,7 @@ class SheetCounts:
     rejected: int
 
 
-class LedgerStream(RegistryStream):
+class LedgerStream(SpooledStream):
     """An open ledger, read as :class:`~careprotect.io.RegistryStream` reads a registry. Its
     :attr:`rejections` and :attr:`warnings` name the sheet, row and column of each problem
     (``location`` the record's row, each problem's ``path`` a cell); :attr:`sheet_counts`
@@ -65,24 +63,19 @@ class LedgerStream(RegistryStream):
         division_check: DivisionCheck | None = None,
     ) -> None:
         self.ledger_path = Path(path)
-        self._owner = os.getpid()
         self._book: LedgerBook | None = None
-        self._opened = False
-        self._spool: Path | None = Path(tempfile.mkdtemp(prefix="careprotect-ledger-"))
-        lines = self._spool / f"{self.ledger_path.stem}.jsonl"
-        try:
-            with lines.open("w", encoding="utf-8") as out:
-                self._book = read_ledger(self.ledger_path, out, self._spool)
-            super().__init__(
-                lines,
-                converter=converter,
-                max_line_bytes=max_line_bytes,
-                division_check=division_check,
-            )
-            self._opened = True
-        except BaseException:
-            self._remove_spool()
-            raise
+
+        def write(out: TextIO, directory: Path) -> None:
+            self._book = read_ledger(self.ledger_path, out, directory)
+
+        super().__init__(
+            self.ledger_path.stem,
+            write,
+            prefix="careprotect-ledger-",
+            converter=converter,
+            max_line_bytes=max_line_bytes,
+            division_check=division_check,
+        )
 
     # -- where problems are ------------------------------------------------------------------
 
@@ -173,18 +166,11 @@ class LedgerStream(RegistryStream):
 
     # -- the temporary file ------------------------------------------------------------------
 
-    def _remove_spool(self) -> None:
-        # Only the process that made it: a forked worker closing its copy leaves it alone.
-        if self._spool is not None and os.getpid() == self._owner:
-            if self._book is not None:
-                if self._opened:  # rejections and warnings are read after the close
-                    records = [r.record for r in super().rejections]
-                    self._book.keep(records + [w.record for w in super().warnings])
-                self._book.close()
-            shutil.rmtree(self._spool, ignore_errors=True)
-            self._spool = None
-
-    def close(self) -> None:
-        """Close the ledger's records and remove their temporary file."""
-        super().close()
-        self._remove_spool()
+    def _release(self) -> None:
+        """Keep in the rows' SQLite file only where the rejected and warned-about records
+        came from (read after the close), then close it."""
+        if self._book is not None:
+            if self._opened:  # rejections and warnings are read after the close
+                records = [r.record for r in super().rejections]
+                self._book.keep(records + [w.record for w in super().warnings])
+            self._book.close()
