@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -28,7 +26,7 @@ from careprotect import (
     write_registry,
 )
 from careprotect.io import LineFeed, RawLine, dumps
-from careprotect.model.references import REFERS_TO
+from careprotect.model.references import list_references
 from careprotect.reading.joined import open_bytes
 from careprotect.reading.lines import FileBytes, span_lines
 from careprotect.reading.reference import SEX_MISMATCH
@@ -529,20 +527,9 @@ def test_reading_parts_opens_the_registry_once(monkeypatch: pytest.MonkeyPatch) 
     assert opened == []
 
 
-def _model_references() -> list[tuple[str, str]]:
-    """Every (list of the child file, field) whose field the model marks as a reference."""
-    hints = typing.get_type_hints(Child)
-    found = []
-    for section in attrs.fields(Child):
-        args = typing.get_args(hints[section.name])
-        if args and attrs.has(args[0]):
-            found += [
-                (section.name, f.name) for f in attrs.fields(args[0]) if REFERS_TO in f.metadata
-            ]
-    return found
-
-
-@pytest.mark.parametrize(("section", "field"), _model_references())
+@pytest.mark.parametrize(
+    ("section", "field"), [(section, field) for section, field, _ in list_references(Child)]
+)
 def test_every_reference_the_model_marks_is_checked(
     tmp_path: Path, section: str, field: str
 ) -> None:

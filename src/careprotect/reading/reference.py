@@ -3,17 +3,15 @@ of a record's references to them."""
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-import attrs
 import cattrs
 
 from careprotect.convert import FieldProblem, structure_problems
 from careprotect.divisions import Division
 from careprotect.model import Child, DivisionRecord, ReferenceData, ServicePoint, Worker
-from careprotect.model.references import REFERS_TO
+from careprotect.model.references import list_references
 from careprotect.reading.ledger import RecordLedger
 from careprotect.reading.records import (
     MAX_DEPTH,
@@ -140,24 +138,11 @@ def _reference_problems(
     return problems
 
 
-def _child_references() -> tuple[tuple[str, str, RecordKind], ...]:
-    """The references of a child file to workers and service points, from the model's
-    :data:`~careprotect.model.references.REFERS_TO` metadata (in the order of the child's
-    fields, then of the item's): the list holding them, the field naming the reference, and
-    what it refers to."""
-    hints = typing.get_type_hints(Child)
-    found = []
-    for section in attrs.fields(Child):
-        (item, *_) = typing.get_args(hints[section.name]) or (None,)
-        if isinstance(item, type) and attrs.has(item):
-            for field in attrs.fields(item):
-                kind = field.metadata.get(REFERS_TO)
-                if kind is not None:
-                    found.append((section.name, field.name, RecordKind(kind)))
-    return tuple(found)
-
-
-_CHILD_REFERENCES = _child_references()
+# The references of a child file to workers and service points: the list holding them, the
+# field naming the reference, and what it refers to.
+_CHILD_REFERENCES = tuple(
+    (section, field, RecordKind(kind)) for section, field, kind in list_references(Child)
+)
 
 
 SEX_MISMATCH = (
