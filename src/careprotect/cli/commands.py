@@ -244,8 +244,8 @@ def entitlements(
     each entitlement rule in scope and the parameter that set it, or why it cannot be
     computed; then totals by county, by paying level and by rule.
 
-    The range is read as the fewest months, quarters and years that cover it, one pass over
-    the registry each (2018-01..2018-12 is one pass).
+    The range is read as the fewest months, quarters and years that cover it, all judged in
+    one pass over the registry, each subject's amounts together.
     """
     first, last = period_range
     fmt, output = report.fmt, report.output
@@ -253,12 +253,8 @@ def entitlements(
     engine = report.engine()
     check = report.division_check(first.start.year, last.end.year)
     with registry_file(registry, output) as source, executor_for(dask) as executor:
-        opened = [open_registry(source, division_check=check)]
-
-        def open_stream() -> RegistryStream:
-            return opened.pop() if opened else open_registry(source)
-
-        end = _entitlements(opened, open_stream, engine, (first, last), report, language, executor)
+        stream = open_registry(source, division_check=check)
+        end = _entitlements(stream, engine, (first, last), report, language, executor)
     if end.rejections and fmt != "table":
         note(f"{len(end.rejections)} records were rejected; see careprotect validate {registry}")
     note_warnings(end.warnings, fmt)
@@ -266,17 +262,16 @@ def entitlements(
 
 
 def _entitlements(
-    opened: list[RegistryStream],
-    open_stream: Callable[[], RegistryStream],
+    stream: RegistryStream,
     engine: Engine,
     periods: tuple[Period, Period],
     report: ReportArgs,
     language: rp.Lang,
     executor: Executor | None,
 ) -> rp.EntitlementsEnd:
-    """Write the entitlements report; ``opened`` holds the stream already open."""
+    """Write the entitlements report of the open ``stream``, and close it."""
     first, last = periods
-    reference = opened[0].reference
+    reference = stream.reference
     try:
         with open_output(report.output, csv=report.fmt == "csv") as out:
             writer = rp.ENTITLEMENTS_WRITERS.writer(
@@ -285,7 +280,7 @@ def _entitlements(
             with progress_display("entitlements", "amounts", out) as progress:
                 end = rp.run_entitlements(
                     engine,
-                    open_stream,
+                    lambda: stream,
                     first,
                     last,
                     writer,
@@ -294,8 +289,7 @@ def _entitlements(
                     executor=executor,
                 )
     finally:
-        for stream in opened:
-            stream.close()
+        stream.close()
     return end
 
 

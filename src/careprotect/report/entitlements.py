@@ -187,9 +187,6 @@ def run_entitlements(
     from careprotect.entitlement_runner import Totals
 
     totals = Totals()
-    rejections: tuple[Rejection, ...] | None = None
-    counts: LoadCounts | None = None
-    warnings: tuple[RecordWarning, ...] = ()
     by_status: Counter[str] = Counter()
     old_rates = 0
     done = 0
@@ -216,8 +213,6 @@ def run_entitlements(
             warnings = tuple(stream.warnings)
         if progress is not None:
             progress.stop()
-        assert rejections is not None
-        assert counts is not None
         end = EntitlementsEnd(
             totals=totals,
             rejections=rejections,
