@@ -419,8 +419,8 @@ def test_the_index_is_built_once_per_run_and_kept_by_the_run(engine: Engine) -> 
     assert reference_index(RuleContext(engine, reference=ref, memo=memo)) is index
     assert reference_index(RuleContext(engine, reference=ref)) is not index
     assert memo[ReferenceIndex] is index
-    assert {str(d) for d in index.points_within} >= {"43", "4331", "433122", "433122100"}
-    assert len(index.points_within[COUNTY]) == 3
+    assert {str(d) for d in index.points.within} >= {"43", "4331", "433122", "433122100"}
+    assert len(index.points.within[COUNTY]) == 3
 
 
 def test_a_province_of_villages_is_audited_in_one_pass(engine: Engine) -> None:

@@ -11,7 +11,7 @@ import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -29,6 +29,7 @@ __all__ = [
     "KIND_ZH",
     "POST_ZH",
     "ROLE_ZH",
+    "ByDivision",
     "ReferenceIndex",
     "check_period_kind",
     "chinese_labels",
@@ -160,8 +161,23 @@ def judged_years(env: RuleContext) -> tuple[Period, ...]:
 # -- the index ------------------------------------------------------------------------------
 
 
-def _by(items: Iterable[Any], keys: Any) -> dict[Division, tuple[Any, ...]]:
-    grouped: dict[Division, list[Any]] = {}
+class _Placed(Protocol):
+    """A record in a division, with an id: a service point or a worker."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def division(self) -> Division: ...
+
+
+_P = TypeVar("_P", bound=_Placed)
+
+
+def _by(
+    items: Iterable[_P], keys: Callable[[Division], tuple[Division, ...]]
+) -> dict[Division, tuple[_P, ...]]:
+    grouped: dict[Division, list[_P]] = {}
     for item in items:
         for key in keys(item.division):
             grouped.setdefault(key, []).append(item)
@@ -176,38 +192,37 @@ def _and_ancestors(division: Division) -> tuple[Division, ...]:
     return (division, *division.ancestors)
 
 
+class ByDivision(Generic[_P]):
+    """Records of one kind by division, in id order whatever the order of the input, so the
+    facts a rule lists from them do not depend on it. Each map is built on first use, in one
+    pass over the records."""
+
+    def __init__(self, items: Iterable[_P]) -> None:
+        self._items = tuple(sorted(items, key=lambda item: item.id))
+
+    @cached_property
+    def at(self) -> Mapping[Division, tuple[_P, ...]]:
+        """The records by the division they are recorded in."""
+        return _by(self._items, _itself)
+
+    @cached_property
+    def within(self) -> Mapping[Division, tuple[_P, ...]]:
+        """The records by every division containing theirs (their own included)."""
+        return _by(self._items, _and_ancestors)
+
+
 class ReferenceIndex:
     """Service points and workers of one reference data, by division.
 
-    ``*_at`` maps a division to the items recorded in exactly that division; ``*_within`` to
-    the items recorded in it or in any division below it. Each map is built on first use, in
-    one pass over the items. Items come in id order, whatever the order of the records, so
-    the facts a rule lists from them do not depend on the order of the input.
+    ``points.at`` maps a division to the service points recorded in exactly that division;
+    ``points.within`` to those recorded in it or in any division below it; ``workers.at``
+    and ``workers.within`` likewise for the workers (a worker's division is the one it
+    serves).
     """
 
     def __init__(self, reference: ReferenceData) -> None:
-        self._points = tuple(sorted(reference.service_points, key=lambda p: p.id))
-        self._workers = tuple(sorted(reference.workers, key=lambda w: w.id))
-
-    @cached_property
-    def points_at(self) -> Mapping[Division, tuple[ServicePoint, ...]]:
-        """Service points by the division they are recorded in."""
-        return _by(self._points, _itself)
-
-    @cached_property
-    def points_within(self) -> Mapping[Division, tuple[ServicePoint, ...]]:
-        """Service points by every division containing theirs (their own included)."""
-        return _by(self._points, _and_ancestors)
-
-    @cached_property
-    def workers_at(self) -> Mapping[Division, tuple[Worker, ...]]:
-        """Workers by the division they serve."""
-        return _by(self._workers, _itself)
-
-    @cached_property
-    def workers_within(self) -> Mapping[Division, tuple[Worker, ...]]:
-        """Workers by every division containing theirs (their own included)."""
-        return _by(self._workers, _and_ancestors)
+        self.points: ByDivision[ServicePoint] = ByDivision(reference.service_points)
+        self.workers: ByDivision[Worker] = ByDivision(reference.workers)
 
 
 def reference_index(env: RuleContext) -> ReferenceIndex:

@@ -106,7 +106,7 @@ class HomePerVillage(PerDivision):
         """One finding for a division of the configured level."""
         points = [
             p
-            for p in reference_index(j.env).points_at.get(subject, ())
+            for p in reference_index(j.env).points.at.get(subject, ())
             if p.kind is self.service_point_kind
         ]
         return j.at_least_one(
@@ -190,12 +190,12 @@ class MinimumPerDivision(PerDivision):
         index = reference_index(env)
         if self.service_point_kind is not None:
             points = [
-                p for p in index.points_within.get(subject, ()) if p.kind is self.service_point_kind
+                p for p in index.points.within.get(subject, ()) if p.kind is self.service_point_kind
             ]
             return [p.open_on(day) for p in points], [opening_fact(p, day) for p in points]
         workers = [
             w
-            for w in index.workers_within.get(subject, ())
+            for w in index.workers.within.get(subject, ())
             if (self.role is None or w.role is self.role)
             and (not self.posts or w.posts & self.posts)
         ]
@@ -300,7 +300,7 @@ class ModelHomeShare(PerDivision):
         ratio = j.value(self.ratio)
         points = [
             p
-            for p in reference_index(j.env).points_within.get(subject, ())
+            for p in reference_index(j.env).points.within.get(subject, ())
             if p.kind is self.service_point_kind and p.open_on(day) is not False
         ]
         known = [p for p in points if p.open_on(day)]

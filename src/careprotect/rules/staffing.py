@@ -87,7 +87,7 @@ class PostCoverage(PerDivision):
     def judge(self, subject: Division, j: Judging) -> Finding:
         """One finding for a division of the configured level."""
         workers = [
-            w for w in reference_index(j.env).workers_at.get(subject, ()) if w.role is self.role
+            w for w in reference_index(j.env).workers.at.get(subject, ()) if w.role is self.role
         ]
         return j.at_least_one(
             workers,
