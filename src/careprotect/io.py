@@ -27,7 +27,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypedDict, Unpack
 
 import cattrs
 
@@ -94,6 +94,7 @@ __all__ = [
     "PartRecord",
     "PartsReference",
     "RawLine",
+    "ReadOptions",
     "RecordKind",
     "RecordWarning",
     "RegistryStream",
@@ -112,6 +113,26 @@ _FAST_PATH = True
 """Whether a stream read with the default converter structures child files on the fast path
 (:func:`careprotect.convert.fast_child_structurer`) first. Private: tests and benchmarks turn
 it off to compare with the strict path, which gives the same results."""
+
+
+class ReadOptions(TypedDict, total=False):
+    """The keyword options of reading a registry, each optional: what :func:`open_registry`,
+    :func:`load_registry` and :class:`RegistryStream` take, and the readers of other formats
+    that read as they do (:func:`careprotect.ledger.opening.open_registry`)."""
+
+    converter: cattrs.Converter | None
+    """The converter that structures the records (default: one from
+    :func:`~careprotect.convert.make_converter`)."""
+
+    max_line_bytes: int | None
+    """The longest line of a JSON Lines registry, its line end aside: a longer one is rejected
+    without being read whole (default: the environment variable ``CAREPROTECT_MAX_LINE_BYTES``,
+    else :data:`MAX_LINE_BYTES`)."""
+
+    division_check: DivisionCheck | None
+    """Given the code and name of each accepted division record, returns its problems as
+    (field, message) pairs, which become :attr:`RegistryStream.warnings`:
+    :func:`careprotect.division_table.division_check` checks them against the official table."""
 
 
 class RegistryStream(Closing):
@@ -546,38 +567,21 @@ class RegistryStream(Closing):
         self._file = self._recall_file = None
 
 
-def open_registry(
-    path: str | Path,
-    *,
-    converter: cattrs.Converter | None = None,
-    max_line_bytes: int | None = None,
-    division_check: DivisionCheck | None = None,
-) -> RegistryStream:
-    """Open a registry for streaming; the reference data is read at once.
+def open_registry(path: str | Path, **options: Unpack[ReadOptions]) -> RegistryStream:
+    """Open a registry for streaming, with the ``options`` of :class:`ReadOptions`; the
+    reference data is read at once.
 
     Raises :class:`~careprotect.errors.RegistryReadError` when the file cannot be read at all
-    (missing, unreadable, a JSON document that does not parse). Bad records do not raise. A
-    line of a JSON Lines registry longer than ``max_line_bytes`` (default: the environment
-    variable ``CAREPROTECT_MAX_LINE_BYTES``, else :data:`MAX_LINE_BYTES`) is rejected
-    without being read whole.
-
-    ``division_check``, given the code and name of each accepted division record, returns
-    its problems as (field, message) pairs, which become :attr:`RegistryStream.warnings`:
-    :func:`careprotect.division_table.division_check` checks them against the official table.
+    (missing, unreadable, a JSON document that does not parse). Bad records do not raise, nor
+    does a line longer than ``max_line_bytes``: it is rejected without being read whole.
     """
-    return RegistryStream(
-        path, converter=converter, max_line_bytes=max_line_bytes, division_check=division_check
-    )
+    return RegistryStream(path, **options)
 
 
-def load_registry(
-    path: str | Path,
-    *,
-    converter: cattrs.Converter | None = None,
-    max_line_bytes: int | None = None,
-) -> LoadResult:
-    """Read a whole registry into memory, with every rejected record and the counts."""
-    with open_registry(path, converter=converter, max_line_bytes=max_line_bytes) as stream:
+def load_registry(path: str | Path, **options: Unpack[ReadOptions]) -> LoadResult:
+    """Read a whole registry into memory, with every rejected record and the counts. The
+    ``options`` are those of :class:`ReadOptions`."""
+    with open_registry(path, **options) as stream:
         return collect(stream)
 
 

@@ -25,12 +25,10 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
-
-import cattrs
+from typing import Any, TextIO, Unpack
 
 from careprotect.errors import InvalidValueError
-from careprotect.io import DivisionCheck, LoadResult, RegistryStream, collect
+from careprotect.io import DivisionCheck, LoadResult, ReadOptions, RegistryStream, collect
 from careprotect.reading.writing import dumps
 
 __all__ = ["RecordsStream", "SpooledStream", "load_records", "open_records"]
@@ -80,9 +78,7 @@ class SpooledStream(RegistryStream):
         write: Callable[[TextIO, Path], None],
         *,
         prefix: str,
-        converter: cattrs.Converter | None = None,
-        max_line_bytes: int | None = None,
-        division_check: DivisionCheck | None = None,
+        **options: Unpack[ReadOptions],
     ) -> None:
         self._owner = os.getpid()
         self._opened = False
@@ -91,12 +87,7 @@ class SpooledStream(RegistryStream):
         try:
             with lines.open("w", encoding="utf-8") as out:
                 write(out, self._spool)
-            super().__init__(
-                lines,
-                converter=converter,
-                max_line_bytes=max_line_bytes,
-                division_check=division_check,
-            )
+            super().__init__(lines, **options)
             self._opened = True
         except BaseException:
             self._remove_spool()

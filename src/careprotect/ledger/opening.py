@@ -11,8 +11,7 @@ ZIP archive) as a :class:`~careprotect.ledger.stream.LedgerStream`, anything els
 from __future__ import annotations
 
 from pathlib import Path
-
-import cattrs
+from typing import Unpack
 
 from careprotect import io
 from careprotect.ledger import is_ledger
@@ -21,29 +20,16 @@ from careprotect.ledger.stream import LedgerStream
 __all__ = ["load_registry", "open_registry"]
 
 
-def open_registry(
-    path: str | Path,
-    *,
-    converter: cattrs.Converter | None = None,
-    max_line_bytes: int | None = None,
-    division_check: io.DivisionCheck | None = None,
-) -> io.RegistryStream:
+def open_registry(path: str | Path, **options: Unpack[io.ReadOptions]) -> io.RegistryStream:
     """:func:`careprotect.io.open_registry`, or for an Excel ledger a
     :class:`~careprotect.ledger.stream.LedgerStream` (which needs the ``excel`` extra)."""
     opener = LedgerStream if is_ledger(path) else io.RegistryStream
-    return opener(
-        path, converter=converter, max_line_bytes=max_line_bytes, division_check=division_check
-    )
+    return opener(path, **options)
 
 
-def load_registry(
-    path: str | Path,
-    *,
-    converter: cattrs.Converter | None = None,
-    max_line_bytes: int | None = None,
-) -> io.LoadResult:
+def load_registry(path: str | Path, **options: Unpack[io.ReadOptions]) -> io.LoadResult:
     """:func:`careprotect.io.load_registry`, reading an Excel ledger too."""
     if not is_ledger(path):
-        return io.load_registry(path, converter=converter, max_line_bytes=max_line_bytes)
-    with LedgerStream(path, converter=converter, max_line_bytes=max_line_bytes) as stream:
+        return io.load_registry(path, **options)
+    with LedgerStream(path, **options) as stream:
         return io.collect(stream)

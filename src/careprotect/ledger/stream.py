@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, Unpack
 
 import attrs
-import cattrs
 
 from careprotect.convert import FieldProblem
 from careprotect.io import (
-    DivisionCheck,
     KindCounts,
     LoadCounts,
+    ReadOptions,
     RecordWarning,
     Rejection,
 )
@@ -54,28 +53,14 @@ class LedgerStream(SpooledStream):
     (``location`` the record's row, each problem's ``path`` a cell); :attr:`sheet_counts`
     counts the rows of each sheet."""
 
-    def __init__(
-        self,
-        path: str | Path,
-        *,
-        converter: cattrs.Converter | None = None,
-        max_line_bytes: int | None = None,
-        division_check: DivisionCheck | None = None,
-    ) -> None:
+    def __init__(self, path: str | Path, **options: Unpack[ReadOptions]) -> None:
         self.ledger_path = Path(path)
         self._book: LedgerBook | None = None
 
         def write(out: TextIO, directory: Path) -> None:
             self._book = read_ledger(self.ledger_path, out, directory)
 
-        super().__init__(
-            self.ledger_path.stem,
-            write,
-            prefix="careprotect-ledger-",
-            converter=converter,
-            max_line_bytes=max_line_bytes,
-            division_check=division_check,
-        )
+        super().__init__(self.ledger_path.stem, write, prefix="careprotect-ledger-", **options)
 
     # -- where problems are ------------------------------------------------------------------
 
