@@ -234,25 +234,32 @@ def reference_index(env: RuleContext) -> ReferenceIndex:
 # -- the mechanisms -------------------------------------------------------------------------
 
 
-def opening_fact(point: ServicePoint, day: dt.date) -> str:
-    state = point.open_on(day)
+def _standing_fact(
+    who: str, state: bool | None, since: dt.date | None, day: dt.date, *, dated: str, being: str
+) -> str:
+    """Whether ``who`` is ``being`` (open, in post) on ``day``, the fact a rule lists: ``state``
+    as the record says (None: the day it began, its ``dated`` date, is not recorded), ``since``
+    that day."""
     if state is None:
-        return f"{point.kind.value} {scrub(point.id)}: opening date not recorded"
+        return f"{who}: {dated} date not recorded"
     if state:
-        assert point.opened_on is not None
-        return f"{point.kind.value} {scrub(point.id)} open since {point.opened_on.isoformat()}"
-    return f"{point.kind.value} {scrub(point.id)} not open on {day.isoformat()}"
+        assert since is not None
+        return f"{who} {being} since {since.isoformat()}"
+    return f"{who} not {being} on {day.isoformat()}"
+
+
+def opening_fact(point: ServicePoint, day: dt.date) -> str:
+    who = f"{point.kind.value} {scrub(point.id)}"
+    return _standing_fact(
+        who, point.open_on(day), point.opened_on, day, dated="opening", being="open"
+    )
 
 
 def service_fact(worker: Worker, day: dt.date) -> str:
-    state = worker.in_post_on(day)
-    if state is None:
-        return f"{worker.role.value} {scrub(worker.id)}: appointment date not recorded"
-    if state:
-        assert worker.appointed_on is not None
-        since = worker.appointed_on.isoformat()
-        return f"{worker.role.value} {scrub(worker.id)} in post since {since}"
-    return f"{worker.role.value} {scrub(worker.id)} not in post on {day.isoformat()}"
+    who = f"{worker.role.value} {scrub(worker.id)}"
+    return _standing_fact(
+        who, worker.in_post_on(day), worker.appointed_on, day, dated="appointment", being="in post"
+    )
 
 
 def count_outcome(certain: int, possible: int, needed: int) -> Outcome:
