@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from careprotect import (
@@ -36,7 +36,8 @@ from careprotect import (
 )
 from careprotect.errors import PluginLoadError
 from careprotect.findings import Finding
-from careprotect.rules.common import judged_periods
+from careprotect.rules.base import RuleContext
+from careprotect.rules.common import judged_periods, periods_judged
 from careprotect.rules.contact import required_share
 from careprotect.testing import contacts, stub_plugin
 from support import (
@@ -406,6 +407,34 @@ def test_judged_periods() -> None:
     )
     with pytest.raises(InvalidValueError):
         judged_periods(PeriodKind.WEEK, as_of=None, period=None)
+
+
+@given(
+    kind=st.sampled_from(PeriodKind),
+    as_of=st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)),
+    audited=st.sampled_from(
+        [None, Period.month(2020, 6), Period.parse("2020-Q1"), Period.year(2021)]
+    ),
+)
+@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_periods_judged_are_a_runs_judged_periods_made_once(
+    engine: Engine, kind: PeriodKind, as_of: dt.date, audited: Period | None
+) -> None:
+    """periods_judged gives judged_periods of the run's as_of (or period), keeps it in the
+    run's context (its other rules get the same tuple), and another run gets its own."""
+    day_given = None if audited is not None else as_of
+    memo: dict[Any, Any] = {}
+    run = [
+        RuleContext(engine, reference=ReferenceData(), as_of=day_given, period=audited, memo=memo)
+        for _ in range(2)
+    ]
+    expected = judged_periods(kind, as_of=day_given, period=audited)
+    first = periods_judged(run[0], kind)
+    assert first == expected
+    assert periods_judged(run[1], kind) is first
+    other_day = as_of + dt.timedelta(days=400)
+    other = RuleContext(engine, reference=ReferenceData(), as_of=other_day, memo=memo)
+    assert periods_judged(other, kind) == judged_periods(kind, as_of=other_day, period=None)
 
 
 def test_a_rule_needs_a_list_and_a_mode() -> None:

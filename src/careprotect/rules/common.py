@@ -42,6 +42,7 @@ __all__ = [
     "lacking",
     "non_empty_tuple_of",
     "opening_fact",
+    "periods_judged",
     "reference_index",
     "service_fact",
     "short_by",
@@ -153,9 +154,19 @@ def judged_periods(
     return (p.previous(),)
 
 
+def periods_judged(env: RuleContext, kind: PeriodKind) -> tuple[Period, ...]:
+    """The periods of ``kind`` that the run of ``env`` judges (:func:`judged_periods` of its
+    ``as_of`` or ``period``), worked out once per run and kept in the run's context: every
+    subject of a periodic rule is judged over the same periods."""
+    return env.indexed(
+        (judged_periods, kind, env.as_of, env.period),
+        lambda _: judged_periods(kind, as_of=env.as_of, period=env.period),
+    )
+
+
 def judged_years(env: RuleContext) -> tuple[Period, ...]:
     """The calendar years a yearly rule judges: :func:`judged_periods` for years."""
-    return judged_periods(PeriodKind.YEAR, as_of=env.as_of, period=env.period)
+    return periods_judged(env, PeriodKind.YEAR)
 
 
 # -- the index ------------------------------------------------------------------------------

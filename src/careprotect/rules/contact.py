@@ -38,8 +38,8 @@ from careprotect.rules.base import Membership, RuleContext
 from careprotect.rules.common import (
     check_period_kind,
     enum_words,
-    judged_periods,
     non_empty_tuple_of,
+    periods_judged,
     short_by,
 )
 from careprotect.rules.mechanism import (
@@ -532,7 +532,7 @@ class ContactFrequency(Compliance):
     def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """One finding per judged period in which the child qualifies on at least one day (or
         cannot be decided); nothing for the periods in which the child never qualifies."""
-        periods = judged_periods(self.period, as_of=env.as_of, period=env.period)
+        periods = periods_judged(env, self.period)
         if not periods:
             return
         standing = self.standing(subject, periods[0].start, periods[-1].end, env)

@@ -46,9 +46,9 @@ from careprotect.rules.base import RuleContext
 from careprotect.rules.common import (
     check_period_kind,
     chinese_labels,
-    judged_periods,
     lacking,
     non_empty_tuple_of,
+    periods_judged,
     short_by,
 )
 from careprotect.rules.contact import required_share
@@ -118,9 +118,11 @@ class _OnEntrustedCare(OnDay, abc.ABC):
 
     def selects(self, subject: Child, day: dt.date, env: RuleContext) -> bool:
         """A child born by ``day`` with an entrusted guardianship in force."""
-        return day >= subject.birth_date and any(
-            g.entrusted and g.in_force_on(day) for g in subject.guardianships
-        )
+        if day >= subject.birth_date:
+            for g in subject.guardianships:
+                if g.entrusted and g.in_force_on(day):
+                    return True
+        return False
 
     def judge(self, subject: Child, j: Judging) -> Finding:
         """One finding for the child on the day judged."""
@@ -248,7 +250,7 @@ class ParentContactFrequency(Compliance):
 
     def evaluate(self, subject: Child, env: RuleContext) -> Iterator[Finding]:
         """One finding per judged period with a day of entrusted care (or an undecided day)."""
-        periods = judged_periods(self.period, as_of=env.as_of, period=env.period)
+        periods = periods_judged(env, self.period)
         if not periods or not any(
             g.entrusted and g.overlaps(periods[0].start, periods[-1].end)
             for g in subject.guardianships
@@ -338,8 +340,9 @@ class ParentContactFrequency(Compliance):
                 facts=facts,
             )
         counted: dict[dt.date, str] = {}
-        for c in sorted(child.parent_contacts, key=lambda c: (c.date, c.parent.value)):
-            if period.start <= c.date < period.end and c.date not in counted:
+        in_period = [c for c in child.parent_contacts if period.start <= c.date < period.end]
+        for c in sorted(in_period, key=lambda c: (c.date, c.parent.value)):
+            if c.date not in counted:
                 counted[c.date] = c.parent.value
         n = len(counted)
         listed = ", ".join(f"{d.isoformat()} {p}" for d, p in counted.items())
@@ -430,13 +433,16 @@ class EntrustmentNotices(_OnEntrustedCare):
         for g in entrusted:
             facts.append(_care(g))
             for recipient in self.recipients:
-                dates = sorted(
-                    n.date
-                    for n in child.entrustment_notices
-                    if n.recipient is recipient and g.start <= n.date <= day
+                first = min(
+                    (
+                        n.date
+                        for n in child.entrustment_notices
+                        if n.recipient is recipient and g.start <= n.date <= day
+                    ),
+                    default=None,
                 )
-                if dates:
-                    facts.append(f"notice to {recipient.value} on {dates[0].isoformat()}")
+                if first is not None:
+                    facts.append(f"notice to {recipient.value} on {first.isoformat()}")
                     continue
                 facts.append(f"no notice to {recipient.value} since {g.start.isoformat()}")
                 if recipient not in untold:

@@ -382,13 +382,14 @@ class OnDay(Compliance, abc.ABC):
     """A compliance mechanism that judges a subject on a day (see the module): it gives
     :meth:`judge`, and :meth:`selects` unless it judges every subject of its kind."""
 
-    def evaluate(self, subject: Any, env: RuleContext) -> Iterator[Finding]:
+    def evaluate(self, subject: Any, env: RuleContext) -> Iterable[Finding]:
         """At most one finding about ``subject``, on the day the audit judges."""
         day = judged_day(env)
         if self.selects(subject, day, env):
             finding = self.judged(subject, env, day)
             if finding is not None:
-                yield finding
+                return (finding,)
+        return ()
 
     def selects(self, subject: Any, day: dt.date, env: RuleContext) -> bool:
         """Whether ``subject`` is judged on ``day`` (all are, unless a mechanism says)."""
