@@ -117,8 +117,9 @@ it off to compare with the strict path, which gives the same results."""
 
 class ReadOptions(TypedDict, total=False):
     """The keyword options of reading a registry, each optional: what :func:`open_registry`,
-    :func:`load_registry` and :class:`RegistryStream` take, and the readers of other formats
-    that read as they do (:func:`careprotect.ledger.opening.open_registry`)."""
+    :func:`load_registry` and :class:`RegistryStream` take, and the readers of other sources
+    that read as they do (:func:`careprotect.ledger.opening.open_registry`,
+    :func:`careprotect.open_records`)."""
 
     converter: cattrs.Converter | None
     """The converter that structures the records (default: one from

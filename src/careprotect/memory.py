@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO, Unpack
 
 from careprotect.errors import InvalidValueError
-from careprotect.io import DivisionCheck, LoadResult, ReadOptions, RegistryStream, collect
+from careprotect.io import LoadResult, ReadOptions, RegistryStream, collect
 from careprotect.reading.writing import dumps
 
 __all__ = ["RecordsStream", "SpooledStream", "load_records", "open_records"]
@@ -113,31 +113,27 @@ class RecordsStream(SpooledStream):
     """Records in memory, open as :class:`~careprotect.io.RegistryStream` opens a file (see
     :func:`open_records`). Closing it removes its temporary file."""
 
-    def __init__(
-        self, records: Iterable[Any], *, division_check: DivisionCheck | None = None
-    ) -> None:
+    def __init__(self, records: Iterable[Any], **options: Unpack[ReadOptions]) -> None:
         def write(out: TextIO, directory: Path) -> None:
             for number, record in enumerate(records, start=1):
                 out.write(_line(number, record))
 
-        super().__init__(
-            "records", write, prefix="careprotect-records-", division_check=division_check
-        )
+        super().__init__("records", write, prefix="careprotect-records-", **options)
 
 
-def open_records(
-    records: Iterable[Any], *, division_check: DivisionCheck | None = None
-) -> RecordsStream:
+def open_records(records: Iterable[Any], **options: Unpack[ReadOptions]) -> RecordsStream:
     """Open ``records`` (dicts in the registry format, reference records first, as in a
-    file) as a registry: a :class:`~careprotect.io.RegistryStream` to give
-    :func:`careprotect.audit`, :func:`careprotect.entitlements` or :func:`careprotect.plan`.
-    Use it as a context manager. Bad records are rejected, not raised; a value no registry
-    can hold raises :class:`~careprotect.errors.InvalidValueError` (see the module)."""
-    return RecordsStream(records, division_check=division_check)
+    file) as a registry, with the ``options`` of :class:`~careprotect.io.ReadOptions`: a
+    :class:`~careprotect.io.RegistryStream` to give :func:`careprotect.audit`,
+    :func:`careprotect.entitlements` or :func:`careprotect.plan`. Use it as a context
+    manager. Bad records are rejected, not raised; a value no registry can hold raises
+    :class:`~careprotect.errors.InvalidValueError` (see the module)."""
+    return RecordsStream(records, **options)
 
 
-def load_records(records: Iterable[Any]) -> LoadResult:
+def load_records(records: Iterable[Any], **options: Unpack[ReadOptions]) -> LoadResult:
     """``records`` read into memory as a whole registry, with every rejected record and the
-    counts (as :func:`careprotect.load_registry` reads a file)."""
-    with open_records(records) as stream:
+    counts (as :func:`careprotect.load_registry` reads a file), with the ``options`` of
+    :class:`~careprotect.io.ReadOptions`."""
+    with open_records(records, **options) as stream:
         return collect(stream)
