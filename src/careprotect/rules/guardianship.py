@@ -118,11 +118,7 @@ class _OnEntrustedCare(OnDay, abc.ABC):
 
     def selects(self, subject: Child, day: dt.date, env: RuleContext) -> bool:
         """A child born by ``day`` with an entrusted guardianship in force."""
-        if day >= subject.birth_date:
-            for g in subject.guardianships:
-                if g.entrusted and g.in_force_on(day):
-                    return True
-        return False
+        return day >= subject.birth_date and bool(_entrusted_on(subject, day))
 
     def judge(self, subject: Child, j: Judging) -> Finding:
         """One finding for the child on the day judged."""
