@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +14,13 @@ from hypothesis import strategies as st
 
 import careprotect
 from careprotect import InvalidValueError, load_records, load_registry, open_records
+from support import SAMPLE_FILE
 
-SAMPLE = Path(__file__).parents[1] / "examples" / "sample-registry.jsonl"
-RECORDS = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+RECORDS = [json.loads(line) for line in SAMPLE_FILE.read_text(encoding="utf-8").splitlines()]
 
 
 def test_records_give_the_registry_of_their_file() -> None:
-    from_file, from_memory = load_registry(SAMPLE), load_records(RECORDS)
+    from_file, from_memory = load_registry(SAMPLE_FILE), load_records(RECORDS)
     assert from_memory.registry == from_file.registry
     assert from_memory.counts == from_file.counts
     assert from_memory.rejections == from_file.rejections == ()
@@ -34,7 +33,7 @@ def test_an_audit_of_records_finds_what_an_audit_of_the_file_finds(
     """In one process, and in worker processes reading parts of a few records each."""
     monkeypatch.setenv("CAREPROTECT_SPAN_BYTES", "4096")
     day = dt.date(2024, 12, 31)
-    with careprotect.open_registry(SAMPLE) as registry:
+    with careprotect.open_registry(SAMPLE_FILE) as registry:
         expected = list(careprotect.audit(engine, registry, as_of=day))
     with open_records(RECORDS) as registry:
         assert list(careprotect.audit(engine, registry, as_of=day, jobs=jobs)) == expected

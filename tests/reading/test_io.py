@@ -30,6 +30,7 @@ from careprotect.model.references import list_references
 from careprotect.reading.joined import open_bytes
 from careprotect.reading.lines import FileBytes, span_lines
 from careprotect.reading.reference import SEX_MISMATCH
+from support import SAMPLE_FILE
 
 DATA = Path(__file__).parents[1] / "data"
 SAMPLE = Path(__file__).parents[1] / "data" / "small-registry.jsonl"
@@ -510,6 +511,11 @@ def test_reading_every_part_reads_the_registry(tmp_path: Path, size: int, known:
     assert _parts_read(path, size, known=known) == whole
 
 
+def _sample_records() -> list[Any]:
+    """The bundled sample registry's records, as JSON objects."""
+    return [json.loads(line) for line in SAMPLE_FILE.read_text(encoding="utf-8").splitlines()]
+
+
 def test_reading_parts_opens_the_registry_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """A part is read from the stream's open file: the registry is not opened (and its
     reader set up) again for every part."""
@@ -536,9 +542,7 @@ def test_every_reference_the_model_marks_is_checked(
     """A child file whose item names an id the registry does not hold is rejected at that
     item's path, for every field the model marks as a reference (model.references): the
     reader lists none by hand."""
-    sample = Path(__file__).parents[2] / "examples" / "sample-registry.jsonl"
-    lines = sample.read_text(encoding="utf-8").splitlines()
-    records = [json.loads(line) for line in lines if line.strip()]
+    records = _sample_records()
     at = next(
         i
         for i, r in enumerate(records)
@@ -557,8 +561,7 @@ def test_a_citizen_id_of_the_other_sex_is_accepted_with_a_warning(tmp_path: Path
     """A typo in the sex or in the number must not drop a child from the audit: the child file
     is accepted, judged with its recorded sex, and warned of at $.citizen_id, whether read
     whole or in parts."""
-    sample = Path(__file__).parents[2] / "examples" / "sample-registry.jsonl"
-    records = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    records = _sample_records()
     at = next(i for i, r in enumerate(records) if r["record"] == "child" and r.get("citizen_id"))
     records[at]["sex"] = "male" if records[at]["sex"] == "female" else "female"
     path = write_lines(tmp_path / "r.jsonl", records)
